@@ -1,0 +1,46 @@
+"""Exit codes of DESIGN.md: 0 success, 2 bad usage or unreadable input (one line on stderr), 1 internal error."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from linktriage._exceptions import InputError, LinkTriageError
+
+
+def run_app(app: typer.Typer) -> int:
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("linktriage: aborted", file=sys.stderr)
+        return 130
+    except click.ClickException as exc:  # usage errors: click's own one-liners
+        exc.show()
+        return 2
+    except InputError as exc:
+        print(f"linktriage: error: {exc}", file=sys.stderr)
+        return 2
+    except (LinkTriageError, OSError) as exc:
+        if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
+            print(f"linktriage: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+            return 2
+        print(f"linktriage: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("linktriage: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: one line unless asked for the traceback
+        if os.environ.get("LINKTRIAGE_DEBUG"):
+            raise
+        print(
+            f"linktriage: internal error: {type(exc).__name__}: {exc} "
+            "(set LINKTRIAGE_DEBUG=1 for the traceback and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
