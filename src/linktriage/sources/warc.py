@@ -1,0 +1,155 @@
+"""Referring pages read from WARC archives (warcio).
+
+The archive is indexed once (URL -> file and record offset, no bodies kept), then each page is read on demand
+by seeking to its record, so a large archive costs memory per URL, not per byte.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from linktriage._exceptions import InputError
+from linktriage._records import FetchResult
+from linktriage.sources._status import status_for_http
+
+__all__ = ["WarcArchive", "url_key"]
+
+MAX_REDIRECTS = 10
+
+
+def url_key(url: str) -> str:
+    """A lenient key for matching export URLs to archived URLs.
+
+    Exports and archives disagree on scheme, ``www.``, letter case of the host, fragments and trailing slashes;
+    none of those changes which page is meant.
+    """
+    url = url.strip()
+    if url.startswith("urn:"):
+        return url
+    if "//" not in url.split("?", 1)[0]:
+        url = "http://" + url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    try:
+        port = parts.port
+    except ValueError:  # "host:abc": not a port, keep the URL as it is
+        return url
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/") or ""
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{path}{query}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    path: str
+    offset: int
+    uri: str
+
+
+class WarcArchive:
+    """Pages from one or more WARC files, looked up by URL.
+
+    ``get(url)`` returns a FetchResult, following archived redirects, or None when the URL is not archived.
+    """
+
+    def __init__(self, paths: Sequence[str | os.PathLike[str]] = ()) -> None:
+        self.paths = [str(p) for p in paths]
+        self._exact: dict[str, _Entry] = {}
+        self._lenient: dict[str, _Entry] = {}
+        for path in self.paths:
+            self._index(path)
+
+    def _index(self, path: str) -> None:
+        if not Path(path).is_file():
+            raise InputError(f"--pages {path}: no such file")
+        try:
+            with open(path, "rb") as stream:
+                records = ArchiveIterator(stream)
+                for record in records:
+                    if record.rec_type != "response":
+                        continue
+                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    entry = _Entry(path, records.get_record_offset(), uri)
+                    # The first record of a URL wins: a re-fetch appended later does not hide the original.
+                    self._exact.setdefault(uri, entry)
+                    self._lenient.setdefault(url_key(uri), entry)
+        except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+            raise InputError(
+                f"--pages {path}: not a readable WARC archive ({exc.__class__.__name__}: {str(exc)[:120]}); "
+                "pass a .warc or .warc.gz file such as one written by `linktriage fetch`"
+            ) from None
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    def __contains__(self, url: str) -> bool:
+        return self._find(url) is not None
+
+    def urls(self) -> Iterator[str]:
+        """Every archived response URL, in archive order."""
+        return iter(self._exact)
+
+    def _find(self, url: str) -> _Entry | None:
+        return self._exact.get(url) or self._lenient.get(url_key(url))
+
+    def get(self, url: str) -> FetchResult | None:
+        """The archived page for ``url`` (redirects followed inside the archive), or None when not archived."""
+        entry = self._find(url)
+        if entry is None:
+            return None
+        seen: set[str] = set()
+        redirected = False
+        while True:
+            code, headers, body = self._read(entry)
+            location = headers.get("location", "")
+            if 300 <= (code or 0) < 400 and location:
+                target = urljoin(entry.uri, location)
+                key = url_key(target)
+                if key in seen or len(seen) >= MAX_REDIRECTS:
+                    return FetchResult(url=url, status="error", final_url=target, http_status=code,
+                                       reason="redirect loop in archive", redirected=True)
+                seen.add(key)
+                nxt = self._find(target)
+                if nxt is None:
+                    return FetchResult(url=url, status="not_fetched", final_url=target, http_status=code,
+                                       reason="redirect target not in the archives", redirected=True)
+                entry, redirected = nxt, True
+                continue
+            status, reason = status_for_http(code)
+            content_type = headers.get("content-type", "")
+            charset = ""
+            if "charset=" in content_type.lower():
+                charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip("\"'")
+            return FetchResult(
+                url=url, status=status, final_url=entry.uri, http_status=code,
+                body=body if status == "ok" else b"", content_type=content_type, charset=charset,
+                reason=reason, redirected=redirected,
+            )
+
+    @staticmethod
+    def _read(entry: _Entry) -> tuple[int | None, dict[str, str], bytes]:
+        with open(entry.path, "rb") as stream:
+            stream.seek(entry.offset)
+            record = next(iter(ArchiveIterator(stream)))
+            headers: dict[str, str] = {}
+            code: int | None = None
+            if record.http_headers is not None:
+                try:
+                    code = int(record.http_headers.get_statuscode())
+                except (TypeError, ValueError):
+                    code = None
+                headers = {k.lower(): v for k, v in record.http_headers.headers}
+            # content_stream() undoes Content-/Transfer-Encoding as archived.
+            body = record.content_stream().read()
+        return code, headers, body
