@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParser
 
 from linktriage._exceptions import InputError
 from linktriage._records import FetchResult
@@ -144,6 +145,11 @@ class WarcArchive:
             record = next(iter(ArchiveIterator(stream)))
             headers: dict[str, str] = {}
             code: int | None = None
+            if record.http_headers is None and "application/http" in (
+                record.rec_headers.get_header("Content-Type") or ""
+            ):
+                # warcio parses HTTP headers only for http(s) target URIs; archives keyed by urn: need it by hand.
+                record.http_headers = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"]).parse(record.raw_stream)
             if record.http_headers is not None:
                 try:
                     code = int(record.http_headers.get_statuscode())
@@ -151,5 +157,5 @@ class WarcArchive:
                     code = None
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
             # content_stream() undoes Content-/Transfer-Encoding as archived.
-            body = record.content_stream().read()
+            body = record.content_stream().read() if record.http_headers is not None else record.raw_stream.read()
         return code, headers, body

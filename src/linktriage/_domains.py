@@ -1,0 +1,45 @@
+"""Registrable domains (tldextract with its bundled public suffix list: never a network fetch)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import tldextract
+
+# suffix_list_urls=() keeps tldextract offline: it uses the snapshot bundled with the package.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def hostname(url: str) -> str:
+    """The lower-cased host of a URL ('' when there is none); scheme-less URLs are accepted."""
+    url = url.strip()
+    if url.lower().startswith(("urn:", "mailto:", "javascript:", "tel:", "data:")):
+        return ""
+    if "//" not in url.split("?", 1)[0]:
+        url = "//" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").lower()
+
+
+@lru_cache(maxsize=200_000)
+def _registrable(host: str) -> str:
+    if not host:
+        return ""
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        pass  # keep the unicode form; tldextract copes with it
+    parts = _EXTRACT(host)
+    if parts.top_domain_under_public_suffix:
+        return parts.top_domain_under_public_suffix
+    # IP addresses, localhost and private names have no public suffix: the host is the site.
+    return host
+
+
+def registrable_domain(url_or_host: str) -> str:
+    """``https://blog.example.co.uk/x`` -> ``example.co.uk``. IDNs come back in punycode so both spellings match."""
+    return _registrable(hostname(url_or_host))

@@ -1,0 +1,185 @@
+"""Extraction: one FetchResult -> one ParsedPage (decoded, parsed once, trafilatura main text and metadata).
+
+The parse tree is shared by the locator and the features, so each page is parsed exactly once. trafilatura
+works on the same tree (it copies what it cleans), which is why ``extract_page`` passes the tree, not bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+from charset_normalizer import from_bytes
+
+from linktriage._domains import registrable_domain
+from linktriage._records import FetchResult, PageInfo
+
+__all__ = ["ParsedPage", "extract_page", "decode_html", "normalise_href"]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: pages larger than this (decoded characters) are cut before parsing: memory and time stay bounded
+MAX_HTML_CHARS = 3_000_000
+
+
+@dataclass(slots=True)
+class ParsedPage:
+    """A referring page after extraction. Holds the lxml tree, so it lives inside one worker only."""
+
+    info: PageInfo
+    tree: lxml.html.HtmlElement
+    #: URL that relative hrefs resolve against (<base href> or the final URL)
+    base_url: str
+    source_domain: str
+    #: resolved hrefs of the links trafilatura kept in the main content
+    main_hrefs: frozenset[str] = frozenset()
+    #: text of the comment section as trafilatura separated it (lower-cased, whitespace folded)
+    comments_text: str = ""
+    #: the raw HTML text (decoded), for markup statistics
+    html: str = field(default="", repr=False)
+    #: caches the locator fills on first use (every web link on the page; link counts per element)
+    link_table: list | None = field(default=None, repr=False)
+    link_counts: dict | None = field(default=None, repr=False)
+
+
+def decode_html(body: bytes, declared: str = "") -> str:
+    """Decode a page: the HTTP charset, else the <meta> charset, else detection; never raises."""
+    for candidate in (declared, _meta_charset(body)):
+        if candidate:
+            try:
+                codecs.lookup(candidate)
+                return body.decode(candidate, errors="replace")
+            except LookupError:
+                continue
+    if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        best = from_bytes(body[:200_000]).best()
+        if best is not None:
+            return body.decode(best.encoding, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(body[:200_000]).best()
+        return body.decode(best.encoding if best else "cp1252", errors="replace")
+
+
+def _meta_charset(body: bytes) -> str:
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii", "ignore") if match else ""
+
+
+def normalise_href(href: str, base_url: str) -> str:
+    """Resolve an href against the page's base; '' for hrefs that are not web links."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        return ""
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return ""
+
+
+def extract_page(fetched: FetchResult) -> ParsedPage | None:
+    """Decode, parse and extract one fetched page. None when the body is not usable HTML."""
+    html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))[:MAX_HTML_CHARS]
+    if "<" not in html:
+        return None
+    try:
+        tree = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=False, recover=True))
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    url = fetched.final_url or fetched.url
+    base = tree.find(".//base[@href]")
+    base_url = urljoin(url, base.get("href")) if base is not None and not url.startswith("urn:") else url
+    if url.startswith("urn:"):
+        base_url = _canonical_url(tree) or url
+    doc = _trafilatura(tree, base_url)
+    main_hrefs = frozenset()
+    comments_text = ""
+    if doc is not None:
+        if doc.body is not None:
+            main_hrefs = frozenset(
+                h for h in (normalise_href(r.get("target", ""), base_url) for r in doc.body.iter("ref")) if h
+            )
+        comments_text = " ".join((doc.comments or "").lower().split())
+    info = _page_info(tree, html, url, base_url, doc)
+    source = registrable_domain(base_url if url.startswith("urn:") else url)
+    return ParsedPage(info=info, tree=tree, base_url=base_url, source_domain=source,
+                      main_hrefs=main_hrefs, comments_text=comments_text, html=html)
+
+
+def _canonical_url(tree: lxml.html.HtmlElement) -> str:
+    for xpath in ('.//link[@rel="canonical"]/@href', './/meta[@property="og:url"]/@content'):
+        found = tree.xpath(xpath)
+        if found and str(found[0]).startswith("http"):
+            return str(found[0]).strip()
+    return ""
+
+
+def _trafilatura(tree: lxml.html.HtmlElement, url: str):  # -> trafilatura Document | None
+    import trafilatura
+
+    try:
+        return trafilatura.bare_extraction(
+            tree, url=url if url.startswith("http") else None, include_links=True, include_comments=True,
+            with_metadata=True, include_tables=True,
+        )
+    except (RecursionError, ValueError, TypeError, AttributeError, lxml.etree.LxmlError):
+        # trafilatura recurses over the tree: hostile, absurdly nested pages end here, as "no main text".
+        return None
+
+
+def _page_info(tree, html: str, url: str, base_url: str, doc) -> PageInfo:
+    source = registrable_domain(base_url)
+    links = external = 0
+    domains: set[str] = set()
+    for anchor in tree.iter("a"):
+        href = normalise_href(anchor.get("href", ""), base_url)
+        if not href:
+            continue
+        links += 1
+        domain = registrable_domain(href)
+        if domain and domain != source:
+            external += 1
+            domains.add(domain)
+    text = " ".join(tree.text_content().split()) if tree is not None else ""
+
+    def meta(name: str) -> str:
+        value = getattr(doc, name, None) if doc is not None else None
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value) if value else ""
+
+    title = meta("title")
+    if not title:
+        found = tree.find(".//title")
+        title = " ".join((found.text_content() if found is not None else "").split())
+    return PageInfo(
+        url=url, title=title, main_text=_MD_LINK.sub(r"\1", doc.text or "") if doc is not None else "",
+        author=meta("author"), sitename=meta("sitename"), date=meta("date"), description=meta("description"),
+        categories=meta("categories"), tags=meta("tags"), language=meta("language") or (tree.get("lang") or ""),
+        page_text_length=len(text), page_links=links, page_external_links=external,
+        page_external_domains=len(domains), schema_types=_schema_types(tree),
+    )
+
+
+def _schema_types(tree) -> str:
+    types: set[str] = set()
+    for value in tree.xpath("//@itemtype"):
+        types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in str(value).split())
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        for match in _LD_TYPE.finditer(script.text or ""):
+            try:
+                found = json.loads(match.group(1))
+            except ValueError:
+                continue
+            for t in found if isinstance(found, list) else [found]:
+                if isinstance(t, str):
+                    types.add(t.rsplit("/", 1)[-1])
+    return " ".join(sorted(types))

@@ -1,0 +1,331 @@
+"""The link locator: find the links to a target on a parsed page and describe where each one sits.
+
+Position comes from two views of the page that fail differently:
+- the DOM ancestry of the link (semantic tags, ARIA roles, ids and classes of common themes and comment
+  systems: WordPress, Disqus, Blogger, phpBB / vBulletin / Discourse forums), nearest region first;
+- trafilatura's main-content extraction (is the href among the links it kept?) and its comment separation.
+Explicit markup wins where there is some; trafilatura decides the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from lxml.html import HtmlElement
+
+from linktriage._domains import hostname, registrable_domain
+from linktriage._records import LinkContext
+from linktriage.extract import ParsedPage, normalise_href
+from linktriage.sources.warc import url_key
+
+__all__ = ["locate_links", "external_links", "anchor_type", "target_matcher"]
+
+# Region markers in id / class values, matched as whole words ("-", "_" and spaces separate words).
+_REGION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"(?:^|[\s_\-]){pattern}(?:$|[\s_\-])", re.I))
+    for name, pattern in (
+        ("comment", r"(?:comments?|commentlist|comment-?(?:body|content|text|author)|disqus\w*|dsq|respond|"
+                    r"repl(?:y|ies)|trackbacks?|pingbacks?|guestbook|postbody|post_?message|postcontent|"
+                    r"signature|usersig|sig|forum-?post|bbp-reply-content|messagecontent|cooked|ugc|"
+                    r"talkback|reviews?|user-?content)"),
+        ("navigation", r"(?:nav|navbar|navigation|menu|menubar|breadcrumbs?|topnav|subnav|pagination|pager|tabs)"),
+        ("footer", r"(?:footer|site-?footer|colophon|foot|bottom-?bar|copyright)"),
+        ("header", r"(?:header|site-?header|masthead|topbar|top-?bar|branding|banner)"),
+        ("sidebar", r"(?:sidebar|side-?bar|widget|widgets|widget-?area|blogroll|linkcat|xoxo|secondary|rail|"
+                    r"right-?col(?:umn)?|left-?col(?:umn)?|aside|sidebox|related|partners?|sponsors?)"),
+        ("content", r"(?:entry-?content|post-?content|article-?(?:body|content|text)|post-?body|story-?body|"
+                    r"story|article|entry|content|main|body-?text|text-?body|post|blog-?post|hentry)"),
+    )
+)
+_TAG_REGIONS = {"nav": "navigation", "footer": "footer", "header": "header", "aside": "sidebar",
+                "article": "content", "main": "content"}
+_ROLE_REGIONS = {"navigation": "navigation", "menubar": "navigation", "menu": "navigation",
+                 "contentinfo": "footer", "banner": "header", "complementary": "sidebar",
+                 "main": "content", "article": "content", "comment": "comment"}
+_BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "div", "section", "article", "aside",
+                         "nav", "footer", "header", "form", "main", "body", "pre", "figure", "center", "td"})
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:px|pt|em)?\s*(?:;|$)|"
+    r"(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0(?:px)?\s*;.*overflow\s*:\s*hidden", re.I)
+_GENERIC_ANCHORS = frozenset("""
+click here|here|this|this link|link|read more|more|learn more|see more|find out more|more info|more information|
+website|this website|site|this site|homepage|home page|home|visit|visit site|visit website|go|source|via|
+this article|this post|article|post|page|this page|check it out|details|continue|continue reading|download|
+hier|mehr|weiterlesen|hier klicken|ici|cliquez ici|en savoir plus|aquí|aqui|leer más|clic aquí|saiba mais|
+clique aqui|qui|clicca qui|leggi tutto|klik hier|lees meer|こちら|ここ|כאן
+""".replace("\n", "").split("|"))
+_WORD = re.compile(r"[^\W_]+", re.U)
+_URLISH = re.compile(r"^(?:https?://|www\.)|^[\w\-]+(?:\.[\w\-]+)+(?:/\S*)?$", re.I)
+_STOP = frozenset("a an the and or of for to in on at by with your our my best top".split())
+CONTEXT_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    element: HtmlElement
+    href: str
+    key: str
+    host: str
+    domain: str
+
+
+def target_matcher(target_url: str):
+    """A predicate over resolved hrefs: the exact page when the target has a path, any link to the site when not."""
+    target_url = target_url.strip()
+    host = hostname(target_url)
+    if not host:
+        return lambda link: False
+    host = _ascii_host(host)
+    bare_host = host[4:] if host.startswith("www.") else host
+    path = urlsplit(target_url if "//" in target_url else "//" + target_url).path
+    if path.strip("/") == "" and "?" not in target_url:
+        domain = registrable_domain(host)
+        if bare_host == domain:  # "example.com": any page of the site, any subdomain
+            return lambda link: link.domain == domain
+        # "blog.example.com": that host and below it
+        return lambda link: link.host == bare_host or link.host.endswith("." + bare_host)
+    key = url_key(_ascii_url(target_url))
+    return lambda link: link.key == key
+
+
+def _ascii_host(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host
+
+
+def _ascii_url(url: str) -> str:
+    host = hostname(url)
+    return url.replace(host, _ascii_host(host), 1) if host and not host.isascii() else url
+
+
+def _links(page: ParsedPage) -> list[_Link]:
+    cached = page.link_table
+    if cached is not None:
+        return cached
+    table = []
+    for element in page.tree.iter("a"):
+        href = normalise_href(element.get("href", ""), page.base_url)
+        if not href.startswith(("http://", "https://")):
+            continue
+        host = _ascii_host(hostname(href))
+        key = url_key(_ascii_url(unquote(href)) if "%" in href else _ascii_url(href))
+        table.append(_Link(element, href, key, host[4:] if host.startswith("www.") else host,
+                           registrable_domain(host)))
+    page.link_table = table
+    return table
+
+
+def locate_links(page: ParsedPage, target_url: str) -> list[LinkContext]:
+    """Every link on ``page`` that points to ``target_url`` (normalised), in document order."""
+    matches = target_matcher(target_url)
+    return [_describe(page, link, target_url) for link in _links(page) if matches(link)]
+
+
+def external_links(page: ParsedPage) -> list[tuple[str, LinkContext]]:
+    """Every link to another registrable domain, as (href, context) pairs in document order."""
+    return [(link.href, _describe(page, link, link.href)) for link in _links(page)
+            if link.domain and link.domain != page.source_domain]
+
+
+def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
+    element = link.element
+    text = " ".join(element.text_content().split())
+    images = element.findall(".//img")
+    is_image = not text and bool(images)
+    if is_image:
+        text = " ".join((images[0].get("alt") or "").split())
+    position, evidence = _position(page, link)
+    block = _block(element)
+    block_stats = _block_stats(page, block)
+    context = _context(block, text)
+    return LinkContext(
+        href=link.href,
+        anchor_text=text,
+        position=position,
+        rel=tuple(sorted({t for t in (element.get("rel") or "").lower().split() if t})),
+        anchor_type=anchor_type(text, target_url, is_image=is_image),
+        context_text=context,
+        in_main_content=link.href in page.main_hrefs,
+        position_evidence=evidence,
+        block_links=block_stats[0],
+        block_external_domains=block_stats[1],
+        block_text_length=block_stats[2],
+        block_link_text_length=block_stats[3],
+        is_image=is_image,
+        hidden=_hidden(element),
+        depth=sum(1 for _ in element.iterancestors()),
+        ancestry=" > ".join(_describe_element(a) for a in list(element.iterancestors())[:6][::-1]),
+    )
+
+
+def _describe_element(element: HtmlElement) -> str:
+    label = str(element.tag)
+    if element.get("id"):
+        label += "#" + element.get("id", "").strip()[:30]
+    classes = (element.get("class") or "").split()
+    if classes:
+        label += "." + ".".join(c[:30] for c in classes[:3])
+    return label
+
+
+def _region(element: HtmlElement) -> str | None:
+    role = (element.get("role") or "").lower()
+    if role in _ROLE_REGIONS:
+        return _ROLE_REGIONS[role]
+    names = f"{element.get('id') or ''} {element.get('class') or ''}".strip()
+    if names:
+        for region, pattern in _REGION_PATTERNS:
+            if pattern.search(names):
+                return region
+    tag = str(element.tag).lower()
+    if tag in _TAG_REGIONS:
+        return _TAG_REGIONS[tag]
+    if tag == "li" and element.get("id", "").startswith("comment"):
+        return "comment"
+    return None
+
+
+def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
+    total_links = max(len(_links(page)), 1)
+    region, evidence = None, ""
+    for ancestor in link.element.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        found = _region(ancestor)
+        if found is None:
+            continue
+        # A wrapper holding most of the page's links ("#page.has-sidebar") says nothing about this link.
+        if found != "comment" and ancestor.tag not in _TAG_REGIONS and _link_count(page, ancestor) > 0.7 * total_links:
+            continue
+        # <header>/<footer> of an article belong to the article (bylines, tags, author boxes).
+        if found in ("header", "footer") and ancestor.tag in ("header", "footer") and _inside_article(ancestor):
+            found = "content"
+        region, evidence = found, _describe_element(ancestor)
+        break
+    in_main = link.href in page.main_hrefs
+    if region in (None, "content") and page.comments_text:
+        block_text = " ".join(_block(link.element).text_content().split()).lower()
+        if len(block_text) >= 40 and block_text[:200] in page.comments_text:
+            return "comment", "trafilatura comments"
+    if region in (None, "content"):
+        items = _listing_size(page, link.element)
+        if items >= 5:
+            return "listing", f"one of {items} similar items"
+    if region is not None:
+        return region, evidence
+    if in_main:
+        return "content", "trafilatura main text"
+    return "other", ""
+
+
+def _inside_article(element: HtmlElement) -> bool:
+    return any(a.tag in ("article", "main") or (a.get("role") or "") in ("main", "article")
+               for a in element.iterancestors())
+
+
+def _link_count(page: ParsedPage, element: HtmlElement) -> int:
+    counts = page.link_counts
+    if counts is None:
+        counts = {}
+        for link in _links(page):
+            for ancestor in link.element.iterancestors():
+                counts[ancestor] = counts.get(ancestor, 0) + 1
+        page.link_counts = counts
+    return counts.get(element, 0)
+
+
+def _listing_size(page: ParsedPage, element: HtmlElement) -> int:
+    """How many similar sibling items (same tag and class) each hold a link, around the link's item.
+
+    A directory or catalogue repeats one item shape (name, address, website...) many times; an article's
+    paragraphs do not. Items must carry text beyond their links, so a bare link list is not a listing.
+    """
+    item = element
+    for _ in range(4):
+        parent = item.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return 0
+        shape = (item.tag, item.get("class"))
+        similar = [s for s in parent if (s.tag, s.get("class")) == shape and s.find(".//a") is not None]
+        if item.tag not in ("p", "a", "span", "strong", "em", "b", "i") and len(similar) >= 5:
+            with_text = sum(
+                1 for s in similar
+                if len(" ".join(s.text_content().split())) - sum(len(a.text_content()) for a in s.iter("a")) >= 15
+            )
+            return len(similar) if with_text >= 0.6 * len(similar) else 0
+        item = parent
+    return 0
+
+
+def _block(element: HtmlElement) -> HtmlElement:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _BLOCK_TAGS:
+            return ancestor
+    return element
+
+
+def _block_stats(page: ParsedPage, block: HtmlElement) -> tuple[int, int, int, int]:
+    links = domains_count = link_text = 0
+    domains: set[str] = set()
+    for anchor in block.iter("a"):
+        href = normalise_href(anchor.get("href", ""), page.base_url)
+        if not href:
+            continue
+        links += 1
+        link_text += len(" ".join(anchor.text_content().split()))
+        domain = registrable_domain(href)
+        if domain and domain != page.source_domain:
+            domains.add(domain)
+    domains_count = len(domains)
+    text_length = len(" ".join(block.text_content().split()))
+    return links, domains_count, text_length, link_text
+
+
+def _context(block: HtmlElement, anchor_text: str) -> str:
+    text = " ".join(block.text_content().split())
+    if len(text) <= 2 * CONTEXT_CHARS:
+        return text
+    at = text.find(anchor_text) if anchor_text else -1
+    if at < 0:
+        return text[: 2 * CONTEXT_CHARS]
+    start = max(0, at - CONTEXT_CHARS)
+    return text[start: at + len(anchor_text) + CONTEXT_CHARS]
+
+
+def _hidden(element: HtmlElement) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or ""):
+            return True
+    return False
+
+
+def anchor_type(text: str, target_url: str, *, is_image: bool = False) -> str:
+    """Classify anchor text the way SEO tools do: branded, exact_match, partial_match, generic, naked_url, image, empty.
+
+    exact / partial match compare the anchor with the words of the target URL (its path slug and domain name):
+    the export rarely says which keyword a page targets, and the URL is the best evidence at hand.
+    """
+    if is_image:
+        return "image"
+    anchor = " ".join(text.lower().split())
+    if not anchor:
+        return "empty"
+    domain = registrable_domain(target_url)
+    brand = domain.split(".")[0] if domain else ""
+    squashed = re.sub(r"[\W_]+", "", anchor)
+    if _URLISH.match(anchor) or (domain and domain in anchor.replace("www.", "")):
+        return "naked_url"
+    if anchor.strip(" .!:»>→") in _GENERIC_ANCHORS:
+        return "generic"
+    if brand and len(brand) >= 3 and (brand in squashed or squashed in brand and len(squashed) >= 4):
+        return "branded"
+    words = {w for w in _WORD.findall(anchor) if w not in _STOP}
+    path = unquote(urlsplit(target_url if "//" in target_url else "//" + target_url).path).lower()
+    slug = {w for w in _WORD.findall(path) if w not in _STOP and not w.isdigit()}
+    if words and slug and words <= slug:
+        return "exact_match"
+    return "partial_match"
