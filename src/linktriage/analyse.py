@@ -1,0 +1,97 @@
+"""Per-page analysis: one fetched page and the export rows pointing at it -> one LinkAnalysis per row.
+
+This is the unit of work a process pool (or a Dask worker) runs: it parses the page once, locates every row's
+link, and computes features, returning only small picklable records (no parse tree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from linktriage._domains import registrable_domain
+from linktriage._records import Backlink, FetchResult, LinkContext
+from linktriage.extract import extract_page
+from linktriage.features import link_features, page_features
+from linktriage.locate import locate_links
+
+__all__ = ["LinkAnalysis", "PageSummary", "analyse_page", "unfetched"]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkAnalysis:
+    """Everything known about one export row before the model judges it."""
+
+    row: int
+    link_status: str
+    http_status: int | None = None
+    #: why the row could not be judged (page gone, link missing, ...); empty for judged rows
+    reason: str = ""
+    context: LinkContext | None = None
+    features: dict[str, float] | None = None
+    source_domain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """The page-level text the relevance stage needs (kept once per page, not per row)."""
+
+    url: str
+    title: str = ""
+    main_text: str = ""
+    description: str = ""
+
+
+def unfetched(backlinks: Sequence[Backlink], fetched: FetchResult) -> list[LinkAnalysis]:
+    """Rows whose page could not be read: the page's status becomes the rows' link_status."""
+    return [LinkAnalysis(row=b.row, link_status=fetched.status, http_status=fetched.http_status,
+                         reason=fetched.reason or fetched.status.replace("_", " "),
+                         source_domain=registrable_domain(b.source_url))
+            for b in backlinks]
+
+
+def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[PageSummary | None, list[LinkAnalysis]]:
+    """Parse ``fetched`` once and judge where each backlink's link sits on it."""
+    if fetched.status != "ok":
+        return None, unfetched(backlinks, fetched)
+    page = extract_page(fetched)
+    if page is None:
+        failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,
+                             reason="page is not parseable HTML")
+        return None, unfetched(backlinks, failed)
+    page_feats = page_features(page)
+    status = "redirected" if fetched.redirected else "live"
+    results = []
+    for backlink in backlinks:
+        links = locate_links(page, backlink.target_url) if backlink.target_url else []
+        if not links:
+            results.append(LinkAnalysis(
+                row=backlink.row, link_status="missing", http_status=fetched.http_status,
+                reason=f"no link to {backlink.target_url or 'the target'} on the page",
+                source_domain=page.source_domain))
+            continue
+        chosen = _choose(links, backlink.anchor)
+        results.append(LinkAnalysis(
+            row=backlink.row, link_status=status, http_status=fetched.http_status,
+            reason=f"page redirects to {fetched.final_url}" if fetched.redirected else "",
+            context=chosen, features=link_features(page_feats, chosen), source_domain=page.source_domain))
+    summary = PageSummary(url=fetched.url, title=page.info.title, main_text=page.info.main_text,
+                          description=page.info.description)
+    return summary, results
+
+
+def _choose(links: list[LinkContext], export_anchor: str) -> LinkContext:
+    """When a page links to the target several times, judge the link the export means.
+
+    The export's anchor identifies it when it matches; otherwise a visible link in the content is the one
+    an audit cares about most, and the first link in document order is the fallback.
+    """
+    wanted = " ".join(export_anchor.lower().split())
+    if wanted:
+        for link in links:
+            if " ".join(link.anchor_text.lower().split()) == wanted:
+                return link
+    for link in links:
+        if link.position == "content" and not link.hidden:
+            return link
+    return links[0]

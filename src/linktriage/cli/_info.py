@@ -1,0 +1,29 @@
+"""`linktriage info`: the model card, versions and label set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from linktriage.cli import app
+
+
+@app.command()
+def info(
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
+) -> None:
+    """Print the model card, versions and label set.
+
+    Example: linktriage info
+    """
+    from linktriage.pipeline import model_info
+
+    card = model_info(str(model) if model else None)
+    if as_json:
+        typer.echo(json.dumps(card, indent=2, default=str))
+    else:
+        typer.echo(card.get("card_markdown") or json.dumps(card, indent=2, default=str))

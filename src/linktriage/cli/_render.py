@@ -1,0 +1,44 @@
+"""Terminal rendering shared by commands: the readable table and a quiet-when-piped row counter."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+MAX_TABLE_ROWS = 200
+_LABEL_STYLE = {"editorial": "green", "guest_post": "cyan", "directory": "blue", "spam": "red", "link_farm": "magenta"}
+
+
+def print_table(rows: list[dict]) -> None:
+    """A table of scored rows on stderr: the page, label, confidence, position, status and reasons."""
+    console = Console(stderr=True, width=max(Console(stderr=True).width, 140))
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("source", "label", "conf.", "position", "status", "reasons"):
+        table.add_column(column, overflow="fold")
+    for row in rows[:MAX_TABLE_ROWS]:
+        label = row["label"] or ""
+        table.add_row(
+            (row["source_url"] or "")[:60], f"[{_LABEL_STYLE.get(label, 'white')}]{label or '-'}[/]",
+            f"{row['confidence']:.2f}" if row["confidence"] is not None else "", row["position"] or "",
+            row["link_status"], row["reasons"] or "",
+        )
+    console.print(table)
+    if len(rows) > MAX_TABLE_ROWS:
+        console.print(f"... {len(rows) - MAX_TABLE_ROWS} more rows in the output file")
+
+
+def progress_callback(keep: list[dict] | None):
+    """Count scored rows on a terminal (silent when stderr is piped); keep the first rows for the table."""
+    interactive = sys.stderr.isatty()
+    done = [0]
+
+    def on_chunk(rows: list[dict]) -> None:
+        done[0] += len(rows)
+        if keep is not None and len(keep) < MAX_TABLE_ROWS:
+            keep.extend(rows[: MAX_TABLE_ROWS - len(keep)])
+        if interactive:
+            print(f"\rlinktriage: {done[0]} rows scored", end="", file=sys.stderr, flush=True)
+
+    return on_chunk

@@ -1,0 +1,57 @@
+"""`linktriage score`: thin layer over linktriage.pipeline.score_export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from linktriage.cli import app
+from linktriage.cli._render import print_table, progress_callback
+
+
+@app.command()
+def score(
+    exports: List[Path] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
+    pages: List[Path] = typer.Option([], "--pages", help="WARC archive(s) of referring pages already fetched (repeatable)."),
+    offline: bool = typer.Option(False, "--offline", help="Fetch nothing: pages missing from --pages get status not_fetched."),
+    niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),
+    site: Optional[str] = typer.Option(None, "--site", help="The target site's URL: its pages feed the niche profile; the target of GSC exports."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet). Default: CSV to standard output."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="csv, jsonl or parquet (default: from the output file's extension)."),
+    archive: Optional[Path] = typer.Option(None, "--archive", help="Write every fetched page to this WARC (re-score offline later)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write a self-contained HTML report here."),
+    domains: Optional[Path] = typer.Option(None, "--domains", help="Also write one row per referring domain here."),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, max=512, help="Pages fetched at once (live fetching)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching private / loopback addresses (never for untrusted exports)."),
+    ignore_robots: bool = typer.Option(False, "--ignore-robots", help="Ignore robots.txt: only for sites you own."),
+    embedder: str = typer.Option("static", "--embedder", help="Sentence embedder for relevance: static (fast, default) or minilm."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Analysis processes (default: one per core for large runs)."),
+    engine: str = typer.Option("local", "--engine", help="local, or dask to run partitions on a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask); default: a LocalCluster."),
+    table: bool = typer.Option(False, "--table", help="Print a readable table of the scored rows on stderr."),
+) -> None:
+    """Label every backlink of EXPORT.
+
+    Example: linktriage score backlinks.csv --pages pages.warc.gz --offline -o scored.csv --table
+    """
+    from linktriage.pipeline import ScoreOptions, score_export
+    from linktriage.sources.fetch import FetchSettings
+
+    options = ScoreOptions(
+        pages=tuple(str(p) for p in pages), offline=offline, niche=niche, site=site,
+        model=str(model) if model else None, embedder=embedder, archive=str(archive) if archive else None,
+        fetch_settings=FetchSettings(concurrency=concurrency, allow_private=allow_private,
+                                     respect_robots=not ignore_robots),
+        workers=workers, engine=engine, scheduler=scheduler,
+    )
+    shown: list[dict] = []
+    on_chunk = progress_callback(shown if table else None)
+    summary = score_export([str(e) for e in exports], options, output=str(output) if output else None, fmt=fmt,
+                           report=str(report) if report else None, domains=str(domains) if domains else None,
+                           on_chunk=on_chunk)
+    if table:
+        print_table(shown)
+    typer.echo(f"linktriage: {summary.line()}", err=True)

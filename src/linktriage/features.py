@@ -1,0 +1,152 @@
+"""Features: a parsed page and one located link -> named numeric features, in groups the reasons speak about.
+
+Features follow what link-spam and boilerplate research found strong: where the link sits, how link-dense its
+block and page are, how many unrelated domains share the block, text length and compressibility (spun and
+auto-generated text compresses unusually well), vocabulary and markup typical of each link type, rel values and
+anchor type, and URL path patterns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from urllib.parse import urlsplit
+
+from linktriage._records import ANCHOR_TYPES, POSITIONS, LinkContext
+from linktriage.extract import ParsedPage
+
+__all__ = ["FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features"]
+
+
+def _vocabulary(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
+
+
+# Phrases in several languages; counted in the page text and in the link's own context.
+VOCABULARY: dict[str, re.Pattern[str]] = {
+    "guest": _vocabulary(
+        r"guest[ -]?(?:post|author|blogger|article|contributor)", r"contributed by", r"contributing (?:writer|author)",
+        r"this (?:post|article) (?:was|is) (?:written|contributed) by", r"written by .{0,40} (?:of|from|at) ",
+        r"sponsored(?: post| content| by)?", r"partner content", r"paid (?:post|partnership)",
+        r"in (?:collaboration|partnership) with", r"about the author", r"author bio", r"gastbeitrag", r"gastautor",
+        r"article invité", r"artículo invitado", r"publirreportaje", r"advertorial", r"brought to you by",
+    ),
+    "directory": _vocabulary(
+        r"submit (?:a |your )?(?:site|url|link|listing|business)", r"add (?:a |your )?(?:listing|site|url|business)",
+        r"business directory", r"web directory", r"link directory", r"listings?", r"categories", r"claim (?:this|your) listing",
+        r"opening hours", r"get directions", r"verified business", r"reviews?", r"top \d+ (?:companies|agencies|firms)",
+        r"branchenbuch", r"annuaire", r"directorio",
+    ),
+    "spam": _vocabulary(
+        r"viagra", r"cialis", r"levitra", r"pharmacy", r"casino", r"poker", r"slots?", r"betting", r"payday",
+        r"loans?", r"essay(?:s)? (?:writing|service)", r"write my essay", r"replica", r"porn\w*", r"xxx", r"escort",
+        r"bitcoin", r"crypto", r"forex", r"weight loss", r"cheap", r"buy (?:now|online|cheap)", r"discount",
+        r"free (?:download|money)", r"work from home", r"seo services?", r"backlinks?",
+    ),
+    "farm": _vocabulary(
+        r"link exchange", r"exchange links", r"reciprocal links?", r"blogroll", r"useful links", r"resources",
+        r"partners?", r"friends", r"link partners?", r"our links", r"recommended sites", r"web links",
+        r"link to us", r"sites we like",
+    ),
+}
+_PHONE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,4}")
+_ADDRESS = re.compile(r"\b\d{1,5}\s+\w+(?:\s\w+)?\s+(?:street|st\.|avenue|ave\.?|road|rd\.|blvd|lane|drive|dr\.|way|straße|strasse|rue|calle)\b", re.I)
+_PATH_PATTERNS: dict[str, re.Pattern[str]] = {
+    "path_guest": re.compile(r"guest|sponsor|partner-content|advertorial|contribut", re.I),
+    "path_directory": re.compile(r"director|listing|business|compan|catalog|/biz/|/place/|/local/", re.I),
+    "path_farm": re.compile(r"links?(?:\.html?|/|$)|resources|partners|blogroll|link-?exchange|friends", re.I),
+    "path_forum": re.compile(r"forum|thread|topic|viewtopic|showthread|board|discussion|/t/|community", re.I),
+    "path_profile": re.compile(r"profile|member|user|/u/|author/|people", re.I),
+}
+_SCHEMA_GROUPS = {
+    "schema_article": {"Article", "NewsArticle", "BlogPosting", "Report", "TechArticle", "ScholarlyArticle"},
+    "schema_business": {"LocalBusiness", "Organization", "Corporation", "Store", "Restaurant", "ProfessionalService",
+                        "PostalAddress", "Place"},
+    "schema_list": {"ItemList", "ListItem", "CollectionPage", "SearchResultsPage"},
+    "schema_forum": {"DiscussionForumPosting", "Comment", "UserComments", "QAPage", "Question", "Answer"},
+}
+
+#: feature name -> group; the reasons explain a prediction group by group
+FEATURE_GROUPS: dict[str, str] = {
+    **{f"position_{p}": "position" for p in POSITIONS},
+    "in_main_content": "position", "hidden": "position", "depth": "position",
+    "rel_nofollow": "rel", "rel_ugc": "rel", "rel_sponsored": "rel",
+    **{f"anchor_{a}": "anchor" for a in ANCHOR_TYPES}, "anchor_length": "anchor",
+    "block_links": "block", "block_external_domains": "block", "block_link_density": "block",
+    "block_text_log": "block", "listing_like": "block",
+    "page_links_log": "page_links", "page_external_links_log": "page_links", "page_external_domains_log": "page_links",
+    "page_external_ratio": "page_links", "page_link_density": "page_links",
+    "main_text_log": "text", "page_text_log": "text", "main_share": "text", "compression_ratio": "text",
+    "context_length_log": "context", "anchor_context_share": "context",
+    **{f"page_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
+    **{f"context_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
+    "phones": "vocab_directory", "addresses": "vocab_directory",
+    **{name: "markup" for name in _SCHEMA_GROUPS}, "has_author": "markup", "has_date": "markup",
+    **{name: "url" for name in _PATH_PATTERNS}, "path_depth": "url", "query_length": "url",
+}
+FEATURE_NAMES: tuple[str, ...] = tuple(FEATURE_GROUPS)
+
+
+def _log(x: float) -> float:
+    return math.log1p(max(x, 0.0))
+
+
+def page_features(page: ParsedPage) -> dict[str, float]:
+    """Features of the page as a whole: computed once per page and shared by all its links."""
+    info = page.info
+    text = info.main_text
+    whole = f"{info.title} {info.description} {text}"
+    raw = text.encode("utf-8")[:50_000]
+    compression = len(zlib.compress(raw, 6)) / len(raw) if len(raw) > 200 else 1.0
+    schema = set(info.schema_types.split())
+    path = urlsplit(info.url if info.url.startswith("http") else page.base_url)
+    link_text = sum(len(a.text_content()) for a in page.tree.iter("a"))
+    features = {
+        "page_links_log": _log(info.page_links),
+        "page_external_links_log": _log(info.page_external_links),
+        "page_external_domains_log": _log(info.page_external_domains),
+        "page_external_ratio": info.page_external_links / max(info.page_links, 1),
+        "page_link_density": min(link_text / max(info.page_text_length, 1), 1.0),
+        "main_text_log": _log(len(text)),
+        "page_text_log": _log(info.page_text_length),
+        "main_share": min(len(text) / max(info.page_text_length, 1), 1.0),
+        "compression_ratio": compression,
+        **{f"page_{name}_terms": _log(len(pattern.findall(whole))) for name, pattern in VOCABULARY.items()},
+        "phones": _log(len(_PHONE.findall(page.tree.text_content()[:200_000]))),
+        "addresses": _log(len(_ADDRESS.findall(page.tree.text_content()[:200_000]))),
+        **{name: float(bool(schema & types)) for name, types in _SCHEMA_GROUPS.items()},
+        "has_author": float(bool(info.author)),
+        "has_date": float(bool(info.date)),
+        **{name: float(bool(pattern.search(path.path))) for name, pattern in _PATH_PATTERNS.items()},
+        "path_depth": float(len([p for p in path.path.split("/") if p])),
+        "query_length": _log(len(path.query)),
+    }
+    return features
+
+
+def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, float]:
+    """All features of one link: the page's, plus the link's own."""
+    rel = set(link.rel)
+    context = link.context_text
+    features = dict(page_feats)
+    features.update({f"position_{p}": float(link.position == p) for p in POSITIONS})
+    features.update({
+        "in_main_content": float(link.in_main_content),
+        "hidden": float(link.hidden),
+        "depth": float(link.depth),
+        "rel_nofollow": float("nofollow" in rel),
+        "rel_ugc": float("ugc" in rel),
+        "rel_sponsored": float("sponsored" in rel),
+        **{f"anchor_{a}": float(link.anchor_type == a) for a in ANCHOR_TYPES},
+        "anchor_length": _log(len(link.anchor_text)),
+        "block_links": _log(link.block_links),
+        "block_external_domains": _log(link.block_external_domains),
+        "block_link_density": min(link.block_link_text_length / max(link.block_text_length, 1), 1.0),
+        "block_text_log": _log(link.block_text_length),
+        "listing_like": float(link.position == "listing"),
+        "context_length_log": _log(len(context)),
+        "anchor_context_share": min(len(link.anchor_text) / max(len(context), 1), 1.0),
+        **{f"context_{name}_terms": _log(len(pattern.findall(context))) for name, pattern in VOCABULARY.items()},
+    })
+    return {name: features[name] for name in FEATURE_NAMES}

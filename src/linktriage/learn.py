@@ -1,0 +1,181 @@
+"""Training and evaluation jobs: labelled backlinks + pages -> feature table -> model and grouped metrics.
+
+Cross-validation always groups folds by site (the referring page's registrable domain), so no site is in both
+the training and the test side: the numbers say how the model does on sites it has never seen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from linktriage._records import LABELS, Backlink
+from linktriage.features import FEATURE_NAMES
+from linktriage.metrics import Metrics, compute_metrics
+from linktriage.model import LinkClassifier
+
+__all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_validate", "train", "evaluate",
+           "SHIPPED_TABLE_PATH"]
+
+SHIPPED_TABLE_PATH = Path(__file__).resolve().parents[2] / "models" / "training-table.parquet"
+
+
+@dataclass(slots=True)
+class TrainingTable:
+    """Features of labelled links that could be located, with what was skipped and why."""
+
+    features: pd.DataFrame
+    labels: np.ndarray
+    groups: np.ndarray
+    generated: np.ndarray
+    #: source_url, target_url, anchor, position, context_text of each kept row (error analysis, embeddings)
+    info: pd.DataFrame
+    skipped: Counter = field(default_factory=Counter)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def subset(self, mask: np.ndarray) -> "TrainingTable":
+        return TrainingTable(self.features[mask].reset_index(drop=True), self.labels[mask], self.groups[mask],
+                             self.generated[mask], self.info[mask].reset_index(drop=True), Counter(self.skipped))
+
+    @classmethod
+    def concat(cls, tables: Sequence["TrainingTable"]) -> "TrainingTable":
+        return cls(pd.concat([t.features for t in tables], ignore_index=True),
+                   np.concatenate([t.labels for t in tables]), np.concatenate([t.groups for t in tables]),
+                   np.concatenate([t.generated for t in tables]),
+                   pd.concat([t.info for t in tables], ignore_index=True),
+                   sum((t.skipped for t in tables), Counter()))
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Save the numeric table (features, label, group, generated): no page text, so it can ship."""
+        frame = self.features.copy()
+        frame["label"], frame["group"], frame["generated"] = self.labels, self.groups, self.generated
+        frame.to_parquet(path, index=False)
+
+    @classmethod
+    def from_parquet(cls, path: str | os.PathLike[str]) -> "TrainingTable":
+        frame = pd.read_parquet(path)
+        return cls(frame[list(FEATURE_NAMES)], frame["label"].to_numpy(), frame["group"].to_numpy(),
+                   frame["generated"].to_numpy(dtype=bool), pd.DataFrame(index=range(len(frame))))
+
+
+@dataclass(slots=True)
+class TrainResult:
+    model: LinkClassifier
+    #: grouped cross-validated metrics: "real" (real pages) and "generated" when present
+    cv_metrics: dict[str, Metrics]
+    table: TrainingTable
+
+
+def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Sequence[str] | None = None,
+                         generated: Sequence[bool] | None = None, workers: int | None = None) -> TrainingTable:
+    """Locate each labelled link on its page and compute its features; count what cannot be used and why."""
+    from linktriage.pipeline import analyse_backlinks
+
+    backlinks = list(backlinks)
+    skipped: Counter = Counter()
+    usable: list[int] = []
+    for i, b in enumerate(backlinks):
+        if b.label not in LABELS:
+            skipped[f"unknown label {b.label!r}" if b.label else "no label"] += 1
+        else:
+            usable.append(i)
+    keep_rows, feats, info = [], [], []
+    workers = workers or os.cpu_count() or 1
+    executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(usable) > 200 else None
+    try:
+        for start in range(0, len(usable), 4000):
+            chunk = [backlinks[i] for i in usable[start:start + 4000]]
+            analyses, pages = analyse_backlinks(chunk, getter, executor)
+            for index, b, a in zip(usable[start:start + 4000], chunk, analyses):
+                if a.features is None:
+                    skipped[f"link not usable: {a.link_status}"] += 1
+                    continue
+                keep_rows.append(index)
+                feats.append(a.features)
+                page = pages.get(b.source_url)
+                info.append({"source_url": b.source_url, "target_url": b.target_url, "anchor": b.anchor,
+                             "position": a.context.position, "context_text": a.context.context_text,
+                             "page_text": f"{page.title}\n{page.main_text[:4000]}" if page else "",
+                             "source_domain": a.source_domain})
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    idx = np.asarray(keep_rows, dtype=int)
+    frame_info = pd.DataFrame(info, columns=["source_url", "target_url", "anchor", "position", "context_text",
+                                             "page_text", "source_domain"])
+    group_values = (np.asarray(groups, dtype=object)[idx] if groups is not None
+                    else frame_info["source_domain"].to_numpy(dtype=object))
+    return TrainingTable(
+        features=pd.DataFrame(feats, columns=list(FEATURE_NAMES)),
+        labels=np.asarray([backlinks[i].label for i in keep_rows], dtype=object),
+        groups=group_values,
+        generated=(np.asarray(generated, dtype=bool)[idx] if generated is not None else np.zeros(len(idx), bool)),
+        info=frame_info, skipped=skipped,
+    )
+
+
+def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifier, seed: int = 0,
+                   evaluate_mask: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold probabilities with folds grouped by site. Returns (proba, classes)."""
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(set(table.groups))
+    folds = min(cv, n_groups)
+    if folds < 2:
+        raise ValueError("cross-validation needs labelled links from at least 2 sites")
+    proba = np.zeros((len(table), len(LABELS)))
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(table.features, table.labels, table.groups):
+        model = make_model().fit(table.features.iloc[train_idx], table.labels[train_idx], groups=table.groups[train_idx])
+        p = model.predict_proba(table.features.iloc[test_idx])
+        for j, label in enumerate(model.classes_):
+            proba[test_idx, LABELS.index(label)] = p[:, j]
+    return proba, list(LABELS)
+
+
+def grouped_metrics(table: TrainingTable, proba: np.ndarray) -> dict[str, Metrics]:
+    """Metrics on real pages, and on generated pages apart (generated pages never make up a whole evaluation)."""
+    sections = {}
+    real = ~table.generated
+    if real.any():
+        sections["real"] = compute_metrics(table.labels[real], proba[real], LABELS)
+    if table.generated.any():
+        sections["generated"] = compute_metrics(table.labels[table.generated], proba[table.generated], LABELS)
+    return sections
+
+
+def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed: int = 0) -> TrainResult:
+    """Cross-validate (grouped by site) and fit the final model on everything.
+
+    With ``with_shipped`` the user's labels are added to the shipped training table, so a few hundred labels
+    refine the shipped model instead of replacing it; metrics are computed on the user's rows only.
+    """
+    own = np.ones(len(table), dtype=bool)
+    if with_shipped:
+        shipped = TrainingTable.from_parquet(SHIPPED_TABLE_PATH)
+        shipped.info = pd.DataFrame(index=range(len(shipped)), columns=table.info.columns)
+        table = TrainingTable.concat([table, shipped])
+        own = np.concatenate([own, np.zeros(len(shipped), dtype=bool)])
+    proba, _ = cross_validate(table, cv=cv, seed=seed)
+    sections = grouped_metrics(table.subset(own), proba[own])
+    model = LinkClassifier(random_state=seed).fit(table.features, table.labels, groups=table.groups)
+    return TrainResult(model=model, cv_metrics=sections, table=table)
+
+
+def evaluate(table: TrainingTable, model: LinkClassifier) -> dict[str, Metrics]:
+    """Metrics of ``model`` on a labelled table (real and generated pages apart)."""
+    proba = np.zeros((len(table), len(LABELS)))
+    if len(table):
+        p = model.predict_proba(table.features)
+        for j, label in enumerate(model.classes_):
+            proba[:, LABELS.index(label)] = p[:, j]
+    return grouped_metrics(table, proba)

@@ -1,0 +1,252 @@
+"""The link classifier: a scikit-learn estimator with calibrated probabilities and per-row reasons.
+
+Saved with skops (a zip that runs no code when loaded); the model card travels inside the file as ``card_``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from linktriage._exceptions import ModelError
+from linktriage._records import LABELS, Prediction
+from linktriage.features import FEATURE_GROUPS
+
+__all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "FORMAT_VERSION"]
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "linktriage-model.skops"
+_PACKAGED_MODEL = Path(__file__).resolve().parent / "data" / "linktriage-model.skops"
+#: bump when the saved layout changes; load_model refuses files from another format version
+FORMAT_VERSION = 1
+
+# What each feature group means for an SEO reader, given the row's values. The model chooses which groups
+# matter for a row (see LinkClassifier.explain); these only put the row's own values into words.
+_GROUP_PHRASES = {
+    "position": lambda f: _position_phrase(f),
+    "rel": lambda f: ("rel=" + " ".join(n for n in ("nofollow", "ugc", "sponsored") if f[f"rel_{n}"] > 0))
+    if any(f[f"rel_{n}"] > 0 for n in ("nofollow", "ugc", "sponsored")) else "followed link (no rel)",
+    "anchor": lambda f: "anchor is " + next((a.replace("_", " ") for a in
+                                             ("branded", "exact_match", "partial_match", "generic", "naked_url", "image", "empty")
+                                             if f[f"anchor_{a}"] > 0), "unknown"),
+    "block": lambda f: f"its block links to {round(np.expm1(f['block_external_domains']))} other sites"
+    + (f", link density {f['block_link_density']:.0%}" if f["block_link_density"] > 0.3 else ""),
+    "page_links": lambda f: f"page links to {round(np.expm1(f['page_external_domains_log']))} external sites",
+    "text": lambda f: f"main text {round(np.expm1(f['main_text_log']))} characters"
+    + (", unusually repetitive" if f["compression_ratio"] < 0.3 else ""),
+    "context": lambda f: "anchor stands alone" if f["anchor_context_share"] > 0.6 else "anchor sits in running text",
+    "vocab_guest": lambda f: "guest-post / sponsored wording" if f["page_guest_terms"] + f["context_guest_terms"] > 0
+    else "no guest-post or sponsored wording",
+    "vocab_directory": lambda f: "directory / business-listing signs (phones, addresses, listing words)"
+    if f["page_directory_terms"] + f["phones"] + f["addresses"] > 0 else "no listing signs",
+    "vocab_spam": lambda f: "spam vocabulary (pharma, casino, loans, ...)"
+    if f["page_spam_terms"] + f["context_spam_terms"] > 0 else "no spam vocabulary",
+    "vocab_farm": lambda f: "link-exchange / resources wording" if f["page_farm_terms"] + f["context_farm_terms"] > 0
+    else "no link-exchange wording",
+    "markup": lambda f: _markup_phrase(f),
+    "url": lambda f: _url_phrase(f),
+}
+
+
+def _position_phrase(f: dict[str, float]) -> str:
+    where = next((p for p in ("content", "comment", "sidebar", "footer", "navigation", "header", "listing", "other")
+                  if f[f"position_{p}"] > 0), "other")
+    text = {"content": "in the main content", "comment": "in the comments / user posts", "sidebar": "in a sidebar",
+            "footer": "in the footer", "navigation": "in navigation", "header": "in the page header",
+            "listing": "one of many listing entries", "other": "outside the main content"}[where]
+    return ("hidden link, " if f["hidden"] > 0 else "") + "link " + text
+
+
+def _markup_phrase(f: dict[str, float]) -> str:
+    kinds = [name for name, phrase in (("schema_article", "article"), ("schema_business", "business"),
+                                       ("schema_list", "list"), ("schema_forum", "forum/comment")) if f[name] > 0]
+    if kinds:
+        return "schema.org " + "/".join(kinds) + " markup"
+    return "byline and date" if f["has_author"] and f["has_date"] else "no byline or date"
+
+
+def _url_phrase(f: dict[str, float]) -> str:
+    for name, phrase in (("path_guest", "guest/sponsored"), ("path_directory", "directory/listing"),
+                         ("path_farm", "links/resources"), ("path_forum", "forum/thread"), ("path_profile", "profile")):
+        if f[name] > 0:
+            return f"page URL looks like a {phrase} page"
+    return "ordinary page URL"
+
+
+class LinkClassifier(ClassifierMixin, BaseEstimator):
+    """Gradient boosting (or logistic regression) on the link features, calibrated on held-out folds.
+
+    Parameters are stored as given; everything learned ends in ``_`` (scikit-learn conventions).
+    ``fit(X, y, groups=...)`` keeps folds grouped by site so calibration never sees a site it was fit on.
+    """
+
+    def __init__(self, *, estimator: str = "gbm", max_iter: int = 300, learning_rate: float = 0.06, max_leaf_nodes: int = 31,
+                 l2_regularization: float = 1.0, class_weight: str | None = "balanced",
+                 calibration: str = "isotonic", cv: int = 5, random_state: int = 0) -> None:
+        self.estimator = estimator
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.l2_regularization = l2_regularization
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.cv = cv
+        self.random_state = random_state
+
+    def _base(self):
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        if self.estimator == "logreg":
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+
+            return make_pipeline(StandardScaler(), LogisticRegression(
+                C=0.5, max_iter=2000, class_weight=self.class_weight, random_state=self.random_state))
+        return HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization, class_weight=self.class_weight,
+            random_state=self.random_state,
+        )
+
+    def fit(self, X: pd.DataFrame, y: Sequence[str], groups: Sequence[str] | None = None) -> "LinkClassifier":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+        if self.estimator not in ("gbm", "logreg"):
+            raise ValueError(f"The 'estimator' parameter must be 'gbm' or 'logreg'. Got {self.estimator!r} instead.")
+        if self.calibration not in ("isotonic", "sigmoid"):
+            raise ValueError(f"The 'calibration' parameter must be 'isotonic' or 'sigmoid'. Got {self.calibration!r} instead.")
+        X = self._frame(X, reset=True)
+        y = np.asarray(y)
+        unknown = sorted(set(y) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown labels {unknown}; expected {list(LABELS)}")
+        if groups is not None and len(set(groups)) >= self.cv:
+            splits = list(GroupKFold(n_splits=self.cv).split(X, y, groups))
+        else:
+            splits = list(StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(X, y))
+        self.model_ = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits).fit(X.to_numpy(), y)
+        self.classes_ = self.model_.classes_
+        # The reference row for reasons: what a typical training link looks like, per feature.
+        self.reference_ = X.median().to_numpy(dtype=float)
+        return self
+
+    def _frame(self, X: pd.DataFrame, *, reset: bool) -> pd.DataFrame:
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError("LinkClassifier expects a pandas DataFrame of named features")
+        if reset:
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            self.n_features_in_ = len(X.columns)
+            return X.astype(float)
+        missing = [c for c in self.feature_names_in_ if c not in X.columns]
+        if missing:
+            raise ModelError(f"features missing for this model: {missing[:5]}; was it trained by another linktriage version?")
+        return X[list(self.feature_names_in_)].astype(float)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        check_is_fitted(self)
+        return self.model_.predict_proba(self._frame(X, reset=False).to_numpy())
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def explain(self, X: pd.DataFrame, *, top: int = 3) -> list[tuple[str, ...]]:
+        """The few feature groups that pushed each row to its label, in words.
+
+        For each group, the group's features are set to the training median and the drop in the predicted
+        label's probability is measured: the groups whose own values did most for the label are the reasons.
+        """
+        check_is_fitted(self)
+        X = self._frame(X, reset=False)
+        values = X.to_numpy()
+        proba = self.model_.predict_proba(values)
+        chosen = np.argmax(proba, axis=1)
+        groups = sorted(set(FEATURE_GROUPS[c] for c in self.feature_names_in_ if c in FEATURE_GROUPS))
+        columns = {g: [i for i, c in enumerate(self.feature_names_in_) if FEATURE_GROUPS.get(c) == g] for g in groups}
+        occluded = np.concatenate([_occlude(values, columns[g], self.reference_) for g in groups])
+        occluded_p = self.model_.predict_proba(occluded).reshape(len(groups), len(values), -1)
+        rows = np.arange(len(values))
+        effect = proba[rows, chosen][None, :] - occluded_p[:, rows, chosen]  # groups x rows
+        reasons = []
+        records = X.to_dict("records")
+        for r in rows:
+            order = np.argsort(-effect[:, r])
+            picked = [_GROUP_PHRASES[groups[g]](records[r]) for g in order[:top] if effect[g, r] > 0.01]
+            reasons.append(tuple(picked) or (_GROUP_PHRASES["position"](records[r]),))
+        return reasons
+
+    def predictions(self, X: pd.DataFrame) -> list[Prediction]:
+        """Label, calibrated probabilities and reasons for each row."""
+        if len(X) == 0:
+            return []
+        proba = self.predict_proba(X)
+        reasons = self.explain(X)
+        out = []
+        for row, why in zip(proba, reasons):
+            probabilities = {label: float(row[list(self.classes_).index(label)]) if label in self.classes_ else 0.0
+                             for label in LABELS}
+            label = max(probabilities, key=probabilities.get)
+            out.append(Prediction(label=label, confidence=probabilities[label], probabilities=probabilities, reasons=why))
+        return out
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        save_model(self, path)
+
+
+def _occlude(values: np.ndarray, columns: list[int], reference: np.ndarray) -> np.ndarray:
+    copy = values.copy()
+    copy[:, columns] = reference[columns]
+    return copy
+
+
+def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> None:
+    """Write a model with skops; the card (data summary, metrics, versions) is stored inside the file."""
+    import skops.io as sio
+    import sklearn
+
+    from linktriage import __version__
+
+    check_is_fitted(model)
+    model.card_ = {**(getattr(model, "card_", None) or {}), **(card or {}),
+                   "format_version": FORMAT_VERSION, "linktriage_version": __version__,
+                   "sklearn_version": sklearn.__version__, "labels": list(LABELS)}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path)
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
+    """Load a model file (default: the shipped model). Refuses files holding types other than the expected ones."""
+    import skops.io as sio
+    import sklearn
+
+    path = Path(path) if path else (DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL)
+    if not path.is_file():
+        raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "linktriage.", "builtins."))]
+        if unexpected:
+            raise ModelError(f"{path}: refusing to load unexpected types {unexpected[:5]}")
+        model = sio.load(path, trusted=untrusted)
+    except ModelError:
+        raise
+    except Exception as exc:  # skops raises many kinds on a damaged or foreign file
+        raise ModelError(f"{path}: not a linktriage model file ({type(exc).__name__}: {str(exc)[:120]})") from None
+    if not isinstance(model, LinkClassifier):
+        raise ModelError(f"{path}: holds a {type(model).__name__}, not a linktriage model")
+    card = getattr(model, "card_", {}) or {}
+    if card.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{path}: model format {card.get('format_version')} but this linktriage reads format "
+                         f"{FORMAT_VERSION}; retrain it with `linktriage train`")
+    if card.get("sklearn_version") != sklearn.__version__:
+        import warnings
+
+        warnings.warn(f"{path} was saved with scikit-learn {card.get('sklearn_version')}, running "
+                      f"{sklearn.__version__}: predictions may differ slightly", stacklevel=2)
+    return model

@@ -1,0 +1,268 @@
+"""The jobs: one library function per command. The CLI, HTTP API and Python API only call these.
+
+``score_backlinks`` is the engine every job shares: it takes Backlink records in chunks, gets each chunk's
+unique pages once (archives first, then the live fetcher unless offline), analyses pages in a process pool,
+judges the links with the model in one batch, and yields output rows in input order, chunk by chunk, so memory
+stays flat however long the export is.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import Counter
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from linktriage._domains import registrable_domain
+from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
+from linktriage.analyse import LinkAnalysis, PageSummary, analyse_page
+from linktriage.features import FEATURE_NAMES
+from linktriage.model import LinkClassifier, load_model
+from linktriage.sources.warc import WarcArchive
+
+__all__ = ["ScoreOptions", "ScoreSummary", "score_backlinks", "score_export", "analyse_backlinks"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOptions:
+    """How a scoring run gets pages and judges links (one place for every knob the layers expose)."""
+
+    pages: tuple[str, ...] = ()
+    offline: bool = False
+    niche: str | None = None
+    site: str | None = None
+    model: str | None = None
+    embedder: str = "static"
+    archive: str | None = None
+    #: live fetching settings (linktriage.sources.fetch.FetchSettings); None = defaults
+    fetch_settings: Any = None
+    #: rows per chunk: pages of a chunk are fetched and analysed together
+    chunk_size: int = 2000
+    #: analysis processes; None = one per core when a chunk has enough pages to pay for the pool
+    workers: int | None = None
+    #: confidence at which spam / link_farm rows are flagged ``toxic`` (the disavow default)
+    toxic_threshold: float = 0.8
+    toxic_labels: tuple[str, ...] = ("spam", "link_farm")
+    #: "local" (a process pool on this machine) or "dask" (partitions on a Dask cluster)
+    engine: str = "local"
+    scheduler: str | None = None
+
+
+@dataclass(slots=True)
+class ScoreSummary:
+    """What a run did: counts per link status and per label."""
+
+    rows: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+
+    def add(self, rows: Sequence[dict]) -> None:
+        self.rows += len(rows)
+        self.statuses.update(r["link_status"] for r in rows)
+        self.labels.update(r["label"] for r in rows if r["label"])
+
+    def line(self) -> str:
+        statuses = ", ".join(f"{k} {v}" for k, v in self.statuses.most_common())
+        labels = ", ".join(f"{k} {v}" for k, v in self.labels.most_common())
+        return f"{self.rows} rows: {statuses}" + (f" | labels: {labels}" if labels else "")
+
+
+class PageGetter:
+    """Pages for a set of URLs: from the archives when archived, else fetched live unless offline."""
+
+    def __init__(self, options: ScoreOptions) -> None:
+        self.options = options
+        self.archive = WarcArchive(options.pages)
+
+    def get_many(self, urls: Sequence[str]) -> dict[str, FetchResult]:
+        found: dict[str, FetchResult] = {}
+        missing = []
+        for url in urls:
+            result = self.archive.get(url)
+            if result is not None:
+                found[url] = result
+            else:
+                missing.append(url)
+        if missing and not self.options.offline:
+            from linktriage.sources.fetch import FetchSettings, fetch_pages
+
+            settings = self.options.fetch_settings or FetchSettings()
+            for result in fetch_pages(missing, settings, archive=self.options.archive):
+                found[result.url] = result
+        for url in missing:
+            found.setdefault(url, FetchResult(url=url, status="not_fetched",
+                                              reason="not in the archives and fetching is off (--offline)"))
+        return found
+
+
+def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executor: Executor | None = None
+                      ) -> tuple[list[LinkAnalysis], dict[str, PageSummary]]:
+    """Analyse one chunk: each unique page fetched and parsed once, however many rows point at it."""
+    by_page: dict[str, list[Backlink]] = {}
+    analyses: dict[int, LinkAnalysis] = {}
+    for backlink in backlinks:
+        if backlink.error:
+            analyses[backlink.row] = LinkAnalysis(row=backlink.row, link_status="error", reason=backlink.error,
+                                                  source_domain=registrable_domain(backlink.source_url))
+        else:
+            by_page.setdefault(backlink.source_url, []).append(backlink)
+    fetched = getter.get_many(list(by_page))
+    jobs = [(fetched[url], rows) for url, rows in by_page.items()]
+    mapper = executor.map if executor is not None and len(jobs) > 1 else map
+    pages: dict[str, PageSummary] = {}
+    for (fetch, _), (summary, results) in zip(jobs, mapper(analyse_page, *zip(*jobs)) if jobs else []):
+        if summary is not None:
+            pages[fetch.url] = summary
+        analyses.update((a.row, a) for a in results)
+    return [analyses[b.row] for b in backlinks], pages
+
+
+def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = ScoreOptions(),
+                    model: LinkClassifier | None = None) -> Iterator[list[dict]]:
+    """Score backlinks; yields lists of output rows (OUTPUT_COLUMNS, then export_* columns) in input order."""
+    from linktriage.output import is_toxic
+
+    model = model or load_model(options.model)
+    getter = PageGetter(options)
+    relevance = _relevance_scorer(options, getter)
+    executor = None
+    try:
+        for chunk in _chunks(backlinks, options.chunk_size):
+            if executor is None and _wants_pool(options, chunk):
+                executor = ProcessPoolExecutor(max_workers=options.workers or os.cpu_count() or 1)
+            analyses, pages = analyse_backlinks(chunk, getter, executor)
+            judged = [a for a in analyses if a.features is not None]
+            frame = pd.DataFrame([a.features for a in judged], columns=list(FEATURE_NAMES))
+            predictions = dict(zip((a.row for a in judged), model.predictions(frame)))
+            scores = relevance(chunk, analyses, pages) if relevance else {}
+            rows = []
+            for backlink, analysis in zip(chunk, analyses):
+                row = _row(backlink, analysis, predictions.get(backlink.row), scores.get(backlink.row))
+                row["toxic"] = (is_toxic(row["label"], row["confidence"], threshold=options.toxic_threshold,
+                                         labels=options.toxic_labels) if row["label"] else None)
+                rows.append(row)
+            yield rows
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+
+
+def _wants_pool(options: ScoreOptions, chunk: Sequence[Backlink]) -> bool:
+    if options.workers == 1 or (os.cpu_count() or 1) == 1:
+        return False
+    # A pool costs about a second to start: worth it only when there are enough pages to spread.
+    return options.workers is not None or len({b.source_url for b in chunk}) >= 40
+
+
+def _chunks(items: Iterable[Backlink], size: int) -> Iterator[list[Backlink]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: float | None) -> dict:
+    context = analysis.context
+    probabilities = prediction.probabilities if prediction else {}
+    reasons = list(prediction.reasons) if prediction else []
+    if analysis.reason:
+        reasons = [analysis.reason, *reasons] if prediction else [analysis.reason]
+    row: dict[str, Any] = {
+        "source_url": backlink.source_url,
+        "target_url": backlink.target_url,
+        "anchor": backlink.anchor or (context.anchor_text if context else ""),
+        "source_domain": analysis.source_domain or registrable_domain(backlink.source_url),
+        "target_domain": registrable_domain(backlink.target_url),
+        "label": prediction.label if prediction else None,
+        "confidence": round(prediction.confidence, 4) if prediction else None,
+        **{f"p_{label}": round(probabilities[label], 4) if prediction else None for label in LABELS},
+        "relevance": None if relevance is None else round(float(relevance), 4),
+        "position": context.position if context else None,
+        "rel": " ".join(t for t in context.rel if t in ("nofollow", "ugc", "sponsored")) if context else None,
+        "anchor_type": context.anchor_type if context else None,
+        "link_status": analysis.link_status,
+        "http_status": analysis.http_status,
+        "reasons": "; ".join(reasons),
+        "toxic": None,
+    }
+    assert tuple(row) == OUTPUT_COLUMNS
+    row.update(backlink.export)
+    return row
+
+
+def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
+    """The relevance stage, or None when no niche was given (the column then stays empty)."""
+    if not options.niche and not options.site:
+        return None
+    from linktriage.relevance import RelevanceScorer, build_niche_profile, collect_site_texts, load_embedder
+
+    embedder = load_embedder(options.embedder)
+    site_texts: list[str] = []
+    if options.site:
+        def get_html(url: str):
+            result = getter.get_many([url])[url]
+            return (result.final_url or url, result.body) if result.status == "ok" else None
+
+        site_texts = collect_site_texts(options.site, get_html)
+    profile = build_niche_profile(embedder, niche=options.niche, site_texts=site_texts)
+    if profile is None:
+        return None
+    scorer = RelevanceScorer(embedder, profile)
+
+    def score(chunk, analyses, pages) -> dict[int, float]:
+        judged = [(b, a) for b, a in zip(chunk, analyses) if b.source_url in pages]
+        if not judged:
+            return {}
+        texts = [_page_text(pages[b.source_url]) for b, _ in judged]
+        contexts = [a.context.context_text if a.context else "" for _, a in judged]
+        anchors = [a.context.anchor_text if a.context else b.anchor for b, a in judged]
+        result = scorer.score(texts, contexts, anchors)
+        return {b.row: float(value) for (b, _), value in zip(judged, result.relevance)}
+
+    return score
+
+
+def _page_text(page: PageSummary) -> str:
+    return "\n".join(part for part in (page.title, page.description, page.main_text) if part)
+
+
+def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str | None = None,
+                 fmt: str | None = None, report: str | None = None, domains: str | None = None,
+                 on_chunk=None) -> ScoreSummary:
+    """The ``score`` job: read exports, score every row, write the output (and optional report / domain view)."""
+    from linktriage.ingest import read_exports
+    from linktriage.output import build_domain_view, open_writer, write_domain_view, write_html_report
+
+    summary = ScoreSummary()
+    kept: list[dict] = []  # only when a report or domain view needs every row at the end
+    model = load_model(options.model)
+    with open_writer(output, fmt) as writer:
+        for rows in score_backlinks(read_exports(exports, site=options.site), options, model=model):
+            writer.write(rows)
+            summary.add(rows)
+            if report or domains:
+                kept.extend(rows)
+            if on_chunk is not None:
+                on_chunk(rows)
+    if domains:
+        view = build_domain_view(kept, threshold=options.toxic_threshold, labels=options.toxic_labels)
+        write_domain_view(view, domains)
+    if report:
+        write_html_report(kept, report, model_info=getattr(model, "card_", None))
+    return summary
+
+
+def model_info(path: str | None = None) -> dict:
+    """The model card of a model file (default: the shipped model), with versions and the label set."""
+    import sklearn
+
+    from linktriage import __version__
+
+    model = load_model(path)
+    card = dict(getattr(model, "card_", {}) or {})
+    card.setdefault("labels", list(LABELS))
+    card["running_versions"] = {"linktriage": __version__, "scikit-learn": sklearn.__version__}
+    return card

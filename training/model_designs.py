@@ -1,0 +1,107 @@
+"""The model designs compared on the same site-grouped split (issue: ship the best and say why).
+
+- gbm_features: gradient boosting on the engineered features, isotonic calibration (LinkClassifier)
+- logreg_features: multinomial logistic regression on the same features, standardised, sigmoid calibration
+- logreg_embeddings: logistic regression on sentence embeddings of the page text, the link's context and anchor
+- stack: gradient boosting on the features plus the out-of-fold class probabilities of logreg_embeddings
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from linktriage._records import LABELS
+from linktriage.learn import TrainingTable, grouped_metrics
+from linktriage.model import LinkClassifier
+
+
+def _logreg(seed: int):
+    """Multinomial logistic regression on sentence embeddings (a plain sklearn pipeline, sigmoid-calibrated)."""
+    base = make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced",
+                                                              random_state=seed))
+    return _Calibrated(base)
+
+
+class _Calibrated:
+    """A calibrated pipeline with the fit(X, y, groups) signature the comparison uses."""
+
+    def __init__(self, base) -> None:
+        self.base = base
+
+    def fit(self, X, y, groups=None):
+        splits = list(GroupKFold(n_splits=min(5, len(set(groups)))).split(X, y, groups))
+        self.model_ = CalibratedClassifierCV(self.base, method="sigmoid", cv=splits).fit(np.asarray(X, float), y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(np.asarray(X, float))
+
+
+#: designs that run on the features alone, so they can ship as a LinkClassifier (reasons included)
+DESIGNS = {
+    "gbm_features": lambda seed: LinkClassifier(estimator="gbm", calibration="isotonic", random_state=seed),
+    "logreg_features": lambda seed: LinkClassifier(estimator="logreg", calibration="sigmoid", random_state=seed),
+}
+
+
+def _oof(table_X, labels, groups, make, cv: int, seed: int) -> np.ndarray:
+    proba = np.zeros((len(labels), len(LABELS)))
+    splitter = GroupKFold(n_splits=min(cv, len(set(groups))), shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(table_X, labels, groups):
+        X_train = table_X.iloc[train_idx] if isinstance(table_X, pd.DataFrame) else table_X[train_idx]
+        X_test = table_X.iloc[test_idx] if isinstance(table_X, pd.DataFrame) else table_X[test_idx]
+        model = make(seed).fit(X_train, labels[train_idx], groups=groups[train_idx])
+        p = model.predict_proba(X_test)
+        for j, label in enumerate(model.classes_):
+            proba[test_idx, LABELS.index(label)] = p[:, j]
+    return proba
+
+
+def _embeddings(table: TrainingTable) -> np.ndarray | None:
+    try:
+        from linktriage.relevance import load_embedder
+        embedder = load_embedder("static")
+    except Exception as exc:  # the embedder is optional for this comparison
+        print(f"  (embedding designs skipped: {exc})")
+        return None
+    info = table.info
+    parts = [embedder.encode(info[column].fillna("").astype(str).str[:2000].tolist())
+             for column in ("page_text", "context_text", "anchor")]
+    return np.hstack(parts)
+
+
+def compare_designs(table: TrainingTable, *, cv: int = 5, seed: int = 0) -> dict[str, dict]:
+    """Grouped out-of-fold metrics of every design on the same folds (same seed => same split)."""
+    results = {}
+    for name, make in DESIGNS.items():
+        proba = _oof(table.features, table.labels, table.groups, make, cv, seed)
+        results[name] = {**grouped_metrics(table, proba), "proba": proba}
+        print(f"  {name}: real macro-F1 {results[name]['real'].macro_f1:.3f}")
+    embeddings = _embeddings(table)
+    if embeddings is not None:
+        proba = _oof(embeddings, table.labels, table.groups, _logreg, cv, seed)
+        results["logreg_embeddings"] = {**grouped_metrics(table, proba), "proba": proba}
+        print(f"  logreg_embeddings: real macro-F1 {results['logreg_embeddings']['real'].macro_f1:.3f}")
+        # Stack: the embedding model's out-of-fold probabilities become five more features. They are computed
+        # out-of-fold once, so the outer folds see probabilities from models that never saw their rows' sites.
+        stacked = table.features.copy()
+        for j, label in enumerate(LABELS):
+            stacked[f"emb_p_{label}"] = proba[:, j]
+        stack_proba = _oof(stacked, table.labels, table.groups, lambda s: _StackGBM(s), cv, seed)
+        results["stack"] = {**grouped_metrics(table, stack_proba), "proba": stack_proba}
+        print(f"  stack: real macro-F1 {results['stack']['real'].macro_f1:.3f}")
+    return results
+
+
+class _StackGBM(LinkClassifier):
+    """LinkClassifier that accepts extra columns (the stacked probabilities)."""
+
+    def __init__(self, random_state: int = 0) -> None:
+        super().__init__(random_state=random_state)
