@@ -194,3 +194,14 @@ def test_collect_site_texts_follows_nav_links_first():
 
 def test_collect_site_texts_when_home_page_is_unreadable():
     assert collect_site_texts("https://gone.example/", lambda url: None) == []
+
+
+def test_shipped_calibration_covers_every_embedder():
+    from linktriage.relevance import EMBEDDERS, load_calibration
+    from linktriage.relevance._scorer import background_texts
+
+    for name in EMBEDDERS:
+        calibration = load_calibration(MODELS_DIR, name)
+        assert calibration.slope > 0  # closer to the niche than the background must mean more relevant
+        assert calibration.apply(np.array([-50.0]))[0] < 0.01 < 0.99 < calibration.apply(np.array([50.0]))[0]
+    assert len(background_texts(MODELS_DIR)) >= 50
