@@ -87,7 +87,12 @@ class Page:
 
     def a(self, label: str | None, anchor: str | None = None, rel: str = "") -> str:
         href = self.ext()
-        anchor = anchor or self.rng.choice([href, "click here", "website", href.split("/")[2]])
+        anchor = anchor or self.rng.choice([href, "click here", "website", href.split("/")[2], "IMG"])
+        if anchor == "IMG":  # image anchor: the alt text stands in for the anchor in labels
+            alt = self.rng.choice(WORDS)
+            if label:
+                self.links.append((href, alt, label))
+            return f'<a href="{href}"><img src="/img/{alt}.png" alt="{alt}"></a>'
         if label:
             self.links.append((href, anchor, label))
         relattr = f' rel="{rel}"' if rel else ""
@@ -101,6 +106,11 @@ def noise(p: Page) -> str:
         bits.append(f'<div class="{p.cls("cookie")}">We use cookies. <button>OK</button></div>')
     if r.random() < 0.5:
         bits.append(f'<aside class="{p.cls("ad")}"><img src="/ads/{r.randint(1,99)}.png" alt="ad"></aside>')
+    if r.random() < 0.4:
+        rel = "".join(f'<li><a href="/{w}">{w.title()} {v}</a></li>' for w, v in zip(r.sample(WORDS, 3), r.sample(WORDS, 3)))
+        bits.append(f'<section class="{p.cls(r.choice(["related-posts", "yarpp", "more"]))}"><ul>{rel}</ul></section>')
+    if r.random() < 0.3:  # empty sponsored label: a hard negative seen on real news templates
+        bits.append(f'<div class="{p.cls("sponsor")}">Sponsored by:</div>')
     if r.random() < 0.4:
         bits.append(f'<div class="{p.cls("newsletter")}">Subscribe to our newsletter <input type="email"></div>')
     return "\n".join(r.sample(bits, len(bits)))
@@ -162,7 +172,7 @@ def t_directory(p: Page, texts: list[str]) -> str:
 
 def t_link_farm(p: Page, texts: list[str]) -> str:
     r = p.rng
-    links = "".join(f"<li>{p.a('link_farm', r.choice(COMMERCIAL + WORDS))}</li>" for _ in range(r.randint(25, 80)))
+    links = "".join(f"<li>{p.a('link_farm', r.choice(COMMERCIAL + WORDS))}</li>" for _ in range(r.randint(20, 60)))
     title = r.choice(["Partners", "Resources", "Link exchange", "Useful links", "Blogroll"])
     return f'<h2>{title}</h2>{"".join(paras(p, texts, r.randint(0, 1)))}<ul class="{p.cls(r.choice(["links", "blogroll", "partners"]))}">{links}</ul>'
 
