@@ -1,0 +1,45 @@
+import csv
+import io
+import json
+
+import pytest
+
+from linktriage import InputError
+from linktriage._records import OUTPUT_COLUMNS, SCHEMA_VERSION
+from linktriage.output import open_writer
+
+
+def _row(i, **extra):
+    row = dict.fromkeys(OUTPUT_COLUMNS)
+    row.update(source_url=f"https://a{i}.example/p", label="spam", confidence=0.9, toxic=True, http_status=200)
+    row.update(extra)
+    return row
+
+
+def test_csv_chunks_header_and_cells(tmp_path):
+    out = tmp_path / "o.csv"
+    with open_writer(out) as w:
+        w.write([_row(0, export_dr=5), _row(1, export_dr=7)])
+        w.write([_row(2, export_dr=None, toxic=False)])
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == [*OUTPUT_COLUMNS, "export_dr"]
+    assert [r["toxic"] for r in rows] == ["true", "true", "false"]
+    assert rows[2]["export_dr"] == "" and rows[0]["anchor"] == ""
+
+
+def test_jsonl_has_schema_version_first(tmp_path):
+    out = tmp_path / "o.jsonl"
+    with open_writer(out) as w:
+        w.write([_row(0, anchor="<script>x</script>")])
+    obj = json.loads(out.read_text(encoding="utf-8"))
+    assert next(iter(obj)) == "schema_version" and obj["schema_version"] == SCHEMA_VERSION
+    assert obj["anchor"] == "<script>x</script>" and obj["toxic"] is True
+
+
+def test_stdout_default_and_unknown_format(tmp_path):
+    buf = io.StringIO()
+    with open_writer(None, stream=buf) as w:
+        w.write([_row(0)])
+    assert buf.getvalue().startswith("source_url,")
+    with pytest.raises(InputError, match="cannot tell the output format"):
+        open_writer(tmp_path / "o.xlsx")
