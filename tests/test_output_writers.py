@@ -43,3 +43,18 @@ def test_stdout_default_and_unknown_format(tmp_path):
     assert buf.getvalue().startswith("source_url,")
     with pytest.raises(InputError, match="cannot tell the output format"):
         open_writer(tmp_path / "o.xlsx")
+
+
+def test_parquet_row_groups_and_types(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "o.parquet"
+    with open_writer(out) as w:
+        w.write([_row(0, export_dr=5), _row(1, export_dr=7.5)])
+        w.write([_row(2, export_dr=None, export_new="x")])
+    f = pq.ParquetFile(out)
+    assert f.num_row_groups == 2
+    t = f.read()
+    assert t.column_names[0] == "schema_version" and "export_new" not in t.column_names
+    assert str(t.schema.field("export_dr").type) == "double" and str(t.schema.field("http_status").type) == "int64"
+    assert t.column("toxic").to_pylist() == [True, True, True]

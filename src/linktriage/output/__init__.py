@@ -1,6 +1,6 @@
-"""Outputs of an audit: the toxic rule and CSV/JSONL writers (Parquet, disavow, domain view, report: issue 7, unfinished)."""
+"""Outputs of an audit: the toxic rule and CSV/JSONL/Parquet writers (disavow, domain view, report: issue 7, unfinished)."""
 
 from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, check_labels, is_toxic
-from linktriage.output._writers import RowWriter, open_writer
+from linktriage.output._writers import ParquetRowWriter, RowWriter, open_writer
 
-__all__ = ["DEFAULT_DISAVOW_LABELS", "DEFAULT_DISAVOW_THRESHOLD", "RowWriter", "check_labels", "is_toxic", "open_writer"]
+__all__ = ["DEFAULT_DISAVOW_LABELS", "DEFAULT_DISAVOW_THRESHOLD", "ParquetRowWriter", "RowWriter", "check_labels", "is_toxic", "open_writer"]

@@ -1,4 +1,4 @@
-"""Streaming row writers: CSV and JSONL (Parquet is still to do, see issue 7).
+"""Streaming row writers: CSV, JSONL and Parquet (one row group per chunk, fixed schema).
 
 Rows arrive in chunks as the pipeline produces them; a writer never holds more than one chunk.
 """
@@ -15,19 +15,19 @@ from typing import IO, Sequence
 from linktriage._exceptions import InputError
 from linktriage._records import OUTPUT_COLUMNS, SCHEMA_VERSION
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
 
 def _format_for(path: str | os.PathLike | None, fmt: str | None) -> str:
     if fmt:
         if fmt not in set(FORMATS.values()):
-            raise InputError(f"unknown output format {fmt!r}: choose csv or jsonl")
+            raise InputError(f"unknown output format {fmt!r}: choose csv, jsonl or parquet")
         return fmt
     if path is None:
         return "csv"
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"cannot tell the output format of {str(path)!r}: use a .csv or .jsonl name, or --format")
+        raise InputError(f"cannot tell the output format of {str(path)!r}: use a .csv, .jsonl or .parquet name, or --format")
     return FORMATS[suffix]
 
 
@@ -72,9 +72,68 @@ class RowWriter:
         self.close()
 
 
-def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None) -> RowWriter:
+def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None) -> "RowWriter | ParquetRowWriter":
     """Open a writer for ``path`` (None: CSV to stdout, or to ``stream``); format from ``fmt`` or the extension."""
     kind = _format_for(path, fmt)
+    if kind == "parquet":
+        if path is None:
+            raise InputError("Parquet cannot go to standard output: give an output file with -o")
+        return ParquetRowWriter(path)
     if path is None:
         return RowWriter(stream or sys.stdout, kind, owns_stream=False)
     return RowWriter(open(path, "w", encoding="utf-8", newline=""), kind, owns_stream=True)
+
+
+def _arrow_type(name: str, rows: Sequence[dict]):
+    import pyarrow as pa
+
+    if name == "http_status":
+        return pa.int64()
+    if name == "toxic":
+        return pa.bool_()
+    if name == "confidence" or name == "relevance" or name.startswith("p_"):
+        return pa.float64()
+    if name.startswith("export_"):
+        values = [row.get(name) for row in rows if row.get(name) is not None]
+        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return pa.float64()
+    return pa.string()
+
+
+class ParquetRowWriter:
+    """Parquet with a schema fixed by the first chunk; later chunks' unseen export columns are dropped."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self._path, self._writer, self._schema = path, None, None
+
+    def write(self, rows: Sequence[dict]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not rows:
+            return
+        if self._schema is None:
+            exports = [key for key in rows[0] if key.startswith("export_")]
+            fields = [pa.field("schema_version", pa.string())]
+            fields += [pa.field(name, _arrow_type(name, rows)) for name in (*OUTPUT_COLUMNS, *exports)]
+            self._schema = pa.schema(fields)
+            self._writer = pq.ParquetWriter(self._path, self._schema)
+        columns = {}
+        for f in self._schema:
+            if f.name == "schema_version":
+                columns[f.name] = [SCHEMA_VERSION] * len(rows)
+            elif pa.types.is_string(f.type):
+                columns[f.name] = [None if r.get(f.name) is None else str(r.get(f.name)) for r in rows]
+            else:
+                columns[f.name] = [r.get(f.name) for r in rows]
+        self._writer.write_table(pa.Table.from_pydict(columns, schema=self._schema))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+    def __enter__(self) -> "ParquetRowWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
