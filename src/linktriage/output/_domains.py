@@ -1,0 +1,54 @@
+"""Domain view: one row per referring registrable domain (``source_domain`` of the output rows).
+
+Sitewide rule: a domain is ``sitewide`` when, for one target domain, it sends at least ``SITEWIDE_MIN_LINKS``
+links from at least ``SITEWIDE_MIN_PAGES`` distinct pages (footer/blogroll links repeated across a site).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterable
+
+from linktriage._records import LABELS
+from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, is_toxic
+
+SITEWIDE_MIN_LINKS = 5
+SITEWIDE_MIN_PAGES = 3
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVOW_THRESHOLD,
+                      labels: Iterable[str] = DEFAULT_DISAVOW_LABELS) -> list[dict]:
+    """Aggregate output rows per ``source_domain``; worst first (highest toxic probability, then link count)."""
+    labels = tuple(labels)
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[row.get("source_domain") or ""].append(row)
+    view = []
+    for domain, items in groups.items():
+        mix = Counter(r.get("label") or "" for r in items)
+        pages_per_target: dict[str, set] = defaultdict(set)
+        links_per_target: Counter = Counter()
+        for r in items:
+            pages_per_target[r.get("target_domain") or ""].add(r.get("source_url"))
+            links_per_target[r.get("target_domain") or ""] += 1
+        sitewide = any(links_per_target[t] >= SITEWIDE_MIN_LINKS and len(pages_per_target[t]) >= SITEWIDE_MIN_PAGES
+                       for t in links_per_target)
+        toxic_p = [sum(r.get(f"p_{lab}") or 0.0 for lab in labels) for r in items if r.get("label")]
+        view.append({
+            "source_domain": domain,
+            "links": len(items),
+            **{f"n_{lab}": mix.get(lab, 0) for lab in LABELS},
+            "n_unjudged": mix.get("", 0),
+            "worst_toxic_probability": max(toxic_p) if toxic_p else None,
+            "mean_confidence": _mean([r["confidence"] for r in items if r.get("confidence") is not None]),
+            "mean_relevance": _mean([r["relevance"] for r in items if r.get("relevance") is not None]),
+            "sitewide": sitewide,
+            "would_disavow": any(is_toxic(r.get("label"), r.get("confidence"), threshold=threshold, labels=labels)
+                                 for r in items),
+        })
+    view.sort(key=lambda d: (-(d["worst_toxic_probability"] or 0.0), -d["links"], d["source_domain"]))
+    return view

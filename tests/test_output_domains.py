@@ -1,0 +1,20 @@
+from linktriage._records import OUTPUT_COLUMNS
+from linktriage.output import build_domain_view
+
+
+def _row(src, dom, label, conf, target="t.com"):
+    row = dict.fromkeys(OUTPUT_COLUMNS)
+    row.update(source_url=src, source_domain=dom, target_domain=target, label=label, confidence=conf,
+               p_spam=conf if label == "spam" else 0.0, p_link_farm=0.0, relevance=0.5)
+    return row
+
+
+def test_domain_view_sitewide_and_disavow():
+    rows = [_row(f"https://farm.net/p{i % 3}", "farm.net", "spam", 0.9) for i in range(6)]
+    rows += [_row("https://news.org/a", "news.org", "editorial", 0.95), _row("https://x.org/a", "x.org", "spam", 0.5)]
+    view = {d["source_domain"]: d for d in build_domain_view(rows, threshold=0.8, labels=("spam", "link_farm"))}
+    assert view["farm.net"]["links"] == 6 and view["farm.net"]["n_spam"] == 6
+    assert view["farm.net"]["sitewide"] and view["farm.net"]["would_disavow"]
+    assert not view["news.org"]["sitewide"] and not view["news.org"]["would_disavow"]
+    assert not view["x.org"]["would_disavow"] and view["x.org"]["worst_toxic_probability"] == 0.5
+    assert build_domain_view(rows, threshold=0.8, labels=("spam",))[0]["source_domain"] == "farm.net"
