@@ -18,3 +18,20 @@ def test_domain_view_sitewide_and_disavow():
     assert not view["news.org"]["sitewide"] and not view["news.org"]["would_disavow"]
     assert not view["x.org"]["would_disavow"] and view["x.org"]["worst_toxic_probability"] == 0.5
     assert build_domain_view(rows, threshold=0.8, labels=("spam",))[0]["source_domain"] == "farm.net"
+
+
+def test_write_domain_view_formats(tmp_path):
+    import csv
+    import json
+
+    import pyarrow.parquet as pq
+
+    from linktriage.output import write_domain_view
+
+    view = build_domain_view([_row("https://a.net/p", "a.net", "spam", 0.9)])
+    write_domain_view(view, tmp_path / "d.csv")
+    write_domain_view(view, tmp_path / "d.jsonl")
+    write_domain_view(view, tmp_path / "d.parquet")
+    assert list(csv.DictReader((tmp_path / "d.csv").open()))[0]["would_disavow"] == "true"
+    assert json.loads((tmp_path / "d.jsonl").read_text())["links"] == 1
+    assert pq.read_table(tmp_path / "d.parquet").column("source_domain").to_pylist() == ["a.net"]

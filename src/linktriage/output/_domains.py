@@ -52,3 +52,26 @@ def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVO
         })
     view.sort(key=lambda d: (-(d["worst_toxic_probability"] or 0.0), -d["links"], d["source_domain"]))
     return view
+
+
+def write_domain_view(rows: list[dict], path, fmt: str | None = None) -> None:
+    """Write a domain view (from build_domain_view) as CSV, JSONL or Parquet; format from ``fmt`` or the extension."""
+    import csv
+    import json
+
+    from linktriage.output._writers import _cell, _format_for
+
+    kind = _format_for(path, fmt)
+    if kind == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), path)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        if kind == "jsonl":
+            handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        elif rows:
+            writer = csv.DictWriter(handle, list(rows[0]))
+            writer.writeheader()
+            writer.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
