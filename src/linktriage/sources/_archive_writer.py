@@ -1,0 +1,170 @@
+"""Append fetched pages to a WARC archive that survives being killed at any moment.
+
+Each record is its own gzip member (warcio) and is flushed as soon as it is written, so a killed run leaves
+complete records plus at most one partial one at the end. :func:`prepare_archive` finds where the last
+complete record ends and cuts the partial tail off before a new run appends, so the file stays readable.
+
+Bodies are archived decoded (``Content-Encoding`` removed, kept as ``X-Archive-Orig-Content-Encoding``):
+a reader then never has to inflate a compressed body, so an archived compression bomb cannot exist.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from linktriage._exceptions import InputError
+
+__all__ = ["ArchiveWriter", "Exchange", "prepare_archive"]
+
+_CHUNK = 1 << 20
+#: headers describing the bytes on the wire, which the archived (decoded) body no longer matches
+_WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+
+
+def prepare_archive(path: str | os.PathLike[str]) -> bool:
+    """Make ``path`` safe to append to; return True when it already holds complete records.
+
+    A partial record left by a killed run is cut off. A file that is not a WARC archive at all raises
+    InputError rather than being touched.
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as stream:
+        magic = stream.read(2)
+        stream.seek(0)
+        good_end, starts_as_warc = (_gzip_complete_end if magic == b"\x1f\x8b" else _plain_complete_end)(stream)
+    if not starts_as_warc:
+        raise InputError(f"{path} exists and is not a WARC archive: choose another output file")
+    size = path.stat().st_size
+    if good_end < size:
+        with open(path, "r+b") as stream:
+            stream.truncate(good_end)
+            if magic != b"\x1f\x8b" and good_end:
+                stream.seek(good_end)
+                stream.write(b"\r\n\r\n")  # the record separator the cut removed
+    return good_end > 0
+
+
+def _gzip_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
+    """Offset just past the last complete gzip member, and whether the data starts with a WARC record."""
+    good_end = position = 0
+    inflater = zlib.decompressobj(31)
+    head = b""
+    while chunk := stream.read(_CHUNK):
+        data = chunk
+        while data:
+            try:
+                out = inflater.decompress(data, _CHUNK)
+            except zlib.error:
+                return good_end, head.startswith(b"WARC/")
+            if len(head) < 5:
+                head += out[:5]
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                rest = inflater.unused_data
+                good_end = position + len(chunk) - len(rest)  # rest is a suffix of this chunk
+                inflater = zlib.decompressobj(31)
+                data = rest
+        position += len(chunk)
+    return good_end, head.startswith(b"WARC/")
+
+
+def _plain_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
+    """Offset just past the last complete record of an uncompressed WARC (blank-line separator excluded)."""
+    good_end = 0
+    starts_as_warc = stream.read(5) == b"WARC/"
+    stream.seek(0)
+    records = ArchiveIterator(stream, no_record_parse=True)
+    try:
+        for record in records:
+            expected = int(record.rec_headers.get_header("Content-Length") or 0)
+            got = 0
+            while block := record.raw_stream.read(_CHUNK):
+                got += len(block)
+            if got < expected:
+                break
+            good_end = records.get_record_offset() + records.get_record_length()
+    except (ArchiveLoadFailed, ValueError, EOFError):
+        pass
+    return good_end, starts_as_warc
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and its response, as archived: the body already decoded."""
+
+    url: str
+    request_line: str
+    request_headers: Sequence[tuple[str, str]]
+    status_line: str
+    response_headers: Sequence[tuple[str, str]]
+    body: bytes
+    ip_address: str = ""
+    #: "length" when the body was cut at a cap (WARC-Truncated)
+    truncated: str = ""
+
+
+class ArchiveWriter:
+    """Appends request/response record pairs to a WARC file, each record flushed as written.
+
+    Not thread-safe: the fetcher calls it from a single writer thread.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, software: str, user_agent: str, robots: str) -> None:
+        self.path = str(path)
+        self._stream = open(self.path, "ab")
+        self._writer = WARCWriter(self._stream, gzip=self.path.endswith(".gz"))
+        info = {"software": software, "format": "WARC File Format 1.1", "http-header-user-agent": user_agent,
+                "robots": robots}
+        self._write(self._writer.create_warcinfo_record(os.path.basename(self.path), info))
+
+    def write(self, exchanges: Sequence[Exchange]) -> None:
+        for exchange in exchanges:
+            response = self._response(exchange)
+            request = self._writer.create_warc_record(
+                exchange.url, "request", payload=io.BytesIO(b""), length=0,
+                http_headers=StatusAndHeaders(exchange.request_line, list(exchange.request_headers),
+                                              is_http_request=True),
+                warc_headers_dict={"WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
+            )
+            self._write(request)
+            self._write(response)
+
+    def _response(self, exchange: Exchange):
+        headers: list[tuple[str, str]] = []
+        for name, value in exchange.response_headers:
+            lower = name.lower()
+            if lower in _WIRE_HEADERS:
+                if lower != "content-length":
+                    headers.append((f"X-Archive-Orig-{name}", value))
+                continue
+            headers.append((name, value))
+        headers.append(("Content-Length", str(len(exchange.body))))
+        protocol, _, status = exchange.status_line.partition(" ")
+        warc_headers = {}
+        if exchange.ip_address:
+            warc_headers["WARC-IP-Address"] = exchange.ip_address
+        if exchange.truncated:
+            warc_headers["WARC-Truncated"] = exchange.truncated
+        return self._writer.create_warc_record(
+            exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
+            http_headers=StatusAndHeaders(status, headers, protocol=protocol), warc_headers_dict=warc_headers,
+        )
+
+    def _write(self, record) -> None:
+        self._writer.write_record(record)
+        self._stream.flush()
+
+    def close(self) -> None:
+        self._stream.close()

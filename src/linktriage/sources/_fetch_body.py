@@ -1,0 +1,199 @@
+"""Response bodies: incremental Content-Encoding decoding under a size cap, and deciding whether a body is HTML.
+
+httpx would decode a compressed body whole; a 200 KB gzip of zeros then becomes 200 MB in memory. Here each
+raw chunk is decoded with an output limit (zlib ``max_length``, brotli ``output_buffer_limit``) so a bomb is
+stopped after at most ``limit`` decoded bytes, whatever its ratio.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import brotli
+
+__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "html_refusal", "media_type", "megabytes"]
+
+#: enough of the body to tell HTML from something else
+SNIFF_BYTES = 1024
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: declared types that say nothing reliable: decided by sniffing the first bytes
+_VAGUE_TYPES = frozenset({
+    "", "text/plain", "application/octet-stream", "binary/octet-stream", "unknown/unknown",
+    "application/unknown", "*/*", "application/x-unknown-content-type",
+})
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF document"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"), (b"GIF89a", "GIF image"), (b"RIFF", "RIFF media"), (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"), (b"BZh", "bzip2 data"), (b"\xfd7zXZ\x00", "xz data"), (b"7z\xbc\xaf", "7-zip archive"),
+    (b"Rar!", "RAR archive"), (b"\x7fELF", "executable"), (b"MZ", "executable"), (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"), (b"fLaC", "FLAC audio"), (b"wOFF", "web font"), (b"wOF2", "web font"),
+    (b"\x00\x00\x01\x00", "icon"), (b"\x1aE\xdf\xa3", "Matroska/WebM video"), (b"\xd0\xcf\x11\xe0", "Office document"),
+)
+_MP4 = re.compile(rb"^....ftyp", re.DOTALL)
+#: bytes that never occur in text (WHATWG "binary data byte")
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_MARKUP = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|title|meta|link|script|style|div|p|a|table|h[1-6]|br|!--)[\s>/]",
+    re.IGNORECASE,
+)
+_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:+-]+)""", re.IGNORECASE)
+
+
+class BodyRefused(Exception):
+    """A body that will not be kept: over a cap, undecodable or not HTML; ``reason`` is the FetchResult reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def megabytes(n: int) -> str:
+    """``5_000_000`` -> ``"5 MB"``; small caps keep their bytes (``"64 KB"``, ``"512 bytes"``)."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:g} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:g} KB"
+    return f"{n} bytes"
+
+
+def media_type(content_type: str) -> str:
+    """``"Text/HTML; charset=UTF-8"`` -> ``"text/html"``."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def charset_of(content_type: str) -> str:
+    """The charset a Content-Type header declares, lower case, or ``""``."""
+    match = _CHARSET.search(content_type)
+    return match.group(1).lower() if match else ""
+
+
+def html_refusal(content_type: str, head: bytes) -> str | None:
+    """Why a 2xx body is not HTML, or None when it is.
+
+    ``head`` is the start of the decoded body (:data:`SNIFF_BYTES` or all of it). A declared HTML type is
+    believed unless the bytes are plainly binary (an image or archive served as text/html); a vague or missing
+    type needs HTML markup near the start; any other type is refused by name.
+    """
+    declared = media_type(content_type)
+    if declared not in _HTML_TYPES and declared not in _VAGUE_TYPES:
+        return f"not HTML: {declared}"
+    binary = _binary_kind(head)
+    if binary is not None:
+        shown = declared or "no Content-Type"
+        return f"not HTML: {binary} served as {shown}"
+    if declared in _VAGUE_TYPES and head and not _MARKUP.search(head):
+        return f"not HTML: {declared or 'no Content-Type'} without HTML markup"
+    return None
+
+
+def _binary_kind(head: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if _MP4.match(head):
+        return "MP4 media"
+    if head.startswith(_BOMS):  # UTF-16 text legitimately holds NUL bytes
+        return None
+    if _BINARY.search(head[:SNIFF_BYTES]):
+        return "binary content"
+    return None
+
+
+class _Layer:
+    """One Content-Encoding, decoded with a bound on the output of each call."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._brotli = brotli.Decompressor() if encoding == "br" else None
+        # deflate is zlib-wrapped per the RFC, raw in practice for some servers: try the former first
+        self._wbits = {"gzip": 47, "x-gzip": 47, "deflate": 15}.get(encoding, 0)
+        self._zlib = zlib.decompressobj(self._wbits) if self._wbits else None
+        self._started = False
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        """Decode ``data``; the output is cut at ``limit + 1`` bytes, so more than ``limit`` means over the cap."""
+        if self._brotli is not None:
+            try:
+                return self._brotli.process(data, output_buffer_limit=limit + 1)
+            except brotli.error:
+                raise BodyRefused("undecodable body: broken br (brotli) data") from None
+        assert self._zlib is not None
+        out = bytearray()
+        while data and len(out) <= limit:
+            try:
+                out += self._zlib.decompress(data, limit + 1 - len(out))
+            except zlib.error:
+                if self.encoding == "deflate" and not self._started:
+                    self._zlib = zlib.decompressobj(-15)
+                    self._started = True
+                    continue
+                raise BodyRefused(f"undecodable body: broken {self.encoding} data") from None
+            self._started = True
+            data = self._zlib.unconsumed_tail
+            if self._zlib.eof and self._zlib.unused_data and self._wbits == 47:
+                data = self._zlib.unused_data  # a second gzip member follows
+                self._zlib = zlib.decompressobj(47)
+        return bytes(out)
+
+
+class BodyDecoder:
+    """Decode a raw body chunk by chunk, refusing it once raw bytes exceed ``max_raw`` or decoded bytes ``max_decoded``.
+
+    ``truncate=True`` keeps the first bytes instead of refusing (robots.txt files and error pages, where the
+    start is all that matters); :attr:`truncated` tells whether that happened.
+    """
+
+    def __init__(self, content_encoding: str, *, max_raw: int, max_decoded: int, truncate: bool = False) -> None:
+        encodings = [e.strip().lower() for e in content_encoding.split(",") if e.strip()]
+        encodings = [e for e in encodings if e != "identity"]
+        unknown = [e for e in encodings if e not in ("gzip", "x-gzip", "deflate", "br")]
+        if unknown:
+            raise BodyRefused(f"unsupported Content-Encoding: {unknown[0]}")
+        # Encodings are listed in the order applied: undo them last to first.
+        self._layers = [_Layer(e) for e in reversed(encodings)]
+        self.max_raw, self.max_decoded, self.truncate = max_raw, max_decoded, truncate
+        self.raw_bytes = 0
+        self.truncated = False
+        self._out = bytearray()
+
+    @property
+    def body(self) -> bytes:
+        return bytes(self._out)
+
+    def __len__(self) -> int:
+        return len(self._out)
+
+    def head(self, n: int = SNIFF_BYTES) -> bytes:
+        return bytes(self._out[:n])
+
+    @property
+    def done(self) -> bool:
+        """True once a truncating decoder holds all it will keep."""
+        return self.truncated
+
+    def feed(self, raw: bytes) -> None:
+        if self.truncated:
+            return
+        self.raw_bytes += len(raw)
+        if self.raw_bytes > self.max_raw:
+            if not self.truncate:
+                raise BodyRefused(f"body over {megabytes(self.max_raw)}")
+            raw = raw[: len(raw) - (self.raw_bytes - self.max_raw)]
+            self.truncated = True
+        data = raw
+        room = self.max_decoded - len(self._out)
+        for layer in self._layers:
+            data = layer.decode(data, room)
+            if len(data) > room:
+                break
+        if len(data) > room:
+            if not self.truncate:
+                what = "decompressed body" if self._layers else "body"
+                bomb = " (compression bomb?)" if self._layers else ""
+                raise BodyRefused(f"{what} over {megabytes(self.max_decoded)}{bomb}")
+            data = data[:room]
+            self.truncated = True
+        self._out += data

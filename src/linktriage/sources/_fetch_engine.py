@@ -1,0 +1,574 @@
+"""The asyncio side of live fetching: a per-host frontier, politeness, retries, redirects, robots.txt, archiving.
+
+Scheduling. URLs wait in one queue per host. The dispatcher starts a page only on a host that has fewer than
+``per_host`` pages in progress and whose politeness delay has passed, picking hosts from a heap ordered by when
+they may next start; so a list sorted by host never fills the global slots with pages waiting on one host.
+Every request (page, redirect hop, retry, robots.txt) also takes one of its host's ``per_host`` slots and
+keeps ``per_host_delay`` between request starts, so cross-host redirects are polite too.
+
+Each page runs as one task: robots.txt, then up to ``max_redirects`` hops, each safety-checked at connect time
+by the guarded network backend; its archive records are written by one writer thread before it is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import http.cookiejar
+import logging
+import os
+import random
+import re
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Callable
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from linktriage._records import FetchResult
+from linktriage.sources._archive_writer import ArchiveWriter, Exchange
+from linktriage.sources._fetch_body import (
+    SNIFF_BYTES, BodyDecoder, BodyRefused, charset_of, html_refusal, media_type, megabytes,
+)
+from linktriage.sources._fetch_settings import FetchSettings
+from linktriage.sources._netguard import GuardedBackend, GuardError
+from linktriage.sources._robots import ROBOTS_MAX_BYTES, RobotsAnswer, RobotsCache
+from linktriage.sources._status import status_for_http
+
+__all__ = ["Engine", "check_url"]
+
+log = logging.getLogger(__name__)
+
+#: answers worth another attempt: the server is overloaded or briefly broken
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: bodies of non-page answers (redirects, errors) are kept up to this size, for the archive
+SMALL_BODY = 64_000
+MAX_CRAWL_DELAY = 10.0
+_OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")
+#: a DNS name (IDNs arrive punycoded) or an IP literal
+_HOST = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?\.?)+$|^[0-9A-Fa-f:.]+$")
+_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+
+def check_url(url: str) -> tuple[str, str]:
+    """``(absolute URL to request, "")``, or ``("", reason)`` when ``url`` cannot be fetched.
+
+    A URL without a scheme (``example.com/page``, as some exports write them) is taken as http.
+    """
+    text = url.strip()
+    if not text:
+        return "", "invalid URL: empty"
+    if "://" not in text.split("?", 1)[0]:
+        scheme = _OTHER_SCHEME.match(text)
+        if scheme:  # mailto:, javascript:, data:, ... (but not "host:8080/page")
+            return "", f"invalid URL: scheme {scheme.group(1).lower()}: is not fetched"
+        text = "http://" + text.lstrip("/")
+    try:
+        parsed = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        return "", f"invalid URL: {exc}"
+    if parsed.scheme not in ("http", "https"):
+        return "", f"invalid URL: scheme {parsed.scheme}: is not fetched"
+    if not parsed.host:
+        return "", "invalid URL: no host"
+    if not _HOST.match(parsed.raw_host.decode("ascii", errors="replace")):
+        return "", f"invalid URL: bad host name {parsed.host[:80]!r}"
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return "", f"invalid URL: bad port {parsed.port}"
+    return str(parsed.copy_with(fragment=None)), ""
+
+
+@dataclass(slots=True)
+class _Answer:
+    """One HTTP answer with its body read (or refused)."""
+
+    url: str
+    code: int
+    headers: httpx.Headers
+    body: bytes = b""
+    refusal: str = ""
+    exchange: Exchange | None = None
+    retries: int = 0
+
+
+@dataclass(slots=True)
+class _Failure:
+    """No usable answer: the FetchResult status and reason, and whether another attempt may help."""
+
+    status: str
+    reason: str
+    retryable: bool = False
+    retries: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class _Host:
+    name: str
+    per_host: int
+    delay: float
+    queue: deque[str] = field(default_factory=deque)
+    pages: int = 0
+    next_start: float = 0.0
+    scheduled: bool = False
+    slots: asyncio.Semaphore | None = None
+
+    async def acquire(self) -> None:
+        """Take one of the host's request slots, then keep ``delay`` since the previous request start."""
+        if self.slots is None:
+            self.slots = asyncio.Semaphore(self.per_host)
+        await self.slots.acquire()
+        now = time.monotonic()
+        start = max(now, self.next_start)
+        self.next_start = start + self.delay  # reserve before sleeping, so concurrent callers queue up
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def release(self) -> None:
+        assert self.slots is not None
+        self.slots.release()
+
+
+class _Page:
+    """Per-page state: its cookies (a site may set one and redirect to itself; pages never share them)."""
+
+    __slots__ = ("cookies",)
+
+    def __init__(self) -> None:
+        self.cookies = httpx.Cookies()
+
+
+def _failure_for(exc: BaseException, settings: FetchSettings) -> _Failure:
+    """Name a transport exception the way a FetchResult reason should."""
+    if isinstance(exc, GuardError):
+        return _Failure("error", exc.reason)
+    if isinstance(exc, httpx.ConnectTimeout):
+        return _Failure("error", f"connect timed out after {settings.connect_timeout:g} s", retryable=True)
+    if isinstance(exc, httpx.TimeoutException):
+        return _Failure("error", f"timed out after {settings.read_timeout:g} s waiting for the server")
+    if isinstance(exc, TimeoutError):
+        return _Failure("error", f"timed out: no complete answer within {settings.total_timeout:g} s")
+    if isinstance(exc, httpx.ConnectError):
+        tls = _tls_error(exc)
+        if tls:
+            return _Failure("error", f"TLS error: {tls}")
+        return _Failure("error", f"connection failed: {_short(exc)}", retryable=True)
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError)):
+        return _Failure("error", f"connection broken: {_short(exc)}", retryable=True)
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return _Failure("error", f"invalid URL: {exc}")
+    if isinstance(exc, (httpx.TransportError, httpcore.NetworkError, OSError)):
+        return _Failure("error", f"network error: {_short(exc)}", retryable=True)
+    return _Failure("error", f"internal error: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+def _tls_error(exc: BaseException) -> str:
+    import ssl
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"certificate not trusted ({seen.verify_message})" if seen.verify_message else "certificate not trusted"
+        if isinstance(seen, ssl.SSLError):
+            return (seen.reason or str(seen)).lower().replace("_", " ")
+        seen = seen.__cause__ or seen.__context__
+    return ""
+
+
+def _short(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    while seen is not None:  # the OS error underneath names the problem best: "connection refused", ...
+        if isinstance(seen, OSError) and seen.errno:
+            return os.strerror(seen.errno).lower()
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).strip()
+    if "reset" in text.lower():
+        return "connection reset"
+    return (text or type(exc).__name__)[:120].lower()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or HTTP-date), or None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _make_client(settings: FetchSettings) -> httpx.AsyncClient:
+    ssl_context = httpx.create_ssl_context(trust_env=False)
+    max_connections = settings.concurrency + 8
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, retries=0)
+    # httpx has no knob for the network backend: swap in a pool whose backend checks resolved addresses.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context, max_connections=max_connections, max_keepalive_connections=max_connections,
+        keepalive_expiry=5.0, http1=True, http2=False,
+        network_backend=GuardedBackend(allow_private=settings.allow_private),
+    )
+    # Cookies live per page (see _Page); the client-wide jar refuses all so pages never share state.
+    no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.AsyncClient(
+        transport=transport, follow_redirects=False, trust_env=False, cookies=no_cookies,
+        timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
+                              write=settings.read_timeout, pool=settings.total_timeout),
+        headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate, br"},
+    )
+
+
+class Engine:
+    """Fetches pages on an asyncio loop; ``deliver(result)`` is awaited for each finished page.
+
+    ``submit`` and ``close_input`` may be called from other threads once :meth:`run` has started (``started``).
+    """
+
+    def __init__(self, settings: FetchSettings, deliver: Callable, writer: ArchiveWriter | None = None) -> None:
+        self.settings = settings
+        self._deliver = deliver
+        self._writer = writer
+        self._hosts: dict[str, _Host] = {}
+        self._heap: list[tuple[float, int, _Host]] = []
+        self._seq = 0
+        self._active = 0
+        self._input_closed = False
+        self._tasks: set[asyncio.Task] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+        self._robots = RobotsCache(self._fetch_robots)
+        self._client: httpx.AsyncClient | None = None
+        self._write_pool: ThreadPoolExecutor | None = None
+
+    # --- input, from any thread -------------------------------------------------------------------------
+    def submit(self, url: str) -> None:
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(self._enqueue, url)
+
+    def close_input(self) -> None:
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(self._close_input)
+
+    def _close_input(self) -> None:
+        self._input_closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+
+    def _host(self, url: str) -> _Host:
+        name = (urlsplit(url).hostname or "").lower()
+        host = self._hosts.get(name)
+        if host is None:
+            if name:
+                host = _Host(name, self.settings.per_host, self.settings.per_host_delay)
+            else:  # URLs that fail validation are answered at once, without politeness
+                host = _Host(name, self.settings.concurrency, 0.0)
+            self._hosts[name] = host
+        return host
+
+    def _enqueue(self, url: str) -> None:
+        target, _ = check_url(url)
+        host = self._host(target or "http://invalid./")
+        host.queue.append(url)
+        self._schedule(host)
+        self._wake()
+
+    def _schedule(self, host: _Host, not_before: float = 0.0) -> None:
+        if host.queue and not host.scheduled and host.pages < host.per_host:
+            host.scheduled = True
+            self._seq += 1
+            heapq.heappush(self._heap, (max(host.next_start, not_before), self._seq, host))
+
+    # --- the dispatcher -----------------------------------------------------------------------------------
+    async def run(self, urls: list[str], started: Callable[[], None] = lambda: None) -> None:
+        self.loop = asyncio.get_running_loop()
+        # getaddrinfo runs in the default executor: size it so DNS never throttles the global concurrency
+        self.loop.set_default_executor(ThreadPoolExecutor(max_workers=min(64, self.settings.concurrency + 4),
+                                                          thread_name_prefix="linktriage-dns"))
+        self._changed = asyncio.Event()
+        self._write_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linktriage-warc")
+        for url in urls:
+            self._enqueue(url)
+        started()
+        try:
+            async with _make_client(self.settings) as self._client:
+                await self._dispatch()
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._write_pool.shutdown(wait=True)  # a record being written is finished, never cut
+
+    async def _dispatch(self) -> None:
+        assert self._changed is not None
+        while True:
+            self._changed.clear()
+            now = time.monotonic()
+            while self._heap and self._active < self.settings.concurrency and self._heap[0][0] <= now:
+                _, _, host = heapq.heappop(self._heap)
+                host.scheduled = False
+                if not host.queue or host.pages >= host.per_host:
+                    continue
+                if host.next_start > now:  # a request of a running page moved the host's next start
+                    self._schedule(host)
+                    continue
+                url = host.queue.popleft()
+                host.pages += 1
+                self._active += 1
+                task = asyncio.create_task(self._page(url, host))
+                self._tasks.add(task)
+                # the page's first request will start the host's delay; its next page waits for that
+                self._schedule(host, not_before=now + host.delay)
+            if self._input_closed and not self._active and not self._heap:
+                return
+            timeout = None
+            if self._heap and self._active < self.settings.concurrency:
+                timeout = max(0.0, self._heap[0][0] - time.monotonic())
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    async def _page(self, url: str, host: _Host) -> None:
+        try:
+            try:
+                result, exchanges = await self._fetch_page(url, _Page())
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug must cost one page, not the run
+                log.exception("fetching %s failed", url)
+                result, exchanges = FetchResult(url=url, status="error", reason=_failure_for(exc, self.settings).reason), []
+            if exchanges and self._writer is not None:
+                assert self.loop is not None
+                await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
+            await self._deliver(result)
+        finally:
+            host.pages -= 1
+            self._active -= 1
+            self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._schedule(host)
+            self._wake()
+
+    # --- one page: robots, redirects --------------------------------------------------------------------
+    async def _fetch_page(self, url: str, page: _Page) -> tuple[FetchResult, list[Exchange]]:
+        """The page's FetchResult, and the exchanges to archive (none unless the outcome is worth keeping)."""
+        settings = self.settings
+        current, problem = check_url(url)
+        if problem:
+            return FetchResult(url=url, status="error", reason=problem), []
+        exchanges: list[Exchange] = []
+        visited = [current]
+        seen = {(current, "")}
+        for hop in range(settings.max_redirects + 1):
+            redirected = hop > 0
+            final_url = current if redirected else ""
+            if settings.respect_robots:
+                verdict = await self._robots.check(current)
+                if verdict.crawl_delay:
+                    host = self._host(current)
+                    host.delay = max(host.delay, min(verdict.crawl_delay, MAX_CRAWL_DELAY))
+                if not verdict.allowed:
+                    return FetchResult(url=url, status=verdict.status, final_url=final_url, reason=verdict.reason,
+                                       redirected=redirected), []
+            answer = await self._get(current, page, purpose="page")
+            if isinstance(answer, _Failure):
+                return FetchResult(url=url, status=answer.status, final_url=final_url,
+                                   reason=_with_retries(answer.reason, answer.retries), redirected=redirected), []
+            assert answer.exchange is not None
+            exchanges.append(answer.exchange)
+            location = answer.headers.get("location", "").strip()
+            if answer.code in REDIRECT_STATUSES and location:
+                target, problem = check_url(urljoin(current, location))
+                if problem:
+                    return FetchResult(url=url, status="error", final_url=current, http_status=answer.code,
+                                       reason=f"redirect to an unusable URL ({problem})", redirected=True), []
+                cookie_state = "; ".join(f"{k}={v}" for k, v in sorted(page.cookies.items()))
+                if (target, cookie_state) in seen:
+                    chain = " → ".join([*visited[visited.index(target):], target]) if target in visited else target
+                    return FetchResult(url=url, status="error", final_url=target, http_status=answer.code,
+                                       reason=f"redirect loop: {_clip(chain, 200)}", redirected=True), []
+                if hop == settings.max_redirects:
+                    return FetchResult(url=url, status="error", final_url=target, http_status=answer.code,
+                                       reason=f"more than {settings.max_redirects} redirects", redirected=True), []
+                seen.add((target, cookie_state))
+                visited.append(target)
+                current = target
+                continue
+            status, reason = status_for_http(answer.code)
+            if status == "ok" and answer.refusal:
+                status, reason = "error", answer.refusal
+            keep = status == "ok" or (400 <= answer.code < 500 and answer.code not in RETRY_STATUSES)
+            content_type = answer.headers.get("content-type", "")
+            return FetchResult(
+                url=url, status=status, final_url=current, http_status=answer.code,
+                body=answer.body if status == "ok" else b"", content_type=content_type,
+                charset=charset_of(content_type), reason=_with_retries(reason, answer.retries), redirected=redirected,
+            ), (_last_per_url(exchanges) if keep else [])
+        raise AssertionError("unreachable: the loop returns on its last hop")
+
+    async def _fetch_robots(self, robots_url: str) -> RobotsAnswer:
+        page = _Page()
+        current = robots_url
+        for _ in range(5):  # RFC 9309: follow at least five redirects
+            answer = await self._get(current, page, purpose="robots")
+            if isinstance(answer, _Failure):  # the page would fail the same way: report the failure itself
+                return RobotsAnswer(None, failure_status=answer.status,
+                                    failure_reason=_with_retries(answer.reason, answer.retries))
+            location = answer.headers.get("location", "").strip()
+            if answer.code in REDIRECT_STATUSES and location:
+                target, problem = check_url(urljoin(current, location))
+                if problem:
+                    return RobotsAnswer(404)  # a redirect to nowhere usable: as if there were no robots.txt
+                current = target
+                continue
+            return RobotsAnswer(answer.code, answer.body)
+        return RobotsAnswer(404)
+
+    # --- one request, with retries ------------------------------------------------------------------------
+    async def _get(self, url: str, page: _Page, *, purpose: str) -> _Answer | _Failure:
+        settings = self.settings
+        host = self._host(url)
+        attempt = 0
+        while True:
+            await host.acquire()
+            try:
+                async with asyncio.timeout(settings.total_timeout):
+                    outcome: _Answer | _Failure = await self._request(url, page, purpose)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                outcome = _failure_for(exc, settings)
+            finally:
+                host.release()
+            wait = settings.backoff * 2 ** attempt * random.uniform(0.5, 1.5)
+            if isinstance(outcome, _Failure):
+                if not outcome.retryable or attempt >= settings.max_retries:
+                    outcome.retries = attempt
+                    return outcome
+            elif outcome.code in RETRY_STATUSES and attempt < settings.max_retries:
+                asked = _retry_after(outcome.headers.get("retry-after"))
+                if asked is not None and asked > settings.retry_after_cap:
+                    outcome.retries = attempt
+                    return outcome  # the server asks for a longer pause than we wait: take its answer as final
+                wait = max(wait, asked or 0.0)
+            else:
+                outcome.retries = attempt
+                return outcome
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def _request(self, url: str, page: _Page, purpose: str) -> _Answer:
+        assert self._client is not None
+        request = self._client.build_request("GET", url)
+        page.cookies.set_cookie_header(request)
+        response = await self._client.send(request, stream=True)
+        try:
+            page.cookies.extract_cookies(response)
+            answer = _Answer(url=url, code=response.status_code, headers=response.headers)
+            if purpose == "page" and 200 <= response.status_code < 300:
+                decoder = await self._read_page(response, answer)
+            else:
+                cap = ROBOTS_MAX_BYTES if purpose == "robots" else SMALL_BODY
+                decoder = await self._read_small(response, cap)
+            if decoder is not None and not answer.refusal:
+                answer.body = decoder.body
+            answer.exchange = _exchange(request, response, answer.body, decoder)
+            return answer
+        finally:
+            await response.aclose()
+
+    async def _read_page(self, response: httpx.Response, answer: _Answer) -> BodyDecoder | None:
+        settings = self.settings
+        content_type = response.headers.get("content-type", "")
+        refusal = html_refusal(content_type, b"")
+        if refusal and media_type(content_type) != "":
+            answer.refusal = refusal  # a declared non-HTML type: no need to download it
+            return None
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > settings.max_bytes:
+            answer.refusal = f"body over {megabytes(settings.max_bytes)} (Content-Length {int(length):,})"
+            return None
+        try:
+            decoder = BodyDecoder(response.headers.get("content-encoding", ""), max_raw=settings.max_bytes,
+                                  max_decoded=settings.max_decompressed_bytes)
+            sniffed = False
+            async for chunk in response.aiter_raw():
+                decoder.feed(chunk)
+                if not sniffed and len(decoder) >= SNIFF_BYTES:
+                    sniffed = True
+                    _refuse_unless_html(content_type, decoder.head())
+            if not sniffed:
+                _refuse_unless_html(content_type, decoder.head())
+        except BodyRefused as exc:
+            answer.refusal = exc.reason
+            return None
+        return decoder
+
+    @staticmethod
+    async def _read_small(response: httpx.Response, cap: int) -> BodyDecoder | None:
+        try:
+            decoder = BodyDecoder(response.headers.get("content-encoding", ""), max_raw=cap * 4, max_decoded=cap,
+                                  truncate=True)
+            async for chunk in response.aiter_raw():
+                decoder.feed(chunk)
+                if decoder.done:
+                    break
+        except BodyRefused:
+            return None
+        return decoder
+
+
+def _refuse_unless_html(content_type: str, head: bytes) -> None:
+    refusal = html_refusal(content_type, head)
+    if refusal:
+        raise BodyRefused(refusal)
+
+
+def _exchange(request: httpx.Request, response: httpx.Response, body: bytes, decoder: BodyDecoder | None) -> Exchange:
+    address = ""
+    stream = response.extensions.get("network_stream")
+    if stream is not None:
+        try:
+            address = str(stream.get_extra_info("server_addr")[0])
+        except (TypeError, IndexError, AttributeError, OSError):
+            address = ""
+    target = request.url.raw_path.decode("ascii", errors="replace")
+    return Exchange(
+        url=str(request.url),
+        request_line=f"GET {target} HTTP/1.1",
+        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+        status_line=f"{response.http_version} {response.status_code} {response.reason_phrase}".strip(),
+        response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        body=body, ip_address=address, truncated="length" if decoder is not None and decoder.truncated else "",
+    )
+
+
+def _last_per_url(exchanges: list[Exchange]) -> list[Exchange]:
+    """Drop a hop that led back to its own URL (a cookie set, then the same page): the archive keeps one answer per URL."""
+    last = {exchange.url: i for i, exchange in enumerate(exchanges)}
+    return [exchange for i, exchange in enumerate(exchanges) if last[exchange.url] == i]
+
+
+def _with_retries(reason: str, retries: int) -> str:
+    if not retries or not reason:
+        return reason
+    return f"{reason} (after {retries} {'retry' if retries == 1 else 'retries'})"
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

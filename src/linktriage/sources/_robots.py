@@ -1,0 +1,102 @@
+"""robots.txt per RFC 9309, fetched once per origin (scheme, host, port) and cached for the run.
+
+How a robots.txt answer maps to rules (RFC 9309 section 2.3.1):
+
+- 2xx: parsed with protego (wildcards, ``$``, longest match wins, ``Crawl-delay``);
+- 4xx ("unavailable"): crawl everything; 429 is treated like 5xx, as Google does, since it asks us to slow down;
+- 5xx or no answer ("unreachable"): crawl nothing on that origin for this run;
+- a network failure (the host does not resolve, refuses connections, is a private address, ...) is reported as
+  that failure on every page of the origin: the pages would fail the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+from urllib.parse import urlsplit
+
+__all__ = ["ROBOTS_MAX_BYTES", "RobotsAnswer", "RobotsCache", "Verdict"]
+
+#: RFC 9309 asks parsers to read at least 500 KiB
+ROBOTS_MAX_BYTES = 512_000
+#: product token matched against User-agent lines
+AGENT_TOKEN = "linktriage"
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsAnswer:
+    """What fetching /robots.txt gave: an HTTP status and body, or a failure (status, reason) with no status."""
+
+    http_status: int | None
+    body: bytes = b""
+    failure_status: str = ""
+    failure_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a URL may be fetched; when not, the FetchResult status and reason to report."""
+
+    allowed: bool
+    status: str = ""
+    reason: str = ""
+    #: the origin's Crawl-delay in seconds, when robots.txt gives one
+    crawl_delay: float | None = None
+
+
+class _Rules:
+    def __init__(self, answer: RobotsAnswer) -> None:
+        self.parser = None
+        self.crawl_delay: float | None = None
+        self.refusal: tuple[str, str] | None = None
+        code = answer.http_status
+        if code is None:
+            self.refusal = (answer.failure_status or "error", answer.failure_reason or "robots.txt unreachable")
+        elif 200 <= code < 300:
+            from protego import Protego
+
+            self.parser = Protego.parse(answer.body.decode("utf-8", errors="replace"))
+            delay = self.parser.crawl_delay(AGENT_TOKEN)
+            self.crawl_delay = float(delay) if delay is not None else None
+        elif code == 429 or code >= 500:
+            self.refusal = ("blocked", f"robots.txt unreachable (HTTP {code}): the site allows no crawling for now")
+        elif 300 <= code < 400:  # redirects were followed; one left means no usable Location or too many
+            self.refusal = ("blocked", f"robots.txt unreachable (HTTP {code} redirect not followed)")
+        # other 4xx: no robots.txt, everything allowed
+
+    def verdict(self, url: str) -> Verdict:
+        if self.refusal is not None:
+            return Verdict(False, *self.refusal)
+        if self.parser is not None and not self.parser.can_fetch(url, AGENT_TOKEN):
+            return Verdict(False, "blocked", "robots.txt disallows this URL", self.crawl_delay)
+        return Verdict(True, crawl_delay=self.crawl_delay)
+
+
+class RobotsCache:
+    """Answers "may linktriage fetch this URL?"; each origin's robots.txt is fetched once, by ``fetch``.
+
+    ``fetch(robots_url)`` must apply the same safety rules as page fetches (address guard, caps, timeouts).
+    Concurrent questions about one origin share a single fetch.
+    """
+
+    def __init__(self, fetch: Callable[[str], Awaitable[RobotsAnswer]]) -> None:
+        self._fetch = fetch
+        self._rules: dict[str, asyncio.Future[_Rules]] = {}
+
+    async def check(self, url: str) -> Verdict:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        future = self._rules.get(origin)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._rules[origin] = future
+            try:
+                answer = await self._fetch(f"{origin}/robots.txt")
+            except BaseException:
+                del self._rules[origin]  # cancelled: let a later question fetch it again
+                future.cancel()
+                raise
+            future.set_result(_Rules(answer))
+        rules = await asyncio.shield(future)
+        return rules.verdict(url)
