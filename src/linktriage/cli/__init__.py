@@ -20,6 +20,7 @@ app = typer.Typer(
 # Each import registers one command on ``app``.
 from linktriage.cli import _score  # noqa: E402,F401
 from linktriage.cli import _info  # noqa: E402,F401
+from linktriage.cli import _fetch  # noqa: E402,F401
 
 
 def main() -> None:
