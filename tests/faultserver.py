@@ -84,6 +84,8 @@ class FaultServer:
         self.robots: dict[str, tuple[int, str]] = {}
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
+        self.total_in_flight = 0
+        self.max_total_in_flight = 0
         self.counters: Counter[str] = Counter()
         self.bytes_sent: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -169,12 +171,15 @@ class FaultServer:
                     self.hits.append(hit)
                     self.in_flight[host] += 1
                     self.max_in_flight[host] = max(self.max_in_flight[host], self.in_flight[host])
+                    self.total_in_flight += 1
+                    self.max_total_in_flight = max(self.max_total_in_flight, self.total_in_flight)
                 try:
                     keep = await self._route(method, target, headers, host, writer)
                 finally:
                     hit.end = time.monotonic()
                     with self._lock:
                         self.in_flight[host] -= 1
+                        self.total_in_flight -= 1
                 if not keep or headers.get("connection", "").lower() == "close":
                     return
         except (ConnectionError, asyncio.CancelledError):

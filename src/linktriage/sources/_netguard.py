@@ -24,8 +24,8 @@ _KINDS = (
     ("is_loopback", "loopback"),
     ("is_link_local", "link-local"),
     ("is_multicast", "multicast"),
-    ("is_private", "private"),
     ("is_reserved", "reserved"),
+    ("is_private", "private"),
 )
 
 
@@ -55,14 +55,15 @@ def address_refusal(address: str) -> str | None:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return "unparseable"
-    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
-    if isinstance(ip, ipaddress.IPv6Address):
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
+    if isinstance(ip, ipaddress.IPv6Address):  # the IPv4 address it leads to names the problem best
         if ip.ipv4_mapped is not None:
             candidates.append(ip.ipv4_mapped)
         if ip.sixtofour is not None:
             candidates.append(ip.sixtofour)
         if ip in _NAT64:
             candidates.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    candidates.append(ip)
     for candidate in candidates:
         for attribute, kind in _KINDS:
             if getattr(candidate, attribute):

@@ -1,0 +1,257 @@
+"""Live fetching against the local fault server: every fault ends as the right status and reason, no crash.
+
+Everything runs on 127.0.0.1 (so allow_private=True here; tests/test_fetch_guard.py proves the refusal without it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+import tracemalloc
+
+import pytest
+from faultserver import FaultServer
+
+from linktriage import FetchResult
+from linktriage.sources.fetch import FetchSettings, fetch_pages
+
+FAST = FetchSettings(
+    allow_private=True, per_host=8, per_host_delay=0.0, connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0,
+    backoff=0.01, retry_after_cap=2.0, progress=False,
+)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FaultServer() as running:
+        yield running
+
+
+def fetch_one(url: str, settings: FetchSettings = FAST) -> FetchResult:
+    results = list(fetch_pages([url], settings))
+    assert len(results) == 1
+    return results[0]
+
+
+def hits(server: FaultServer, path: str) -> int:
+    return server.paths()[path]
+
+
+def test_an_html_page_is_fetched_with_its_header_charset(server):
+    result = fetch_one(server.url("/page/plain-ok"))
+    assert result.status == "ok" and result.http_status == 200 and result.reason == ""
+    assert result.body.startswith(b"<!DOCTYPE html>") and b"plain-ok" in result.body
+    assert result.charset == "utf-8" and result.content_type.startswith("text/html")
+    assert result.final_url == server.url("/page/plain-ok") and not result.redirected
+
+
+@pytest.mark.parametrize(("code", "status"), [(404, "page_gone"), (410, "page_gone"), (401, "blocked"),
+                                              (403, "blocked"), (400, "error"), (451, "error")])
+def test_client_errors_map_like_the_archive_reader(server, code, status):
+    result = fetch_one(server.url(f"/status/{code}"))
+    assert (result.status, result.http_status) == (status, code)
+    assert str(code) in result.reason and result.body == b""
+    assert hits(server, f"/status/{code}") == 1  # final answers are not retried
+
+
+@pytest.mark.parametrize(("code", "status"), [(500, "error"), (503, "error"), (429, "blocked")])
+def test_retryable_answers_are_retried_then_reported(server, code, status):
+    path = f"/status/{code}"
+    before = hits(server, path)
+    result = fetch_one(server.url(path))
+    assert (result.status, result.http_status) == (status, code)
+    assert result.reason.endswith("(after 2 retries)")
+    assert hits(server, path) - before == 1 + FAST.max_retries
+
+
+def test_flaky_503_then_200_ends_ok(server):
+    result = fetch_one(server.url("/flaky/1/recovers"))
+    assert result.status == "ok" and b"recovers" in result.body
+    assert hits(server, "/flaky/1/recovers") == 2
+
+
+@pytest.mark.parametrize("as_date", [False, True])
+def test_429_waits_for_retry_after(server, as_date):
+    path = f"/retry-after/1/1/patient{int(as_date)}"
+    start = time.monotonic()
+    result = fetch_one(server.url(path + ("?date=1" if as_date else "")))
+    assert result.status == "ok"
+    # HTTP-dates have one-second resolution: the wait may come out a little short of a second
+    assert time.monotonic() - start >= (0.2 if as_date else 0.9)
+
+
+def test_retry_after_beyond_the_cap_is_not_waited_for(server):
+    start = time.monotonic()
+    result = fetch_one(server.url("/retry-after/3600/5/impatient"))
+    assert result.status == "blocked" and result.http_status == 429
+    assert time.monotonic() - start < 1.5
+    assert hits(server, "/retry-after/3600/5/impatient") == 1
+
+
+def test_slow_headers_hit_the_read_timeout(server):
+    start = time.monotonic()
+    result = fetch_one(server.url("/slow/5"), dataclasses.replace(FAST, read_timeout=0.3))
+    assert result.status == "error" and result.reason == "timed out after 0.3 s waiting for the server"
+    assert time.monotonic() - start < 2
+
+
+def test_a_drip_fed_body_hits_the_total_timeout(server):
+    start = time.monotonic()
+    result = fetch_one(server.url("/drip"), dataclasses.replace(FAST, total_timeout=1.0))
+    assert result.status == "error" and result.reason == "timed out: no complete answer within 1 s"
+    assert time.monotonic() - start < 2.5
+
+
+@pytest.mark.parametrize("path", ["/reset", "/reset-body"])
+def test_connection_resets_are_retried_then_reported(server, path):
+    before = hits(server, path)
+    result = fetch_one(server.url(path))
+    assert result.status == "error" and result.http_status is None
+    assert result.reason.startswith("connection broken: connection reset")
+    assert hits(server, path) - before == 3
+
+
+def test_a_closed_port_is_a_connection_error():
+    result = fetch_one("http://127.0.0.1:9/")
+    assert result.status == "error" and result.reason.startswith("connection failed: connection refused")
+
+
+def test_redirect_chain_is_followed_and_recorded(server):
+    result = fetch_one(server.url("/redirect/3"))
+    assert result.status == "ok" and result.redirected and b"end of chain" in result.body
+    assert result.final_url == server.url("/redirect/0") and result.url == server.url("/redirect/3")
+
+
+def test_too_many_redirects_is_an_error(server):
+    result = fetch_one(server.url("/redirect/9"), dataclasses.replace(FAST, max_redirects=5))
+    assert result.status == "error" and result.reason == "more than 5 redirects" and result.redirected
+    assert hits(server, "/redirect/3") == 1  # the sixth hop was never requested
+
+
+def test_redirect_loop_is_detected(server):
+    result = fetch_one(server.url("/loop/a"))
+    assert result.status == "error" and result.reason.startswith("redirect loop: ")
+    assert "/loop/a → " in result.reason and result.redirected
+    assert hits(server, "/loop/a") == 1 and hits(server, "/loop/b") == 1
+
+
+def test_a_page_setting_a_cookie_and_redirecting_to_itself_is_not_a_loop(server):
+    result = fetch_one(server.url("/cookie-redirect"))
+    assert result.status == "ok" and b"with cookie" in result.body
+
+
+def test_redirect_to_another_scheme_is_refused(server):
+    result = fetch_one(server.url("/redirect-to?url=file:///etc/passwd"))
+    assert result.status == "error" and "file" in result.reason and result.http_status == 302
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
+def test_compression_bombs_are_stopped_early_with_bounded_memory(server, encoding):
+    settings = dataclasses.replace(FAST, max_decompressed_bytes=2_000_000)
+    fetch_one(server.url(f"/bomb/{encoding}?warm"), settings)  # builds the server's bomb outside the measurement
+    tracemalloc.start()
+    try:
+        result = fetch_one(server.url(f"/bomb/{encoding}"), settings)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.status == "error" and result.reason == "decompressed body over 2 MB (compression bomb?)"
+    assert peak < 12_000_000, f"peak {peak:,} bytes while decoding a 100 MB bomb"
+
+
+def test_a_normal_gzip_page_is_decoded(server):
+    result = fetch_one(server.url("/gzip-page"))
+    assert result.status == "ok" and result.body.startswith(b"<!DOCTYPE html>")
+
+
+def test_a_50_mb_page_is_cut_at_the_cap_with_bounded_memory(server):
+    tracemalloc.start()
+    try:
+        result = fetch_one(server.url("/big/50"), dataclasses.replace(FAST, max_bytes=2_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.status == "error" and result.reason == "body over 2 MB"
+    assert peak < 12_000_000, f"peak {peak:,} bytes while reading a 50 MB page"
+    time.sleep(0.2)
+    assert server.bytes_sent["/big/50"] < 20_000_000  # we hung up long before the end
+
+
+def test_a_declared_oversized_body_is_refused_before_reading(server):
+    result = fetch_one(server.url("/big-cl/50"))
+    assert result.status == "error" and result.reason == "body over 5 MB (Content-Length 50,000,026)"
+
+
+def test_binary_served_as_html_is_refused(server):
+    result = fetch_one(server.url("/binary-as-html"))
+    assert result.status == "error" and result.reason == "not HTML: PNG image served as text/html"
+    assert result.body == b""
+
+
+def test_a_pdf_is_not_html(server):
+    result = fetch_one(server.url("/pdf"))
+    assert result.status == "error" and result.reason == "not HTML: application/pdf"
+
+
+def test_plain_text_without_markup_is_not_html(server):
+    result = fetch_one(server.url("/text-plain"))
+    assert result.status == "error" and result.reason.startswith("not HTML: text/plain")
+
+
+def test_html_without_content_type_is_sniffed_as_html(server):
+    result = fetch_one(server.url("/no-type"))
+    assert result.status == "ok" and result.content_type == "" and result.charset == ""
+
+
+def test_charset_comes_from_the_header_and_the_body_is_left_alone(server):
+    wrong = fetch_one(server.url("/charset/utf8-header-latin1-body"))
+    assert wrong.status == "ok" and wrong.charset == "utf-8"
+    assert "Crème".encode("latin-1") in wrong.body  # the extractor, not the fetcher, deals with the mismatch
+    missing = fetch_one(server.url("/charset/missing"))
+    assert missing.status == "ok" and missing.charset == ""
+    meta = fetch_one(server.url("/charset/meta-only"))
+    assert meta.charset == "" and b'<meta charset="windows-1252">' in meta.body
+
+
+def test_deeply_nested_html_is_fetched_whole(server):
+    result = fetch_one(server.url("/nested/100000"))
+    assert result.status == "ok" and len(result.body) == len(b"<html><body></body></html>deep") + 11 * 100_000
+
+
+def test_each_url_is_fetched_once_and_every_spelling_gets_its_result(server):
+    page = server.url("/page/once")
+    spellings = [page, page, page + "/", page + "#comments", " " + page + " ", page.replace("http://", "HTTP://")]
+    results = list(fetch_pages(spellings, FAST))
+    assert sorted(r.url for r in results) == sorted(spellings)
+    assert {r.status for r in results} == {"ok"}
+    assert hits(server, "/page/once") == 1
+
+
+def test_rows_in_equal_rows_out_whatever_the_input(server):
+    urls = ["", "   ", "mailto:someone@example.org", "javascript:void(0)", "http://exa mple.com/", "http:///nohost",
+            "http://example.com:99999/", server.url("/page/among-junk"), server.url("/status/404")]
+    results = list(fetch_pages(urls, FAST))
+    assert sorted(r.url for r in results) == sorted(urls)
+    by_url = {r.url: r for r in results}
+    assert by_url[server.url("/page/among-junk")].status == "ok"
+    for url in urls[:7]:
+        assert by_url[url].status == "error" and by_url[url].reason.startswith("invalid URL"), url
+
+
+def test_a_url_without_a_scheme_is_taken_as_http(server):
+    url = server.url("/page/schemeless").removeprefix("http://")
+    result = fetch_one(url)
+    assert result.status == "ok" and result.url == url
+
+
+def test_closing_the_generator_early_stops_the_fetcher(server):
+    before = threading.active_count()
+    urls = [server.url(f"/page/early{i}?delay=0.2") for i in range(40)]
+    generator = fetch_pages(urls, dataclasses.replace(FAST, concurrency=2, per_host=2))
+    first = next(generator)
+    generator.close()
+    assert first.status == "ok"
+    time.sleep(0.3)
+    assert threading.active_count() <= before
+    assert sum(1 for path in server.paths() if path.startswith("/page/early")) < 10

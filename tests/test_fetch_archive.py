@@ -1,0 +1,172 @@
+"""The WARC side of fetching: what is archived, resuming without refetching, surviving a kill at any moment."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from faultserver import FaultServer
+from warcio.archiveiterator import ArchiveIterator
+
+from linktriage import InputError
+from linktriage.sources import WarcArchive
+from linktriage.sources._archive_writer import prepare_archive
+from linktriage.sources.fetch import FetchSettings, fetch_pages, fetch_to_archive
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = FetchSettings(allow_private=True, per_host=8, per_host_delay=0.0, connect_timeout=1.0, read_timeout=1.0,
+                     total_timeout=3.0, backoff=0.01, progress=False)
+
+
+@pytest.fixture
+def server():
+    with FaultServer() as running:
+        yield running
+
+
+def records(path: Path) -> list[tuple[str, str, str]]:
+    """(record type, target URI, HTTP status) of every record."""
+    out = []
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            status = record.http_headers.get_statuscode() if record.rec_type == "response" else ""
+            out.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or "", status))
+    return out
+
+
+def test_fetched_pages_are_archived_with_request_records_and_redirect_hops(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    urls = [server.url("/page/a"), server.url("/redirect/2"), server.url("/status/404"), server.url("/gzip-page")]
+    results = {r.url: r for r in fetch_pages(urls, FAST, archive=archive)}
+    got = records(archive)
+    assert got[0][0] == "warcinfo"
+    responses = [(uri, status) for kind, uri, status in got if kind == "response"]
+    assert sorted(responses) == sorted([
+        (server.url("/page/a"), "200"), (server.url("/redirect/2"), "302"), (server.url("/redirect/1"), "302"),
+        (server.url("/redirect/0"), "200"), (server.url("/status/404"), "404"), (server.url("/gzip-page"), "200"),
+    ])
+    assert sum(kind == "request" for kind, _, _ in got) == len(responses)
+    # The archive reader answers exactly what the live fetch answered.
+    reader = WarcArchive([archive])
+    for url, live in results.items():
+        again = reader.get(url)
+        assert (again.status, again.http_status, again.body, again.redirected) == (
+            live.status, live.http_status, live.body, live.redirected), url
+
+
+def test_bodies_are_archived_decoded(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    list(fetch_pages([server.url("/gzip-page")], FAST, archive=archive))
+    with open(archive, "rb") as stream:
+        responses = []
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                responses.append((record.http_headers.headers, record.raw_stream.read()))
+    [(headers, body)] = responses
+    assert "Content-Encoding" not in dict(headers)
+    assert dict(headers)["X-Archive-Orig-Content-Encoding"] == "gzip"
+    assert body.startswith(b"<!DOCTYPE html>") and dict(headers)["Content-Length"] == str(len(body))
+
+
+def test_failures_worth_retrying_later_are_not_archived(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    urls = [server.url("/status/503"), server.url("/pdf"), server.url("/reset"), server.url("/loop/a")]
+    assert {r.status for r in fetch_pages(urls, FAST, archive=archive)} == {"error"}
+    assert [kind for kind, _, _ in records(archive)] == ["warcinfo"]
+
+
+def test_a_rerun_answers_archived_pages_from_the_archive(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    urls = [server.url("/page/r1"), server.url("/page/r2"), server.url("/redirect/1"), server.url("/status/410"),
+            server.url("/status/500")]
+    first = {r.url: r for r in fetch_pages(urls, FAST, archive=archive)}
+    before = server.paths()
+    second = {r.url: r for r in fetch_pages(urls + [server.url("/page/r3")], FAST, archive=archive)}
+    after = server.paths()
+    for url in urls[:4]:
+        assert second[url] == first[url]
+    fetched_again = after - before
+    assert set(fetched_again) == {"/robots.txt", "/status/500", "/page/r3"}  # the 5xx is retried; the new page fetched
+    summary = fetch_to_archive(urls, archive, FAST)
+    assert summary.from_archive == 4 and summary.counts == {"ok": 3, "page_gone": 1, "error": 1}
+
+
+def test_archived_non_html_is_refused_like_a_live_answer(tmp_path, warc_factory):
+    archive = warc_factory({"http://example.org/doc": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ...")})
+    [result] = fetch_pages(["http://example.org/doc"], FAST, archive=archive)
+    assert result.status == "error" and result.reason == "not HTML: application/pdf"
+
+
+@pytest.mark.parametrize("suffix", [".warc.gz", ".warc"])
+def test_a_truncated_archive_is_repaired_and_resumed(server, tmp_path, suffix):
+    archive = tmp_path / f"pages{suffix}"
+    urls = [server.url(f"/page/t{i}") for i in range(6)]
+    list(fetch_pages(urls, dataclasses.replace(FAST, concurrency=1, per_host=1), archive=archive))
+    whole = archive.read_bytes()
+    for cut in (len(whole) - 7, len(whole) - 400, len(whole) * 2 // 3):
+        archive.write_bytes(whole[:cut])  # as if killed while writing
+        prepare_archive(archive)
+        survivors = {uri for kind, uri, _ in records(archive) if kind == "response"}  # readable after repair
+        assert survivors and len(survivors) < 6
+        before = server.paths()
+        results = list(fetch_pages(urls, FAST, archive=archive))
+        refetched = server.paths() - before
+        assert {r.status for r in results} == {"ok"} and len(results) == 6
+        assert {server.url(path) for path in refetched if path.startswith("/page/")} == set(urls) - survivors
+        assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
+        whole = archive.read_bytes()
+
+
+def test_a_file_that_is_not_a_warc_is_left_alone(tmp_path):
+    archive = tmp_path / "export.csv"
+    archive.write_text("source_url,target_url\nhttp://a.example/,http://b.example/\n")
+    with pytest.raises(InputError, match="is not a WARC archive"):
+        list(fetch_pages(["http://a.example/"], FAST, archive=archive))
+    assert archive.read_text().startswith("source_url")
+
+
+KILLABLE = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {src!r})
+    from linktriage.sources.fetch import FetchSettings, fetch_pages
+    urls = sys.argv[2:]
+    settings = FetchSettings(allow_private=True, per_host=4, per_host_delay=0, concurrency=4, progress=False)
+    for result in fetch_pages(urls, settings, archive=sys.argv[1]):
+        print(result.status, result.url, flush=True)
+""")
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_without_refetching_what_it_archived(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    urls = [server.url(f"/page/k{i}?delay=0.05") for i in range(60)]
+    script = tmp_path / "fetch.py"
+    script.write_text(KILLABLE.format(src=str(ROOT / "src")))
+    child = subprocess.Popen([sys.executable, str(script), str(archive), *urls], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while sum(path.startswith("/page/k") for path in server.paths().elements()) < 20:
+        assert time.monotonic() < deadline and child.poll() is None
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    prepare_archive(archive)
+    archived = {uri for kind, uri, _ in records(archive) if kind == "response"}
+    assert 10 <= len(archived) < 60
+    requested_before = server.paths()
+    results = list(fetch_pages(urls, FAST, archive=archive))
+    assert len(results) == 60 and {r.status for r in results} == {"ok"}
+    refetched = server.paths() - requested_before
+    for url in archived:
+        path = url.split(str(server.port), 1)[1]
+        assert refetched[path] == 0, f"{path} was archived before the kill but fetched again"
+    assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
+    assert os.path.getsize(archive) > 0

@@ -1,0 +1,108 @@
+"""The address guard: no request reaches a non-public address unless allow_private, whatever the URL or redirect says.
+
+The "public" host of the redirect test is simulated: a fake resolver answers 127.0.0.2 for public.test and the
+guard is told to count 127.0.0.2 (and only it) as public; everything else keeps the real rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+import pytest
+from faultserver import FaultServer
+
+from linktriage.sources import _netguard
+from linktriage.sources._netguard import address_refusal
+from linktriage.sources.fetch import FetchSettings, fetch_pages
+
+GUARDED = FetchSettings(per_host_delay=0.0, connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0, backoff=0.01,
+                        progress=False)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FaultServer(hosts=("127.0.0.1", "127.0.0.2")) as running:
+        yield running
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.1", "loopback"), ("127.255.0.9", "loopback"), ("10.1.2.3", "private"), ("172.16.0.1", "private"),
+    ("192.168.1.1", "private"), ("169.254.169.254", "link-local"), ("224.0.0.251", "multicast"),
+    ("0.0.0.0", "unspecified"), ("240.0.0.1", "reserved"), ("100.64.0.1", "non-public"), ("::1", "loopback"),
+    ("::", "unspecified"), ("fe80::1%eth0", "link-local"), ("fc00::1", "private"), ("ff02::1", "multicast"),
+    ("::ffff:127.0.0.1", "loopback"), ("::ffff:10.0.0.1", "private"), ("::ffff:169.254.169.254", "link-local"),
+    ("2002:7f00:1::", "loopback"), ("64:ff9b::a9fe:a9fe", "link-local"), ("not-an-ip", "unparseable"),
+    ("93.184.215.14", None), ("8.8.8.8", None), ("2606:4700:4700::1111", None),
+])
+def test_address_classification(address, kind):
+    assert address_refusal(address) == kind
+
+
+def test_loopback_is_refused_without_allow_private_and_nothing_is_sent(server):
+    before = sum(server.paths().values())
+    [result] = fetch_pages([server.url("/page/secret")], GUARDED)
+    assert result.status == "error"
+    assert result.reason == "refused: loopback address 127.0.0.1 (use --allow-private)"
+    assert sum(server.paths().values()) == before  # not even robots.txt
+
+
+@pytest.mark.parametrize("host", ["localhost", "2130706433", "[::ffff:127.0.0.1]", "0x7f.1"])
+def test_other_spellings_of_loopback_are_refused(server, host):
+    [result] = fetch_pages([f"http://{host}:{server.port}/page/secret"], GUARDED)
+    assert result.status == "error" and result.reason.startswith("refused: ") and "(use --allow-private)" in result.reason
+
+
+def test_allow_private_lets_loopback_through(server):
+    [result] = fetch_pages([server.url("/page/allowed")], dataclasses.replace(GUARDED, allow_private=True))
+    assert result.status == "ok"
+
+
+@pytest.fixture
+def public_test_resolves_to_127_0_0_2(monkeypatch):
+    """public.test -> 127.0.0.2, treated as public; rebind.test -> 127.0.0.1; anything else: the real resolver."""
+    real_resolve, real_refusal = _netguard.resolve, _netguard.address_refusal
+
+    async def fake_resolve(host: str, port: int) -> list[str]:
+        return {"public.test": ["127.0.0.2"], "rebind.test": ["127.0.0.1"],
+                "mixed.test": ["127.0.0.2", "127.0.0.1"]}.get(host) or await real_resolve(host, port)
+
+    monkeypatch.setattr(_netguard, "resolve", fake_resolve)
+    monkeypatch.setattr(_netguard, "address_refusal", lambda a: None if a == "127.0.0.2" else real_refusal(a))
+
+
+def test_a_redirect_from_a_public_host_to_loopback_is_refused(server, public_test_resolves_to_127_0_0_2):
+    secret = server.url("/page/internal-admin")
+    start = f"http://public.test:{server.port}/redirect-to?url={secret}"
+    [result] = fetch_pages([start], GUARDED)
+    assert result.status == "error" and result.redirected and result.final_url == secret
+    assert result.reason == "refused: loopback address 127.0.0.1 (use --allow-private)"
+    paths = server.paths()
+    assert paths[f"/redirect-to?url={secret}"] == 1  # the public hop was fetched ...
+    assert paths["/page/internal-admin"] == 0  # ... the internal one never
+
+
+def test_the_public_host_itself_is_fetched(server, public_test_resolves_to_127_0_0_2):
+    [result] = fetch_pages([f"http://public.test:{server.port}/page/public"], GUARDED)
+    assert result.status == "ok" and b"public" in result.body
+
+
+@pytest.mark.parametrize("name", ["rebind.test", "mixed.test"])
+def test_a_name_resolving_to_loopback_is_refused_at_connect_time(server, public_test_resolves_to_127_0_0_2, name):
+    [result] = fetch_pages([f"http://{name}:{server.port}/page/rebound"], GUARDED)
+    assert result.status == "error"
+    assert result.reason == f"refused: {name} resolves to loopback address 127.0.0.1 (use --allow-private)"
+    assert server.paths()["/page/rebound"] == 0
+
+
+def test_an_unknown_host_is_a_dns_error(monkeypatch):
+    real = socket.getaddrinfo
+
+    def fake_getaddrinfo(host, *args, **kwargs):
+        if host == "nosuch.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    [result] = fetch_pages(["http://nosuch.invalid/page"], GUARDED)
+    assert result.status == "error" and result.reason == "DNS: nosuch.invalid does not resolve"
