@@ -1,6 +1,6 @@
 """Append fetched pages to a WARC archive that survives being killed at any moment.
 
-Each record is its own gzip member (warcio) and is flushed as soon as it is written, so a killed run leaves
+Each record is its own gzip member, written with one call and flushed at once, so a killed run leaves
 complete records plus at most one partial one at the end. :func:`prepare_archive` finds where the last
 complete record ends and cuts the partial tail off before a new run appends, so the file stays readable.
 
@@ -10,6 +10,7 @@ a reader then never has to inflate a compressed body, so an archived compression
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import zlib
@@ -123,8 +124,12 @@ class ArchiveWriter:
 
     def __init__(self, path: str | os.PathLike[str], *, software: str, user_agent: str, robots: str) -> None:
         self.path = str(path)
+        self._gzip = self.path.endswith(".gz")
         self._stream = open(self.path, "ab")
-        self._writer = WARCWriter(self._stream, gzip=self.path.endswith(".gz"))
+        self._buffer = io.BytesIO()
+        # warcio serialises the record into memory; compressing it here (level 6, warcio uses 9) is several
+        # times faster on HTML and lands each record in the file with one write.
+        self._writer = WARCWriter(self._buffer, gzip=False)
         info = {"software": software, "format": "WARC File Format 1.1", "http-header-user-agent": user_agent,
                 "robots": robots}
         self._write(self._writer.create_warcinfo_record(os.path.basename(self.path), info))
@@ -163,7 +168,11 @@ class ArchiveWriter:
         )
 
     def _write(self, record) -> None:
+        self._buffer.seek(0)
+        self._buffer.truncate()
         self._writer.write_record(record)
+        data = self._buffer.getvalue()
+        self._stream.write(gzip.compress(data, compresslevel=6) if self._gzip else data)
         self._stream.flush()
 
     def close(self) -> None:

@@ -118,11 +118,17 @@ class _Host:
     scheduled: bool = False
     slots: asyncio.Semaphore | None = None
 
-    async def acquire(self) -> None:
-        """Take one of the host's request slots, then keep ``delay`` since the previous request start."""
+    async def acquire(self, paced: bool = True) -> None:
+        """Take one of the host's request slots, then keep ``delay`` since the previous paced request start.
+
+        robots.txt is not paced: one tiny request before the first page is what every crawler does, and pacing
+        it would make every host's first page wait a whole delay while holding a global slot.
+        """
         if self.slots is None:
             self.slots = asyncio.Semaphore(self.per_host)
         await self.slots.acquire()
+        if not paced:
+            return
         now = time.monotonic()
         start = max(now, self.next_start)
         self.next_start = start + self.delay  # reserve before sleeping, so concurrent callers queue up
@@ -212,7 +218,7 @@ def _retry_after(value: str | None) -> float | None:
 
 def _make_client(settings: FetchSettings) -> httpx.AsyncClient:
     ssl_context = httpx.create_ssl_context(trust_env=False)
-    max_connections = settings.concurrency + 8
+    max_connections = settings.concurrency  # one request per page in progress: robots.txt is fetched inside a page
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, retries=0)
     # httpx has no knob for the network backend: swap in a pool whose backend checks resolved addresses.
     transport._pool = httpcore.AsyncConnectionPool(
@@ -281,8 +287,9 @@ class Engine:
         return host
 
     def _enqueue(self, url: str) -> None:
-        target, _ = check_url(url)
-        host = self._host(target or "http://invalid./")
+        # the host as check_url will see it (cheaply: check_url itself runs once, in the page's task)
+        text = url.strip()
+        host = self._host(text if "://" in text.split("?", 1)[0] else "http://" + text.lstrip("/"))
         host.queue.append(url)
         self._schedule(host)
         self._wake()
@@ -445,7 +452,7 @@ class Engine:
         host = self._host(url)
         attempt = 0
         while True:
-            await host.acquire()
+            await host.acquire(paced=purpose != "robots")
             try:
                 async with asyncio.timeout(settings.total_timeout):
                     outcome: _Answer | _Failure = await self._request(url, page, purpose)
@@ -475,10 +482,12 @@ class Engine:
     async def _request(self, url: str, page: _Page, purpose: str) -> _Answer:
         assert self._client is not None
         request = self._client.build_request("GET", url)
-        page.cookies.set_cookie_header(request)
+        if page.cookies:
+            page.cookies.set_cookie_header(request)
         response = await self._client.send(request, stream=True)
         try:
-            page.cookies.extract_cookies(response)
+            if "set-cookie" in response.headers:
+                page.cookies.extract_cookies(response)
             answer = _Answer(url=url, code=response.status_code, headers=response.headers)
             if purpose == "page" and 200 <= response.status_code < 300:
                 decoder = await self._read_page(response, answer)
