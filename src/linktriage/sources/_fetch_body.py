@@ -82,10 +82,9 @@ def html_refusal(content_type: str, head: bytes) -> str | None:
         return f"not HTML: {declared}"
     binary = _binary_kind(head)
     if binary is not None:
-        shown = declared or "no Content-Type"
-        return f"not HTML: {binary} served as {shown}"
+        return f"not HTML: {binary} served as {declared}" if declared else f"not HTML: {binary} without a Content-Type"
     if declared in _VAGUE_TYPES and head and not _MARKUP.search(head):
-        return f"not HTML: {declared or 'no Content-Type'} without HTML markup"
+        return f"not HTML: {declared} without HTML markup" if declared else "not HTML: no Content-Type and no HTML markup"
     return None
 
 

@@ -94,9 +94,12 @@ class FetchSummary:
 
 def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
                      settings: FetchSettings | None = None) -> FetchSummary:
-    """Fetch every unique URL into ``archive`` (resuming: archived pages are skipped) and count the outcomes."""
+    """Fetch every unique URL into ``archive`` (resuming: archived pages are skipped) and count the unique pages."""
     summary = FetchSummary(archive=str(archive))
-    for result, from_archive in _fetch(urls, settings or FetchSettings(), archive):
+    unique: dict[str, str] = {}
+    for url in urls:
+        unique.setdefault(url_key(url) if url.strip() else url, url)
+    for result, from_archive in _fetch(unique.values(), settings or FetchSettings(), archive):
         summary.add(result, from_archive)
     return summary
 

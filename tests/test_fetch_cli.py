@@ -1,0 +1,115 @@
+"""`linktriage fetch EXPORT -o PAGES.warc.gz`, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from faultserver import FaultServer
+from warcio.archiveiterator import ArchiveIterator
+
+from linktriage.sources import WarcArchive
+
+CLI = [sys.executable, "-c", "from linktriage.cli import main; main()"]
+
+
+def has_ingest() -> bool:
+    try:
+        from linktriage.ingest import read_exports  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_ingest = pytest.mark.skipif(not has_ingest(), reason="linktriage.ingest.read_exports is not there yet")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FaultServer() as running:
+        yield running
+
+
+def export(tmp_path, urls: list[str]):
+    path = tmp_path / "backlinks.csv"
+    rows = ["source_url,target_url,anchor"] + [f"{url},https://target.example/,a link" for url in urls]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def responses(path) -> list[str]:
+    with open(path, "rb") as stream:
+        return [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream) if r.rec_type == "response"]
+
+
+def test_help_documents_the_switches():
+    done = run("fetch", "--help")
+    assert done.returncode == 0
+    for option in ("--output", "--concurrency", "--allow-private", "--ignore-robots", "--site"):
+        assert option in done.stdout
+
+
+@needs_ingest
+def test_fetch_archives_the_unique_source_pages_and_summarises(server, tmp_path):
+    urls = [server.url("/page/cli-a"), server.url("/page/cli-b"), server.url("/page/cli-a"), server.url("/status/404")]
+    archive = tmp_path / "pages.warc.gz"
+    done = run("fetch", str(export(tmp_path, urls)), "-o", str(archive), "--allow-private")
+    assert done.returncode == 0, done.stderr
+    assert f"linktriage: 3 pages in {archive} (0 already there)" in done.stderr
+    assert any(line.split()[1:3] == ["ok", "2"] for line in done.stderr.splitlines())
+    assert any(line.split()[1:3] == ["page_gone", "1"] for line in done.stderr.splitlines())
+    assert server.paths()["/page/cli-a"] == 1
+    assert WarcArchive([archive]).get(server.url("/page/cli-b")).status == "ok"
+    again = run("fetch", str(export(tmp_path, urls)), "-o", str(archive), "--allow-private")
+    assert "(3 already there)" in again.stderr and server.paths()["/page/cli-a"] == 1
+
+
+@needs_ingest
+def test_without_allow_private_loopback_is_refused(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    done = run("fetch", str(export(tmp_path, [server.url("/page/cli-private")])), "-o", str(archive))
+    assert done.returncode == 0
+    assert "error" in done.stderr and "refused: non-public address (1)" in done.stderr
+    assert server.paths()["/page/cli-private"] == 0
+
+
+def test_an_output_that_is_not_a_warc_is_a_one_line_error(server, tmp_path):
+    not_warc = tmp_path / "notes.txt"
+    not_warc.write_text("my notes\n")
+    source = export(tmp_path, [server.url("/page/never")])
+    done = run("fetch", str(source), "-o", str(not_warc), "--allow-private")
+    if not has_ingest():
+        pytest.skip("linktriage.ingest.read_exports is not there yet")
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0
+    assert "is not a WARC archive" in done.stderr and not_warc.read_text() == "my notes\n"
+
+
+@needs_ingest
+@pytest.mark.slow
+def test_a_killed_fetch_resumes_without_refetching(tmp_path):
+    with FaultServer() as server:
+        urls = [server.url(f"/page/kill{i}?delay=0.05") for i in range(60)]
+        source, archive = export(tmp_path, urls), tmp_path / "pages.warc.gz"
+        child = subprocess.Popen([*CLI, "fetch", str(source), "-o", str(archive), "--allow-private",
+                                  "--concurrency", "4"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while sum(p.startswith("/page/kill") for p in server.paths().elements()) < 15:
+            assert time.monotonic() < deadline and child.poll() is None
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        before = server.paths()
+        done = run("fetch", str(source), "-o", str(archive), "--allow-private", timeout=120)
+        assert done.returncode == 0, done.stderr
+        refetched = server.paths() - before
+        archived_then = int(done.stderr.split("(", 1)[1].split(" already there", 1)[0])
+        assert archived_then >= 5
+        assert sum(n for p, n in refetched.items() if p.startswith("/page/kill")) == 60 - archived_then
+        assert sorted(responses(archive)) == sorted(urls)
