@@ -76,9 +76,10 @@ class Hit:
 class FaultServer:
     """Start with ``with FaultServer() as server:``; ``server.url("/page/a")`` is http://127.0.0.1:PORT/page/a."""
 
-    def __init__(self, hosts: tuple[str, ...] = ("127.0.0.1",), latency: float = 0.0) -> None:
+    def __init__(self, hosts: tuple[str, ...] = ("127.0.0.1",), latency: float = 0.0, ssl_context=None) -> None:
         self.hosts = hosts
         self.latency = latency
+        self.ssl_context = ssl_context
         self.port = 0
         self.hits: list[Hit] = []
         self.robots: dict[str, tuple[int, str]] = {}
@@ -116,7 +117,8 @@ class FaultServer:
 
     async def _bind(self) -> None:
         for host in self.hosts:
-            server = await asyncio.start_server(self._connection, host, self.port, backlog=1024, reuse_address=True)
+            server = await asyncio.start_server(self._connection, host, self.port, backlog=1024, reuse_address=True,
+                                                ssl=self.ssl_context)
             self.port = server.sockets[0].getsockname()[1]
             self._servers.append(server)
 
@@ -137,7 +139,8 @@ class FaultServer:
             self._thread.join(5)
 
     def url(self, path: str, host: str | None = None) -> str:
-        return f"http://{host or self.hosts[0]}:{self.port}{path}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{host or self.hosts[0]}:{self.port}{path}"
 
     # --- bookkeeping --------------------------------------------------------------------------------------
     def paths(self) -> Counter[str]:

@@ -6,6 +6,9 @@ Everything runs on 127.0.0.1 (so allow_private=True here; tests/test_fetch_guard
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -255,3 +258,16 @@ def test_closing_the_generator_early_stops_the_fetcher(server):
     time.sleep(0.3)
     assert threading.active_count() <= before
     assert sum(1 for path in server.paths() if path.startswith("/page/early")) < 10
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a self-signed certificate")
+def test_an_untrusted_certificate_is_a_tls_error(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with FaultServer(ssl_context=context) as tls:
+        result = fetch_one(tls.url("/page/tls"))
+        assert result.status == "error" and result.reason.startswith("TLS error: certificate not trusted")
+        assert tls.paths()["/page/tls"] == 0
