@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from linktriage import InputError
 from linktriage.sources import WarcArchive
-from linktriage.sources._archive_writer import prepare_archive
+from linktriage.sources._archive_writer import ArchiveWriter, prepare_archive
 from linktriage.sources.fetch import FetchSettings, fetch_pages, fetch_to_archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,8 @@ def test_a_rerun_answers_archived_pages_from_the_archive(server, tmp_path):
     for url in urls[:4]:
         assert second[url] == first[url]
     fetched_again = after - before
-    assert set(fetched_again) == {"/robots.txt", "/status/500", "/page/r3"}  # the 5xx is retried; the new page fetched
+    # the 5xx is tried again, the new page fetched, robots.txt remembered from the first run
+    assert set(fetched_again) == {"/status/500", "/page/r3"}
     summary = fetch_to_archive(urls, archive, FAST)
     assert summary.from_archive == 4 and summary.counts == {"ok": 3, "page_gone": 1, "error": 1}
 
@@ -122,6 +123,15 @@ def test_a_truncated_archive_is_repaired_and_resumed(server, tmp_path, suffix):
         assert {server.url(path) for path in refetched if path.startswith("/page/")} == set(urls) - survivors
         assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
         whole = archive.read_bytes()
+
+
+def test_an_archive_that_cannot_be_written_stops_the_run(server, tmp_path, monkeypatch):
+    def disk_full(self, exchanges):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ArchiveWriter, "write", disk_full)
+    with pytest.raises(OSError, match="No space left on device"):
+        list(fetch_pages([server.url(f"/page/full{i}") for i in range(5)], FAST, archive=tmp_path / "pages.warc.gz"))
 
 
 def test_a_file_that_is_not_a_warc_is_left_alone(tmp_path):

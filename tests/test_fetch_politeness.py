@@ -8,6 +8,7 @@ from collections import defaultdict
 import pytest
 from faultserver import FaultServer
 
+from linktriage.sources._robots import forget_robots
 from linktriage.sources.fetch import FetchSettings, fetch_pages
 
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
@@ -121,3 +122,13 @@ def test_ignoring_robots_fetches_disallowed_pages_and_never_reads_robots(server)
     [result] = fetch_pages([server.url("/page/mine")], dataclasses.replace(BASE, respect_robots=False))
     assert result.status == "ok"
     assert server.paths()["/robots.txt"] == 0
+
+
+def test_robots_txt_is_remembered_across_calls_in_one_process(server):
+    server.robots[HOSTS[0]] = (200, "User-agent: *\nDisallow: /page/no\n")
+    for chunk in (["/page/no", "/page/yes1"], ["/page/yes2"], ["/page/no"]):  # the pipeline fetches chunk by chunk
+        list(fetch_pages([server.url(path) for path in chunk], BASE))
+    assert server.paths()["/robots.txt"] == 1 and server.paths()["/page/no"] == 0
+    forget_robots()
+    list(fetch_pages([server.url("/page/yes3")], BASE))
+    assert server.paths()["/robots.txt"] == 2

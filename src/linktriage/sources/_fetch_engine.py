@@ -257,6 +257,8 @@ class Engine:
         self._robots = RobotsCache(self._fetch_robots)
         self._client: httpx.AsyncClient | None = None
         self._write_pool: ThreadPoolExecutor | None = None
+        #: an error that ends the run (the archive cannot be written)
+        self._fatal: BaseException | None = None
 
     # --- input, from any thread -------------------------------------------------------------------------
     def submit(self, url: str) -> None:
@@ -341,6 +343,8 @@ class Engine:
                 self._tasks.add(task)
                 # the page's first request will start the host's delay; its next page waits for that
                 self._schedule(host, not_before=now + host.delay)
+            if self._fatal is not None:
+                raise self._fatal
             if self._input_closed and not self._active and not self._heap:
                 return
             timeout = None
@@ -362,7 +366,11 @@ class Engine:
                 result, exchanges = FetchResult(url=url, status="error", reason=_failure_for(exc, self.settings).reason), []
             if exchanges and self._writer is not None:
                 assert self.loop is not None
-                await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
+                try:
+                    await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
+                except OSError as exc:  # disk full, file gone: the whole run must stop, loudly
+                    self._fatal = self._fatal or exc
+                    return
             await self._deliver(result)
         finally:
             host.pages -= 1

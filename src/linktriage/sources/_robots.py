@@ -7,21 +7,53 @@ How a robots.txt answer maps to rules (RFC 9309 section 2.3.1):
 - 5xx or no answer ("unreachable"): crawl nothing on that origin for this run;
 - a network failure (the host does not resolve, refuses connections, is a private address, ...) is reported as
   that failure on every page of the origin: the pages would fail the same way.
+
+Answers that came with an HTTP status are also kept process-wide for an hour (RFC 9309 allows a day), so the
+pipeline, which fetches chunk by chunk, does not ask a host for its robots.txt once per chunk.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit
 
-__all__ = ["ROBOTS_MAX_BYTES", "RobotsAnswer", "RobotsCache", "Verdict"]
+__all__ = ["ROBOTS_MAX_BYTES", "RobotsAnswer", "RobotsCache", "Verdict", "forget_robots"]
 
 #: RFC 9309 asks parsers to read at least 500 KiB
 ROBOTS_MAX_BYTES = 512_000
 #: product token matched against User-agent lines
 AGENT_TOKEN = "linktriage"
+SHARED_TTL = 3600.0
+SHARED_MAX = 20_000
+_shared: OrderedDict[str, tuple[float, "_Rules"]] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def _remember(origin: str, rules: "_Rules") -> None:
+    with _shared_lock:
+        _shared[origin] = (time.monotonic() + SHARED_TTL, rules)
+        _shared.move_to_end(origin)
+        while len(_shared) > SHARED_MAX:
+            _shared.popitem(last=False)
+
+
+def _recall(origin: str) -> "_Rules | None":
+    with _shared_lock:
+        entry = _shared.get(origin)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def forget_robots() -> None:
+    """Drop the process-wide robots.txt cache (tests; long-running servers that want fresh rules)."""
+    with _shared_lock:
+        _shared.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +123,17 @@ class RobotsCache:
         if future is None:
             future = asyncio.get_running_loop().create_future()
             self._rules[origin] = future
-            try:
-                answer = await self._fetch(f"{origin}/robots.txt")
-            except BaseException:
-                del self._rules[origin]  # cancelled: let a later question fetch it again
-                future.cancel()
-                raise
-            future.set_result(_Rules(answer))
+            rules = _recall(origin)
+            if rules is None:
+                try:
+                    answer = await self._fetch(f"{origin}/robots.txt")
+                except BaseException:
+                    del self._rules[origin]  # cancelled: let a later question fetch it again
+                    future.cancel()
+                    raise
+                rules = _Rules(answer)
+                if answer.http_status is not None:
+                    _remember(origin, rules)
+            future.set_result(rules)
         rules = await asyncio.shield(future)
         return rules.verdict(url)
