@@ -30,7 +30,7 @@ import struct
 import threading
 import time
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from email.utils import formatdate
 from urllib.parse import parse_qs, urlsplit

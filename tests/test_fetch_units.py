@@ -12,7 +12,7 @@ import pytest
 
 from linktriage import FetchResult, InputError
 from linktriage.sources._fetch_body import BodyDecoder, BodyRefused, charset_of, html_refusal, megabytes
-from linktriage.sources._fetch_engine import _retry_after, check_url
+from linktriage.sources._fetch_http import check_url, retry_after
 from linktriage.sources._fetch_progress import FetchProgress
 from linktriage.sources.fetch import DEFAULT_USER_AGENT, FetchSettings, FetchSummary
 
@@ -105,11 +105,11 @@ def test_charset_from_the_content_type_header(header, charset):
 
 
 def test_retry_after_as_seconds_or_http_date():
-    assert _retry_after("120") == 120.0
-    assert _retry_after(None) is None and _retry_after("soon") is None and _retry_after("") is None
-    in_a_minute = _retry_after(formatdate(time.time() + 60, usegmt=True))
+    assert retry_after("120") == 120.0
+    assert retry_after(None) is None and retry_after("soon") is None and retry_after("") is None
+    in_a_minute = retry_after(formatdate(time.time() + 60, usegmt=True))
     assert 58 <= in_a_minute <= 61
-    assert _retry_after(formatdate(time.time() - 3600, usegmt=True)) == 0.0
+    assert retry_after(formatdate(time.time() - 3600, usegmt=True)) == 0.0
 
 
 @pytest.mark.parametrize(("url", "expected"), [

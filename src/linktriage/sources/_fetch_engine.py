@@ -14,97 +14,34 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import http.cookiejar
 import logging
-import os
 import random
-import re
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from linktriage._records import FetchResult
 from linktriage.sources._archive_writer import ArchiveWriter, Exchange
-from linktriage.sources._fetch_body import (
-    SNIFF_BYTES, BodyDecoder, BodyRefused, charset_of, html_refusal, media_type, megabytes,
+from linktriage.sources._fetch_body import charset_of
+from linktriage.sources._fetch_http import (
+    REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, request, retry_after,
 )
 from linktriage.sources._fetch_settings import FetchSettings
-from linktriage.sources._netguard import GuardedBackend, GuardError
-from linktriage.sources._robots import ROBOTS_MAX_BYTES, RobotsAnswer, RobotsCache
+from linktriage.sources._robots import RobotsAnswer, RobotsCache
 from linktriage.sources._status import status_for_http
 
-__all__ = ["Engine", "check_url"]
+__all__ = ["Engine"]
 
 log = logging.getLogger(__name__)
 
-#: answers worth another attempt: the server is overloaded or briefly broken
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-#: bodies of non-page answers (redirects, errors) are kept up to this size, for the archive
-SMALL_BODY = 64_000
 MAX_CRAWL_DELAY = 10.0
-_OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")
-#: a DNS name (IDNs arrive punycoded) or an IP literal
-_HOST = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?\.?)+$|^[0-9A-Fa-f:.]+$")
-_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
-def check_url(url: str) -> tuple[str, str]:
-    """``(absolute URL to request, "")``, or ``("", reason)`` when ``url`` cannot be fetched.
-
-    A URL without a scheme (``example.com/page``, as some exports write them) is taken as http.
-    """
-    text = url.strip()
-    if not text:
-        return "", "invalid URL: empty"
-    if "://" not in text.split("?", 1)[0]:
-        scheme = _OTHER_SCHEME.match(text)
-        if scheme:  # mailto:, javascript:, data:, ... (but not "host:8080/page")
-            return "", f"invalid URL: scheme {scheme.group(1).lower()}: is not fetched"
-        text = "http://" + text.lstrip("/")
-    try:
-        parsed = httpx.URL(text)
-    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
-        return "", f"invalid URL: {exc}"
-    if parsed.scheme not in ("http", "https"):
-        return "", f"invalid URL: scheme {parsed.scheme}: is not fetched"
-    if not parsed.host:
-        return "", "invalid URL: no host"
-    if not _HOST.match(parsed.raw_host.decode("ascii", errors="replace")):
-        return "", f"invalid URL: bad host name {parsed.host[:80]!r}"
-    if parsed.port is not None and not 0 < parsed.port < 65536:
-        return "", f"invalid URL: bad port {parsed.port}"
-    return str(parsed.copy_with(fragment=None)), ""
-
-
-@dataclass(slots=True)
-class _Answer:
-    """One HTTP answer with its body read (or refused)."""
-
-    url: str
-    code: int
-    headers: httpx.Headers
-    body: bytes = b""
-    refusal: str = ""
-    exchange: Exchange | None = None
-    retries: int = 0
-
-
-@dataclass(slots=True)
-class _Failure:
-    """No usable answer: the FetchResult status and reason, and whether another attempt may help."""
-
-    status: str
-    reason: str
-    retryable: bool = False
-    retries: int = 0
 
 
 @dataclass(slots=True, eq=False)
@@ -147,93 +84,6 @@ class _Page:
 
     def __init__(self) -> None:
         self.cookies = httpx.Cookies()
-
-
-def _failure_for(exc: BaseException, settings: FetchSettings) -> _Failure:
-    """Name a transport exception the way a FetchResult reason should."""
-    if isinstance(exc, GuardError):
-        return _Failure("error", exc.reason)
-    if isinstance(exc, httpx.ConnectTimeout):
-        return _Failure("error", f"connect timed out after {settings.connect_timeout:g} s", retryable=True)
-    if isinstance(exc, httpx.TimeoutException):
-        return _Failure("error", f"timed out after {settings.read_timeout:g} s waiting for the server")
-    if isinstance(exc, TimeoutError):
-        return _Failure("error", f"timed out: no complete answer within {settings.total_timeout:g} s")
-    if isinstance(exc, httpx.ConnectError):
-        tls = _tls_error(exc)
-        if tls:
-            return _Failure("error", f"TLS error: {tls}")
-        return _Failure("error", f"connection failed: {_short(exc)}", retryable=True)
-    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError)):
-        return _Failure("error", f"connection broken: {_short(exc)}", retryable=True)
-    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-        return _Failure("error", f"invalid URL: {exc}")
-    if isinstance(exc, (httpx.TransportError, httpcore.NetworkError, OSError)):
-        return _Failure("error", f"network error: {_short(exc)}", retryable=True)
-    return _Failure("error", f"internal error: {type(exc).__name__}: {str(exc)[:120]}")
-
-
-def _tls_error(exc: BaseException) -> str:
-    import ssl
-
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return f"certificate not trusted ({seen.verify_message})" if seen.verify_message else "certificate not trusted"
-        if isinstance(seen, ssl.SSLError):
-            return (seen.reason or str(seen)).lower().replace("_", " ")
-        seen = seen.__cause__ or seen.__context__
-    return ""
-
-
-def _short(exc: BaseException) -> str:
-    seen: BaseException | None = exc
-    while seen is not None:  # the OS error underneath names the problem best: "connection refused", ...
-        if isinstance(seen, OSError) and seen.errno:
-            return os.strerror(seen.errno).lower()
-        if isinstance(seen, OSError) and seen.strerror:
-            return seen.strerror.lower()
-        seen = seen.__cause__ or seen.__context__
-    text = str(exc).strip()
-    if "reset" in text.lower():
-        return "connection reset"
-    return (text or type(exc).__name__)[:120].lower()
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds a Retry-After header asks for (delta-seconds or HTTP-date), or None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _make_client(settings: FetchSettings) -> httpx.AsyncClient:
-    ssl_context = httpx.create_ssl_context(trust_env=False)
-    max_connections = settings.concurrency  # one request per page in progress: robots.txt is fetched inside a page
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, retries=0)
-    # httpx has no knob for the network backend: swap in a pool whose backend checks resolved addresses.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context, max_connections=max_connections, max_keepalive_connections=max_connections,
-        keepalive_expiry=5.0, http1=True, http2=False,
-        network_backend=GuardedBackend(allow_private=settings.allow_private),
-    )
-    # Cookies live per page (see _Page); the client-wide jar refuses all so pages never share state.
-    no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    return httpx.AsyncClient(
-        transport=transport, follow_redirects=False, trust_env=False, cookies=no_cookies,
-        timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
-                              write=settings.read_timeout, pool=settings.total_timeout),
-        headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate, br"},
-    )
 
 
 class Engine:
@@ -314,7 +164,7 @@ class Engine:
             self._enqueue(url)
         started()
         try:
-            async with _make_client(self.settings) as self._client:
+            async with make_client(self.settings) as self._client:
                 await self._dispatch()
         finally:
             for task in self._tasks:
@@ -363,7 +213,7 @@ class Engine:
                 raise
             except Exception as exc:  # a bug must cost one page, not the run
                 log.exception("fetching %s failed", url)
-                result, exchanges = FetchResult(url=url, status="error", reason=_failure_for(exc, self.settings).reason), []
+                result, exchanges = FetchResult(url=url, status="error", reason=failure_for(exc, self.settings).reason), []
             if exchanges and self._writer is not None:
                 assert self.loop is not None
                 try:
@@ -401,7 +251,7 @@ class Engine:
                     return FetchResult(url=url, status=verdict.status, final_url=final_url, reason=verdict.reason,
                                        redirected=redirected), []
             answer = await self._get(current, page, purpose="page")
-            if isinstance(answer, _Failure):
+            if isinstance(answer, Failure):
                 return FetchResult(url=url, status=answer.status, final_url=final_url,
                                    reason=_with_retries(answer.reason, answer.retries), redirected=redirected), []
             assert answer.exchange is not None
@@ -441,7 +291,7 @@ class Engine:
         current = robots_url
         for _ in range(5):  # RFC 9309: follow at least five redirects
             answer = await self._get(current, page, purpose="robots")
-            if isinstance(answer, _Failure):  # the page would fail the same way: report the failure itself
+            if isinstance(answer, Failure):  # the page would fail the same way: report the failure itself
                 return RobotsAnswer(None, failure_status=answer.status,
                                     failure_reason=_with_retries(answer.reason, answer.retries))
             location = answer.headers.get("location", "").strip()
@@ -455,7 +305,7 @@ class Engine:
         return RobotsAnswer(404)
 
     # --- one request, with retries ------------------------------------------------------------------------
-    async def _get(self, url: str, page: _Page, *, purpose: str) -> _Answer | _Failure:
+    async def _get(self, url: str, page: _Page, *, purpose: str) -> Answer | Failure:
         settings = self.settings
         host = self._host(url)
         attempt = 0
@@ -463,20 +313,20 @@ class Engine:
             await host.acquire(paced=purpose != "robots")
             try:
                 async with asyncio.timeout(settings.total_timeout):
-                    outcome: _Answer | _Failure = await self._request(url, page, purpose)
+                    outcome: Answer | Failure = await request(self._client, url, page.cookies, purpose, settings)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                outcome = _failure_for(exc, settings)
+                outcome = failure_for(exc, settings)
             finally:
                 host.release()
             wait = settings.backoff * 2 ** attempt * random.uniform(0.5, 1.5)
-            if isinstance(outcome, _Failure):
+            if isinstance(outcome, Failure):
                 if not outcome.retryable or attempt >= settings.max_retries:
                     outcome.retries = attempt
                     return outcome
             elif outcome.code in RETRY_STATUSES and attempt < settings.max_retries:
-                asked = _retry_after(outcome.headers.get("retry-after"))
+                asked = retry_after(outcome.headers.get("retry-after"))
                 if asked is not None and asked > settings.retry_after_cap:
                     outcome.retries = attempt
                     return outcome  # the server asks for a longer pause than we wait: take its answer as final
@@ -486,94 +336,6 @@ class Engine:
                 return outcome
             attempt += 1
             await asyncio.sleep(wait)
-
-    async def _request(self, url: str, page: _Page, purpose: str) -> _Answer:
-        assert self._client is not None
-        request = self._client.build_request("GET", url)
-        if page.cookies:
-            page.cookies.set_cookie_header(request)
-        response = await self._client.send(request, stream=True)
-        try:
-            if "set-cookie" in response.headers:
-                page.cookies.extract_cookies(response)
-            answer = _Answer(url=url, code=response.status_code, headers=response.headers)
-            if purpose == "page" and 200 <= response.status_code < 300:
-                decoder = await self._read_page(response, answer)
-            else:
-                cap = ROBOTS_MAX_BYTES if purpose == "robots" else SMALL_BODY
-                decoder = await self._read_small(response, cap)
-            if decoder is not None and not answer.refusal:
-                answer.body = decoder.body
-            answer.exchange = _exchange(request, response, answer.body, decoder)
-            return answer
-        finally:
-            await response.aclose()
-
-    async def _read_page(self, response: httpx.Response, answer: _Answer) -> BodyDecoder | None:
-        settings = self.settings
-        content_type = response.headers.get("content-type", "")
-        refusal = html_refusal(content_type, b"")
-        if refusal and media_type(content_type) != "":
-            answer.refusal = refusal  # a declared non-HTML type: no need to download it
-            return None
-        length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > settings.max_bytes:
-            answer.refusal = f"body over {megabytes(settings.max_bytes)} (Content-Length {int(length):,})"
-            return None
-        try:
-            decoder = BodyDecoder(response.headers.get("content-encoding", ""), max_raw=settings.max_bytes,
-                                  max_decoded=settings.max_decompressed_bytes)
-            sniffed = False
-            async for chunk in response.aiter_raw():
-                decoder.feed(chunk)
-                if not sniffed and len(decoder) >= SNIFF_BYTES:
-                    sniffed = True
-                    _refuse_unless_html(content_type, decoder.head())
-            if not sniffed:
-                _refuse_unless_html(content_type, decoder.head())
-        except BodyRefused as exc:
-            answer.refusal = exc.reason
-            return None
-        return decoder
-
-    @staticmethod
-    async def _read_small(response: httpx.Response, cap: int) -> BodyDecoder | None:
-        try:
-            decoder = BodyDecoder(response.headers.get("content-encoding", ""), max_raw=cap * 4, max_decoded=cap,
-                                  truncate=True)
-            async for chunk in response.aiter_raw():
-                decoder.feed(chunk)
-                if decoder.done:
-                    break
-        except BodyRefused:
-            return None
-        return decoder
-
-
-def _refuse_unless_html(content_type: str, head: bytes) -> None:
-    refusal = html_refusal(content_type, head)
-    if refusal:
-        raise BodyRefused(refusal)
-
-
-def _exchange(request: httpx.Request, response: httpx.Response, body: bytes, decoder: BodyDecoder | None) -> Exchange:
-    address = ""
-    stream = response.extensions.get("network_stream")
-    if stream is not None:
-        try:
-            address = str(stream.get_extra_info("server_addr")[0])
-        except (TypeError, IndexError, AttributeError, OSError):
-            address = ""
-    target = request.url.raw_path.decode("ascii", errors="replace")
-    return Exchange(
-        url=str(request.url),
-        request_line=f"GET {target} HTTP/1.1",
-        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-        status_line=f"{response.http_version} {response.status_code} {response.reason_phrase}".strip(),
-        response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
-        body=body, ip_address=address, truncated="length" if decoder is not None and decoder.truncated else "",
-    )
-
 
 def _last_per_url(exchanges: list[Exchange]) -> list[Exchange]:
     """Drop a hop that led back to its own URL (a cookie set, then the same page): the archive keeps one answer per URL."""
