@@ -3,8 +3,9 @@
 Scheduling. URLs wait in one queue per host. The dispatcher starts a page only on a host that has fewer than
 ``per_host`` pages in progress and whose politeness delay has passed, picking hosts from a heap ordered by when
 they may next start; so a list sorted by host never fills the global slots with pages waiting on one host.
-Every request (page, redirect hop, retry, robots.txt) also takes one of its host's ``per_host`` slots and
-keeps ``per_host_delay`` between request starts, so cross-host redirects are polite too.
+Every request (page, redirect hop, retry, robots.txt) also takes one of its host's ``per_host`` slots, and all
+but robots.txt keep ``per_host_delay`` since the previous request start on that host, so cross-host redirects
+are polite too.
 
 Each page runs as one task: robots.txt, then up to ``max_redirects`` hops, each safety-checked at connect time
 by the guarded network backend; its archive records are written by one writer thread before it is reported.
