@@ -9,6 +9,8 @@ from email.utils import formatdate
 
 import brotli
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linktriage import FetchResult, InputError
 from linktriage.sources._fetch_body import BodyDecoder, BodyRefused, charset_of, html_refusal, megabytes
@@ -34,6 +36,18 @@ def decode(data: bytes, encoding: str, chunk: int = 1000, **caps) -> bytes:
 ])
 def test_every_supported_encoding_decodes_chunk_by_chunk(encoding, encode):
     assert decode(encode(HTML), encoding) == HTML
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=5000), cuts=st.lists(st.integers(min_value=0, max_value=6000), max_size=8),
+       encoding=st.sampled_from(["gzip", "deflate", "br", ""]))
+def test_decoding_does_not_depend_on_how_the_body_is_chunked(data, cuts, encoding):
+    encoded = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress, "": bytes}[encoding](data)
+    decoder = BodyDecoder(encoding, max_raw=10**6, max_decoded=10**6)
+    bounds = sorted({0, len(encoded), *(c for c in cuts if c < len(encoded))})
+    for start, end in zip(bounds, bounds[1:]):
+        decoder.feed(encoded[start:end])
+    assert decoder.body == data
 
 
 def test_concatenated_gzip_members_decode_whole():
