@@ -134,6 +134,16 @@ def test_an_archive_that_cannot_be_written_stops_the_run(server, tmp_path, monke
         list(fetch_pages([server.url(f"/page/full{i}") for i in range(5)], FAST, archive=tmp_path / "pages.warc.gz"))
 
 
+def test_two_runs_cannot_append_to_one_archive_at_once(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    first = fetch_pages([server.url(f"/page/lock{i}?delay=0.1") for i in range(4)], FAST, archive=archive)
+    next(first)  # the first run holds the archive
+    with pytest.raises(InputError, match="is being written by another linktriage run"):
+        list(fetch_pages([server.url("/page/intruder")], FAST, archive=archive))
+    assert len(list(first)) == 3
+    assert server.paths()["/page/intruder"] == 0
+
+
 def test_a_file_that_is_not_a_warc_is_left_alone(tmp_path):
     archive = tmp_path / "export.csv"
     archive.write_text("source_url,target_url\nhttp://a.example/,http://b.example/\n")

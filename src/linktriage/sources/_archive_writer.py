@@ -101,6 +101,17 @@ def _plain_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
     return good_end, starts_as_warc
 
 
+def _lock(stream, path: str) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks, run without
+        return
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise InputError(f"{path} is being written by another linktriage run: wait for it or choose another file") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One HTTP request and its response, as archived: the body already decoded."""
@@ -119,13 +130,21 @@ class Exchange:
 class ArchiveWriter:
     """Appends request/response record pairs to a WARC file, each record flushed as written.
 
-    Not thread-safe: the fetcher calls it from a single writer thread.
+    Opening takes an exclusive lock on the file (two runs appending to one archive would interleave their
+    records), then repairs a partial last record (:func:`prepare_archive`); ``had_records`` tells whether the
+    file already held pages. Not thread-safe: the fetcher calls it from a single writer thread.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, software: str, user_agent: str, robots: str) -> None:
         self.path = str(path)
         self._gzip = self.path.endswith(".gz")
         self._stream = open(self.path, "ab")
+        try:
+            _lock(self._stream, self.path)
+            self.had_records = prepare_archive(self.path)
+        except BaseException:
+            self._stream.close()
+            raise
         self._buffer = io.BytesIO()
         # warcio serialises the record into memory; compressing it here (level 6, warcio uses 9) is several
         # times faster on HTML and lands each record in the file with one write.

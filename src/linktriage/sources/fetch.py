@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 
 from linktriage import __version__
 from linktriage._records import FetchResult
-from linktriage.sources._archive_writer import ArchiveWriter, prepare_archive
+from linktriage.sources._archive_writer import ArchiveWriter
 from linktriage.sources._fetch_body import html_refusal
 from linktriage.sources._fetch_engine import Engine
 from linktriage.sources._fetch_progress import FetchProgress
@@ -124,10 +124,14 @@ def _fetch(urls: Iterable[str], settings: FetchSettings,
     archived: WarcArchive | None = None
     writer: ArchiveWriter | None = None
     if archive is not None:
-        if prepare_archive(archive):
-            archived = WarcArchive([archive])
         writer = ArchiveWriter(archive, software=f"linktriage/{__version__}", user_agent=settings.user_agent,
                                robots="obey" if settings.respect_robots else "ignore")
+        if writer.had_records:
+            try:
+                archived = WarcArchive([archive])
+            except BaseException:
+                writer.close()
+                raise
     in_archive = [key for key, spellings in groups.items() if archived is not None and spellings[0] in archived]
     to_fetch = [groups[key][0] for key in groups if archived is None or groups[key][0] not in archived]
     progress = FetchProgress(len(groups), settings.progress)
