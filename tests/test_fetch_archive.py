@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from linktriage import InputError
 from linktriage.sources import WarcArchive
 from linktriage.sources._archive_writer import ArchiveWriter, prepare_archive
-from linktriage.sources.fetch import FetchSettings, fetch_pages, fetch_to_archive
+from linktriage.sources.fetch import FetchSession, FetchSettings, fetch_pages, fetch_to_archive
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = FetchSettings(allow_private=True, per_host=8, per_host_delay=0.0, connect_timeout=1.0, read_timeout=1.0,
@@ -190,3 +190,36 @@ def test_a_killed_run_resumes_without_refetching_what_it_archived(server, tmp_pa
         assert refetched[path] == 0, f"{path} was archived before the kill but fetched again"
     assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
     assert os.path.getsize(archive) > 0
+
+
+def test_a_session_answers_pages_of_earlier_batches_without_refetching(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    with FetchSession(FAST, archive=archive) as session:
+        first = {r.url: r for r in session.fetch([server.url("/page/s1"), server.url("/status/404"),
+                                                  server.url("/redirect/1")])}
+        second = {r.url: r for r in session.fetch([server.url("/page/s1"), server.url("/page/s2"),
+                                                   server.url("/status/404") + "#x", server.url("/redirect/1")])}
+    paths = server.paths()
+    assert paths["/page/s1"] == paths["/status/404"] == paths["/redirect/1"] == paths["/redirect/0"] == 1
+    assert second[server.url("/page/s1")] == first[server.url("/page/s1")]  # body read back from the archive
+    assert second[server.url("/redirect/1")] == first[server.url("/redirect/1")]
+    assert second[server.url("/status/404") + "#x"].status == "page_gone"
+    assert second[server.url("/page/s2")].status == "ok"
+
+
+def test_a_session_without_archive_remembers_failures_and_refetches_pages(server):
+    with FetchSession(FAST) as session:
+        list(session.fetch([server.url("/page/n1"), server.url("/status/410")]))
+        again = {r.url: r for r in session.fetch([server.url("/page/n1"), server.url("/status/410")])}
+    assert again[server.url("/page/n1")].status == "ok" and b"n1" in again[server.url("/page/n1")].body
+    assert server.paths()["/page/n1"] == 2 and server.paths()["/status/410"] == 1
+
+
+def test_a_batch_abandoned_early_does_not_disturb_the_next(server, tmp_path):
+    with FetchSession(dataclasses.replace(FAST, concurrency=2, per_host=2), archive=tmp_path / "p.warc.gz") as session:
+        batch = session.fetch([server.url(f"/page/ab{i}?delay=0.05") for i in range(6)])
+        next(batch)
+        batch.close()
+        urls = [server.url("/page/ab5?delay=0.05"), server.url("/page/next")]
+        results = list(session.fetch(urls))
+    assert sorted(r.url for r in results) == sorted(urls) and {r.status for r in results} == {"ok"}

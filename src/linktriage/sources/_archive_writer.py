@@ -25,7 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 from linktriage._exceptions import InputError
 
-__all__ = ["ArchiveWriter", "Exchange", "prepare_archive"]
+__all__ = ["ArchiveWriter", "Exchange", "prepare_archive", "read_body"]
 
 _CHUNK = 1 << 20
 #: headers describing the bytes on the wire, which the archived (decoded) body no longer matches
@@ -101,6 +101,14 @@ def _plain_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
     return good_end, starts_as_warc
 
 
+def read_body(path: str, offset: int) -> bytes:
+    """The body of the response record written at ``offset`` (as returned by :meth:`ArchiveWriter.write`)."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record.content_stream().read()
+
+
 def _lock(stream, path: str) -> None:
     try:
         import fcntl
@@ -153,7 +161,9 @@ class ArchiveWriter:
                 "robots": robots}
         self._write(self._writer.create_warcinfo_record(os.path.basename(self.path), info))
 
-    def write(self, exchanges: Sequence[Exchange]) -> None:
+    def write(self, exchanges: Sequence[Exchange]) -> list[int]:
+        """Append each exchange (request record, then response record); return where each response record starts."""
+        offsets = []
         for exchange in exchanges:
             response = self._response(exchange)
             request = self._writer.create_warc_record(
@@ -163,7 +173,9 @@ class ArchiveWriter:
                 warc_headers_dict={"WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
             )
             self._write(request)
+            offsets.append(self._stream.seek(0, os.SEEK_END))  # appends always land at the end
             self._write(response)
+        return offsets
 
     def _response(self, exchange: Exchange):
         headers: list[tuple[str, str]] = []

@@ -88,7 +88,8 @@ class _Page:
 
 
 class Engine:
-    """Fetches pages on an asyncio loop; ``deliver(result)`` is awaited for each finished page.
+    """Fetches pages on an asyncio loop; ``deliver(result, offset)`` is awaited for each finished page, ``offset``
+    being where its final response record starts in the archive (None when not archived).
 
     ``submit`` and ``close_input`` may be called from other threads once :meth:`run` has started (``started``).
     """
@@ -112,9 +113,13 @@ class Engine:
         self._fatal: BaseException | None = None
 
     # --- input, from any thread -------------------------------------------------------------------------
-    def submit(self, url: str) -> None:
+    def submit(self, urls: list[str]) -> None:
         assert self.loop is not None
-        self.loop.call_soon_threadsafe(self._enqueue, url)
+        self.loop.call_soon_threadsafe(self._enqueue_many, list(urls))
+
+    def _enqueue_many(self, urls: list[str]) -> None:
+        for url in urls:
+            self._enqueue(url)
 
     def close_input(self) -> None:
         assert self.loop is not None
@@ -215,14 +220,16 @@ class Engine:
             except Exception as exc:  # a bug must cost one page, not the run
                 log.exception("fetching %s failed", url)
                 result, exchanges = FetchResult(url=url, status="error", reason=failure_for(exc, self.settings).reason), []
+            offset = None
             if exchanges and self._writer is not None:
                 assert self.loop is not None
                 try:
-                    await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
+                    offsets = await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
                 except OSError as exc:  # disk full, file gone: the whole run must stop, loudly
                     self._fatal = self._fatal or exc
                     return
-            await self._deliver(result)
+                offset = offsets[-1]  # the final answer is the last exchange
+            await self._deliver(result, offset)
         finally:
             host.pages -= 1
             self._active -= 1

@@ -13,33 +13,32 @@ What a result's ``status`` means here (DESIGN.md ``link_status`` follows from it
   redirect loops, private addresses refused, invalid URLs.
 
 ``reason`` says which, in a short phrase. Each unique URL (by :func:`~linktriage.sources.url_key`) is fetched
-once per call however often it is requested. With ``archive``, pages already there are answered from it, and
-every page fetched is appended (request and response records, redirect hops included) before it is yielded.
-See docs/fetching.md.
+once however often it is requested. With ``archive``, pages already there are answered from it, and every page
+fetched is appended (request and response records, redirect hops included) before it is yielded.
+
+:class:`FetchSession` keeps one engine, connection pool and archive for many batches (the pipeline fetches
+chunk by chunk): the archive is opened and indexed once, and a URL fetched in an earlier batch is answered
+again without a request. See docs/fetching.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import queue
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from linktriage import __version__
 from linktriage._records import FetchResult
-from linktriage.sources._archive_writer import ArchiveWriter
+from linktriage.sources._archive_writer import ArchiveWriter, read_body
 from linktriage.sources._fetch_body import html_refusal
-from linktriage.sources._fetch_engine import Engine
+from linktriage.sources._fetch_bridge import Bridge
 from linktriage.sources._fetch_progress import FetchProgress
 from linktriage.sources._fetch_settings import DEFAULT_USER_AGENT, FetchSettings
 from linktriage.sources.warc import WarcArchive, url_key
 
-__all__ = ["DEFAULT_USER_AGENT", "FetchSettings", "FetchSummary", "fetch_pages", "fetch_to_archive"]
-
-_DONE = object()
+__all__ = ["DEFAULT_USER_AGENT", "FetchSession", "FetchSettings", "FetchSummary", "fetch_pages", "fetch_to_archive"]
 
 
 def fetch_pages(
@@ -56,8 +55,148 @@ def fetch_pages(
         for result in fetch_pages(["https://example.org/a"], FetchSettings(concurrency=8), archive="pages.warc.gz"):
             print(result.url, result.status, result.reason)
     """
-    for result, _ in _fetch(urls, settings or FetchSettings(), archive):
-        yield result
+    with FetchSession(settings, archive=archive) as session:
+        yield from session.fetch(urls)
+
+
+def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
+                     settings: FetchSettings | None = None) -> FetchSummary:
+    """Fetch every unique URL into ``archive`` (resuming: archived pages are skipped) and count the unique pages."""
+    summary = FetchSummary(archive=str(archive))
+    unique: dict[str, str] = {}
+    for url in urls:
+        unique.setdefault(_key(url), url)
+    with FetchSession(settings, archive=archive) as session:
+        for result, known in session._fetch(unique.values()):
+            summary.add(result, known)
+    return summary
+
+
+class FetchSession:
+    """Fetch batch after batch of URLs with one engine, one connection pool, one robots.txt cache, one archive.
+
+    Use it as a context manager from one thread; ``fetch(urls)`` behaves like :func:`fetch_pages` for each batch,
+    and also answers URLs already fetched in an earlier batch of the session without a new request (their
+    outcome is remembered; an ``ok`` page's body is read back from the archive, or fetched again without one).
+
+    Example::
+
+        with FetchSession(FetchSettings(), archive="pages.warc.gz") as session:
+            for chunk in chunks:
+                pages = {r.url: r for r in session.fetch(chunk)}
+    """
+
+    def __init__(self, settings: FetchSettings | None = None, *,
+                 archive: str | os.PathLike[str] | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self.archive = str(archive) if archive is not None else None
+        self._writer: ArchiveWriter | None = None
+        self._archived: WarcArchive | None = None
+        #: url_key -> (outcome without its body, where its final response record starts in the archive)
+        self._known: dict[str, tuple[FetchResult, int | None]] = {}
+        if self.archive is not None:
+            self._writer = ArchiveWriter(self.archive, software=f"linktriage/{__version__}",
+                                         user_agent=self.settings.user_agent,
+                                         robots="obey" if self.settings.respect_robots else "ignore")
+            try:
+                if self._writer.had_records:
+                    self._archived = WarcArchive([self.archive])
+            except BaseException:
+                self._writer.close()
+                raise
+        self._bridge = Bridge(self.settings, self._writer)
+        self._bridge.start()
+
+    def __enter__(self) -> "FetchSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop fetching (anything still in progress is cancelled) and close the archive."""
+        self._bridge.stop()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def fetch(self, urls: Iterable[str]) -> Iterator[FetchResult]:
+        """One FetchResult per requested URL, as each is known (see :func:`fetch_pages`)."""
+        for result, _ in self._fetch(urls):
+            yield result
+
+    def _fetch(self, urls: Iterable[str]) -> Iterator[tuple[FetchResult, bool]]:
+        """Results with True when the answer came from the archive or an earlier batch, False when fetched now."""
+        groups: dict[str, list[str]] = {}  # url_key -> every spelling requested; the first one is fetched
+        for url in urls:
+            url = url if isinstance(url, str) else str(url)
+            groups.setdefault(_key(url), []).append(url)
+        progress = FetchProgress(len(groups), self.settings.progress)
+        pending: dict[str, list[str]] = {}
+        answered_later: list[str] = []
+        for key, spellings in groups.items():
+            if key in self._known or (self._archived is not None and spellings[0] in self._archived):
+                answered_later.append(key)
+            else:
+                pending[key] = spellings
+        self._bridge.submit([spellings[0] for spellings in pending.values()])
+        try:
+            for key in answered_later:
+                spellings = groups[key]
+                result = self._recall(key, spellings[0])
+                if result is None:  # an archived redirect whose target is not archived, ...: fetch it
+                    pending[key] = spellings
+                    self._bridge.submit([spellings[0]])
+                else:
+                    yield from _spread(result, spellings, progress, True)
+                while (ready := self._bridge.get(block=False)) is not None:
+                    yield from self._arrived(*ready, pending, progress)
+            while pending:
+                yield from self._arrived(*self._bridge.get(), pending, progress)
+        finally:
+            progress.close()
+
+    def _arrived(self, result: FetchResult, offset: int | None, pending: dict[str, list[str]],
+                 progress: FetchProgress) -> Iterator[tuple[FetchResult, bool]]:
+        key = _key(result.url)
+        if result.status != "ok" or offset is not None:
+            self._known[key] = (dataclasses.replace(result, body=b""), offset)
+        spellings = pending.pop(key, None)
+        if spellings is not None:  # else: a page of an earlier batch whose consumer stopped early
+            yield from _spread(result, spellings, progress, False)
+
+    def _recall(self, key: str, url: str) -> FetchResult | None:
+        known = self._known.get(key)
+        if known is not None:
+            result, offset = known
+            if result.status == "ok":
+                assert self.archive is not None and offset is not None
+                result = dataclasses.replace(result, body=read_body(self.archive, offset))
+            return dataclasses.replace(result, url=url)
+        return _from_archive(self._archived, url) if self._archived is not None else None
+
+
+def _key(url: str) -> str:
+    return url_key(url) if url.strip() else url
+
+
+def _spread(result: FetchResult, spellings: list[str], progress: FetchProgress,
+            known: bool) -> Iterator[tuple[FetchResult, bool]]:
+    progress.advance(result.status)
+    for spelling in spellings:
+        yield (result if spelling == result.url else dataclasses.replace(result, url=spelling)), known
+
+
+def _from_archive(archived: WarcArchive, url: str) -> FetchResult | None:
+    """The archived answer for ``url``, judged like a live one (non-HTML refused); None when it must be fetched."""
+    result = archived.get(url)
+    if result is None or result.status == "not_fetched":
+        return None
+    if result.status == "ok":
+        refusal = html_refusal(result.content_type, result.body[:1024])
+        if refusal:
+            return dataclasses.replace(result, status="error", body=b"", reason=refusal)
+    return result
 
 
 @dataclass(slots=True)
@@ -92,18 +231,6 @@ class FetchSummary:
         return lines
 
 
-def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
-                     settings: FetchSettings | None = None) -> FetchSummary:
-    """Fetch every unique URL into ``archive`` (resuming: archived pages are skipped) and count the unique pages."""
-    summary = FetchSummary(archive=str(archive))
-    unique: dict[str, str] = {}
-    for url in urls:
-        unique.setdefault(url_key(url) if url.strip() else url, url)
-    for result, from_archive in _fetch(unique.values(), settings or FetchSettings(), archive):
-        summary.add(result, from_archive)
-    return summary
-
-
 def _reason_family(reason: str) -> str:
     """Group reasons that differ only in host-specific detail, for the summary."""
     reason = reason.split(" (after ", 1)[0]
@@ -115,165 +242,3 @@ def _reason_family(reason: str) -> str:
     return reason
 
 
-def _fetch(urls: Iterable[str], settings: FetchSettings,
-           archive: str | os.PathLike[str] | None) -> Iterator[tuple[FetchResult, bool]]:
-    groups: dict[str, list[str]] = {}  # url_key -> every spelling requested, first one fetched
-    for url in urls:
-        url = url if isinstance(url, str) else str(url)
-        groups.setdefault(url_key(url) if url.strip() else url, []).append(url)
-    archived: WarcArchive | None = None
-    writer: ArchiveWriter | None = None
-    if archive is not None:
-        writer = ArchiveWriter(archive, software=f"linktriage/{__version__}", user_agent=settings.user_agent,
-                               robots="obey" if settings.respect_robots else "ignore")
-        if writer.had_records:
-            try:
-                archived = WarcArchive([archive])
-            except BaseException:
-                writer.close()
-                raise
-    in_archive = [key for key, spellings in groups.items() if archived is not None and spellings[0] in archived]
-    to_fetch = [groups[key][0] for key in groups if archived is None or groups[key][0] not in archived]
-    progress = FetchProgress(len(groups), settings.progress)
-    bridge = _Bridge(settings, writer)
-    try:
-        bridge.start(to_fetch)
-        for key in in_archive:
-            first = groups[key][0]
-            result = _from_archive(archived, first) if archived is not None else None
-            if result is None:  # e.g. an archived redirect whose target is not archived: fetch it
-                bridge.submit(first)
-            else:
-                progress.advance(result.status)
-                for spelling in groups[key]:
-                    yield (result if spelling == first else dataclasses.replace(result, url=spelling)), True
-            for live in bridge.ready():
-                yield from _spread(live, groups, progress)
-        bridge.close_input()
-        for live in bridge.results():
-            yield from _spread(live, groups, progress)
-    finally:
-        bridge.stop()
-        progress.close()
-        if writer is not None:
-            writer.close()
-
-
-def _spread(result: FetchResult, groups: dict[str, list[str]], progress: FetchProgress):
-    progress.advance(result.status)
-    key = url_key(result.url) if result.url.strip() else result.url
-    for spelling in groups.get(key, [result.url]):
-        yield (result if spelling == result.url else dataclasses.replace(result, url=spelling)), False
-
-
-def _from_archive(archived: WarcArchive, url: str) -> FetchResult | None:
-    """The archived answer for ``url``, judged like a live one (non-HTML refused); None when it must be fetched."""
-    result = archived.get(url)
-    if result is None or result.status == "not_fetched":
-        return None
-    if result.status == "ok":
-        refusal = html_refusal(result.content_type, result.body[:1024])
-        if refusal:
-            return dataclasses.replace(result, status="error", body=b"", reason=refusal)
-    return result
-
-
-class _Bridge:
-    """Runs the Engine's event loop in a thread and hands its results to the calling thread."""
-
-    def __init__(self, settings: FetchSettings, writer: ArchiveWriter | None) -> None:
-        self._queue: queue.Queue = queue.Queue()
-        self._engine = Engine(settings, self._deliver, writer)
-        # results handed over but not yet taken: bounds the memory held for a slow consumer
-        self._room_size = max(4, settings.concurrency)
-        self._room = None
-        self._started = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._main = None
-        self._finished = False
-
-    def start(self, urls: list[str]) -> None:
-        self._thread = threading.Thread(target=self._run, args=(urls,), name="linktriage-fetch", daemon=True)
-        self._thread.start()
-        self._started.wait()
-
-    def _run(self, urls: list[str]) -> None:
-        import asyncio
-
-        async def main() -> None:
-            self._room = asyncio.Semaphore(self._room_size)
-            self._main = asyncio.current_task()
-            await self._engine.run(urls, started=self._started.set)
-
-        try:
-            asyncio.run(main())
-        except asyncio.CancelledError:
-            pass
-        except BaseException as exc:  # surfaced in the caller's thread
-            self._queue.put(exc)
-        finally:
-            self._started.set()
-            self._queue.put(_DONE)
-
-    async def _deliver(self, result: FetchResult) -> None:
-        await self._room.acquire()
-        self._queue.put(result)
-
-    def _took_one(self) -> None:
-        loop = self._engine.loop
-        if loop is not None and not loop.is_closed():
-            try:
-                loop.call_soon_threadsafe(self._room.release)
-            except RuntimeError:  # the loop closed meanwhile
-                pass
-
-    def submit(self, url: str) -> None:
-        self._engine.submit(url)
-
-    def close_input(self) -> None:
-        if not self._finished:
-            self._engine.close_input()
-
-    def _take(self, block: bool):
-        item = self._queue.get(timeout=0.5) if block else self._queue.get_nowait()
-        if item is _DONE:
-            self._finished = True
-            return _DONE
-        if isinstance(item, BaseException):
-            raise item
-        self._took_one()
-        return item
-
-    def ready(self) -> Iterator[FetchResult]:
-        """Results already finished, without waiting."""
-        while not self._finished:
-            try:
-                item = self._take(block=False)
-            except queue.Empty:
-                return
-            if item is _DONE:
-                return
-            yield item
-
-    def results(self) -> Iterator[FetchResult]:
-        """Every remaining result, waiting for each."""
-        while not self._finished:
-            try:
-                item = self._take(block=True)
-            except queue.Empty:
-                continue
-            if item is _DONE:
-                return
-            yield item
-
-    def stop(self) -> None:
-        """Cancel what is still running (the consumer stopped early) and wait for the thread to finish."""
-        if self._thread is None:
-            return
-        loop, main = self._engine.loop, self._main
-        if self._thread.is_alive() and loop is not None and main is not None:
-            try:
-                loop.call_soon_threadsafe(main.cancel)
-            except RuntimeError:
-                pass
-        self._thread.join()
