@@ -11,6 +11,7 @@ Routes (``<x>`` = a path segment, ``name`` = anything, used to tell pages apart)
     /flaky/<n>/name                503 n times, then 200        /retry-after/<s>/<n>/name  429 + Retry-After n times
     /slow/<s>                      headers after s seconds      /drip                    1 byte every 0.2 s, forever
     /reset                         RST before any answer        /reset-body              RST in the middle of the body
+    /hang-up                       closes without answering     /not-http                answers something else than HTTP
     /redirect/<n>                  n redirects, then a page     /loop/a, /loop/b         a -> b -> a
     /redirect-to?url=U[&code=302]  one redirect to U            /cookie-redirect         Set-Cookie + redirect to itself
     /bomb/<gzip|deflate|br>        100 MB of zeros, compressed  /gzip-page               a normal gzip-encoded page
@@ -247,6 +248,12 @@ class FaultServer:
                 await writer.drain()
         if first == "reset":
             return self._reset(writer)
+        if first == "hang-up":  # close politely without answering
+            return False
+        if first == "not-http":
+            writer.write(b"SSH-2.0-OpenSSH_9.6\r\n" + bytes(range(256)) * 4)
+            await writer.drain()
+            return False
         if first == "reset-body":
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<html><body>")
             await writer.drain()

@@ -115,6 +115,13 @@ def test_connection_resets_are_retried_then_reported(server, path):
     assert hits(server, path) - before == 3
 
 
+@pytest.mark.parametrize(("path", "reason"), [("/hang-up", "connection broken: server disconnected"),
+                                              ("/not-http", "connection broken: ")])
+def test_servers_that_do_not_speak_http_are_connection_errors(server, path, reason):
+    result = fetch_one(server.url(path))
+    assert result.status == "error" and result.http_status is None and result.reason.startswith(reason)
+
+
 def test_a_closed_port_is_a_connection_error():
     result = fetch_one("http://127.0.0.1:9/")
     assert result.status == "error" and result.reason.startswith("connection failed: connection refused")

@@ -139,7 +139,7 @@ def _short(exc: BaseException) -> str:
     text = str(exc).strip()
     if "reset" in text.lower():
         return "connection reset"
-    return (text or type(exc).__name__)[:120].lower()
+    return (text or type(exc).__name__)[:120].lower().rstrip(".")
 
 
 def retry_after(value: str | None) -> float | None:
