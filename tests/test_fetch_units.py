@@ -190,3 +190,11 @@ def test_summary_groups_reasons_by_family():
     assert lines[0] == "5 pages in pages.warc.gz (1 already there)"
     assert any(line.split()[:2] == ["error", "3"] and "refused: non-public address (2)" in line for line in lines)
     assert any(line.split()[:2] == ["blocked", "1"] for line in lines)
+
+
+def test_the_public_surface_of_the_fetch_module_is_pinned():
+    from linktriage.sources import fetch
+
+    assert sorted(fetch.__all__) == ["DEFAULT_USER_AGENT", "FetchSession", "FetchSettings", "FetchSummary",
+                                     "fetch_pages", "fetch_to_archive"]
+    assert all(hasattr(fetch, name) for name in fetch.__all__)
