@@ -262,8 +262,8 @@ class Engine:
             if isinstance(answer, Failure):
                 return FetchResult(url=url, status=answer.status, final_url=final_url,
                                    reason=_with_retries(answer.reason, answer.retries), redirected=redirected), []
-            assert answer.exchange is not None
-            exchanges.append(answer.exchange)
+            if answer.exchange is not None:
+                exchanges.append(answer.exchange)
             location = answer.headers.get("location", "").strip()
             if answer.code in REDIRECT_STATUSES and location:
                 target, problem = check_url(urljoin(current, location))
@@ -321,7 +321,8 @@ class Engine:
             await host.acquire(paced=purpose != "robots")
             try:
                 async with asyncio.timeout(settings.total_timeout):
-                    outcome: Answer | Failure = await request(self._client, url, page.cookies, purpose, settings)
+                    outcome: Answer | Failure = await request(self._client, url, page.cookies, purpose, settings,
+                                                              archived=self._writer is not None)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -179,7 +179,7 @@ def make_client(settings: FetchSettings) -> httpx.AsyncClient:
 
 
 async def request(client: httpx.AsyncClient, url: str, cookies: httpx.Cookies, purpose: str,
-                  settings: FetchSettings) -> Answer:
+                  settings: FetchSettings, *, archived: bool = True) -> Answer:
     """GET ``url`` and read its body: a page (``purpose="page"``, 2xx) whole under the caps, anything else
     (redirects, errors, robots.txt) up to a small size. Transport errors are raised, body refusals recorded."""
     req = client.build_request("GET", url)
@@ -196,7 +196,8 @@ async def request(client: httpx.AsyncClient, url: str, cookies: httpx.Cookies, p
             decoder = await _read_small(response, ROBOTS_MAX_BYTES if purpose == "robots" else SMALL_BODY)
         if decoder is not None and not answer.refusal:
             answer.body = decoder.body
-        answer.exchange = _exchange(req, response, answer.body, decoder)
+        if archived:  # the request and response as they will be archived
+            answer.exchange = _exchange(req, response, answer.body, decoder)
         return answer
     finally:
         await response.aclose()

@@ -75,6 +75,10 @@ def address_refusal(address: str) -> str | None:
 
 async def resolve(host: str, port: int) -> list[str]:
     """The addresses ``host`` resolves to, in resolver order, without duplicates (IP literals resolve to themselves)."""
+    try:
+        return [str(ipaddress.ip_address(host))]  # a literal needs no lookup (odd spellings like 0x7f.1 still get one)
+    except ValueError:
+        pass
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
