@@ -157,9 +157,9 @@ def main() -> None:
         f"{args.concurrency / args.latency:.0f} pages/s; linktriage also makes {args.hosts} robots.txt requests. "
         "Peak RSS is the client process's own (max resident set size).", "",
         "The like-for-like comparison is the run without an archive. Archiving adds a request and a response "
-        "WARC record per page, built by warcio (about 0.2 ms of Python per 150-byte page, 1.4 ms per 100 KB page, "
-        "measured apart) on a writer thread; with tiny pages served at ~200 pages/s on 2 shared cores, that "
-        "thread's share of the interpreter is what the gap between the two linktriage rows shows.", "",
+        "WARC record per page, built by warcio on a writer thread (about 0.2 ms of Python per 150-byte page, "
+        "1.4 ms per 100 KB page, measured apart). The machine is shared: rounds are interleaved so that load "
+        "from elsewhere falls on every client alike, and the per-round ratios show the spread.", "",
     ]))
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
