@@ -1,0 +1,215 @@
+"""Which export a file is: encoding, delimiter, where the header is, and which layout its header matches.
+
+The header is looked for among the first :data:`HEADER_SCAN` records (Open Site Explorer and some other tools write
+a few lines about the report first), with each candidate delimiter; the reading that matches the most specific layout
+and splits the rows after it consistently wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Sequence
+
+from linktriage._exceptions import InputError, UnknownFormatError
+from linktriage.ingest._catalog import LAYOUTS
+from linktriage.ingest._encoding import Sniffed, sniff
+from linktriage.ingest._layout import ROLES, Layout, Match, best_match, closest_layout, normalize_header, snake_case
+from linktriage.ingest._values import cell_text
+
+__all__ = ["ExportFormat", "detect_format"]
+
+HEADER_SCAN = 30
+CONSISTENCY_SCAN = 50
+DELIMITERS = (",", "\t", ";", "|")
+_DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe", "": "none"}
+#: header names dropped: the export's own row number (``Backlink.row`` replaces it)
+_DROPPED = frozenset({"", "#"})
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    """What :func:`detect_format` found out about an export file.
+
+    ``columns`` pairs each column's header, as written in the file, with the field it becomes: ``source_url``,
+    ``target_url``, ``anchor``, ``label``, an ``export_*`` name, or ``""`` for a column that is dropped (no header,
+    or the export's own ``#`` row number).
+    """
+
+    vendor: str
+    variant: str
+    #: the text encoding (``"utf-16-le"``, ``"utf-8"``, ...), or ``"xlsx"`` for an Excel workbook
+    encoding: str
+    #: ``","``, ``"\t"``, ``";"`` or ``"|"``; ``""`` for a workbook
+    delimiter: str
+    #: 0-based index of the header among the file's records (rows), after any preamble
+    header_row: int
+    columns: tuple[tuple[str, str], ...]
+    #: the file starts with a byte order mark
+    bom: bool = False
+    #: the worksheet read, for a workbook
+    sheet: str = ""
+    #: the export has no target column: each row's target is the site given by the user (``--site``)
+    target_is_site: bool = False
+    layout: Layout | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """``"Ahrefs backlinks"``, ``"Google Search Console latest links (German)"``, ..."""
+        return self.layout.name if self.layout is not None else f"{self.vendor} {self.variant}"
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """Header -> field, for the columns that are kept."""
+        return {header: name for header, name in self.columns if name}
+
+    def describe(self) -> str:
+        """One line for messages and logs."""
+        if self.encoding == "xlsx":
+            where = f"xlsx, sheet {self.sheet!r}"
+        else:
+            bom = " with BOM" if self.bom else ""
+            where = f"{self.encoding}{bom}, {_DELIMITER_NAMES[self.delimiter]}-separated"
+        preamble = f", header on row {self.header_row + 1}" if self.header_row else ""
+        return f"{self.name} ({where}{preamble})"
+
+
+def detect_format(path: str | os.PathLike) -> ExportFormat:
+    """Detect an export's format from its bytes and header. Raises InputError (one line) when it cannot be read."""
+    name = os.fspath(path)
+    sniffed = sniff(path)
+    if sniffed.kind == "xlsx":
+        return _detect_xlsx(path, name)
+    return _detect_text(sniffed, name)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    key: tuple
+    delimiter: str
+    header_row: int
+    header: list[str]
+    match: Match
+
+
+def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
+    text = sniffed.sample
+    if not sniffed.complete:  # the sample may end inside a record: keep whole lines only
+        text = text[: text.rfind("\n") + 1] or text
+    stripped = text.lstrip("\ufeff \t\r\n")[:200].casefold()
+    if stripped.startswith(("<!doctype html", "<html", "<?xml", "<head")):
+        raise InputError(f"{name} is an HTML or XML page, not a backlink export: use the tool's CSV export")
+    candidates: list[_Candidate] = []
+    widest: list[str] = []
+    for order, delimiter in enumerate(DELIMITERS):
+        records = _records(text, delimiter)
+        for index, record in enumerate(records[:HEADER_SCAN]):
+            if len([c for c in record if c.strip()]) > len([c for c in widest if c.strip()]):
+                widest = record
+            match = best_match([normalize_header(c) for c in record], LAYOUTS)
+            if match is None:
+                continue
+            consistency = _consistency(len(record), records[index + 1: index + 1 + CONSISTENCY_SCAN])
+            key = (consistency >= 0.5, match.score, consistency, len(record), -order)
+            candidates.append(_Candidate(key, delimiter, index, record, match))
+            break
+    if not candidates:
+        raise _unknown(name, widest)
+    best = max(candidates, key=lambda c: c.key)
+    _refuse(best.match.layout, name)
+    return _format(best.match, best.header, sniffed.encoding, best.delimiter, best.header_row, bom=sniffed.bom)
+
+
+def _records(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = []
+    try:
+        for record in islice(reader, HEADER_SCAN + CONSISTENCY_SCAN + 1):
+            records.append(record)
+    except csv.Error:
+        pass  # a wrong delimiter or a cut-off record: judge on what parsed
+    return records
+
+
+def _consistency(width: int, rows: Sequence[list[str]]) -> float:
+    """Share of rows that fit under the header: a wrong delimiter splits rows into more cells than it has names."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return 1.0
+    fitting = 0
+    for row in rows:
+        extent = max((i + 1 for i, c in enumerate(row) if c.strip()), default=0)
+        fitting += extent <= width
+    return fitting / len(rows)
+
+
+def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
+    from linktriage.ingest._xlsx import open_workbook
+
+    workbook = open_workbook(path, name)
+    widest: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
+            for index, row in enumerate(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True)):
+                header = [cell_text(c) for c in row]
+                if len([c for c in header if c]) > len([c for c in widest if c]):
+                    widest = header
+                match = best_match([normalize_header(c) for c in header], LAYOUTS)
+                if match is not None:
+                    _refuse(match.layout, name)
+                    return _format(match, header, "xlsx", "", index, sheet=sheet.title)
+    finally:
+        workbook.close()
+    raise _unknown(name, widest)
+
+
+def _refuse(layout: Layout, name: str) -> None:
+    if layout.refuse:
+        raise InputError(f"{name} is a {layout.name} export: it {layout.refuse}")
+
+
+def _unknown(name: str, header: Sequence[str]) -> UnknownFormatError:
+    found = [cell_text(c).lstrip("\ufeff") for c in header if cell_text(c)]
+    if not found:
+        return UnknownFormatError(f"{name}: no header row found in its first {HEADER_SCAN} lines; "
+                                  "a backlink export needs a header with a source URL column (e.g. source_url)")
+    layout, expects = closest_layout([normalize_header(c) for c in found], LAYOUTS)
+    shown = ", ".join(repr(c) for c in found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12 else "")
+    return UnknownFormatError(
+        f"{name}: unknown export layout; columns found: {shown}; closest known format: {layout.name} "
+        f"(expects {', '.join(repr(e) for e in expects)}); rename the linking page's URL column to source_url "
+        "or see docs/formats.md")
+
+
+def _format(match: Match, header: Sequence[str], encoding: str, delimiter: str, header_row: int, *,
+            bom: bool = False, sheet: str = "") -> ExportFormat:
+    columns: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for index, raw in enumerate(header):
+        raw = cell_text(raw).lstrip("\ufeff")
+        normalized = normalize_header(raw)
+        assigned = match.assigned.get(index)
+        if assigned in ROLES:
+            name = assigned
+        elif normalized == "label" and "label" not in used:
+            name = "label"
+        elif assigned:
+            name = f"export_{assigned}"
+        elif normalized in _DROPPED:
+            name = ""
+        else:
+            name = f"export_{snake_case(raw) or f'column_{index + 1}'}"
+        if name and name in used:
+            suffix = 2
+            while f"{name}_{suffix}" in used:
+                suffix += 1
+            name = f"{name}_{suffix}"
+        used.add(name)
+        columns.append((raw, name))
+    layout = match.layout
+    return ExportFormat(layout.vendor, layout.variant, encoding, delimiter, header_row, tuple(columns), bom=bom,
+                        sheet=sheet, target_is_site=layout.target_is_site, layout=layout)

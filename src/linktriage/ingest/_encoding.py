@@ -1,0 +1,150 @@
+"""What kind of file this is, before any parsing: an Excel workbook, text in some encoding, or something else.
+
+Only the first :data:`SAMPLE_BYTES` are read. Files that are not exports (images, PDFs, archives, binaries, empty
+files) are refused here with one line saying what they are.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import zipfile
+from dataclasses import dataclass
+
+from linktriage._exceptions import InputError
+
+__all__ = ["SAMPLE_BYTES", "Sniffed", "sniff"]
+
+SAMPLE_BYTES = 256 * 1024
+
+_NOT_AN_EXPORT = "not a backlink export (CSV, TSV or XLSX)"
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", f"a PNG image, {_NOT_AN_EXPORT}"),
+    (b"\xff\xd8\xff", f"a JPEG image, {_NOT_AN_EXPORT}"),
+    (b"GIF87a", f"a GIF image, {_NOT_AN_EXPORT}"),
+    (b"GIF89a", f"a GIF image, {_NOT_AN_EXPORT}"),
+    (b"II*\x00", f"a TIFF image, {_NOT_AN_EXPORT}"),
+    (b"MM\x00*", f"a TIFF image, {_NOT_AN_EXPORT}"),
+    (b"%PDF-", f"a PDF document, {_NOT_AN_EXPORT}"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
+    (b"\x1f\x8b", "gzip-compressed: decompress it and pass the file inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it and pass the CSV inside"),
+    (b"Rar!\x1a\x07", "a RAR archive: extract it and pass the CSV inside"),
+    (b"PAR1", f"a Parquet file, {_NOT_AN_EXPORT}"),
+    (b"SQLite format 3\x00", f"an SQLite database, {_NOT_AN_EXPORT}"),
+    (b"\x7fELF", f"an executable, {_NOT_AN_EXPORT}"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# control characters that never occur in exported text (tab, newlines, form feed and escape can)
+_CONTROL = bytes(set(range(32)) - {9, 10, 11, 12, 13, 27})
+
+
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """``kind`` is ``"xlsx"`` or ``"text"``; for text, ``encoding`` (without BOM), ``bom``, and the decoded start."""
+
+    kind: str
+    encoding: str = ""
+    bom: bool = False
+    sample: str = ""
+    #: the sample is the whole file
+    complete: bool = True
+
+    @property
+    def codec(self) -> str:
+        """The codec that reads the file from its first byte (consuming the BOM)."""
+        if not self.bom:
+            return self.encoding
+        return {"utf-8": "utf-8-sig"}.get(self.encoding, self.encoding.rsplit("-", 1)[0])
+
+
+def sniff(path: str | os.PathLike) -> Sniffed:
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(SAMPLE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a directory: pass the export files inside it") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    complete = len(head) <= SAMPLE_BYTES
+    head = head[:SAMPLE_BYTES]
+    if not head:
+        raise InputError(f"{name} is empty (0 bytes): export the backlinks again")
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            raise InputError(f"{name} is {what}")
+    if head[:12].startswith(b"RIFF") and head[8:12] == b"WEBP":
+        raise InputError(f"{name} is a WebP image, {_NOT_AN_EXPORT}")
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip(path, name)
+    encoding, bom = _encoding(head, name)
+    sniffed = Sniffed("text", encoding, bom, complete=complete)
+    sample = _decode(head, sniffed.codec, complete, name)
+    if not sample.strip("\ufeff \t\r\n"):
+        raise InputError(f"{name} is empty (no header line): export the backlinks again")
+    return Sniffed("text", encoding, bom, sample, complete)
+
+
+def _zip(path: str | os.PathLike, name: str) -> Sniffed:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(f"{name} is a damaged ZIP or Excel file: export it again") from None
+    if "xl/workbook.xml" in members:
+        return Sniffed("xlsx")
+    raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the CSV inside")
+
+
+def _encoding(head: bytes, name: str) -> tuple[str, bool]:
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, True
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16, False
+    if b"\x00" in head:
+        raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    controls = sum(head.count(bytes([c])) for c in _CONTROL)
+    if controls > len(head) // 100:
+        raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head[:64 * 1024]).best()
+    if best is None:
+        raise InputError(f"{name}: cannot tell its text encoding (tried UTF-8, UTF-16 and UTF-32 with or "
+                         "without BOM, and charset detection): save it as UTF-8 CSV")
+    return codecs.lookup(best.encoding).name, False
+
+
+def _utf16_without_bom(head: bytes) -> str:
+    """UTF-16 without BOM shows as a NUL in every other byte when the text is mostly ASCII."""
+    sample = head[:4096]
+    half = len(sample) // 2
+    if half < 8:
+        return ""
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return ""
+
+
+def _decode(head: bytes, codec: str, complete: bool, name: str) -> str:
+    try:
+        return codecs.getincrementaldecoder(codec)().decode(head, final=complete)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid {codec} text at byte {exc.start} (tried UTF-8, UTF-16, UTF-32 and "
+                         "charset detection): save it as UTF-8 CSV") from None

@@ -1,0 +1,112 @@
+"""Reading exports into Backlink records, streamed: one record at a time, whatever the file's size."""
+
+from __future__ import annotations
+
+import csv
+import os
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Sequence
+
+from linktriage._exceptions import InputError
+from linktriage._records import Backlink
+from linktriage.ingest._detect import ExportFormat, detect_format
+from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
+
+__all__ = ["read_exports"]
+
+PathLike = str | os.PathLike
+
+
+def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = None) -> Iterator[Backlink]:
+    """Stream the rows of each export, in order, as :class:`~linktriage.Backlink` records.
+
+    Every file's format is detected before the first row comes out, so an unreadable file, or a Search Console
+    export without ``site``, stops the run before any work is done. ``Backlink.row`` counts rows across all the
+    files from 0; ``export_file`` is the path as given. A row whose source URL is empty or unusable still comes
+    out, with ``error`` saying why (rows in = rows out); rows whose cells are all empty are not rows.
+
+    ``site`` is the target of exports that have no target column (Google Search Console).
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    plans = [(os.fspath(path), detect_format(path)) for path in paths]
+    if not plans:
+        raise InputError("no export file given: pass at least one backlink export")
+    target = site_url(site) if site else ""
+    for name, fmt in plans:
+        if fmt.target_is_site and not target:
+            raise InputError(f"{name} is a {fmt.name} export, which has no target column: pass --site URL "
+                             "(the Search Console property, e.g. --site https://example.com/)")
+    return _read_all(plans, target)
+
+
+def _read_all(plans: list[tuple[str, ExportFormat]], site: str) -> Iterator[Backlink]:
+    row = 0
+    for name, fmt in plans:
+        for backlink in _read_file(name, fmt, site, row):
+            yield backlink
+            row += 1
+
+
+def _read_file(name: str, fmt: ExportFormat, site: str, first_row: int) -> Iterator[Backlink]:
+    build = _row_builder(name, fmt, site)
+    records = _records(name, fmt)
+    row = first_row
+    for record in records:
+        if not any(cell_text(c) for c in record):
+            continue
+        yield build(row, record)
+        row += 1
+
+
+def _records(name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
+    if fmt.encoding == "xlsx":
+        from linktriage.ingest._xlsx import sheet_rows
+
+        return sheet_rows(name, name, fmt.sheet, fmt.header_row + 1)
+    return _text_records(name, fmt)
+
+
+def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
+    codec = {"utf-8": "utf-8-sig"}.get(fmt.encoding, fmt.encoding.rsplit("-", 1)[0]) if fmt.bom else fmt.encoding
+    with open(name, encoding=codec, newline="", errors="strict") as stream:
+        reader = csv.reader(stream, delimiter=fmt.delimiter)
+        try:
+            yield from islice(reader, fmt.header_row + 1, None)
+        except csv.Error as exc:
+            raise InputError(f"{name}: line {reader.line_num}: {exc} (an unbalanced quote?): fix or export the "
+                             "file again") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not valid {fmt.encoding} text near line {reader.line_num + 1} ({exc.reason}; "
+                             "the encoding was judged from the file's start): save it as UTF-8 CSV") from None
+
+
+def _row_builder(name: str, fmt: ExportFormat, site: str) -> Callable[[int, Sequence[object]], Backlink]:
+    index = {field: i for i, (_, field) in enumerate(fmt.columns) if field}
+    source_i = index["source_url"]
+    target_i = index.get("target_url")
+    anchor_i = index.get("anchor")
+    label_i = index.get("label")
+    layout = fmt.layout
+    inverted = layout.inverted if layout is not None else frozenset()
+    metrics = []
+    for i, (_, field) in enumerate(fmt.columns):
+        if field.startswith("export_"):
+            bare = field.removeprefix("export_")
+            metrics.append((i, field, converter_for(bare, decimal_comma=fmt.delimiter == ";", inverted=bare in inverted)))
+
+    def cell(record: Sequence[object], i: int | None) -> object:
+        return record[i] if i is not None and i < len(record) else None
+
+    def build(row: int, record: Sequence[object]) -> Backlink:
+        source, error = clean_url(cell(record, source_i))
+        if target_i is None:
+            target = site
+        else:
+            target = clean_url(cell(record, target_i))[0] or site  # an odd target stays as written
+        label = cell_text(cell(record, label_i)) or None
+        export = {field: convert(record[i]) if i < len(record) else None for i, field, convert in metrics}
+        return Backlink(row=row, source_url=source, target_url=target, anchor=cell_text(cell(record, anchor_i)),
+                        export_file=name, export=export, label=label, error=error)
+
+    return build

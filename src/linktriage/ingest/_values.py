@@ -1,0 +1,172 @@
+"""Cell values: URLs cleaned or flagged, metrics typed (numbers, flags, text) per column.
+
+Typing is decided once per column (from its field name), so each cell costs one function call.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Callable
+from urllib.parse import urlsplit
+
+__all__ = ["MODEL_METRIC_COLUMNS", "clean_url", "converter_for", "site_url"]
+
+#: Canonical numeric export columns the classifier may use as optional features (NaN when an export lacks one).
+#: Flags count as numbers (True = 1).
+MODEL_METRIC_COLUMNS: tuple[str, ...] = (
+    "export_domain_rating", "export_url_rating", "export_traffic", "export_page_ascore", "export_trust_flow",
+    "export_citation_flow", "export_spam_score", "export_domain_authority", "export_page_authority",
+    "export_external_links", "export_internal_links", "export_sitewide", "export_nofollow", "export_ugc",
+    "export_sponsored",
+)
+
+FLAGS = frozenset({"nofollow", "ugc", "sponsored", "sitewide"})
+TEXT = frozenset({"title", "left_context", "right_context", "first_seen", "last_seen", "rel", "link_position"})
+NUMERIC = frozenset(name.removeprefix("export_") for name in MODEL_METRIC_COLUMNS) - FLAGS
+
+_TRUE = frozenset({"true", "1", "yes", "y", "nofollow", "x", "✓", "wahr", "vrai", "verdadero", "sí", "si", "sim", "vero", "waar"})
+_FALSE = frozenset({"false", "0", "no", "n", "", "dofollow", "follow", "falsch", "faux", "falso", "não", "nao", "onwaar"})
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_EU_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
+_MISSING = frozenset({"", "-", "—", "n/a", "na", "null", "none", "nan"})
+
+Value = object
+Converter = Callable[[object], Value]
+
+
+def parse_number(text: str, decimal_comma: bool = False) -> int | float | None:
+    """``"12"`` -> 12, ``"3.5"`` -> 3.5, ``"1,234"`` -> 1234 (``12,5`` -> 12.5 in semicolon files); else None."""
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if decimal_comma:
+        if _DECIMAL_COMMA.fullmatch(text):
+            return float(text.replace(",", "."))
+        if _EU_THOUSANDS.fullmatch(text):
+            return float(text.replace(".", "").replace(",", "."))
+    elif _THOUSANDS.fullmatch(text):
+        return int(text.replace(",", ""))
+    return None
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _text(value: object) -> str | None:
+    text = _as_text(value)
+    return text or None
+
+
+def _flag(inverted: bool) -> Converter:
+    def convert(value: object) -> bool | str | None:
+        if isinstance(value, bool):
+            return value != inverted
+        text = _as_text(value).casefold()
+        if text in _MISSING:
+            return None
+        if text in _TRUE:
+            return not inverted
+        if text in _FALSE:
+            return inverted
+        return _as_text(value)
+    return convert
+
+
+def _numeric(decimal_comma: bool) -> Converter:
+    def convert(value: object) -> int | float | None:
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, (int, float)):
+            return value
+        text = _as_text(value).replace("\u00a0", "").replace(" ", "")
+        number = parse_number(text.rstrip("%"), decimal_comma)
+        return number  # an unreadable value in a numeric column is missing, not a string the model chokes on
+    return convert
+
+
+def _auto(decimal_comma: bool) -> Converter:
+    def convert(value: object) -> Value:
+        if isinstance(value, (bool, int, float)):
+            return value
+        text = _as_text(value)
+        if not text:
+            return None
+        lowered = text.casefold()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        number = parse_number(text, decimal_comma)
+        return text if number is None else number
+    return convert
+
+
+def converter_for(field: str, *, decimal_comma: bool = False, inverted: bool = False) -> Converter:
+    """How the cells of the column carrying ``field`` (without ``export_``) become values."""
+    if field in FLAGS or field.startswith("flag_"):
+        return _flag(inverted)
+    if field in TEXT:
+        return _text
+    if field in NUMERIC:
+        return _numeric(decimal_comma)
+    return _auto(decimal_comma)
+
+
+def cell_text(value: object) -> str:
+    """A cell as stripped text (xlsx cells may be numbers or dates)."""
+    return _as_text(value)
+
+
+_HOST = re.compile(r"[\w\-.]+|\[[0-9a-fA-F:.]+\]", re.UNICODE)
+_SCHEMELESS = re.compile(r"(?:[\w\-]+\.)+[\w\-]{2,}(?::\d{1,5})?(?:[/?#].*)?", re.UNICODE | re.DOTALL)
+
+
+def clean_url(raw: object) -> tuple[str, str]:
+    """``(url, "")`` for a usable http(s) URL, else ``(stripped text, reason)``.
+
+    Whitespace is stripped; a scheme-less ``example.com/page`` or ``//example.com/page`` gets ``http://``.
+    """
+    text = _as_text(raw).strip("<>\"' \t\r\n")
+    if not text:
+        return "", "empty source URL"
+    if text.startswith("//"):
+        text = "http:" + text
+    elif "://" not in text and _SCHEMELESS.fullmatch(text):
+        text = "http://" + text
+    if any(ch.isspace() for ch in text):
+        return text, "not a URL (contains spaces)"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return text, "not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return text, f"not a web URL (scheme {parts.scheme!r})" if parts.scheme else "not a URL"
+    host = parts.hostname or ""
+    if not host or not _HOST.fullmatch(host) or (
+            "." not in host and host != "localhost" and not host.startswith("[")) or ".." in host:
+        return text, "not a URL (no valid host name)"
+    return text, ""
+
+
+def site_url(site: str) -> str:
+    """The ``--site`` value as a URL: ``example.com``, ``https://example.com/`` or ``sc-domain:example.com``."""
+    text = site.strip()
+    if text.casefold().startswith("sc-domain:"):
+        text = text.split(":", 1)[1].strip()
+    url, error = clean_url(text)
+    if error:
+        from linktriage._exceptions import InputError
+
+        raise InputError(f"--site {site!r} is not a site URL ({error}): pass it like https://example.com/")
+    return url
