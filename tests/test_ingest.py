@@ -1,0 +1,349 @@
+"""Reading every supported export: one fixture per vendor / variant, checked record by record.
+
+The fixtures (tests/fixtures/exports, written by make_fixtures.py from the documented headers) carry the awkward
+cases: UTF-16 LE and BE with BOM, UTF-8 BOM, CRLF, a preamble, localized headers, quoted fields with commas, quotes
+and newlines, semicolons, trailing empty columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import linktriage.ingest as ingest
+from linktriage import Backlink, InputError
+from linktriage.ingest import MODEL_METRIC_COLUMNS, ExportFormat, detect_format, read_exports
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
+SITE = "https://trailgear.example.com/"
+
+
+def fixture(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+def read(name: str, **kwargs) -> list[Backlink]:
+    return list(read_exports([fixture(name)], **kwargs))
+
+
+def test_public_surface_is_pinned():
+    assert sorted(ingest.__all__) == ["ExportFormat", "MODEL_METRIC_COLUMNS", "detect_format", "read_exports"]
+    assert all(name.startswith("export_") for name in MODEL_METRIC_COLUMNS)
+
+
+AHREFS_ROW0 = {
+    "export_title": "Best hiking boots of 2024", "export_language": "en", "export_platform": "blog",
+    "export_referring_page_http_code": 200, "export_domain_rating": 54, "export_url_rating": 12,
+    "export_domain_traffic": 1520, "export_referring_domains": 312, "export_linked_domains": 88,
+    "export_external_links": 41, "export_traffic": 230, "export_keywords": 17,
+    "export_left_context": "we tested twelve pairs; the", "export_right_context": "for long trails.",
+    "export_type": "text", "export_content": True, "export_nofollow": False, "export_ugc": False,
+    "export_sponsored": False, "export_rendered": False, "export_raw": True, "export_lost_status": None,
+    "export_drop_reason": None, "export_discovered_status": None, "export_first_seen": "2023-04-18 10:12:00",
+    "export_last_seen": "2024-05-02 07:55:41", "export_lost": None, "export_links_in_group": 1,
+}
+AHREFS_ROW1 = {
+    **AHREFS_ROW0, "export_title": "Links | Cheap SEO Directory", "export_platform": None,
+    "export_domain_rating": 3, "export_url_rating": 0, "export_domain_traffic": 0, "export_referring_domains": 4,
+    "export_linked_domains": 5120, "export_external_links": 812, "export_traffic": 0, "export_keywords": 0,
+    "export_left_context": None, "export_right_context": None, "export_content": False, "export_nofollow": True,
+    "export_first_seen": "2022-11-01 00:00:00", "export_last_seen": "2024-04-30 12:00:00",
+    "export_links_in_group": 3,
+}
+
+
+def test_ahrefs_current_export_utf16le_tab_crlf():
+    name = fixture("ahrefs_backlinks_utf16le.tsv")
+    fmt = detect_format(name)
+    assert (fmt.vendor, fmt.variant, fmt.encoding, fmt.bom, fmt.delimiter, fmt.header_row) == (
+        "ahrefs", "backlinks", "utf-16-le", True, "\t", 0)
+    assert fmt.mapping["Referring page URL"] == "source_url" and fmt.mapping["UR"] == "export_url_rating"
+    orphan = {key: None for key in AHREFS_ROW0} | {
+        "export_type": "text", "export_content": False, "export_nofollow": False, "export_ugc": False,
+        "export_sponsored": False, "export_rendered": False, "export_raw": True}
+    assert list(read_exports([name])) == [
+        Backlink(row=0, source_url="https://outdoor-review.example.org/boots/",
+                 target_url="https://trailgear.example.com/boots",
+                 anchor='sturdiest pair, by "far"\r\nwas this one', export_file=name, export=AHREFS_ROW0),
+        # a scheme-less source URL gets http://
+        Backlink(row=1, source_url="http://seo-links-directory.example.net/page/7", target_url=SITE,
+                 anchor="trailgear", export_file=name, export=AHREFS_ROW1),
+        # no source URL: the row still comes out, with the reason
+        Backlink(row=2, source_url="", target_url=SITE, anchor="orphan row", export_file=name, export=orphan,
+                 error="empty source URL"),
+    ]
+
+
+def test_ahrefs_utf8_csv_option_reads_the_same():
+    name = fixture("ahrefs_backlinks_utf8.csv")
+    fmt = detect_format(name)
+    assert (fmt.vendor, fmt.variant, fmt.encoding, fmt.bom, fmt.delimiter) == ("ahrefs", "backlinks", "utf-8", True, ",")
+    assert list(read_exports([name])) == [
+        Backlink(row=0, source_url="https://outdoor-review.example.org/boots/",
+                 target_url="https://trailgear.example.com/boots", anchor='sturdiest pair, by "far"\nwas this one',
+                 export_file=name, export=AHREFS_ROW0),
+        Backlink(row=1, source_url="http://seo-links-directory.example.net/page/7", target_url=SITE,
+                 anchor="trailgear", export_file=name, export=AHREFS_ROW1),
+    ]
+
+
+def test_ahrefs_pre_2023_headers():
+    name = fixture("ahrefs_backlinks_legacy.csv")
+    fmt = detect_format(name)
+    assert (fmt.vendor, fmt.variant) == ("ahrefs", "backlinks (pre-2023)")
+    assert fmt.columns[0] == ("#", "")  # the export's own row number is dropped
+    common = {"export_type": "text", "export_sponsored": False, "export_language": "en"}
+    assert list(read_exports([name])) == [
+        Backlink(row=0, source_url="http://news.example.org/2021/05/gear-guide",
+                 target_url="https://trailgear.example.com/tents", anchor="Trailgear", export_file=name, export={
+                     "export_domain_rating": 71, "export_url_rating": 25, "export_referring_domains": 1200,
+                     "export_linked_domains": 350, "export_title": "Gear guide 2021", "export_internal_links": 120,
+                     "export_external_links": 35, "export_left_context": "Our favourite tents come from",
+                     "export_right_context": ", a small shop in Oregon.", "export_nofollow": False,
+                     "export_ugc": False, "export_first_seen": "2021-05-10", "export_last_seen": "2022-12-01",
+                     "export_traffic": 1234, "export_keywords": 56, **common}),
+        Backlink(row=1, source_url="http://forum.example.net/thread?id=42", target_url=SITE, anchor=SITE,
+                 export_file=name, export={
+                     "export_domain_rating": 8, "export_url_rating": 0, "export_referring_domains": 3,
+                     "export_linked_domains": 4000, "export_title": "Re: tents", "export_internal_links": 3,
+                     "export_external_links": 250, "export_left_context": None, "export_right_context": None,
+                     "export_nofollow": True, "export_ugc": True, "export_first_seen": "2020-01-02",
+                     "export_last_seen": "2022-11-30", "export_traffic": 0, "export_keywords": 0, **common}),
+    ]
+
+
+def test_semrush_backlinks():
+    name = fixture("semrush_backlinks.csv")
+    assert (detect_format(name).vendor, detect_format(name).variant) == ("semrush", "backlinks")
+    flags = dict.fromkeys(["export_nofollow", "export_sponsored", "export_ugc", "export_text", "export_frame",
+                           "export_form", "export_image", "export_sitewide", "export_new_link", "export_lost_link"],
+                          False)
+    assert read("semrush_backlinks.csv") == [
+        Backlink(row=0, source_url="https://blog.example.org/camping-checklist",
+                 target_url="https://trailgear.example.com/checklist", anchor="the full checklist",
+                 export_file=name, export={
+                     "export_page_ascore": 38, "export_title": "Camping checklist, updated",
+                     "export_external_links": 14, "export_internal_links": 52, **flags, "export_text": True,
+                     "export_first_seen": "2023-06-01", "export_last_seen": "2024-05-01"}),
+        Backlink(row=1, source_url="https://links4u.example.info/", target_url=SITE, anchor="", export_file=name,
+                 export={"export_page_ascore": 2, "export_title": "Free links!!!", "export_external_links": 950,
+                         "export_internal_links": 3, **flags, "export_sponsored": True, "export_image": True,
+                         "export_sitewide": True, "export_new_link": True, "export_first_seen": "2024-01-15",
+                         "export_last_seen": "2024-05-03"}),
+    ]
+
+
+def test_semrush_backlink_audit_semicolons_decimal_comma_trailing_column():
+    name = fixture("semrush_backlink_audit.csv")
+    fmt = detect_format(name)
+    assert (fmt.variant, fmt.delimiter) == ("backlink audit", ";")
+    assert fmt.columns[-1] == ("", "")  # the trailing empty column is dropped
+    assert read("semrush_backlink_audit.csv") == [
+        Backlink(row=0, source_url="https://spam-network.example.biz/p/1", target_url=SITE, anchor="cheap boots",
+                 export_file=name, export={
+                     "export_title": "Buy cheap; now", "export_toxicity_score": 87, "export_page_ascore": 1,
+                     "export_nofollow": False, "export_first_seen": "2024-02-01", "export_last_seen": "2024-05-01"}),
+        Backlink(row=1, source_url="https://hiking.example.org/reviews", target_url="https://trailgear.example.com/boots",
+                 anchor="boots", export_file=name, export={
+                     "export_title": "Reviews", "export_toxicity_score": 12.5, "export_page_ascore": 33,
+                     "export_nofollow": True, "export_first_seen": "2023-03-03", "export_last_seen": "2024-04-28"}),
+    ]
+
+
+def test_moz_link_explorer():
+    name = fixture("moz_link_explorer.csv")
+    assert detect_format(name).vendor == "moz"
+    assert read("moz_link_explorer.csv") == [
+        Backlink(row=0, source_url="https://parks.example.gov/visit/gear",
+                 target_url="https://trailgear.example.com/boots", anchor="trailgear boots", export_file=name,
+                 export={"export_title": "Gear for your visit", "export_spam_score": 1, "export_domain_authority": 68,
+                         "export_page_authority": 41, "export_link_type": "text", "export_nofollow": False,
+                         "export_first_seen": "2023-09-09", "export_last_seen": "2024-05-01"}),
+        Backlink(row=1, source_url="https://pbn-site.example.xyz/", target_url=SITE, anchor="click here",
+                 export_file=name,
+                 export={"export_title": "home", "export_spam_score": 87, "export_domain_authority": 9,
+                         "export_page_authority": 11, "export_link_type": "text", "export_nofollow": True,
+                         "export_first_seen": "2024-03-03", "export_last_seen": "2024-04-01"}),
+    ]
+
+
+def test_moz_open_site_explorer_preamble():
+    name = fixture("moz_ose_preamble.csv")
+    fmt = detect_format(name)
+    assert (fmt.vendor, fmt.header_row) == ("moz", 5)
+    assert "header on row 6" in fmt.describe()
+    assert read("moz_ose_preamble.csv") == [
+        Backlink(row=0, source_url="http://www.outdoors.example.org/blog/", target_url="http://trailgear.example.com/",
+                 anchor="Trailgear", export_file=name, export={
+                     "export_title": "Outdoors blog", "export_spam_score": 2, "export_page_authority": 45,
+                     "export_domain_authority": 52, "export_number_of_domains_linking_to_this_page": 12,
+                     "export_number_of_domains_linking_to_domain": 830, "export_origin": "External",
+                     "export_link_equity": "Yes", "export_image_link": "No", "export_alt_text": None,
+                     "export_link_type": "Followed"}),
+    ]
+
+
+def test_majestic_flags_and_topical_trust_flow():
+    name = fixture("majestic_backlinks.csv")
+    assert detect_format(name).vendor == "majestic"
+    flags = ["export_flag_image_link", "export_flag_redirect", "export_flag_frame", "export_flag_old_crawl",
+             "export_flag_alt_text", "export_flag_mention"]
+    rows = read("majestic_backlinks.csv")
+    assert rows == [
+        Backlink(row=0, source_url="https://climbing.example.org/partners", target_url=SITE,
+                 anchor="Trailgear, outfitters", export_file=name, export={
+                     "export_last_seen": "2024-04-20", "export_first_seen": "2022-08-01", "export_nofollow": False,
+                     **dict.fromkeys(flags, False), "export_citation_flow": 31, "export_trust_flow": 27,
+                     "export_target_citation_flow": 22, "export_target_trust_flow": 18,
+                     "export_source_topical_trust_flow_topic_0": "Recreation/Outdoors",
+                     "export_source_topical_trust_flow_value_0": 24,
+                     "export_referring_domain_topical_trust_flow_topic_0": "Sports/Climbing",
+                     "export_referring_domain_topical_trust_flow_value_0": 30}),
+        Backlink(row=1, source_url="https://casino-links.example.net/out?u=1",
+                 target_url="https://trailgear.example.com/sale", anchor="", export_file=name, export={
+                     "export_last_seen": "2024-04-02", "export_first_seen": "2024-03-01", "export_nofollow": True,
+                     **dict.fromkeys(flags, False), "export_flag_image_link": True, "export_flag_alt_text": True,
+                     "export_citation_flow": 15, "export_trust_flow": 0, "export_target_citation_flow": 22,
+                     "export_target_trust_flow": 18, "export_source_topical_trust_flow_topic_0": None,
+                     "export_source_topical_trust_flow_value_0": None,
+                     "export_referring_domain_topical_trust_flow_topic_0": None,
+                     "export_referring_domain_topical_trust_flow_value_0": None}),
+    ]
+
+
+@pytest.mark.parametrize("language, name", [
+    ("en", "English"), ("de", "German"), ("fr", "French"), ("es", "Spanish"), ("pt", "Portuguese"),
+    ("it", "Italian"), ("nl", "Dutch"), ("ja", "Japanese"), ("he", "Hebrew"),
+])
+def test_search_console_latest_links_in_each_language(language, name):
+    path = fixture(f"gsc_latest_links_{language}.csv")
+    fmt = detect_format(path)
+    assert (fmt.vendor, fmt.variant, fmt.target_is_site) == ("gsc", f"latest links ({name})", True)
+    assert read(f"gsc_latest_links_{language}.csv", site="trailgear.example.com") == [
+        Backlink(row=0, source_url="https://blog.example.org/post-about-boots", target_url="http://trailgear.example.com",
+                 export_file=path, export={"export_last_seen": "2024-05-01"}),
+        Backlink(row=1, source_url="https://forum.example.net/t/123?page=2", target_url="http://trailgear.example.com",
+                 export_file=path, export={"export_last_seen": "2024-04-28"}),
+    ]
+
+
+def test_search_console_needs_the_site():
+    with pytest.raises(InputError, match=r"no target column: pass --site URL") as error:
+        read_exports([fixture("gsc_latest_links_en.csv")])
+    assert "\n" not in str(error.value)
+
+
+def test_search_console_more_sample_links_and_top_linking_sites():
+    sample = fixture("gsc_more_sample_links_en.csv")
+    sites = fixture("gsc_top_linking_sites_en.csv")
+    assert detect_format(sample).variant == "more sample links (English)"
+    assert detect_format(sites).variant == "top linking sites (English)"
+    # sc-domain: properties are accepted as --site
+    assert list(read_exports([sample, sites], site="sc-domain:trailgear.example.com")) == [
+        # the comma in the URL does not split the single-column file
+        Backlink(row=0, source_url="https://blog.example.org/a,b", target_url="http://trailgear.example.com",
+                 export_file=sample, export={}),
+        Backlink(row=1, source_url="http://example.net/x", target_url="http://trailgear.example.com",
+                 export_file=sample, export={}),
+        # a linking site is read as its home page
+        Backlink(row=2, source_url="http://example.org", target_url="http://trailgear.example.com", export_file=sites,
+                 export={"export_linking_pages": 1240, "export_target_pages": 12}),
+        Backlink(row=3, source_url="http://example.net", target_url="http://trailgear.example.com", export_file=sites,
+                 export={"export_linking_pages": 3, "export_target_pages": 1}),
+    ]
+
+
+def test_search_console_top_linked_pages_is_refused_with_advice():
+    with pytest.raises(InputError, match=r"lists your own pages .*export \"Latest links\""):
+        detect_format(fixture("gsc_top_linked_pages_en.csv"))
+
+
+def test_bing_inbound_links_with_a_garbage_url():
+    name = fixture("bing_inbound_links.csv")
+    assert detect_format(name).vendor == "bing"
+    assert read("bing_inbound_links.csv") == [
+        Backlink(row=0, source_url="https://directory.example.org/outdoor-shops", target_url=SITE, anchor="Trailgear",
+                 export_file=name, export={}),
+        Backlink(row=1, source_url="not a url at all", target_url="https://trailgear.example.com/tents",
+                 anchor="tents", export_file=name, export={}, error="not a URL (contains spaces)"),
+    ]
+
+
+def test_screaming_frog_follow_is_read_as_nofollow():
+    name = fixture("screamingfrog_all_inlinks.csv")
+    assert detect_format(name).vendor == "screaming_frog"
+    common = {"export_type": "Hyperlink", "export_size_bytes": 0, "export_alt_text": None, "export_status_code": 200,
+              "export_status": "OK", "export_path_type": "Absolute", "export_link_origin": "HTML"}
+    assert read("screamingfrog_all_inlinks.csv") == [
+        Backlink(row=0, source_url="https://trailgear.example.com/blog/", target_url="https://trailgear.example.com/boots",
+                 anchor="Boots", export_file=name, export={
+                     **common, "export_nofollow": False, "export_target": None, "export_rel": None,
+                     "export_link_path": "/html/body/main/p[2]/a", "export_link_position": "Content"}),
+        Backlink(row=1, source_url="https://trailgear.example.com/blog/", target_url="https://partner.example.org/",
+                 anchor="Partner", export_file=name, export={
+                     **common, "export_nofollow": True, "export_target": "_blank", "export_rel": "nofollow sponsored",
+                     "export_link_path": "/html/body/footer/a", "export_link_position": "Footer"}),
+    ]
+
+
+def test_generic_semicolon_with_decimal_commas():
+    name = fixture("generic_semicolon.csv")
+    assert (detect_format(name).vendor, detect_format(name).delimiter) == ("generic", ";")
+    assert read("generic_semicolon.csv") == [
+        Backlink(row=0, source_url="https://a.example.org/", target_url=SITE, anchor="Trail; gear", export_file=name,
+                 export={"export_domain_rating": 12.5, "export_price": 1234.5}),
+    ]
+
+
+def test_generic_utf16be_with_label_column_and_site_as_target():
+    name = fixture("generic_utf16be.txt")
+    fmt = detect_format(name)
+    assert (fmt.encoding, fmt.bom, fmt.delimiter) == ("utf-16-be", True, "\t")
+    assert read("generic_utf16be.txt", site=SITE) == [
+        Backlink(row=0, source_url="https://b.example.org/review", target_url=SITE, anchor="honest review",
+                 export_file=name, label="editorial"),
+        Backlink(row=1, source_url="http://example.net/listing", target_url=SITE, export_file=name, label="directory"),
+    ]
+
+
+def test_generic_trailing_empty_columns_and_blank_rows():
+    name = fixture("generic_trailing_columns.csv")
+    assert [name for _, name in detect_format(name).columns] == ["source_url", "target_url", "", "", ""]
+    assert read("generic_trailing_columns.csv") == [
+        Backlink(row=0, source_url="https://c.example.org/", target_url=SITE, export_file=name),
+        Backlink(row=1, source_url="https://d.example.org/x", target_url="https://trailgear.example.com/y",
+                 export_file=name),
+    ]
+
+
+def test_several_files_number_rows_globally_in_order():
+    first, second = fixture("semrush_backlinks.csv"), fixture("bing_inbound_links.csv")
+    rows = list(read_exports([first, second, first]))
+    assert [(b.row, b.export_file) for b in rows] == [
+        (0, first), (1, first), (2, second), (3, second), (4, first), (5, first)]
+
+
+def test_a_single_path_and_pathlike_are_accepted():
+    path = FIXTURES / "bing_inbound_links.csv"
+    assert [b.source_url for b in read_exports(path)] == [b.source_url for b in read_exports([str(path)])]
+
+
+@pytest.mark.parametrize("header, vendor, variant", [
+    (["Referring page URL", "Target URL", "Anchor"], "ahrefs", "backlinks"),
+    (["Source url", "Target url", "Anchor", "Page ascore"], "semrush", "backlinks"),
+    (["SourceURL", "TargetURL", "AnchorText", "SourceTrustFlow"], "majestic", "backlinks"),
+    (["Source", "Destination", "Anchor", "Follow"], "screaming_frog", "inlinks / outlinks"),
+    (["source_url", "target_url", "anchor"], "generic", "CSV"),
+    (["URL", "Target page", "anchor text"], "generic", "CSV"),
+    (["From", "To"], "generic", "CSV"),
+    (["Linking Page", "Target"], "generic", "CSV"),
+])
+def test_header_detection_table(tmp_path, header, vendor, variant):
+    path = tmp_path / "x.csv"
+    path.write_text(",".join(header) + "\nhttps://a.example.org/,https://b.example.com/,c,1\n", encoding="utf-8")
+    fmt = detect_format(path)
+    assert isinstance(fmt, ExportFormat)
+    assert (fmt.vendor, fmt.variant) == (vendor, variant)
+    backlink = next(read_exports([path]))
+    assert (backlink.source_url, backlink.target_url) == ("https://a.example.org/", "https://b.example.com/")
