@@ -26,14 +26,17 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00a0": " "})
 
 
-def normalize_header(name: object) -> str:
-    """A header as compared: NFKC, case-folded, quotes unified, ``_``/``-``/runs of spaces as one space."""
-    text = unicodedata.normalize("NFKC", str(name if name is not None else "")).translate(_QUOTES)
-    text = text.strip().strip('"').lstrip("\ufeff")
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
-
-
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def normalize_header(name: object) -> str:
+    """A header as compared: NFKC, camelCase split, case-folded, quotes unified, ``_``/``-``/spaces as one space.
+
+    ``"SourceURL"``, ``"Source URL"`` and ``"source_url"`` all become ``"source url"``.
+    """
+    text = unicodedata.normalize("NFKC", str(name if name is not None else "")).translate(_QUOTES)
+    text = _CAMEL.sub(" ", text.strip().strip('"').lstrip("\ufeff"))
+    return _SEPARATORS.sub(" ", text.casefold()).strip()
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -133,20 +136,22 @@ def best_match(headers: Sequence[str], layouts: Iterable[Layout]) -> Match | Non
 
 
 def closest_layout(headers: Sequence[str], layouts: Iterable[Layout]) -> tuple[Layout, list[str]]:
-    """The layout whose required columns look most like the headers found (difflib), and the columns it expects."""
+    """The layout whose required columns look most like the headers found (difflib), and the header names it
+    expects, each the alias nearest to what the file has."""
     found = [h for h in headers if h]
-    best: tuple[float, Layout] | None = None
+    best: tuple[float, Layout, list[str]] | None = None
     for layout in layouts:
         if layout.refuse:
             continue
-        scores = []
+        scores, expects = [], []
         for name in layout.required:
-            ratios = [difflib.SequenceMatcher(None, normalize_header(alias), header).ratio()
-                      for alias in layout.fields[name][:6] for header in found]
-            scores.append(max(ratios, default=0.0))
+            ratio, alias = max(((difflib.SequenceMatcher(None, normalize_header(alias), header).ratio(), alias)
+                                for alias in layout.fields[name] for header in found),
+                               default=(0.0, layout.fields[name][0]))
+            scores.append(ratio)
+            expects.append(alias)
         score = sum(scores) / len(scores)
         if best is None or score > best[0]:
-            best = (score, layout)
-    assert best is not None
-    layout = best[1]
-    return layout, [layout.fields[name][0] for name in layout.required]
+            best = (score, layout, expects)
+    assert best is not None, "no layouts"
+    return best[1], best[2]
