@@ -119,13 +119,44 @@ def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     controls = sum(head.count(bytes([c])) for c in _CONTROL)
     if controls > len(head) // 100:
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
+    if _western(head):
+        return "cp1252", False
     from charset_normalizer import from_bytes
 
-    best = from_bytes(head[:64 * 1024]).best()
+    matches = list(from_bytes(head[:64 * 1024]))
+    least = min((m.chaos for m in matches), default=0.0)
+    # among equally clean readings, the Windows code page (what Excel writes) over Mac or DOS ones
+    best = min((m for m in matches if m.chaos <= least), default=None,
+               key=lambda m: not m.encoding.startswith("cp125"))
     if best is None:
         raise InputError(f"{name}: cannot tell its text encoding (tried UTF-8, UTF-16 and UTF-32 with or "
                          "without BOM, and charset detection): save it as UTF-8 CSV")
     return codecs.lookup(best.encoding).name, False
+
+
+def _western(head: bytes) -> bool:
+    """Windows-1252, what Excel writes on Western systems, when it reads as Latin text.
+
+    charset detection is unreliable on short samples of mostly-ASCII exports (it prefers Baltic or Central European
+    code pages for French or German text). Latin text has its accented letters between ASCII ones, while another
+    single-byte alphabet (Cyrillic, Greek) read as Windows-1252 gives whole words of accented letters: those go to
+    charset detection.
+    """
+    try:
+        text = head.decode("cp1252")
+    except UnicodeDecodeError:  # bytes undefined in Windows-1252
+        return False
+    marks = [i for i, ch in enumerate(text) if ord(ch) > 127]
+    if not marks or sum(text[i].isalpha() for i in marks) < 0.8 * len(marks):
+        return False
+    in_long_runs, run = 0, 1
+    for previous, current in zip(marks, marks[1:] + [-2]):
+        if current == previous + 1:
+            run += 1
+            continue
+        in_long_runs += run if run >= 3 else 0
+        run = 1
+    return in_long_runs <= 0.2 * len(marks)
 
 
 def _utf16_without_bom(head: bytes) -> str:

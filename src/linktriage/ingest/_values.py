@@ -6,6 +6,7 @@ Typing is decided once per column (from its field name), so each cell costs one 
 from __future__ import annotations
 
 import datetime as _dt
+import ipaddress
 import re
 from typing import Callable
 from urllib.parse import urlsplit
@@ -127,7 +128,7 @@ def cell_text(value: object) -> str:
     return _as_text(value)
 
 
-_HOST = re.compile(r"[\w\-.]+|\[[0-9a-fA-F:.]+\]", re.UNICODE)
+_HOST = re.compile(r"[\w\-.]+", re.UNICODE)
 _SCHEMELESS = re.compile(r"(?:[\w\-]+\.)+[\w\-]{2,}(?::\d{1,5})?(?:[/?#].*)?", re.UNICODE | re.DOTALL)
 
 
@@ -152,11 +153,19 @@ def clean_url(raw: object) -> tuple[str, str]:
         return text, "not a valid URL"
     if parts.scheme.lower() not in ("http", "https"):
         return text, f"not a web URL (scheme {parts.scheme!r})" if parts.scheme else "not a URL"
-    host = parts.hostname or ""
-    if not host or not _HOST.fullmatch(host) or (
-            "." not in host and host != "localhost" and not host.startswith("[")) or ".." in host:
+    if not _valid_host(parts.hostname or ""):
         return text, "not a URL (no valid host name)"
     return text, ""
+
+
+def _valid_host(host: str) -> bool:
+    if ":" in host:  # an IPv6 literal (urlsplit drops the brackets)
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return bool(_HOST.fullmatch(host)) and ("." in host.strip(".") or host == "localhost") and ".." not in host
 
 
 def site_url(site: str) -> str:

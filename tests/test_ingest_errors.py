@@ -1,0 +1,151 @@
+"""Files that are not readable exports stop the run with one line that says what the file is and what to do."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from linktriage import InputError, UnknownFormatError
+from linktriage.ingest import detect_format, read_exports
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+
+def one_line_error(path, kind=InputError, **kwargs) -> str:
+    with pytest.raises(kind) as error:
+        list(read_exports([path], **kwargs))
+    message = str(error.value)
+    assert "\n" not in message and message
+    return message
+
+
+@pytest.mark.parametrize("data, expected", [
+    (PNG, r"is a PNG image, not a backlink export"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", r"is a JPEG image"),
+    (b"GIF89a\x01\x00\x01\x00", r"is a GIF image"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", r"is a WebP image"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", r"is a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, r"old Excel \.xls workbook: save it as \.xlsx or CSV"),
+    (gzip.compress(b"source_url\nhttps://a.example.org/\n"), r"gzip-compressed: decompress it"),
+    (bytes(range(256)) * 40, r"is a binary file, not a backlink export"),
+    (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 500 + b"\xff\xfe\xfd", r"is a binary file"),
+    (b"", r"is empty \(0 bytes\)"),
+    (b"\r\n\r\n  \n", r"is empty \(no header line\)"),
+    (codecs.BOM_UTF8 + b"\n", r"is empty \(no header line\)"),
+    (b"<!DOCTYPE html><html><body>Backlinks</body></html>", r"is an HTML or XML page"),
+])
+def test_files_that_are_not_exports(tmp_path, data, expected):
+    path = tmp_path / "backlinks.csv"
+    path.write_bytes(data)
+    assert str(path) in one_line_error(path)
+    with pytest.raises(InputError, match=expected):
+        detect_format(path)
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("backlinks.csv", "source_url\nhttps://a.example.org/\n")
+    assert "is a ZIP archive, not an export: extract it" in one_line_error(path)
+
+
+def test_a_damaged_workbook(tmp_path):
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    assert "damaged ZIP or Excel file" in one_line_error(path)
+
+
+def test_missing_file_and_directory(tmp_path):
+    assert "no such file" in one_line_error(tmp_path / "nope.csv")
+    assert "is a directory" in one_line_error(tmp_path)
+
+
+def test_no_files():
+    with pytest.raises(InputError, match="no export file given"):
+        read_exports([])
+
+
+def test_unknown_layout_names_the_columns_and_the_closest_format():
+    message = one_line_error(FIXTURES / "unknown_columns.csv", UnknownFormatError)
+    assert "columns found: 'Referring pge', 'Destination page', 'Text'" in message
+    assert "closest known format:" in message
+
+
+def test_unknown_layout_closest_vendor(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("Referring Page Adress,Linked URL,TextPre,Anchor\na,b,c,d\n", encoding="utf-8")
+    message = one_line_error(path, UnknownFormatError)
+    assert "closest known format: Ahrefs backlinks (pre-2023) (expects 'Referring Page URL', 'Link URL')" in message
+
+
+def test_unknown_layout_lists_at_most_twelve_columns(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"col{i}" for i in range(30)) + "\n" + ",".join("x" * 30) + "\n", encoding="utf-8")
+    assert "'col11' and 18 more" in one_line_error(path, UnknownFormatError)
+
+
+def test_legacy_single_byte_encodings_are_decoded(tmp_path):
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes("source_url,anchor\nhttps://a.example.org/,caf\xe9 cr\xe8me br\xfbl\xe9e et d\xe9j\xe0 vu\n"
+                      .encode("cp1252"))
+    assert detect_format(latin).encoding == "cp1252"
+    assert next(read_exports([latin])).anchor == "café crème brûlée et déjà vu"
+    cyrillic = tmp_path / "cp1251.csv"
+    cyrillic.write_bytes(("source_url,anchor\n" + "".join(
+        f"https://a{i}.example.org/,Купить недорогие туристические ботинки в Москве\n" for i in range(20)))
+        .encode("cp1251"))
+    assert detect_format(cyrillic).encoding == "cp1251"
+    assert next(read_exports([cyrillic])).anchor == "Купить недорогие туристические ботинки в Москве"
+
+
+def test_invalid_utf8_after_the_sampled_start(tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"source_url\n" + b"https://a.example.org/\n" * 20000 + b"https://b.example.org/\xff\xfe\n")
+    message = one_line_error(path)
+    assert "not valid utf-8 text near line" in message and "save it as UTF-8 CSV" in message
+
+
+def test_unbalanced_quote(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('source_url,anchor\nhttps://a.example.org/,"never closed\n' + "x" * 200_000 + "\n",
+                    encoding="utf-8")
+    assert "unbalanced quote" in one_line_error(path)
+
+
+def test_bad_site(tmp_path):
+    assert "--site 'not a site' is not a site URL" in one_line_error(
+        FIXTURES / "gsc_latest_links_en.csv", site="not a site")
+
+
+def test_errors_come_before_any_row(tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(PNG)
+    with pytest.raises(InputError, match="PNG image"):
+        read_exports([FIXTURES / "semrush_backlinks.csv", bad])  # raised by the call, not by the first next()
+
+
+def test_utf16_without_bom_is_recognised(tmp_path):
+    path = tmp_path / "nobom.tsv"
+    path.write_bytes("Referring page URL\tTarget URL\nhttps://a.example.org/\thttps://b.example.com/\n"
+                     .encode("utf-16-le"))
+    fmt = detect_format(path)
+    assert (fmt.encoding, fmt.bom, fmt.vendor) == ("utf-16-le", False, "ahrefs")
+    assert next(read_exports([path])).source_url == "https://a.example.org/"
+
+
+def test_the_closest_format_message_survives_a_file_with_no_header(tmp_path):
+    path = tmp_path / "numbers.csv"
+    path.write_text("\n".join(",".join(str(i * j) for j in range(3)) for i in range(5)) + "\n", encoding="utf-8")
+    message = one_line_error(path, UnknownFormatError)
+    assert "columns found" in message and "closest known format" in message
+
+
+def test_io_bytes_are_not_paths():
+    with pytest.raises(TypeError):
+        read_exports([io.BytesIO(b"x")])

@@ -1,0 +1,138 @@
+"""Cell-level reading (URLs, numbers, flags), the layout tables' consistency, and a round-trip property:
+whatever a CSV writer produces in any supported encoding / delimiter / line end is read back exactly."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from linktriage import InputError
+from linktriage.ingest import read_exports
+from linktriage.ingest._catalog import LAYOUTS
+from linktriage.ingest._layout import normalize_header, snake_case
+from linktriage.ingest._values import clean_url, converter_for, parse_number, site_url
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("https://example.com/a?b=1#c", ("https://example.com/a?b=1#c", "")),
+    ("  http://example.com/  \n", ("http://example.com/", "")),
+    ("example.com/page", ("http://example.com/page", "")),
+    ("www.example.co.uk", ("http://www.example.co.uk", "")),
+    ("//cdn.example.com/x", ("http://cdn.example.com/x", "")),
+    ("sub.example.com:8080/x", ("http://sub.example.com:8080/x", "")),
+    ("https://bücher.example/straße", ("https://bücher.example/straße", "")),
+    ("<https://example.com/>", ("https://example.com/", "")),
+    ("HTTPS://EXAMPLE.COM/", ("HTTPS://EXAMPLE.COM/", "")),
+    ("http://localhost:8000/x", ("http://localhost:8000/x", "")),
+    ("http://[::1]/x", ("http://[::1]/x", "")),
+    ("", ("", "empty source URL")),
+    (None, ("", "empty source URL")),
+    ("   ", ("", "empty source URL")),
+    ("n/a", ("n/a", "not a URL")),
+    ("-", ("-", "not a URL")),
+    ("not a url", ("not a url", "not a URL (contains spaces)")),
+    ("mailto:someone@example.com", ("mailto:someone@example.com", "not a web URL (scheme 'mailto')")),
+    ("javascript:void(0)", ("javascript:void(0)", "not a web URL (scheme 'javascript')")),
+    ("ftp://example.com/file", ("ftp://example.com/file", "not a web URL (scheme 'ftp')")),
+    ("http://", ("http://", "not a URL (no valid host name)")),
+    ("http://exa mple.com", ("http://exa mple.com", "not a URL (contains spaces)")),
+    ("http://example..com/", ("http://example..com/", "not a URL (no valid host name)")),
+    ("http://example.com:99999/", ("http://example.com:99999/", "not a valid URL")),
+    ("https://nodot/", ("https://nodot/", "not a URL (no valid host name)")),
+    (12345, ("12345", "not a URL")),
+])
+def test_clean_url(raw, expected):
+    assert clean_url(raw) == expected
+
+
+def test_site_url():
+    assert site_url("sc-domain:example.com") == "http://example.com"
+    assert site_url(" https://example.com/ ") == "https://example.com/"
+    with pytest.raises(InputError, match="is not a site URL"):
+        site_url("mailto:x@example.com")
+
+
+@pytest.mark.parametrize("text, decimal_comma, expected", [
+    ("12", False, 12), ("-3", False, -3), ("3.5", False, 3.5), (".5", False, 0.5), ("1e3", False, 1000.0),
+    ("1,234", False, 1234), ("1,234,567", False, 1234567), ("12,5", True, 12.5), ("1.234,5", True, 1234.5),
+    ("12,5", False, None), ("1,23", False, None), ("abc", False, None), ("", False, None), ("2024-01-02", False, None),
+])
+def test_parse_number(text, decimal_comma, expected):
+    assert parse_number(text, decimal_comma) == expected
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("nofollow", "true", True), ("nofollow", "FALSE", False), ("nofollow", "1", True), ("nofollow", "0", False),
+    ("nofollow", "nofollow", True), ("nofollow", "dofollow", False), ("nofollow", "", None), ("nofollow", True, True),
+    ("nofollow", "maybe", "maybe"), ("flag_image_link", "1", True), ("sitewide", "yes", True),
+    ("domain_rating", "54", 54), ("domain_rating", "n/a", None), ("domain_rating", "12%", 12),
+    ("domain_rating", 3.0, 3.0), ("traffic", "1 234", 1234),
+    ("title", "2024", "2024"), ("first_seen", "2024-01-02", "2024-01-02"), ("title", "  ", None),
+    ("anything", "true", True), ("anything", "7", 7), ("anything", "7.5", 7.5), ("anything", "seven", "seven"),
+    ("anything", "", None), ("anything", "2024-01-02", "2024-01-02"),
+])
+def test_converters(field, value, expected):
+    result = converter_for(field)(value)
+    assert result == expected and type(result) is type(expected)
+
+
+def test_inverted_flag():
+    follow = converter_for("nofollow", inverted=True)
+    assert (follow("True"), follow("False"), follow(""), follow(False)) == (False, True, None, True)
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("SourceTopicalTrustFlow_Topic_0", "source_topical_trust_flow_topic_0"), ("Size (Bytes)", "size_bytes"),
+    ("Referring page HTTP code", "referring_page_http_code"), ("前回のクロール", "前回のクロール"), ("#", ""),
+])
+def test_snake_case(header, expected):
+    assert snake_case(header) == expected
+
+
+def test_each_layout_maps_every_header_to_one_field():
+    for layout in LAYOUTS:
+        seen: dict[str, str] = {}
+        for name, aliases in layout.fields.items():
+            assert aliases, (layout.name, name)
+            for alias in aliases:
+                key = normalize_header(alias)
+                assert seen.setdefault(key, name) == name, f"{layout.name}: {alias!r} is {seen[key]} and {name}"
+
+
+def test_layout_names_are_unique():
+    names = [layout.name for layout in LAYOUTS]
+    assert len(names) == len(set(names))
+
+
+anchors = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff\x85\u2028\u2029")
+    | st.sampled_from(list(',;\t"\n\r\'')),
+    max_size=30,
+).map(str.strip)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 10**6), anchors), min_size=1, max_size=15),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"]),
+    delimiter=st.sampled_from([",", "\t", ";"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_round_trip_of_whatever_a_csv_writer_writes(tmp_path, rows, encoding, delimiter, newline):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(["source_url", "target_url", "anchor"])
+    for number, anchor in rows:
+        writer.writerow([f"https://s{number}.example.org/p?a=1,2;3", "https://t.example.com/", anchor])
+    data = buffer.getvalue().encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):  # what Excel and Ahrefs write: with BOM
+        data = (codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE) + data
+    path = tmp_path / "roundtrip.csv"
+    path.write_bytes(data)
+    read = [(b.source_url, b.anchor) for b in read_exports([path])]
+    assert read == [(f"https://s{n}.example.org/p?a=1,2;3", anchor) for n, anchor in rows]

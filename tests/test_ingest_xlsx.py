@@ -1,0 +1,76 @@
+"""Excel versions of the exports, written by openpyxl here: found on whichever sheet has the header, streamed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook
+
+from linktriage import Backlink, InputError
+from linktriage.ingest import detect_format, read_exports
+
+
+def workbook(path, sheets: dict[str, list[list[object]]]):
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_ahrefs_xlsx_with_typed_cells(tmp_path):
+    path = workbook(tmp_path / "ahrefs.xlsx", {"Backlinks": [
+        ["Referring page title", "Referring page URL", "Domain rating", "UR", "Target URL", "Anchor", "Nofollow",
+         "First seen", "Links in group"],
+        ["Gear, reviewed", " outdoor.example.org/gear ", 54, 12.5, "https://trailgear.example.com/", "multi\nline",
+         False, dt.datetime(2023, 4, 18, 10, 12), 1],
+        [None, None, None, None, None, None, None, None, None],  # an empty row is no row
+        ["2024", "https://b.example.net/", "7", None, "https://trailgear.example.com/x", 2024, "TRUE",
+         dt.datetime(2024, 1, 2), None],
+    ]})
+    fmt = detect_format(path)
+    assert (fmt.vendor, fmt.encoding, fmt.delimiter, fmt.sheet, fmt.header_row) == ("ahrefs", "xlsx", "", "Backlinks", 0)
+    assert list(read_exports([path])) == [
+        Backlink(row=0, source_url="http://outdoor.example.org/gear", target_url="https://trailgear.example.com/",
+                 anchor="multi\nline", export_file=str(path), export={
+                     "export_title": "Gear, reviewed", "export_domain_rating": 54, "export_url_rating": 12.5,
+                     "export_nofollow": False, "export_first_seen": "2023-04-18 10:12:00",
+                     "export_links_in_group": 1}),
+        Backlink(row=1, source_url="https://b.example.net/", target_url="https://trailgear.example.com/x",
+                 anchor="2024", export_file=str(path), export={
+                     "export_title": "2024", "export_domain_rating": 7, "export_url_rating": None,
+                     "export_nofollow": True, "export_first_seen": "2024-01-02", "export_links_in_group": None}),
+    ]
+
+
+def test_header_on_a_later_sheet_after_a_preamble(tmp_path):
+    path = workbook(tmp_path / "gsc.xlsx", {
+        "Chart": [["Date", "Links"], ["2024-05-01", 3]],
+        "Tabelle": [["Export von Search Console"], [], ["Verweisende Seite", "Zuletzt gecrawlt"],
+                    ["https://blog.example.org/p", dt.date(2024, 5, 1)]],
+    })
+    fmt = detect_format(path)
+    assert (fmt.vendor, fmt.variant, fmt.sheet, fmt.header_row) == ("gsc", "latest links (German)", "Tabelle", 2)
+    assert list(read_exports([path], site="https://trailgear.example.com/")) == [
+        Backlink(row=0, source_url="https://blog.example.org/p", target_url="https://trailgear.example.com/",
+                 export_file=str(path), export={"export_last_seen": "2024-05-01"}),
+    ]
+
+
+def test_xlsx_with_unknown_columns(tmp_path):
+    path = workbook(tmp_path / "x.xlsx", {"S": [["foo", "bar"], [1, 2]]})
+    with pytest.raises(InputError, match=r"columns found: 'foo', 'bar'; closest known format"):
+        detect_format(path)
+
+
+def test_xlsx_rows_follow_csv_rows_in_numbering(tmp_path):
+    book = workbook(tmp_path / "a.xlsx", {"S": [["source_url"], ["https://a.example.org/"], ["https://b.example.org/"]]})
+    text = tmp_path / "b.csv"
+    text.write_text("source_url\nhttps://c.example.org/\n", encoding="utf-8")
+    assert [(b.row, b.source_url) for b in read_exports([book, text, book])] == [
+        (0, "https://a.example.org/"), (1, "https://b.example.org/"), (2, "https://c.example.org/"),
+        (3, "https://a.example.org/"), (4, "https://b.example.org/")]
