@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
@@ -51,12 +52,22 @@ def _read_all(plans: list[tuple[str, ExportFormat]], site: str) -> Iterator[Back
 def _read_file(name: str, fmt: ExportFormat, site: str, first_row: int) -> Iterator[Backlink]:
     build = _row_builder(name, fmt, site)
     records = _records(name, fmt)
+    # text cells are strings; workbook cells may be numbers or dates
+    blank = _blank_text if fmt.encoding != "xlsx" else _blank_cells
     row = first_row
     for record in records:
-        if not any(cell_text(c) for c in record):
+        if blank(record):
             continue
         yield build(row, record)
         row += 1
+
+
+def _blank_text(record: list[str]) -> bool:
+    return not "".join(record).strip()
+
+
+def _blank_cells(record: Sequence[object]) -> bool:
+    return not any(cell_text(c) for c in record)
 
 
 def _records(name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
@@ -98,12 +109,16 @@ def _row_builder(name: str, fmt: ExportFormat, site: str) -> Callable[[int, Sequ
     def cell(record: Sequence[object], i: int | None) -> object:
         return record[i] if i is not None and i < len(record) else None
 
+    @functools.lru_cache(maxsize=4096)  # exports repeat a few target URLs over and over
+    def clean_target(value: object) -> str:
+        return clean_url(value)[0] or site
+
     def build(row: int, record: Sequence[object]) -> Backlink:
         source, error = clean_url(cell(record, source_i))
         if target_i is None:
             target = site
         else:
-            target = clean_url(cell(record, target_i))[0] or site  # an odd target stays as written
+            target = clean_target(cell(record, target_i))  # an odd target stays as written
         label = cell_text(cell(record, label_i)) or None
         export = {field: convert(record[i]) if i < len(record) else None for i, field, convert in metrics}
         return Backlink(row=row, source_url=source, target_url=target, anchor=cell_text(cell(record, anchor_i)),

@@ -56,6 +56,8 @@ def parse_number(text: str, decimal_comma: bool = False) -> int | float | None:
 
 
 def _as_text(value: object) -> str:
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, _dt.datetime):
         return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
     if isinstance(value, _dt.date):
@@ -66,6 +68,8 @@ def _as_text(value: object) -> str:
 
 
 def _text(value: object) -> str | None:
+    if type(value) is str:
+        return value.strip() or None
     text = _as_text(value)
     return text or None
 
@@ -87,6 +91,8 @@ def _flag(inverted: bool) -> Converter:
 
 def _numeric(decimal_comma: bool) -> Converter:
     def convert(value: object) -> int | float | None:
+        if type(value) is str and value.isascii() and value.isdigit():  # the common case: a plain count or score
+            return int(value)
         if isinstance(value, bool):
             return int(value)
         if isinstance(value, (int, float)):
@@ -99,6 +105,8 @@ def _numeric(decimal_comma: bool) -> Converter:
 
 def _auto(decimal_comma: bool) -> Converter:
     def convert(value: object) -> Value:
+        if type(value) is str and value.isascii() and value.isdigit():
+            return int(value)
         if isinstance(value, (bool, int, float)):
             return value
         text = _as_text(value)
@@ -129,6 +137,9 @@ def cell_text(value: object) -> str:
 
 
 _HOST = re.compile(r"[\w\-.]+", re.UNICODE)
+# the common case, checked in one regex: http(s), an ASCII host with a dot, a short port, no spaces
+_PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]+(?::\d{1,4})?(?:[/?#]\S*)?", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 _SCHEMELESS = re.compile(r"(?:[\w\-]+\.)+[\w\-]{2,}(?::\d{1,5})?(?:[/?#].*)?", re.UNICODE | re.DOTALL)
 
 
@@ -138,13 +149,15 @@ def clean_url(raw: object) -> tuple[str, str]:
     Whitespace is stripped; a scheme-less ``example.com/page`` or ``//example.com/page`` gets ``http://``.
     """
     text = _as_text(raw).strip("<>\"' \t\r\n")
+    if _PLAIN_URL.fullmatch(text):
+        return text, ""
     if not text:
         return "", "empty source URL"
     if text.startswith("//"):
         text = "http:" + text
     elif "://" not in text and _SCHEMELESS.fullmatch(text):
         text = "http://" + text
-    if any(ch.isspace() for ch in text):
+    if _SPACE.search(text):
         return text, "not a URL (contains spaces)"
     try:
         parts = urlsplit(text)
