@@ -347,3 +347,17 @@ def test_header_detection_table(tmp_path, header, vendor, variant):
     assert (fmt.vendor, fmt.variant) == (vendor, variant)
     backlink = next(read_exports([path]))
     assert (backlink.source_url, backlink.target_url) == ("https://a.example.org/", "https://b.example.com/")
+
+
+def test_every_layout_and_search_console_header_is_documented():
+    from linktriage.ingest._catalog import LAYOUTS
+    from linktriage.ingest._gsc import HEADERS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "formats.md").read_text(encoding="utf-8")
+    for layout in LAYOUTS:
+        assert f"`{layout.variant.split(' (')[0] if layout.vendor == 'gsc' else layout.variant}`" in docs, layout.name
+    for language, headers in HEADERS.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| {language} |"))
+        for column in ("linking_page", "last_crawled", "site", "linking_pages", "target_pages"):
+            for header in headers[column]:
+                assert f"`{header}`" in row, (language, header)

@@ -149,3 +149,18 @@ def test_the_closest_format_message_survives_a_file_with_no_header(tmp_path):
 def test_io_bytes_are_not_paths():
     with pytest.raises(TypeError):
         read_exports([io.BytesIO(b"x")])
+
+
+def test_a_header_without_rows_is_an_export_with_no_rows(tmp_path):
+    path = tmp_path / "header-only.csv"
+    path.write_text("Source url,Target url,Anchor,Page ascore\r\n", encoding="utf-8")
+    assert detect_format(path).vendor == "semrush"
+    assert list(read_exports([path])) == []
+
+
+def test_excel_sep_hint_line_is_skipped(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("sep=;\nsource_url;anchor\nhttps://a.example.org/;one, two\n", encoding="utf-8")
+    fmt = detect_format(path)
+    assert (fmt.delimiter, fmt.header_row) == (";", 1)
+    assert [(b.source_url, b.anchor) for b in read_exports([path])] == [("https://a.example.org/", "one, two")]

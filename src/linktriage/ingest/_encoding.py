@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from linktriage._exceptions import InputError
 
-__all__ = ["SAMPLE_BYTES", "Sniffed", "sniff"]
+__all__ = ["SAMPLE_BYTES", "Sniffed", "reading_codec", "sniff"]
 
 SAMPLE_BYTES = 256 * 1024
 
@@ -55,10 +55,14 @@ class Sniffed:
 
     @property
     def codec(self) -> str:
-        """The codec that reads the file from its first byte (consuming the BOM)."""
-        if not self.bom:
-            return self.encoding
-        return {"utf-8": "utf-8-sig"}.get(self.encoding, self.encoding.rsplit("-", 1)[0])
+        return reading_codec(self.encoding, self.bom)
+
+
+def reading_codec(encoding: str, bom: bool) -> str:
+    """The codec that reads a file from its first byte, consuming its BOM (``utf-16-le`` + BOM -> ``utf-16``)."""
+    if not bom:
+        return encoding
+    return {"utf-8": "utf-8-sig"}.get(encoding, encoding.rsplit("-", 1)[0])
 
 
 def sniff(path: str | os.PathLike) -> Sniffed:

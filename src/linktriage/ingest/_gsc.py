@@ -21,7 +21,7 @@ from linktriage.ingest._layout import Layout
 #: language -> report column -> the header names it may carry in that language
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "English": {
-        "linking_page": ("Linking page", "Linking pages URL"),
+        "linking_page": ("Linking page",),
         "last_crawled": ("Last crawled",),
         "site": ("Site", "Linking site"),
         "linking_pages": ("Linking pages",),
@@ -58,7 +58,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Portuguese": {
         "linking_page": ("Página de link", "Página que contém o link", "Página com link", "Página de vinculação"),
-        "last_crawled": ("Último rastreamento", "Última rastreamento"),
+        "last_crawled": ("Último rastreamento",),
         "site": ("Site", "Site de link"),
         "linking_pages": ("Páginas de link", "Páginas que contêm o link", "Páginas com link", "Páginas de vinculação"),
         "target_pages": ("Páginas de destino",),

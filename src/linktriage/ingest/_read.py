@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from linktriage._exceptions import InputError
 from linktriage._records import Backlink
 from linktriage.ingest._detect import ExportFormat, detect_format
+from linktriage.ingest._encoding import reading_codec
 from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
 
 __all__ = ["read_exports"]
@@ -79,8 +80,7 @@ def _records(name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
 
 
 def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
-    codec = {"utf-8": "utf-8-sig"}.get(fmt.encoding, fmt.encoding.rsplit("-", 1)[0]) if fmt.bom else fmt.encoding
-    with open(name, encoding=codec, newline="", errors="strict") as stream:
+    with open(name, encoding=reading_codec(fmt.encoding, fmt.bom), newline="", errors="strict") as stream:
         reader = csv.reader(stream, delimiter=fmt.delimiter)
         try:
             yield from islice(reader, fmt.header_row + 1, None)
