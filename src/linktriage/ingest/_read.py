@@ -104,7 +104,8 @@ def _row_builder(name: str, fmt: ExportFormat, site: str) -> Callable[[int, Sequ
     for i, (_, field) in enumerate(fmt.columns):
         if field.startswith("export_"):
             bare = field.removeprefix("export_")
-            metrics.append((i, field, converter_for(bare, decimal_comma=fmt.delimiter == ";", inverted=bare in inverted)))
+            convert = converter_for(bare, decimal_comma=fmt.delimiter == ";", inverted=bare in inverted)
+            metrics.append((i, field, convert))
 
     def cell(record: Sequence[object], i: int | None) -> object:
         return record[i] if i is not None and i < len(record) else None
