@@ -242,10 +242,11 @@ def test_search_console_more_sample_links_and_top_linking_sites():
     # sc-domain: properties are accepted as --site
     assert list(read_exports([sample, sites], site="sc-domain:trailgear.example.com")) == [
         # the comma in the URL does not split the single-column file
+        # every row of a call has the same export keys: the other file's columns are None here
         Backlink(row=0, source_url="https://blog.example.org/a,b", target_url="http://trailgear.example.com",
-                 export_file=sample, export={}),
+                 export_file=sample, export={"export_linking_pages": None, "export_target_pages": None}),
         Backlink(row=1, source_url="http://example.net/x", target_url="http://trailgear.example.com",
-                 export_file=sample, export={}),
+                 export_file=sample, export={"export_linking_pages": None, "export_target_pages": None}),
         # a linking site is read as its home page
         Backlink(row=2, source_url="http://example.org", target_url="http://trailgear.example.com", export_file=sites,
                  export={"export_linking_pages": 1240, "export_target_pages": 12}),
@@ -318,10 +319,15 @@ def test_generic_trailing_empty_columns_and_blank_rows():
 
 
 def test_several_files_number_rows_globally_in_order():
-    first, second = fixture("semrush_backlinks.csv"), fixture("bing_inbound_links.csv")
+    first, second = fixture("semrush_backlinks.csv"), fixture("majestic_backlinks.csv")
     rows = list(read_exports([first, second, first]))
     assert [(b.row, b.export_file) for b in rows] == [
         (0, first), (1, first), (2, second), (3, second), (4, first), (5, first)]
+    # the same export keys on every row of the call, whichever file a row comes from
+    keys = {tuple(sorted(b.export)) for b in rows}
+    assert len(keys) == 1 and {"export_page_ascore", "export_trust_flow"} <= set(keys.pop())
+    assert rows[2].export["export_page_ascore"] is None and rows[0].export["export_trust_flow"] is None
+    assert list(rows[0].export)[:2] == ["export_page_ascore", "export_title"]  # a file's own columns first
 
 
 def test_a_single_path_and_pathlike_are_accepted():

@@ -8,7 +8,7 @@ import csv
 import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from linktriage import InputError
@@ -122,10 +122,13 @@ anchors = st.text(
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"]),
     delimiter=st.sampled_from([",", "\t", ";"]),
     newline=st.sampled_from(["\n", "\r\n"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
 )
-def test_round_trip_of_whatever_a_csv_writer_writes(tmp_path, rows, encoding, delimiter, newline):
+def test_round_trip_of_whatever_a_csv_writer_writes(tmp_path, rows, encoding, delimiter, newline, quoting):
+    # csv.writer leaves a lone "\r" unquoted when lines end in "\n": no reader can tell it from a line end
+    assume(quoting == csv.QUOTE_ALL or newline == "\r\n" or not any("\r" in anchor for _, anchor in rows))
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=quoting)
     writer.writerow(["source_url", "target_url", "anchor"])
     for number, anchor in rows:
         writer.writerow([f"https://s{number}.example.org/p?a=1,2;3", "https://t.example.com/", anchor])

@@ -39,19 +39,22 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
         if fmt.target_is_site and not target:
             raise InputError(f"{name} is a {fmt.name} export, which has no target column: pass --site URL "
                              "(the Search Console property, e.g. --site https://example.com/)")
-    return _read_all(plans, target)
+    # every row of the call gets the same export keys (in first-seen order), so an output's columns are fixed by
+    # its first row even when the files come from different tools
+    names = list(dict.fromkeys(field for _, fmt in plans for _, field in fmt.columns if field.startswith("export_")))
+    return _read_all(plans, target, names)
 
 
-def _read_all(plans: list[tuple[str, ExportFormat]], site: str) -> Iterator[Backlink]:
+def _read_all(plans: list[tuple[str, ExportFormat]], site: str, names: list[str]) -> Iterator[Backlink]:
     row = 0
     for name, fmt in plans:
-        for backlink in _read_file(name, fmt, site, row):
+        for backlink in _read_file(name, fmt, site, row, names):
             yield backlink
             row += 1
 
 
-def _read_file(name: str, fmt: ExportFormat, site: str, first_row: int) -> Iterator[Backlink]:
-    build = _row_builder(name, fmt, site)
+def _read_file(name: str, fmt: ExportFormat, site: str, first_row: int, names: list[str]) -> Iterator[Backlink]:
+    build = _row_builder(name, fmt, site, names)
     records = _records(name, fmt)
     # text cells are strings; workbook cells may be numbers or dates
     blank = _blank_text if fmt.encoding != "xlsx" else _blank_cells
@@ -92,7 +95,8 @@ def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
                              "the encoding was judged from the file's start): save it as UTF-8 CSV") from None
 
 
-def _row_builder(name: str, fmt: ExportFormat, site: str) -> Callable[[int, Sequence[object]], Backlink]:
+def _row_builder(name: str, fmt: ExportFormat, site: str,
+                 names: list[str]) -> Callable[[int, Sequence[object]], Backlink]:
     index = {field: i for i, (_, field) in enumerate(fmt.columns) if field}
     source_i = index["source_url"]
     target_i = index.get("target_url")
@@ -100,12 +104,14 @@ def _row_builder(name: str, fmt: ExportFormat, site: str) -> Callable[[int, Sequ
     label_i = index.get("label")
     layout = fmt.layout
     inverted = layout.inverted if layout is not None else frozenset()
-    metrics = []
+    present = {}
     for i, (_, field) in enumerate(fmt.columns):
         if field.startswith("export_"):
             bare = field.removeprefix("export_")
-            convert = converter_for(bare, decimal_comma=fmt.delimiter == ";", inverted=bare in inverted)
-            metrics.append((i, field, convert))
+            present[field] = (i, converter_for(bare, decimal_comma=fmt.delimiter == ";", inverted=bare in inverted))
+    # columns of this file, then those only other files of the call have (always None here)
+    metrics = [(i, field, convert) for field, (i, convert) in present.items()]
+    absent = [field for field in names if field not in present]
 
     def cell(record: Sequence[object], i: int | None) -> object:
         return record[i] if i is not None and i < len(record) else None
@@ -122,6 +128,8 @@ def _row_builder(name: str, fmt: ExportFormat, site: str) -> Callable[[int, Sequ
             target = clean_target(cell(record, target_i))  # an odd target stays as written
         label = cell_text(cell(record, label_i)) or None
         export = {field: convert(record[i]) if i < len(record) else None for i, field, convert in metrics}
+        if absent:
+            export.update(dict.fromkeys(absent))
         return Backlink(row=row, source_url=source, target_url=target, anchor=cell_text(cell(record, anchor_i)),
                         export_file=name, export=export, label=label, error=error)
 
