@@ -164,3 +164,29 @@ def test_excel_sep_hint_line_is_skipped(tmp_path):
     fmt = detect_format(path)
     assert (fmt.delimiter, fmt.header_row) == (";", 1)
     assert [(b.source_url, b.anchor) for b in read_exports([path])] == [("https://a.example.org/", "one, two")]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_HEADERS = ["source_url", "Referring page URL", "Target URL", "Linking page", "anchor", "SourceURL", "TargetURL",
+            "SourceTrustFlow", "Page ascore", "Source url", "Target url", "label", "", "#"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=3000),
+    st.builds(lambda header, body, sep: (sep.join(header) + "\n" + body).encode("utf-8", "surrogatepass"),
+              st.lists(st.sampled_from(_HEADERS), min_size=1, max_size=6),
+              st.text(max_size=500), st.sampled_from([",", "\t", ";"])),
+))
+def test_any_bytes_give_rows_or_one_line_input_error(tmp_path, data):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    try:
+        rows = list(read_exports([path], site="https://example.com/"))
+    except InputError as error:
+        assert str(error) and "\n" not in str(error)
+    else:
+        assert [b.row for b in rows] == list(range(len(rows)))
+        assert all(b.source_url or b.error for b in rows)
