@@ -367,3 +367,36 @@ def test_every_layout_and_search_console_header_is_documented():
         for column in ("linking_page", "last_crawled", "site", "linking_pages", "target_pages"):
             for header in headers[column]:
                 assert f"`{header}`" in row, (language, header)
+
+
+def test_search_console_in_a_language_the_table_lacks_is_recognised_by_its_shape(tmp_path):
+    latest = tmp_path / "polski.csv"
+    latest.write_text("Strona linkująca,Ostatnie indeksowanie\nhttps://a.example.org/x,2024-05-01\n"
+                      "https://b.example.org/y,1 maj 2024\n", encoding="utf-8")
+    fmt = detect_format(latest)
+    assert (fmt.vendor, fmt.variant) == ("gsc", "latest links (header language not recognised)")
+    assert fmt.mapping == {"Strona linkująca": "source_url", "Ostatnie indeksowanie": "export_last_seen"}
+    assert list(read_exports([latest], site=SITE)) == [
+        Backlink(row=0, source_url="https://a.example.org/x", target_url=SITE, export_file=str(latest),
+                 export={"export_last_seen": "2024-05-01"}),
+        Backlink(row=1, source_url="https://b.example.org/y", target_url=SITE, export_file=str(latest),
+                 export={"export_last_seen": "1 maj 2024"}),
+    ]
+    sample = tmp_path / "sample.csv"
+    sample.write_text("Odkazující stránka\nhttps://a.example.org/x,y\nhttps://b.example.org/\n", encoding="utf-8")
+    assert detect_format(sample).variant == "more sample links (header language not recognised)"
+    with pytest.raises(InputError, match="pass --site URL"):
+        read_exports([sample])
+
+
+@pytest.mark.parametrize("text", [
+    "Foo,Bar\nhttps://a.example.org/x,hello\n",          # second column is not a date
+    "Foo\nhello\nworld\n",                               # not URLs
+    "A,B,C\nhttps://a.example.org/,2024-01-01,x\n",      # three columns
+    "Foo\n",                                             # no rows to judge by
+])
+def test_shapes_that_are_not_search_console(tmp_path, text):
+    path = tmp_path / "x.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="unknown export layout"):
+        detect_format(path)

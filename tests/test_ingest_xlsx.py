@@ -74,3 +74,12 @@ def test_xlsx_rows_follow_csv_rows_in_numbering(tmp_path):
     assert [(b.row, b.source_url) for b in read_exports([book, text, book])] == [
         (0, "https://a.example.org/"), (1, "https://b.example.org/"), (2, "https://c.example.org/"),
         (3, "https://a.example.org/"), (4, "https://b.example.org/")]
+
+
+def test_search_console_xlsx_recognised_by_shape(tmp_path):
+    path = workbook(tmp_path / "gsc.xlsx", {"Tabela": [["Strona linkująca", "Ostatnie indeksowanie"],
+                                                       ["https://a.example.org/x", dt.date(2024, 5, 1)]]})
+    fmt = detect_format(path)
+    assert (fmt.vendor, fmt.variant, fmt.sheet) == ("gsc", "latest links (header language not recognised)", "Tabela")
+    assert [(b.source_url, b.export) for b in read_exports([path], site="https://t.example.com/")] == [
+        ("https://a.example.org/x", {"export_last_seen": "2024-05-01"})]

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from linktriage._exceptions import InputError, UnknownFormatError
 from linktriage.ingest._catalog import LAYOUTS
+from linktriage.ingest._gsc import by_shape
 from linktriage.ingest._encoding import Sniffed, sniff
 from linktriage.ingest._layout import ROLES, Layout, Match, best_match, closest_layout, normalize_header, snake_case
 from linktriage.ingest._values import cell_text
@@ -104,8 +105,8 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
         raise InputError(f"{name} is an HTML or XML page, not a backlink export: use the tool's CSV export")
     candidates: list[_Candidate] = []
     widest: list[str] = []
-    for order, delimiter in enumerate(DELIMITERS):
-        records = _records(text, delimiter)
+    parsed = {delimiter: _records(text, delimiter) for delimiter in DELIMITERS}
+    for order, (delimiter, records) in enumerate(parsed.items()):
         for index, record in enumerate(records[:HEADER_SCAN]):
             if len([c for c in record if c.strip()]) > len([c for c in widest if c.strip()]):
                 widest = record
@@ -117,10 +118,25 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
             candidates.append(_Candidate(key, delimiter, index, record, match))
             break
     if not candidates:
+        for delimiter, records in parsed.items():
+            match = _by_shape(records)
+            if match is not None:
+                return _format(match, records[0], sniffed.encoding, delimiter, 0, bom=sniffed.bom)
         raise _unknown(name, widest)
     best = max(candidates, key=lambda c: c.key)
     _refuse(best.match.layout, name)
     return _format(best.match, best.header, sniffed.encoding, best.delimiter, best.header_row, bom=sniffed.bom)
+
+
+def _by_shape(records: Sequence[Sequence[object]]) -> Match | None:
+    """A Search Console links download in a language the header table lacks (header on the first line)."""
+    if not records:
+        return None
+    header = [cell_text(c) for c in records[0]]
+    layout = by_shape(header, records[1:1 + CONSISTENCY_SCAN])
+    if layout is None:
+        return None
+    return best_match([normalize_header(c) for c in header], [layout])
 
 
 def _records(text: str, delimiter: str) -> list[list[str]]:
@@ -154,7 +170,8 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
     try:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
-            for index, row in enumerate(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True)):
+            rows = list(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True))
+            for index, row in enumerate(rows):
                 header = [cell_text(c) for c in row]
                 if len([c for c in header if c]) > len([c for c in widest if c]):
                     widest = header
@@ -162,6 +179,9 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
                 if match is not None:
                     _refuse(match.layout, name)
                     return _format(match, header, "xlsx", "", index, sheet=sheet.title)
+            match = _by_shape(rows)
+            if match is not None:
+                return _format(match, [cell_text(c) for c in rows[0]], "xlsx", "", 0, sheet=sheet.title)
     finally:
         workbook.close()
     raise _unknown(name, widest)

@@ -16,7 +16,11 @@ report is generated from the table, so the variant says which language was recog
 
 from __future__ import annotations
 
+import re
+from typing import Sequence
+
 from linktriage.ingest._layout import Layout
+from linktriage.ingest._values import cell_text, clean_url
 
 #: language -> report column -> the header names it may carry in that language
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -129,3 +133,34 @@ def _layouts() -> tuple[Layout, ...]:
 
 
 LAYOUTS = _layouts()
+
+
+_DATE = re.compile(r"\d{1,4}\s*[-./年]\s*\d{1,2}\s*[-./月]?\s*\d{0,4}|\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? \w{3,9}\.? \d{4}")
+
+
+def by_shape(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Layout | None:
+    """A links download whose header language is not in :data:`HEADERS`, recognised by its shape.
+
+    Search Console's "Latest links" has two columns, the linking page's URL and a date; "More sample links" has
+    only the URL. A file of that shape whose rows are (nearly) all URLs, and dates, is read as one, so a header
+    wording missing from the table does not make the export unreadable.
+    """
+    names = [str(h).strip() for h in header]
+    while names and not names[-1]:
+        names.pop()
+    if not 1 <= len(names) <= 2 or not all(names) or any(sep in n for n in names for sep in ",;\t|"):
+        return None  # (a header with a delimiter in it was split with the wrong one)
+    cells = [[cell_text(c) for c in row] for row in rows]
+    cells = [row for row in cells if any(row)][:20]
+    if not cells or any(len([c for c in row if c]) > len(names) for row in cells):
+        return None
+    urls = sum(bool(row[0]) and not clean_url(row[0])[1] and "://" in row[0] for row in cells)
+    dates = sum(len(row) > 1 and bool(_DATE.fullmatch(row[1])) for row in cells)
+    if urls < 0.8 * len(cells) or (len(names) == 2 and dates < 0.8 * len(cells)):
+        return None
+    common = dict(vendor="gsc", display="Google Search Console", target_is_site=True)
+    if len(names) == 2:
+        return Layout(**common, variant="latest links (header language not recognised)",
+                      fields={"source_url": (names[0],), "last_seen": (names[1],)}, required=("source_url", "last_seen"))
+    return Layout(**common, variant="more sample links (header language not recognised)",
+                  fields={"source_url": (names[0],)}, required=("source_url",))
