@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
 
 # suffix_list_urls=() keeps tldextract offline: it uses the snapshot bundled with the package.
+_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
@@ -36,8 +38,10 @@ def _registrable(host: str) -> str:
     parts = _EXTRACT(host)
     if parts.top_domain_under_public_suffix:
         return parts.top_domain_under_public_suffix
-    # IP addresses, localhost and private names have no public suffix: the host is the site.
-    return host
+    if _IP.match(host) or ":" in host or "." not in host:
+        return host  # IP addresses and single-label names: the host is the site
+    # Names under no known public suffix (intranet, .example, .test): the last two labels name the site.
+    return ".".join(host.split(".")[-2:])
 
 
 def registrable_domain(url_or_host: str) -> str:

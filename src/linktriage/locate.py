@@ -29,7 +29,7 @@ _REGION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("comment", r"(?:comments?|commentlist|comment-?(?:body|content|text|author)|disqus\w*|dsq|respond|"
                     r"repl(?:y|ies)|trackbacks?|pingbacks?|guestbook|postbody|post_?message|postcontent|"
                     r"signature|usersig|sig|forum-?post|bbp-reply-content|messagecontent|cooked|ugc|"
-                    r"talkback|reviews?|user-?content)"),
+                    r"talkbacks?|threads?|reviews?|user-?content|discussion|feedback)"),
         ("navigation", r"(?:nav|navbar|navigation|menu|menubar|breadcrumbs?|topnav|subnav|pagination|pager|tabs)"),
         ("footer", r"(?:footer|site-?footer|colophon|foot|bottom-?bar|copyright)"),
         ("header", r"(?:header|site-?header|masthead|topbar|top-?bar|branding|banner)"),
@@ -44,6 +44,7 @@ _TAG_REGIONS = {"nav": "navigation", "footer": "footer", "header": "header", "as
 _ROLE_REGIONS = {"navigation": "navigation", "menubar": "navigation", "menu": "navigation",
                  "contentinfo": "footer", "banner": "header", "complementary": "sidebar",
                  "main": "content", "article": "content", "comment": "comment"}
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "div", "section", "article", "aside",
                          "nav", "footer", "header", "form", "main", "body", "pre", "figure", "center", "td"})
 _HIDDEN_STYLE = re.compile(
@@ -178,6 +179,8 @@ def _region(element: HtmlElement) -> str | None:
         return _ROLE_REGIONS[role]
     names = f"{element.get('id') or ''} {element.get('class') or ''}".strip()
     if names:
+        # "CommentTableStyle", "postBody": camelCase words count as words too.
+        names = _CAMEL.sub(" ", names)
         for region, pattern in _REGION_PATTERNS:
             if pattern.search(names):
                 return region

@@ -38,6 +38,11 @@ def url_key(url: str) -> str:
         url = "http://" + url
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
+    if not host.isascii():  # IDN: the unicode and punycode spellings name the same host
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
     if host.startswith("www."):
         host = host[4:]
     try:

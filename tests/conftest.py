@@ -1,0 +1,43 @@
+"""Shared test fixtures: the corpus location (tests needing it skip when absent) and small page helpers."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+DEVSET = ROOT.parent / "shared" / "devset" / "labels.csv"
+EXAMPLES = ROOT / "data" / "examples"
+
+needs_corpus = pytest.mark.skipif(
+    not (CORPUS / "manifest.jsonl.gz").exists(),
+    reason=f"needs the reference corpus at {CORPUS} (only the project's developers have it)",
+)
+
+
+def write_warc(path: Path, pages: dict[str, bytes | str | tuple[int, dict, bytes]]) -> Path:
+    """Write a small WARC: url -> HTML (200), or url -> (status, headers, body) for other answers."""
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=str(path).endswith(".gz"))
+        for url, page in pages.items():
+            if isinstance(page, tuple):
+                status, headers, body = page
+            else:
+                status, headers, body = 200, {"Content-Type": "text/html; charset=utf-8"}, page
+            body = body.encode("utf-8") if isinstance(body, str) else body
+            http = StatusAndHeaders(f"{status} X", list(headers.items()), protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+    return path
+
+
+@pytest.fixture
+def warc_factory(tmp_path):
+    def make(pages, name="pages.warc.gz"):
+        return write_warc(tmp_path / name, pages)
+
+    return make
