@@ -220,7 +220,8 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
         contexts = [a.context.context_text if a.context else "" for _, a in judged]
         anchors = [a.context.anchor_text if a.context else b.anchor for b, a in judged]
         result = scorer.score(texts, contexts, anchors)
-        return {b.row: float(value) for (b, _), value in zip(judged, result.relevance)}
+        # NaN means "no text to judge" (an empty page): the column stays empty rather than carrying NaN.
+        return {b.row: float(value) for (b, _), value in zip(judged, result.relevance) if value == value}
 
     return score
 
@@ -234,7 +235,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
                  on_chunk=None) -> ScoreSummary:
     """The ``score`` job: read exports, score every row, write the output (and optional report / domain view)."""
     from linktriage.ingest import read_exports
-    from linktriage.output import build_domain_view, open_writer, write_domain_view, write_html_report
+    from linktriage.output import build_domain_view, open_writer, write_domain_view
 
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
@@ -251,6 +252,8 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
         view = build_domain_view(kept, threshold=options.toxic_threshold, labels=options.toxic_labels)
         write_domain_view(view, domains)
     if report:
+        from linktriage.output import write_html_report
+
         write_html_report(kept, report, model_info=getattr(model, "card_", None))
     return summary
 
