@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -74,15 +74,17 @@ class ScoreSummary:
 class PageGetter:
     """Pages for a set of URLs: from the archives when archived, else fetched live unless offline."""
 
-    def __init__(self, options: ScoreOptions) -> None:
+    def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
         self.archive = WarcArchive(options.pages)
+        #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
+        self.supplied = dict(supplied or {})
 
     def get_many(self, urls: Sequence[str]) -> dict[str, FetchResult]:
         found: dict[str, FetchResult] = {}
         missing = []
         for url in urls:
-            result = self.archive.get(url)
+            result = self.supplied.get(url) or self.archive.get(url)
             if result is not None:
                 found[url] = result
             else:
@@ -122,12 +124,17 @@ def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executo
 
 
 def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = ScoreOptions(),
-                    model: LinkClassifier | None = None) -> Iterator[list[dict]]:
-    """Score backlinks; yields lists of output rows (OUTPUT_COLUMNS, then export_* columns) in input order."""
+                    model: LinkClassifier | None = None,
+                    supplied: Mapping[str, FetchResult] | None = None) -> Iterator[list[dict]]:
+    """Score backlinks; yields lists of output rows (OUTPUT_COLUMNS, then export_* columns) in input order.
+
+    ``supplied`` maps source URLs to pages the caller already has (FetchResult with status "ok" and a body);
+    they are used as they are, before the archives and the live fetcher.
+    """
     from linktriage.output import is_toxic
 
     model = model or load_model(options.model)
-    getter = PageGetter(options)
+    getter = PageGetter(options, supplied)
     relevance = _relevance_scorer(options, getter)
     executor = None
     try:
