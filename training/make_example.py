@@ -137,6 +137,10 @@ ROWS = [
     ("https://forum.example-runners.net/t/which-shoes/991", "https://www.alpinetrailco.com/", "alpinetrailco.com", "19", "0"),
 ]
 
+#: what each row of ROWS is, per LABELS.md (None: the row cannot be judged: link missing, page not archived).
+#: Written to labels.csv, a small labelled file for trying `linktriage train` / `evaluate`.
+EXPECTED = ["editorial", "spam", "guest_post", "directory", "spam", "link_farm", None, None]
+
 
 def write_warc(path: Path) -> None:
     with open(path, "wb") as stream:
@@ -157,7 +161,12 @@ def main() -> None:
         out = csv.writer(stream)
         out.writerow(["source_url", "target_url", "anchor", "Domain rating", "UR"])
         out.writerows(ROWS)
-    print(f"wrote {OUT / 'pages.warc.gz'} ({len(PAGES)} pages) and {OUT / 'backlinks.csv'} ({len(ROWS)} rows)")
+    with open(OUT / "labels.csv", "w", newline="", encoding="utf-8") as stream:
+        out = csv.writer(stream)
+        out.writerow(["source_url", "target_url", "anchor", "label"])
+        out.writerows([row[:3] + (label,) for row, label in zip(ROWS, EXPECTED) if label])
+    print(f"wrote {OUT / 'pages.warc.gz'} ({len(PAGES)} pages), {OUT / 'backlinks.csv'} ({len(ROWS)} rows) "
+          f"and {OUT / 'labels.csv'}")
 
 
 if __name__ == "__main__":

@@ -53,13 +53,19 @@ def warc_path(name: str, generated: bool) -> Path:
 
 
 def table_for(labels: pd.DataFrame) -> TrainingTable:
-    """Feature table for all labels, one archive at a time (archives may share URLs), cached by content hash."""
-    digest = hashlib.sha256(pd.util.hash_pandas_object(labels, index=False).values.tobytes()).hexdigest()[:16]
-    cached = CACHE / f"{digest}.pkl"
-    if cached.exists():
-        return pd.read_pickle(cached)
+    """Feature table for all labels, one archive at a time (archives may share URLs).
+
+    Each archive's table is cached under the hash of its label rows, so regenerating the generated pages does not
+    recompute the (slow) real-page features and vice versa.
+    """
     tables = []
+    CACHE.mkdir(parents=True, exist_ok=True)
     for (warc, generated), part in labels.groupby(["warc", "generated"], sort=True):
+        digest = hashlib.sha256(pd.util.hash_pandas_object(part, index=False).values.tobytes()).hexdigest()[:16]
+        cached = CACHE / f"{Path(warc).name}-{digest}.pkl"
+        if cached.exists():
+            tables.append(pd.read_pickle(cached))
+            continue
         path = warc_path(warc, generated)
         started = time.time()
         backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
@@ -69,11 +75,9 @@ def table_for(labels: pd.DataFrame) -> TrainingTable:
                                      generated=part["generated"].tolist())
         table.info["method"] = part["method"].to_numpy()[_kept(table, part)] if len(table) else []
         print(f"  {warc}: {len(table)}/{len(part)} links located ({time.time() - started:.0f} s); skipped {dict(table.skipped)}")
+        pd.to_pickle(table, cached)
         tables.append(table)
-    table = TrainingTable.concat(tables)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    pd.to_pickle(table, cached)
-    return table
+    return TrainingTable.concat(tables)
 
 
 def _kept(table: TrainingTable, part: pd.DataFrame) -> np.ndarray:

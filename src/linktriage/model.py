@@ -5,6 +5,7 @@ Saved with skops (a zip that runs no code when loaded); the model card travels i
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -127,10 +128,17 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         unknown = sorted(set(y) - set(LABELS))
         if unknown:
             raise ValueError(f"unknown labels {unknown}; expected {list(LABELS)}")
-        if groups is not None and len(set(groups)) >= self.cv:
-            splits = list(GroupKFold(n_splits=self.cv).split(X, y, groups))
+        # Calibration needs held-out folds; small user label sets get fewer folds rather than an error.
+        n_groups = len(set(groups)) if groups is not None else 0
+        smallest_class = int(np.unique(y, return_counts=True)[1].min()) if len(y) else 0
+        if n_groups >= 2:
+            splits = list(GroupKFold(n_splits=min(self.cv, n_groups)).split(X, y, groups))
+        elif smallest_class >= 2:
+            splits = list(StratifiedKFold(n_splits=min(self.cv, smallest_class), shuffle=True,
+                                          random_state=self.random_state).split(X, y))
         else:
-            splits = list(StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(X, y))
+            raise ValueError("too few labelled links to calibrate: give at least 2 links per label, or links "
+                             "from at least 2 sites")
         self.model_ = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits).fit(X.to_numpy(), y)
         self.classes_ = self.model_.classes_
         # The reference row for reasons: what a typical training link looks like, per feature.
@@ -228,6 +236,18 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     path = Path(path) if path else (DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL)
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
+    stat = path.stat()
+    # Loading takes seconds; a process that scores many batches (the HTTP API, tests) reads each file once.
+    # The file's size and mtime are in the key, so a retrained model at the same path is read again.
+    return _load_model_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
+    import skops.io as sio
+    import sklearn
+
+    path = Path(name)
     try:
         untrusted = sio.get_untrusted_types(file=path)
         unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "linktriage.", "builtins."))]

@@ -8,6 +8,7 @@ stays flat however long the export is.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections import Counter
@@ -19,12 +20,13 @@ import pandas as pd
 
 from linktriage._domains import registrable_domain
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
-from linktriage.analyse import LinkAnalysis, PageSummary, analyse_page
+from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
 from linktriage.features import FEATURE_NAMES
 from linktriage.model import LinkClassifier, load_model
 from linktriage.sources.warc import WarcArchive
 
-__all__ = ["ScoreOptions", "ScoreSummary", "score_backlinks", "score_export", "analyse_backlinks"]
+__all__ = ["ScoreOptions", "ScoreSummary", "score_backlinks", "score_export", "analyse_backlinks", "train_model",
+           "evaluate_model", "model_info"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +83,22 @@ class PageGetter:
         self.supplied = dict(supplied or {})
 
     def get_many(self, urls: Sequence[str]) -> dict[str, FetchResult]:
-        found: dict[str, FetchResult] = {}
+        planned = self.plan(urls)
+        return {url: self.archive.get(url) if result is None else result for url, result in planned.items()}
+
+    def plan(self, urls: Sequence[str]) -> dict[str, FetchResult | None]:
+        """Like ``get_many``, but archived pages are not read: None marks a page in the archives.
+
+        The worker that analyses such a page reads it from the archive itself (``analyse_source``), so page
+        bodies never travel between processes and the parent holds no bodies, however large the chunk.
+        """
+        found: dict[str, FetchResult | None] = {}
         missing = []
         for url in urls:
-            result = self.supplied.get(url) or self.archive.get(url)
-            if result is not None:
-                found[url] = result
+            if url in self.supplied:
+                found[url] = self.supplied[url]
+            elif url in self.archive:
+                found[url] = None
             else:
                 missing.append(url)
         if missing and not self.options.offline:
@@ -112,13 +124,16 @@ def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executo
                                                   source_domain=registrable_domain(backlink.source_url))
         else:
             by_page.setdefault(backlink.source_url, []).append(backlink)
-    fetched = getter.get_many(list(by_page))
-    jobs = [(fetched[url], rows) for url, rows in by_page.items()]
+    planned = getter.plan(list(by_page))
+    register_archive(getter.archive)
+    # A page is sent as its URL when archived (the worker reads it), else as the FetchResult in hand.
+    jobs = [(url if planned[url] is None else planned[url], rows) for url, rows in by_page.items()]
     mapper = executor.map if executor is not None and len(jobs) > 1 else map
+    analyse = functools.partial(analyse_source, archive_key(getter.archive))
     pages: dict[str, PageSummary] = {}
-    for (fetch, _), (summary, results) in zip(jobs, mapper(analyse_page, *zip(*jobs)) if jobs else []):
+    for url, (summary, results) in zip(by_page, mapper(analyse, *zip(*jobs)) if jobs else []):
         if summary is not None:
-            pages[fetch.url] = summary
+            pages[url] = summary
         analyses.update((a.row, a) for a in results)
     return [analyses[b.row] for b in backlinks], pages
 
@@ -133,14 +148,22 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
     """
     from linktriage.output import is_toxic
 
+    if options.engine not in ("local", "dask"):
+        from linktriage._exceptions import InputError
+
+        raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
     model = model or load_model(options.model)
     getter = PageGetter(options, supplied)
     relevance = _relevance_scorer(options, getter)
     executor = None
     try:
         for chunk in _chunks(backlinks, options.chunk_size):
-            if executor is None and _wants_pool(options, chunk):
-                executor = ProcessPoolExecutor(max_workers=options.workers or os.cpu_count() or 1)
+            if executor is None and options.engine == "dask":
+                from linktriage._dask import DaskExecutor
+
+                executor = DaskExecutor(options.scheduler, workers=options.workers)
+            elif executor is None and _wants_pool(options, chunk):
+                executor = _local_pool(options, getter)
             analyses, pages = analyse_backlinks(chunk, getter, executor)
             judged = [a for a in analyses if a.features is not None]
             frame = pd.DataFrame([a.features for a in judged], columns=list(FEATURE_NAMES))
@@ -156,6 +179,13 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
+
+
+def _local_pool(options: ScoreOptions, getter: PageGetter) -> ProcessPoolExecutor:
+    import trafilatura  # noqa: F401  (imported once here, so forked workers start with it loaded)
+
+    register_archive(getter.archive)  # forked workers inherit the archive index instead of re-reading the files
+    return ProcessPoolExecutor(max_workers=options.workers or os.cpu_count() or 1)
 
 
 def _wants_pool(options: ScoreOptions, chunk: Sequence[Backlink]) -> bool:
@@ -276,3 +306,72 @@ def model_info(path: str | None = None) -> dict:
     card.setdefault("labels", list(LABELS))
     card["running_versions"] = {"linktriage": __version__, "scikit-learn": sklearn.__version__}
     return card
+
+
+def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool):
+    """Read labelled files (any export format plus a ``label`` column) and build their feature table."""
+    from linktriage._exceptions import InputError
+    from linktriage.ingest import read_exports
+    from linktriage.learn import build_training_table
+
+    backlinks = list(read_exports(labels))
+    if not any(b.label for b in backlinks):
+        raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
+                         f"{', '.join(LABELS)} per row")
+    unknown = sorted({b.label for b in backlinks if b.label and b.label not in LABELS})
+    if unknown:
+        raise InputError(f"unknown label(s) {', '.join(map(repr, unknown[:5]))}: labels must be exactly one of "
+                         f"{', '.join(LABELS)}")
+    getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline))
+    return build_training_table(backlinks, getter)
+
+
+def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
+                seed: int = 0, offline: bool = True):
+    """The ``train`` job: labelled files + their pages -> a fitted model with grouped cross-validated metrics.
+
+    Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
+    """
+    from linktriage._exceptions import InputError
+    from linktriage.learn import train
+
+    table = _labelled_table(labels, pages, offline)
+    sites = len(set(table.groups))
+    if sites < 2 and not with_shipped:
+        skipped = ", ".join(f"{k}: {v}" for k, v in table.skipped.items()) or "none"
+        raise InputError(f"{len(table)} usable labelled links from {sites} site(s): training needs links on pages "
+                         f"of at least 2 sites (skipped: {skipped}); add --pages with the archived pages")
+    if len(set(table.labels)) < 2 and not with_shipped:
+        raise InputError(f"all usable labelled links are {set(table.labels) or 'missing'}: training needs at least "
+                         "2 labels, or add --with-shipped to add your labels to the shipped training data")
+    result = train(table, cv=cv, with_shipped=with_shipped, seed=seed)
+    own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
+    result.model.card_ = {
+        "design": "gbm_features (linktriage train)",
+        "trained_from": [str(p) for p in labels],
+        "with_shipped": with_shipped,
+        "n_links": int(len(result.table)), "n_sites": int(len(set(result.table.groups))),
+        "skipped": dict(table.skipped),
+        "metrics_real_cv": own.to_dict() if own else None,
+    }
+    return result
+
+
+def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
+                   offline: bool = True, report: str | None = None) -> dict:
+    """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report."""
+    from linktriage._exceptions import InputError
+    from linktriage.learn import evaluate
+    from linktriage.metrics import write_report
+
+    classifier = load_model(model)
+    table = _labelled_table(labels, pages, offline)
+    if not len(table):
+        skipped = ", ".join(f"{k}: {v}" for k, v in table.skipped.items())
+        raise InputError(f"none of the labelled links could be judged ({skipped}); add --pages with their pages")
+    sections = {f"{name} pages": metrics for name, metrics in evaluate(table, classifier).items()}
+    if report:
+        skipped = "".join(f"\n- {k}: {v}" for k, v in table.skipped.items()) or "\n- none"
+        write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(map(str, labels))}: "
+                     f"{len(table)} links judged from {len(set(table.groups))} sites. Skipped links:{skipped}")
+    return sections

@@ -21,6 +21,7 @@ app = typer.Typer(
 from linktriage.cli import _score  # noqa: E402,F401
 from linktriage.cli import _info  # noqa: E402,F401
 from linktriage.cli import _fetch  # noqa: E402,F401
+from linktriage.cli import _train  # noqa: E402,F401
 
 
 def main() -> None:

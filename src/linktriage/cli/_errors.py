@@ -8,12 +8,13 @@ import sys
 import click
 import typer
 
-from linktriage._exceptions import InputError, LinkTriageError
+from linktriage._exceptions import InputError, LinkTriageError, ModelError
 
 
-def run_app(app: typer.Typer) -> int:
+def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
+    """Run the app (on ``args``, default sys.argv) and return the exit code; errors become one line on stderr."""
     try:
-        app(standalone_mode=False)
+        app(args=args, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
@@ -22,7 +23,7 @@ def run_app(app: typer.Typer) -> int:
     except click.ClickException as exc:  # usage errors: click's own one-liners
         exc.show()
         return 2
-    except InputError as exc:
+    except (InputError, ModelError) as exc:  # a bad export, label file or model file given by the user
         print(f"linktriage: error: {exc}", file=sys.stderr)
         return 2
     except (LinkTriageError, OSError) as exc:

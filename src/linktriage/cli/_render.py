@@ -42,3 +42,25 @@ def progress_callback(keep: list[dict] | None):
             print(f"\rlinktriage: {done[0]} rows scored", end="", file=sys.stderr, flush=True)
 
     return on_chunk
+
+
+def print_metrics(metrics, title: str) -> None:
+    """Per-class precision / recall / F1, the headline numbers and the confusion matrix, on stderr."""
+    console = Console(stderr=True)
+    table = Table(title=f"{title}: {metrics.n} links", header_style="bold")
+    for column in ("label", "precision", "recall", "F1", "support"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label in metrics.labels:
+        table.add_row(label, f"{metrics.precision[label]:.3f}", f"{metrics.recall[label]:.3f}",
+                      f"{metrics.f1[label]:.3f}", str(metrics.support[label]))
+    console.print(table)
+    auc = "n/a" if metrics.toxic_auc is None else f"{metrics.toxic_auc:.3f}"
+    console.print(f"macro-F1 {metrics.macro_f1:.3f}  accuracy {metrics.accuracy:.3f}  "
+                  f"calibration error (ECE) {metrics.ece:.3f}  toxic-vs-rest ROC AUC {auc}")
+    confusion = Table(title="confusion (rows: true label, columns: predicted)", header_style="bold")
+    confusion.add_column("")
+    for label in metrics.labels:
+        confusion.add_column(label[:10], justify="right")
+    for label, counts in zip(metrics.labels, metrics.confusion):
+        confusion.add_row(label, *map(str, counts))
+    console.print(confusion)

@@ -1,0 +1,63 @@
+"""`linktriage train` and `linktriage evaluate`: thin layers over pipeline.train_model / pipeline.evaluate_model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from linktriage.cli import app
+
+_LABELS_HELP = "Labelled file(s): any supported export format plus a `label` column (editorial, guest_post, directory, spam, link_farm)."
+
+
+@app.command()
+def train(
+    labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
+    pages: List[Path] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
+    cv: int = typer.Option(5, "--cv", min=2, max=20, help="Cross-validation folds, grouped by site."),
+    with_shipped: bool = typer.Option(False, "--with-shipped", help="Add your labels to the shipped training data instead of training on yours alone."),
+    fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed = same model)."),
+) -> None:
+    """Train a model on your own labelled links; prints its cross-validated metrics (folds grouped by site).
+
+    Example: linktriage train my-labels.csv --pages pages.warc.gz -o my-model.skops
+    """
+    from linktriage.cli._render import print_metrics
+    from linktriage.pipeline import train_model
+
+    result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
+                         with_shipped=with_shipped, seed=seed, offline=not fetch)
+    result.model.save(output)
+    for name, metrics in result.cv_metrics.items():
+        print_metrics(metrics, f"cross-validated, {name} pages")
+    skipped = ", ".join(f"{k} {v}" for k, v in result.table.skipped.items())
+    typer.echo(f"linktriage: trained on {len(result.table)} links" + (f" (skipped: {skipped})" if skipped else "")
+               + f"; wrote {output}", err=True)
+
+
+@app.command()
+def evaluate(
+    labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
+    pages: List[Path] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
+    fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
+) -> None:
+    """Measure a model on labelled links: per-class precision / recall / F1, confusion matrix, calibration.
+
+    Example: linktriage evaluate my-labels.csv --pages pages.warc.gz --report eval/
+    """
+    from linktriage.cli._render import print_metrics
+    from linktriage.pipeline import evaluate_model
+
+    sections = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
+                              model=str(model) if model else None, offline=not fetch,
+                              report=str(report) if report else None)
+    for name, metrics in sections.items():
+        print_metrics(metrics, name)
+    if report:
+        typer.echo(f"linktriage: wrote {report / 'REPORT.md'}", err=True)

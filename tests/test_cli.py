@@ -1,0 +1,145 @@
+"""The command line as a user runs it: `linktriage score / train / evaluate / info` in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLES
+
+from linktriage import LABELS, OUTPUT_COLUMNS
+
+CLI = [sys.executable, "-c", "from linktriage.cli import main; main()"]
+
+
+@pytest.fixture
+def run(capsys):
+    """The CLI in this process (one model load for the whole module): returns (exit code, stdout, stderr)."""
+    from linktriage.cli import app
+    from linktriage.cli._errors import run_app
+
+    def invoke(*args):
+        capsys.readouterr()
+        code = run_app(app, [str(a) for a in args])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return invoke
+
+
+def run_process(*args) -> subprocess.CompletedProcess:
+    """The CLI exactly as a user starts it (the console entry point), for the tests of its streams."""
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    out = tmp_path_factory.mktemp("score") / "scored.csv"
+    result = run_process("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                         "-o", out, "--table")
+    assert result.returncode == 0, result.stderr
+    with open(out, newline="", encoding="utf-8") as stream:
+        return result, list(csv.DictReader(stream))
+
+
+def test_score_keeps_every_row_in_order_with_every_column(scored):
+    _, rows = scored
+    with open(EXAMPLES / "backlinks.csv", newline="", encoding="utf-8") as stream:
+        given = list(csv.DictReader(stream))
+    assert [(r["source_url"], r["target_url"]) for r in rows] == [(g["source_url"], g["target_url"]) for g in given]
+    assert tuple(rows[0])[: len(OUTPUT_COLUMNS)] == OUTPUT_COLUMNS
+    assert {"export_domain_rating", "export_url_rating"} <= set(rows[0])
+
+
+def test_score_statuses_and_probabilities(scored):
+    _, rows = scored
+    statuses = [r["link_status"] for r in rows]
+    assert statuses == ["live"] * 6 + ["missing", "not_fetched"]
+    for row in rows[:6]:
+        probabilities = [float(row[f"p_{label}"]) for label in LABELS]
+        assert sum(probabilities) == pytest.approx(1, abs=1e-3)
+        assert row["label"] in LABELS and float(row["confidence"]) == pytest.approx(max(probabilities), abs=1e-4)
+        assert row["reasons"]
+    for row in rows[6:]:
+        assert row["label"] == "" and row["reasons"]  # the reason it could not be judged
+    assert rows[0]["position"] == "content" and rows[1]["position"] == "comment"
+    assert rows[1]["rel"] == "nofollow ugc"
+
+
+def test_score_table_and_summary_on_stderr(scored):
+    result, _ = scored
+    assert "label" in result.stderr and "reasons" in result.stderr
+    assert "8 rows: live 6, missing 1, not_fetched 1" in result.stderr
+
+
+def test_score_to_stdout_is_csv_only(run):
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline")
+    assert result.returncode == 0
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert len(rows) == 8
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x00\x01\x02 not a csv at all \xff\xfe", "binary file"),
+    (b"name,colour\nfoo,blue\n", "source_url"),
+])
+def test_unreadable_export_exits_2_with_one_line(tmp_path, content, expected):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    result = run_process("score", path, "--offline")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("linktriage: error:"), result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_files_exit_2(tmp_path, run):
+    result = run("score", tmp_path / "nope.csv", "--offline")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", tmp_path / "nope.warc.gz", "--offline")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_train_then_score_and_evaluate_with_the_new_model(tmp_path, run):
+    model = tmp_path / "mine.skops"
+    trained = run("train", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "-o", model, "--cv", "2")
+    assert trained.returncode == 0, trained.stderr
+    assert "macro-F1" in trained.stderr and model.is_file()
+    info = run("info", "--model", model)
+    assert info.returncode == 0 and "labels.csv" in info.stdout
+    out = tmp_path / "scored.jsonl"
+    scored = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "--model", model, "-o", out)
+    assert scored.returncode == 0, scored.stderr
+    assert len(out.read_text().splitlines()) == 8
+    report = tmp_path / "report"
+    evaluated = run("evaluate", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "--model", model,
+                    "--report", report)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert (report / "REPORT.md").is_file() and list(report.glob("reliability-*.png"))
+    assert "confusion" in (report / "REPORT.md").read_text().lower()
+
+
+def test_train_refuses_unlabelled_files_and_unknown_labels(tmp_path, run):
+    result = run("train", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "-o", tmp_path / "m")
+    assert result.returncode == 2 and "label" in result.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source_url,target_url,anchor,label\nhttps://a.example/,https://b.example/,x,toxic\n")
+    result = run("train", bad, "-o", tmp_path / "m")
+    assert result.returncode == 2 and "'toxic'" in result.stderr and "link_farm" in result.stderr
+
+
+def test_evaluate_without_pages_says_what_to_add(run):
+    result = run("evaluate", EXAMPLES / "labels.csv")
+    assert result.returncode == 2 and "--pages" in result.stderr
+
+
+def test_damaged_model_file_exits_2(tmp_path, run):
+    bad = tmp_path / "model.skops"
+    bad.write_bytes(b"not a zip")
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "--model", bad)
+    assert result.returncode == 2 and "not a linktriage model file" in result.stderr
