@@ -6,6 +6,7 @@ link, and computes features, returning only small picklable records (no parse tr
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -14,8 +15,15 @@ from linktriage._records import Backlink, FetchResult, LinkContext
 from linktriage.extract import extract_page
 from linktriage.features import link_features, page_features
 from linktriage.locate import locate_links
+from linktriage.sources.warc import WarcArchive
 
-__all__ = ["LinkAnalysis", "PageSummary", "analyse_page", "unfetched"]
+__all__ = ["LinkAnalysis", "PageSummary", "analyse_page", "analyse_source", "archive_key", "register_archive",
+           "unfetched"]
+
+#: the archives this process reads pages from, by their paths. The parent registers its own before it starts
+#: worker processes (forked workers inherit it); any other worker (spawned, a Dask worker) indexes the files on
+#: first use. Either way a worker reads page bodies itself: they never travel between processes.
+_ARCHIVES: dict[tuple[str, ...], WarcArchive] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,28 @@ def unfetched(backlinks: Sequence[Backlink], fetched: FetchResult) -> list[LinkA
                          reason=fetched.reason or fetched.status.replace("_", " "),
                          source_domain=registrable_domain(b.source_url))
             for b in backlinks]
+
+
+def register_archive(archive: WarcArchive) -> None:
+    """Make ``archive`` the one this process (and workers it forks later) reads its paths' pages from."""
+    _ARCHIVES[archive_key(archive)] = archive
+
+
+def archive_key(archive: WarcArchive) -> tuple[str, ...]:
+    """The archive's files as absolute paths: what ``analyse_source`` is given, valid in any worker's directory."""
+    return tuple(os.path.abspath(p) for p in archive.paths)
+
+
+def analyse_source(paths: tuple[str, ...], source: FetchResult | str, backlinks: Sequence[Backlink]
+                   ) -> tuple[PageSummary | None, list[LinkAnalysis]]:
+    """``analyse_page`` for a page given as a FetchResult, or as a URL to read from the WARC files at ``paths``."""
+    if isinstance(source, str):
+        archive = _ARCHIVES.get(paths)
+        if archive is None:
+            archive = _ARCHIVES.setdefault(paths, WarcArchive(paths))
+        source = archive.get(source) or FetchResult(url=source, status="not_fetched",
+                                                    reason="not in the archives")
+    return analyse_page(source, backlinks)
 
 
 def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[PageSummary | None, list[LinkAnalysis]]:

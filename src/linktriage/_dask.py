@@ -1,0 +1,77 @@
+"""The Dask engine: the per-page analysis of each chunk runs as tasks on a Dask cluster.
+
+Only the analysis moves: the export is still read, and the model, relevance and writing still run, in the
+client, chunk by chunk, exactly as with the local engine, so the output is the same rows in the same order.
+A task gets a page's URL (or a page the client already holds) and the export rows pointing at it; the worker
+reads the page from the WARC files itself (``analyse_source``), so the archives must be readable at the same
+absolute paths on every worker (a shared filesystem), and page bodies never cross the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import Executor
+from typing import Any, Callable, Iterable, Iterator
+
+from linktriage._exceptions import InputError
+
+__all__ = ["DaskExecutor"]
+
+#: tasks per scheduler message: pages take tens of milliseconds each, so batching keeps the scheduler's own
+#: overhead (about a millisecond per task) small next to the work
+BATCH_SIZE = 64
+
+
+class DaskExecutor(Executor):
+    """A concurrent.futures Executor over a Dask cluster: the scheduler at ``scheduler``, else a LocalCluster.
+
+    The LocalCluster has ``workers`` single-threaded worker processes (default: one per core); ``processes=False``
+    runs them as threads of this process instead (tests, where starting processes costs more than the work).
+    """
+
+    def __init__(self, scheduler: str | None = None, *, workers: int | None = None, processes: bool = True,
+                 timeout: float = 10.0) -> None:
+        from distributed import Client, LocalCluster
+
+        self._cluster = None
+        if scheduler:
+            try:
+                self._client = Client(scheduler, timeout=timeout)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(
+                    f"--scheduler {scheduler}: no Dask scheduler answers there ({exc.__class__.__name__}); start one "
+                    "with `dask scheduler` (address tcp://HOST:8786) or leave --scheduler out for a local cluster"
+                ) from None
+        else:
+            self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                         processes=processes, dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+
+    @property
+    def client(self):
+        return self._client
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any):
+        return self._client.get_executor(pure=False).submit(fn, *args, **kwargs)
+
+    def map(self, fn: Callable, *iterables: Iterable, timeout: float | None = None, chunksize: int = 1
+            ) -> Iterator[Any]:
+        """Results in the order of the inputs; every task is submitted before the first result is awaited."""
+        futures = self._client.map(fn, *iterables, pure=False, batch_size=BATCH_SIZE)
+
+        def results() -> Iterator[Any]:
+            try:
+                for future in futures:
+                    yield future.result(timeout)
+            finally:
+                self._client.cancel([f for f in futures if not f.done()])
+                for future in futures:
+                    future.release()
+
+        return results()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
