@@ -22,7 +22,21 @@ __all__ = [
     "Prediction",
     "UnknownFormatError",
     "__version__",
+    "load_model",
+    "score",
+    "train",
 ]
+
+#: the Python API (linktriage.api), imported on first use so that ``import linktriage`` stays light
+_API = frozenset({"load_model", "score", "train"})
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from linktriage import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'linktriage' has no attribute {name!r}")
 
 # The library never configures logging itself.
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,231 @@
+"""The Python API: score and train in-process, for notebooks and other audit tools.
+
+    import linktriage
+
+    frame = linktriage.score("backlinks.csv", pages=["pages.warc.gz"], niche="trail running shoes")
+    frame = linktriage.score([{"source_url": ..., "target_url": ..., "anchor": ..., "html": "<html>..."}])
+    model = linktriage.train("my-labels.csv", pages=["pages.warc.gz"])
+    model.save("my-model.skops")
+
+These functions only turn their arguments into what :mod:`linktriage.pipeline` takes (Backlink records, pages
+given inline, :class:`~linktriage.pipeline.ScoreOptions`) and its rows into a DataFrame: the CLI, the HTTP API
+and this module give the same rows for the same links.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+
+from linktriage._exceptions import InputError
+from linktriage._records import OUTPUT_COLUMNS, Backlink, FetchResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from linktriage.model import LinkClassifier
+
+__all__ = ["score", "train", "load_model", "inline_page"]
+
+PathLike = str | os.PathLike
+#: the column (or dict key) carrying a referring page's HTML given inline
+HTML_COLUMN = "html"
+#: DataFrame dtypes of the columns whose values may be missing (pandas' nullable types keep ints ints)
+_DTYPES = {"http_status": "Int64", "toxic": "boolean", "confidence": "float64", "relevance": "float64",
+           **{name: "float64" for name in OUTPUT_COLUMNS if name.startswith("p_")}}
+
+
+def score(links: Any, pages: Sequence[PathLike] | PathLike = (), niche: str | None = None, site: str | None = None,
+          model: "LinkClassifier | PathLike | None" = None, offline: bool = True, **options: Any) -> "pd.DataFrame":
+    """Score backlinks; one DataFrame row per link, in input order, with the columns of the CLI's output.
+
+    ``links`` is an export file or a list of export files (any format ``linktriage score`` reads), a DataFrame
+    laid out like an export, or an iterable of dicts with ``source_url`` and optionally ``target_url``,
+    ``anchor`` and metric columns. An ``html`` column / key holds the referring page itself: that page is
+    judged from it and never fetched. ``pages`` are WARC archives of referring pages. With ``offline`` (the
+    default) nothing is fetched and pages found neither inline nor in ``pages`` come out ``not_fetched``.
+    ``model`` is a model from :func:`train` / :func:`load_model`, or a model file (default: the shipped model).
+    Other keyword arguments are :class:`~linktriage.pipeline.ScoreOptions` fields (``embedder``,
+    ``fetch_settings``, ``workers``, ``toxic_threshold``, ...).
+    """
+    import pandas as pd
+
+    from linktriage.pipeline import score_backlinks
+
+    score_options = _score_options(pages=pages, niche=niche, site=site, offline=offline, options=options)
+    classifier = _model(model)
+    rows: list[dict] = []
+    with _links(links, site=site) as (backlinks, supplied):
+        for chunk in score_backlinks(backlinks, score_options, model=classifier, supplied=supplied):
+            rows.extend(chunk)
+    exports = [key for key in rows[0] if key not in OUTPUT_COLUMNS] if rows else []
+    frame = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, *exports])
+    return frame.astype(_DTYPES)
+
+
+def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int = 5, with_shipped: bool = False,
+          seed: int = 0, offline: bool = True) -> "LinkClassifier":
+    """Train a model on labelled links; returns it fitted (``model.save(path)`` writes it, ``model.card_`` holds
+    its grouped cross-validated metrics).
+
+    ``labelled`` is a labelled file or a list of them (any export format plus a ``label`` column), or a DataFrame
+    / iterable of dicts laid out the same way. ``pages`` are WARC archives with the labelled links' pages; with
+    ``offline=False`` pages missing from them are fetched. Training needs usable links on pages of at least two
+    sites (folds are grouped by site) unless ``with_shipped`` adds your labels to the shipped training data.
+    """
+    from linktriage.pipeline import train_model
+
+    with _as_files(labelled) as paths:
+        result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
+                             offline=offline)
+    return result.model
+
+
+def load_model(path: PathLike | None = None) -> "LinkClassifier":
+    """Load a model file written by :func:`train` / ``linktriage train`` (default: the shipped model)."""
+    from linktriage.model import load_model as _load
+
+    return _load(path)
+
+
+def inline_page(url: str, html: str | bytes) -> FetchResult:
+    """A page given by the caller, as the pipeline takes it: a ``200 OK`` HTML answer for ``url``."""
+    if isinstance(html, str):
+        # Lone surrogates (from JSON or odd decoders) cannot be encoded: they become U+FFFD like any bad byte.
+        body, charset = html.encode("utf-8", "replace"), "utf-8"
+    else:
+        body, charset = bytes(html), ""
+    return FetchResult(url=url, status="ok", final_url=url, http_status=200, body=body,
+                       content_type="text/html" + (f"; charset={charset}" if charset else ""), charset=charset)
+
+
+def supplied_pages(backlinks: Sequence[Backlink], htmls: Sequence[object]) -> dict[str, FetchResult]:
+    """Pages given inline, keyed by the (cleaned) source URL of their row; one page per URL."""
+    supplied: dict[str, FetchResult] = {}
+    given: dict[str, object] = {}
+    for backlink, html in zip(backlinks, htmls):
+        if not isinstance(html, (str, bytes)) or not html or backlink.error:
+            continue
+        url = backlink.source_url
+        if url in given and given[url] != html:
+            raise InputError(f"two different html values for {url} (rows {backlink.row} and earlier): a page is "
+                             "judged once per source URL, so give each URL's html once or the same each time")
+        given[url] = html
+        supplied[url] = inline_page(url, html)
+    return supplied
+
+
+def _score_options(*, pages, niche, site, offline, options: Mapping[str, Any]):
+    from linktriage.pipeline import ScoreOptions
+
+    known = {f.name for f in dataclasses.fields(ScoreOptions)} - {"pages", "niche", "site", "offline", "model"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(f"unknown option(s) {', '.join(unknown)}: choose among {', '.join(sorted(known))}")
+    return ScoreOptions(pages=tuple(_paths(pages)), niche=niche, site=site, offline=offline, **options)
+
+
+def _model(model):
+    from linktriage.model import LinkClassifier
+
+    if model is None or isinstance(model, LinkClassifier):
+        return model or load_model()
+    if isinstance(model, (str, os.PathLike)):
+        return load_model(model)
+    raise InputError(f"model must be a model file's path or a LinkClassifier, got {type(model).__name__}")
+
+
+def _paths(value: Sequence[PathLike] | PathLike) -> list[str]:
+    if isinstance(value, (str, os.PathLike)):
+        return [os.fspath(value)]
+    return [os.fspath(v) for v in value]
+
+
+class _links:
+    """Context manager: ``links`` as (Backlink records, inline pages); tables go through a temporary CSV so that
+    they are read exactly like export files (vendor headers, metric columns)."""
+
+    def __init__(self, links: Any, *, site: str | None) -> None:
+        self._links, self._site = links, site
+        self._files = _as_files(links, keep=HTML_COLUMN)
+
+    def __enter__(self) -> tuple[Iterator[Backlink] | list[Backlink], dict[str, FetchResult]]:
+        from linktriage.ingest import read_exports
+
+        paths = self._files.__enter__()
+        htmls = self._files.extra
+        if not htmls:
+            return _renamed(read_exports, paths, site=self._site), {}
+        backlinks = list(_renamed(read_exports, paths, site=self._site))
+        if len(backlinks) != len(htmls):
+            raise InputError(f"links: {len(htmls) - len(backlinks)} row(s) have no value but html: give each row "
+                             "its source_url")
+        return backlinks, supplied_pages(backlinks, htmls)
+
+    def __exit__(self, *exc: object) -> None:
+        self._files.__exit__(*exc)
+
+
+class _as_files:
+    """Context manager: export paths as given, or a table (DataFrame, dicts) written to a temporary CSV.
+
+    With ``keep``, that column is taken out of the table first and left in ``extra`` (one value per row).
+    """
+
+    def __init__(self, value: Any, *, keep: str | None = None) -> None:
+        self._value, self._keep = value, keep
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self.extra: list[object] = []
+
+    def __enter__(self) -> list[str]:
+        import pandas as pd
+
+        value = self._value
+        if isinstance(value, (str, os.PathLike)) or (isinstance(value, (list, tuple)) and value
+                                                      and all(isinstance(v, (str, os.PathLike)) for v in value)):
+            return _paths(value)
+        if isinstance(value, (bytes, Mapping)) or not isinstance(value, (pd.DataFrame, Iterable)):
+            raise InputError(f"links must be export file path(s), a pandas DataFrame or an iterable of dicts, "
+                             f"got {type(value).__name__}")
+        frame = value if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
+        if self._keep and self._keep in frame.columns:
+            self.extra = frame[self._keep].tolist()
+            frame = frame.drop(columns=[self._keep])
+        if not len(frame.columns):  # no links at all: a header alone reads as zero rows
+            frame = pd.DataFrame(columns=["source_url"])
+        self._tmp = tempfile.TemporaryDirectory(prefix="linktriage-")
+        path = Path(self._tmp.name) / "links.csv"
+        frame.to_csv(path, index=False, encoding="utf-8")
+        return [str(path)]
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def _frame_from_dicts(items: Iterable[object]):
+    import pandas as pd
+
+    records = list(items)
+    bad = next((i for i, r in enumerate(records) if not isinstance(r, Mapping)), None)
+    if bad is not None:
+        raise InputError(f"links[{bad}] is a {type(records[bad]).__name__}, not a dict: give dicts with source_url, "
+                         "target_url, anchor and optional html")
+    return pd.DataFrame.from_records(records)
+
+
+def _renamed(read_exports, paths: list[str], *, site: str | None):
+    """read_exports, with the temporary file's name in error messages replaced by what the caller gave."""
+    try:
+        return read_exports(paths, site=site)
+    except InputError as exc:
+        message = str(exc)
+        for path in paths:
+            if "linktriage-" in path:
+                message = message.replace(path, "links")
+        if message == str(exc):
+            raise
+        raise type(exc)(message) from None

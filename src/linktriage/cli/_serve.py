@@ -1,0 +1,36 @@
+"""`linktriage serve`: thin layer over linktriage.serve.create_app, run by uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from linktriage.cli import app
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; put a reverse proxy with TLS in front)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
+    fetch: bool = typer.Option(False, "--fetch", help="Fetch the pages of links sent without html (private and loopback addresses refused). Default: such links come back not_fetched."),
+    max_links: int = typer.Option(1000, "--max-links", min=1, help="Links per request; more: 422."),
+    max_body_bytes: int = typer.Option(20_000_000, "--max-body-bytes", min=1, help="Request body size limit in bytes; more: 413."),
+    timeout: float = typer.Option(120.0, "--timeout", min=0.1, help="Seconds to answer a request; later: 504 (408 while the body is still arriving)."),
+    max_concurrent: int = typer.Option(2, "--max-concurrent", min=1, help="Requests scored at once; the others wait (within --timeout)."),
+) -> None:
+    """Serve the HTTP API: POST /score, GET /model, GET /health, OpenAPI at /openapi.json (docs/api.md).
+
+    Example: linktriage serve --port 8000 --fetch
+    """
+    import uvicorn
+
+    from linktriage.serve import create_app
+
+    application = create_app(str(model) if model else None, fetch=fetch, max_links=max_links,
+                             max_body_bytes=max_body_bytes, timeout_s=timeout, max_concurrent=max_concurrent)
+    typer.echo(f"linktriage: serving on http://{host}:{port} (fetch {'on' if fetch else 'off'}); "
+               f"OpenAPI at /openapi.json", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)

@@ -1,0 +1,237 @@
+"""The FastAPI application: /health, /model and /score over linktriage.pipeline.score_backlinks.
+
+No ``from __future__ import annotations`` here: FastAPI reads the endpoint annotations at run time, and the
+request model is built inside :func:`create_app` (its links cap is a setting).
+"""
+
+import contextlib
+import dataclasses
+import json
+import logging
+import threading
+from typing import Optional, Sequence
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from linktriage import __version__
+from linktriage._exceptions import InputError
+from linktriage._records import SCHEMA_VERSION, Backlink, FetchResult
+from linktriage.serve._schemas import Health, Link, Problem, ScoreRequestBase, ScoreResponse
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_LINKS = 1000
+#: 20 MB: room for 1,000 links with typical pages inline (a page is ~100 KB of HTML), far from the process's limits
+DEFAULT_MAX_BODY_BYTES = 20_000_000
+DEFAULT_TIMEOUT_S = 120.0
+#: rows per pipeline chunk: a request that timed out stops at the next chunk boundary, so keep chunks short
+CHUNK_SIZE = 50
+
+
+def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_links: int = DEFAULT_MAX_LINKS,
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, timeout_s: float = DEFAULT_TIMEOUT_S,
+               max_concurrent: int = 2, fetch_settings=None) -> FastAPI:
+    """The HTTP API. The model is loaded here, once; a bad model path fails now rather than at the first request.
+
+    ``fetch``: links without ``html`` are fetched live (private and loopback addresses refused unless
+    ``fetch_settings`` says otherwise, which only a trusted deployment should). ``max_links``: links per request
+    (more: 422). ``max_body_bytes``: request body cap, enforced while the body is read (more: 413).
+    ``timeout_s``: a request not answered by then (body received and scored) gets 504, or 408 when the client
+    had not finished sending the body. ``max_concurrent``: requests scored at once (each in a worker thread);
+    the others wait, and their waiting counts towards the timeout.
+    """
+    from linktriage.pipeline import ScoreOptions, model_info
+    from linktriage.sources.fetch import FetchSettings
+
+    if max_links < 1 or max_body_bytes < 1 or not timeout_s > 0 or max_concurrent < 1:
+        raise InputError("max_links, max_body_bytes, timeout_s and max_concurrent must all be positive")
+    model = _load(model_path)
+    card = jsonable_encoder(model_info(model_path), custom_encoder={float: _finite})
+    settings = fetch_settings or FetchSettings(allow_private=False, progress=False)
+    # A page fetch may not outlive the request that asked for it.
+    settings = dataclasses.replace(settings, progress=False,
+                                   total_timeout=min(settings.total_timeout, timeout_s))
+    options = ScoreOptions(offline=not fetch, model=model_path, fetch_settings=settings, chunk_size=CHUNK_SIZE,
+                           # one request, one thread: a process pool per request would cost more than it saves
+                           workers=1)
+    limiter = _LazyLimiter(max_concurrent)
+
+    class ScoreRequest(ScoreRequestBase):
+        links: list[Link] = Field(max_length=max_links, description=f"At most {max_links} links per request.")
+
+    app = FastAPI(
+        title="linktriage", version=__version__,
+        description=("Label backlinks editorial, guest_post, directory, spam or link_farm, with calibrated "
+                     f"probabilities and reasons. Limits: {max_links} links and {max_body_bytes} bytes per request, "
+                     f"answered within {timeout_s:g} s. Pages are fetched: {'yes' if fetch else 'no'}."),
+    )
+    app.state.settings = {"fetch": fetch, "max_links": max_links, "max_body_bytes": max_body_bytes,
+                          "timeout_s": timeout_s, "max_concurrent": max_concurrent}
+    app.add_middleware(_Guard, timeout_s=timeout_s, max_body_bytes=max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _ErrorResponse({"detail": [_problem(e) for e in exc.errors()[:20]]}, status_code=422)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> JSONResponse:
+        return _ErrorResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 413:  # the rest of the body is not read: the connection cannot be reused
+            return _ErrorResponse({"detail": _too_large(max_body_bytes)}, status_code=413,
+                                  headers={"Connection": "close"})
+        return _ErrorResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.get("/health", response_model=Health, summary="Liveness: the server is up and its model loaded.")
+    async def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/model", summary="The model card: labels, version, training data and cross-validated metrics.")
+    async def model_card() -> dict:
+        return card
+
+    @app.post("/score", response_model=ScoreResponse, summary="Judge a batch of links; one row per link, in order.",
+              responses={408: {"model": Problem, "description": "The body was not received within the timeout."},
+                         413: {"model": Problem, "description": "The body is over the size limit."},
+                         422: {"description": "The body is not a valid request: `detail` says what is wrong."},
+                         504: {"model": Problem, "description": "Not scored within the timeout."}})
+    async def score(request: ScoreRequest) -> dict:
+        backlinks, supplied = backlinks_from_links(request.links)
+        run_options = dataclasses.replace(options, niche=request.niche or None)
+        cancel = threading.Event()
+        try:
+            rows = await anyio.to_thread.run_sync(_score_all, backlinks, run_options, model, supplied, cancel,
+                                                  limiter=limiter.get(), abandon_on_cancel=True)
+        finally:
+            # When this request is cancelled (timeout), its thread stops at the next chunk boundary.
+            cancel.set()
+        return {"schema_version": SCHEMA_VERSION, "rows": rows}
+
+    return app
+
+
+def backlinks_from_links(links: Sequence[Link]) -> tuple[list[Backlink], dict[str, FetchResult]]:
+    """Request links as Backlink records, cleaned as the export reader cleans a generic export's cells."""
+    from linktriage.api import supplied_pages
+    from linktriage.ingest._values import cell_text, clean_url
+
+    backlinks = []
+    for row, link in enumerate(links):
+        source, error = clean_url(link.source_url)
+        backlinks.append(Backlink(row=row, source_url=source, target_url=clean_url(link.target_url)[0],
+                                  anchor=cell_text(link.anchor), error=error))
+    return backlinks, supplied_pages(backlinks, [link.html for link in links])
+
+
+def _score_all(backlinks, options, model, supplied, cancel: threading.Event) -> list[dict]:
+    from linktriage.pipeline import score_backlinks
+
+    rows: list[dict] = []
+    with contextlib.closing(score_backlinks(backlinks, options, model=model, supplied=supplied)) as chunks:
+        for chunk in chunks:
+            if cancel.is_set():
+                break
+            rows.extend(chunk)
+    return rows
+
+
+def _load(model_path: Optional[str]):
+    from linktriage.model import load_model
+
+    return load_model(model_path)
+
+
+def _problem(error: dict) -> dict:
+    """One validation error without the offending input: it may be megabytes of html, or not encodable at all."""
+    problem = {"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+    if error.get("ctx"):
+        problem["ctx"] = {str(k): str(v)[:200] for k, v in error["ctx"].items()}
+    return problem
+
+
+class _ErrorResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: an error message quoting a lone surrogate still encodes."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":"), default=str).encode("ascii")
+
+
+def _finite(value: float):
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+class _LazyLimiter:
+    """An anyio CapacityLimiter made on first use, inside the server's event loop."""
+
+    def __init__(self, tokens: int) -> None:
+        self._tokens, self._limiter = tokens, None
+
+    def get(self) -> anyio.CapacityLimiter:
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self._tokens)
+        return self._limiter
+
+
+def _too_large(limit: int) -> str:
+    return f"request body over {limit} bytes: send fewer links per request or smaller html (the server's limit)"
+
+
+class _Guard:
+    """Pure ASGI, around the application: a body declared too large gets 413 before a byte of it is read, one
+    that turns out too large (no or a false Content-Length) stops at the first chunk over the limit, so a huge body
+    is never buffered; and every request is answered within
+    ``timeout_s``: 408 when the client is still sending its body (slow uploads would hold a connection forever),
+    504 when the work took too long. Being outside the endpoint, it covers the body read that comes before it."""
+
+    def __init__(self, app: ASGIApp, timeout_s: float, max_body_bytes: int) -> None:
+        self.app, self.timeout_s, self.max_body_bytes = app, timeout_s, max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _ErrorResponse({"detail": _too_large(self.max_body_bytes)}, status_code=413,
+                                 headers={"Connection": "close"})(scope, receive, send)
+            return
+        state = {"body_done": scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE"), "started": False,
+                 "bytes": 0}
+
+        async def receiving() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                state["bytes"] += len(message.get("body", b""))
+                if state["bytes"] > self.max_body_bytes:
+                    # FastAPI passes HTTPExceptions raised while reading the body on to the 413 handler
+                    raise StarletteHTTPException(413)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                state["body_done"] = True
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            await send(message)
+
+        with anyio.move_on_after(self.timeout_s) as deadline:
+            await self.app(scope, receiving, sending)
+        if deadline.cancelled_caught and not state["started"]:
+            if state["body_done"]:
+                status, detail = 504, (f"not scored within {self.timeout_s:g} s: send fewer links per request, "
+                                       "or retry when the server is less busy")
+            else:
+                status, detail = 408, f"request body not received within {self.timeout_s:g} s"
+            log.warning("%s %s: %s", scope.get("method"), scope.get("path"), detail)
+            await _ErrorResponse({"detail": detail}, status_code=status,
+                               headers={"Connection": "close"})(scope, receive, send)
