@@ -250,7 +250,9 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     path = Path(name)
     try:
         untrusted = sio.get_untrusted_types(file=path)
-        unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "linktriage.", "builtins."))]
+        # Only our estimator and scikit-learn's own classes: a model file from the internet must not be
+        # able to name arbitrary callables (builtins.eval, os.system, ...) for skops to rebuild.
+        unexpected = [t for t in untrusted if not (t == "linktriage.model.LinkClassifier" or t.startswith("sklearn."))]
         if unexpected:
             raise ModelError(f"{path}: refusing to load unexpected types {unexpected[:5]}")
         model = sio.load(path, trusted=untrusted)

@@ -1,0 +1,101 @@
+"""The classifier: calibrated probabilities, reasons from the model's view of each row, safe model files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linktriage import LABELS, ModelError
+from linktriage.features import FEATURE_NAMES
+from linktriage.model import LinkClassifier, load_model, save_model
+
+
+def synthetic_table(n_per_label: int = 40, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Feature rows where each label is told apart by a different feature (so the model has something to learn)."""
+    rng = np.random.default_rng(seed)
+    rows, labels, groups = [], [], []
+    for k, label in enumerate(LABELS):
+        for i in range(n_per_label):
+            row = rng.normal(0, 0.3, len(FEATURE_NAMES))
+            row[k] += 3.0
+            rows.append(row)
+            labels.append(label)
+            groups.append(f"site{i % 8}")
+    return pd.DataFrame(rows, columns=list(FEATURE_NAMES)), np.asarray(labels), np.asarray(groups)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y, groups = synthetic_table()
+    return LinkClassifier(max_iter=40, cv=3).fit(X, y, groups=groups), X, y
+
+
+def test_probabilities_are_calibrated_distributions(fitted):
+    model, X, y = fitted
+    proba = model.predict_proba(X)
+    assert proba.shape == (len(X), len(LABELS))
+    assert np.allclose(proba.sum(axis=1), 1)
+    assert (model.predict(X) == y).mean() > 0.95
+
+
+def test_reasons_name_the_features_that_decided_each_row(fitted):
+    model, X, _ = fitted
+    predictions = model.predictions(X.iloc[[0, len(X) - 1]])
+    first, last = predictions
+    assert first.label == "editorial" and last.label == "link_farm"
+    assert first.reasons and last.reasons
+    assert first.reasons != last.reasons  # from the model's view of the row, not a fixed string per label
+
+
+def test_round_trip_keeps_predictions_and_card(fitted, tmp_path):
+    model, X, _ = fitted
+    path = tmp_path / "model.skops"
+    save_model(model, path, card={"design": "test"})
+    loaded = load_model(path)
+    assert np.allclose(loaded.predict_proba(X), model.predict_proba(X))
+    assert loaded.card_["design"] == "test" and loaded.card_["labels"] == list(LABELS)
+
+
+def test_refuses_model_files_naming_arbitrary_callables(tmp_path):
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    path = tmp_path / "hostile.skops"
+    sio.dump(FunctionTransformer(func=eval), path)
+    with pytest.raises(ModelError, match="refusing to load unexpected types"):
+        load_model(path)
+
+
+def test_refuses_damaged_and_foreign_files(tmp_path):
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    damaged = tmp_path / "damaged.skops"
+    damaged.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(ModelError, match="not a linktriage model file"):
+        load_model(damaged)
+    foreign = tmp_path / "foreign.skops"
+    sio.dump(LogisticRegression(), foreign)
+    with pytest.raises(ModelError, match="not a linktriage model"):
+        load_model(foreign)
+    with pytest.raises(ModelError, match="no model file"):
+        load_model(tmp_path / "absent.skops")
+
+
+def test_missing_features_are_reported(fitted):
+    model, X, _ = fitted
+    with pytest.raises(ModelError, match="features missing"):
+        model.predict_proba(X.drop(columns=[FEATURE_NAMES[0]]))
+
+
+def test_too_few_labels_to_calibrate_is_a_clear_error():
+    X, y, _ = synthetic_table(n_per_label=1)
+    with pytest.raises(ValueError, match="too few labelled links"):
+        LinkClassifier(max_iter=5).fit(X, y)
+
+
+def test_shipped_model_loads_and_covers_every_label():
+    model = load_model()
+    assert set(model.classes_) == set(LABELS)
+    assert model.card_["format_version"] and "metrics_real_cv" in model.card_
