@@ -90,6 +90,12 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
         if exc.status_code == 413:  # the rest of the body is not read: the connection cannot be reused
             return _ErrorResponse({"detail": _too_large(max_body_bytes)}, status_code=413,
                                   headers={"Connection": "close"})
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI's 400 for a body it could not read as JSON (not UTF-8, ...): an invalid body, 422 like the rest
+            cause = exc.__cause__
+            problem = {"loc": ["body"], "msg": f"body is not JSON text in UTF-8 ({type(cause).__name__}: "
+                       f"{str(cause)[:200]})", "type": "json_invalid"}
+            return _ErrorResponse({"detail": [problem]}, status_code=422)
         return _ErrorResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.get("/health", response_model=Health, summary="Liveness: the server is up and its model loaded.")

@@ -1,0 +1,336 @@
+"""The HTTP API against a live uvicorn on loopback: same rows as the CLI, limits, timeouts, hostile bodies, and a
+schemathesis run over /openapi.json that must find no 5xx."""
+
+from __future__ import annotations
+
+import csv
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from conftest import EXAMPLES
+from faultserver import FaultServer
+from hypothesis import HealthCheck, given, settings
+
+from linktriage import OUTPUT_COLUMNS
+from linktriage._records import SCHEMA_VERSION
+from linktriage.serve import create_app
+from linktriage.sources.fetch import FetchSettings
+from linktriage.sources.warc import WarcArchive
+
+CLI = [sys.executable, "-c", "from linktriage.cli import main; main()"]
+MAX_LINKS = 20
+MAX_BODY = 1_000_000
+
+
+class LiveServer:
+    """uvicorn serving ``app`` in a thread, on a loopback port picked by the OS."""
+
+    def __init__(self, app) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline and self.thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with LiveServer(create_app(max_links=MAX_LINKS, max_body_bytes=MAX_BODY, timeout_s=60)) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=60) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+def faults():
+    with FaultServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def slow_server(faults):
+    """A server that fetches (loopback allowed, for the fault server) and answers within one second."""
+    fetching = FetchSettings(allow_private=True, respect_robots=False, max_retries=0, progress=False)
+    with LiveServer(create_app(fetch=True, timeout_s=1.0, fetch_settings=fetching)) as live:
+        yield live
+
+
+def example_links() -> list[dict]:
+    """The bundled example export as API links, each with its page's HTML when the example WARC has it."""
+    archive = WarcArchive([str(EXAMPLES / "pages.warc.gz")])
+    with open(EXAMPLES / "backlinks.csv", newline="", encoding="utf-8") as stream:
+        links = [{"source_url": r["source_url"], "target_url": r["target_url"], "anchor": r["anchor"]}
+                 for r in csv.DictReader(stream)]
+    for link in links:
+        page = archive.get(link["source_url"])
+        if page is not None and page.status == "ok":
+            link["html"] = page.body.decode(page.charset or "utf-8")
+    return links
+
+
+def as_csv_cell(value: object) -> str:
+    """A JSON value as the CLI's CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@pytest.fixture(scope="module")
+def cli_rows(tmp_path_factory) -> list[dict]:
+    out = tmp_path_factory.mktemp("cli") / "scored.csv"
+    result = subprocess.run([*CLI, "score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz",
+                             "--offline", "-o", out], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    with open(out, newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_health_model_and_openapi(client):
+    assert client.get("/health").json() == {"status": "ok"}
+    card = client.get("/model").json()
+    assert card["labels"] == ["editorial", "guest_post", "directory", "spam", "link_farm"]
+    assert "running_versions" in card
+    spec = client.get("/openapi.json").json()
+    assert {"/health", "/model", "/score"} <= set(spec["paths"])
+    links = spec["components"]["schemas"]["ScoreRequest"]["properties"]["links"]
+    assert links["maxItems"] == MAX_LINKS
+
+
+def test_score_gives_the_cli_rows_for_the_example(client, cli_rows):
+    links = example_links()
+    assert sum("html" in link for link in links) == 7  # every example page but the last, which is not archived
+    response = client.post("/score", json={"links": links})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["schema_version"] == SCHEMA_VERSION
+    got = [{column: as_csv_cell(row[column]) for column in OUTPUT_COLUMNS} for row in body["rows"]]
+    expected = [{column: row[column] for column in OUTPUT_COLUMNS} for row in cli_rows]
+    assert got == expected
+    assert [row["link_status"] for row in body["rows"]][-1] == "not_fetched"
+    assert list(body["rows"][0]) == list(OUTPUT_COLUMNS)
+
+
+def test_niche_fills_relevance(client):
+    links = example_links()[:3]
+    rows = client.post("/score", json={"links": links, "niche": "trail running shoes and gear"}).json()["rows"]
+    assert all(0 <= row["relevance"] <= 1 for row in rows)
+    without = client.post("/score", json={"links": links}).json()["rows"]
+    assert all(row["relevance"] is None for row in without)
+
+
+def test_links_without_html_are_not_fetched_without_fetch(client, faults):
+    url = faults.url("/page/never-asked")
+    rows = client.post("/score", json={"links": [{"source_url": url, "target_url": "https://t.example/"}]}).json()["rows"]
+    assert rows[0]["link_status"] == "not_fetched" and rows[0]["label"] is None
+    assert faults.paths()["/page/never-asked"] == 0
+
+
+def test_fetch_refuses_private_addresses_by_default(faults):
+    with LiveServer(create_app(fetch=True, timeout_s=30)) as live:
+        url = faults.url("/page/private")
+        response = httpx.post(f"{live.url}/score", json={"links": [{"source_url": url}]}, timeout=60)
+    row = response.json()["rows"][0]
+    assert row["link_status"] == "error" and "private" in row["reasons"]
+    assert faults.paths()["/page/private"] == 0
+
+
+def test_fetch_gets_pages_sent_without_html(slow_server, faults):
+    url = faults.url("/page/fetched")
+    response = httpx.post(f"{slow_server.url}/score", json={"links": [{"source_url": url}]}, timeout=30)
+    assert response.status_code == 200
+    row = response.json()["rows"][0]
+    assert row["http_status"] == 200 and row["link_status"] == "missing"  # fetched; the page has no such link
+    assert faults.paths()["/page/fetched"] == 1
+
+
+def test_body_over_the_limit_is_413_before_reading_it(server):
+    # Declared too large: refused before any of the body is sent.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(b"POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 999999999999\r\n\r\n")
+        answer = conn.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413") and b"request body over" in answer
+
+
+def test_chunked_body_over_the_limit_is_413(client):
+    sent = []
+
+    def chunks():
+        for _ in range(MAX_BODY // 100_000 * 4):
+            sent.append(1)
+            yield b" " * 100_000
+
+    response = client.post("/score", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith(f"request body over {MAX_BODY} bytes")
+
+
+def test_too_many_links_is_422_naming_the_limit(client):
+    response = client.post("/score", json={"links": [{"source_url": "https://a.example/"}] * (MAX_LINKS + 1)})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "links"]
+    assert str(MAX_LINKS) in response.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("body, where", [
+    (b'{"links": [', "body"),
+    (b'{"links": "https://a.example/"}', "links"),
+    (b'{"links": [{"url": "https://a.example/"}]}', "source_url"),
+    (b'{"links": [{"source_url": ""}]}', "source_url"),
+    (b'{"links": [{"source_url": 42}]}', "source_url"),
+    (b'{"links": [{"source_url": "https://a.example/", "color": "red"}]}', "color"),
+    (b'{"links": [{"source_url": "https://a.example/\\ud800"}]}', "source_url"),
+    (b'{"links": [{"source_url": "https://a.example/", "anchor": "' + b"a" * 5000 + b'"}]}', "anchor"),
+    (b'[]', "body"),
+    (b'\xff\xfe{"links": []}', "UTF-8"),
+    (b'null', "body"),
+])
+def test_invalid_bodies_are_422_saying_what_is_wrong(client, body, where):
+    response = client.post("/score", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert where in json.dumps(response.json()["detail"])
+    assert len(response.content) < 2000  # the offending input is not echoed back
+
+
+def test_conflicting_html_for_one_page_is_422(client):
+    links = [{"source_url": "https://a.example/", "html": "<p>one</p>"},
+             {"source_url": "https://a.example/", "html": "<p>two</p>"}]
+    response = client.post("/score", json={"links": links})
+    assert response.status_code == 422 and "two different html" in response.json()["detail"]
+
+
+HOSTILE_HTML = [
+    "<div>" * 20_000 + "deep" + "</div>" * 20_000,
+    "<html><body><a href='https://t.example/'>" + "x" * 200_000 + "</a></body></html>",
+    "\x00\x01\x02<html>\ufeff\u202e<a href=https://t.example/>rtl</a>",
+    "<?xml version='1.0' encoding='utf-32'?><html><body>mismatch</body></html>",
+    '<meta charset="klingon"><a href="https://t.example/">x</a>',
+    "<a href='javascript:alert(1)'>x</a><a href='https://t.example/" + "%" * 5000 + "'>y</a>",
+    "",
+    "<script>" * 1000,
+]
+
+
+def test_hostile_pages_and_urls_give_rows_not_errors(client):
+    links = [{"source_url": f"https://h{i}.example/", "target_url": "https://t.example/", "html": html}
+             for i, html in enumerate(HOSTILE_HTML)]
+    links += [{"source_url": url, "target_url": "https://t.example/", "anchor": anchor} for url, anchor in [
+        ("javascript:alert(1)", ""), ("http://[::1", ""), ("https://a.example:99999/", ""), ("ftp://a.example/", ""),
+        ("https://例え.テスト/パス", "\u200b\u200d"), ("not a url at all", "\x00"), ("https://a.example/" + "a" * 8000, "x"),
+    ]]
+    response = client.post("/score", json={"links": links[:MAX_LINKS]})
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert len(rows) == len(links[:MAX_LINKS])
+    assert [row["link_status"] for row in rows[len(HOSTILE_HTML):len(HOSTILE_HTML) + 4]] == ["error"] * 4
+    assert all(row["link_status"] in ("live", "missing", "error", "not_fetched") for row in rows)
+
+
+def test_slow_scoring_gets_504_and_the_server_stays_responsive(slow_server, faults):
+    started = time.monotonic()
+    answers = {}
+
+    def slow_request():
+        answers["score"] = httpx.post(f"{slow_server.url}/score", timeout=30,
+                                      json={"links": [{"source_url": faults.url("/slow/10")}]})
+
+    thread = threading.Thread(target=slow_request)
+    thread.start()
+    time.sleep(0.3)
+    health = httpx.get(f"{slow_server.url}/health", timeout=5)
+    assert health.status_code == 200 and time.monotonic() - started < 1.0  # the event loop is not blocked
+    thread.join(30)
+    response = answers["score"]
+    assert response.status_code == 504 and "not scored within 1 s" in response.json()["detail"]
+    assert time.monotonic() - started < 5
+
+
+def test_body_sent_too_slowly_gets_408(slow_server):
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", slow_server.port), timeout=10) as conn:
+        conn.sendall(b"POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{\"links\": [")
+        answer = conn.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 408") and b"not received within" in answer
+    assert time.monotonic() - started < 5
+
+
+def test_serve_command_runs_uvicorn(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--max-links", "3"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                response = httpx.post(f"http://127.0.0.1:{port}/score", timeout=5,
+                                      json={"links": [{"source_url": "https://a.example/"}] * 4})
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "linktriage serve did not start"
+                time.sleep(0.2)
+        assert response.status_code == 422 and "3" in response.json()["detail"][0]["msg"]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_serve_defaults_match_create_app():
+    from linktriage.cli._serve import serve
+    from linktriage.serve import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LINKS, DEFAULT_TIMEOUT_S
+
+    defaults = {name: parameter.default.default for name, parameter in
+                __import__("inspect").signature(serve).parameters.items()}
+    assert (defaults["max_links"], defaults["max_body_bytes"], defaults["timeout"]) == (
+        DEFAULT_MAX_LINKS, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_S)
+
+
+@pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=lambda mode: mode.value)
+def test_openapi_fuzz_finds_no_server_error(server, mode):
+    """Schemathesis drives every operation of /openapi.json with generated bodies, valid (positive) and invalid
+    (negative): no 5xx, and every answer matches the published schema (status codes, response bodies)."""
+    schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} == {"/health", "/model", "/score"}
+    for operation in operations:
+        if mode is schemathesis.GenerationMode.NEGATIVE and operation.path != "/score":
+            continue  # nothing to make invalid in a GET without parameters
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=40 if operation.path == "/score" else 5, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            response = case.call(timeout=30)
+            assert response.status_code < 500, response.text
+            case.validate_response(response)
+
+        check()
