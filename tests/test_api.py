@@ -1,0 +1,183 @@
+"""The Python API: linktriage.score / train / load_model give the CLI's rows, from files, DataFrames or dicts."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import EXAMPLES
+
+import linktriage
+from linktriage import LABELS, OUTPUT_COLUMNS, InputError
+from linktriage.sources.warc import WarcArchive
+
+CLI = [sys.executable, "-c", "from linktriage.cli import main; main()"]
+EXPORT = EXAMPLES / "backlinks.csv"
+PAGES = EXAMPLES / "pages.warc.gz"
+
+
+@pytest.fixture(scope="module")
+def cli_rows(tmp_path_factory) -> list[dict]:
+    out = tmp_path_factory.mktemp("cli") / "scored.csv"
+    result = subprocess.run([*CLI, "score", EXPORT, "--pages", PAGES, "--offline", "-o", out],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    with open(out, newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+@pytest.fixture(scope="module")
+def scored() -> pd.DataFrame:
+    return linktriage.score(EXPORT, pages=[PAGES])
+
+
+def as_cli_cells(frame: pd.DataFrame, columns) -> list[dict]:
+    """DataFrame rows as the CLI's CSV writes them (empty for missing, true/false, numbers as Python prints them)."""
+    def cell(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    return [{c: cell(v) for c, v in zip(columns, row)} for row in frame[list(columns)].astype(object).itertuples(index=False)]
+
+
+def example_dicts() -> list[dict]:
+    archive = WarcArchive([str(PAGES)])
+    with open(EXPORT, newline="", encoding="utf-8") as stream:
+        links = [{"source_url": r["source_url"], "target_url": r["target_url"], "anchor": r["anchor"]}
+                 for r in csv.DictReader(stream)]
+    for link in links:
+        page = archive.get(link["source_url"])
+        if page is not None and page.status == "ok":
+            link["html"] = page.body  # bytes, as archived
+    return links
+
+
+def test_score_columns_and_types(scored):
+    assert list(scored.columns) == [*OUTPUT_COLUMNS, "export_domain_rating", "export_url_rating"]
+    assert len(scored) == 8
+    assert str(scored["http_status"].dtype) == "Int64" and str(scored["toxic"].dtype) == "boolean"
+    judged = scored[scored["label"].notna()]
+    assert set(judged["label"]) <= set(LABELS) and len(judged) == 6
+    assert judged[[f"p_{label}" for label in LABELS]].sum(axis=1).round(3).eq(1).all()
+    assert scored["link_status"].tolist()[-2:] == ["missing", "not_fetched"]
+
+
+def test_score_gives_the_cli_rows(scored, cli_rows):
+    columns = list(cli_rows[0])
+    assert list(scored.columns) == columns
+    assert as_cli_cells(scored, columns) == cli_rows
+
+
+def test_dataframe_and_dicts_give_the_same_rows_as_the_file(scored):
+    frame = pd.read_csv(EXPORT)
+    from_frame = linktriage.score(frame, pages=PAGES)
+    pd.testing.assert_frame_equal(from_frame, scored)
+    from_dicts = linktriage.score(frame.to_dict("records"), pages=[str(PAGES)])
+    pd.testing.assert_frame_equal(from_dicts, scored)
+
+
+def test_inline_html_is_judged_without_archives(scored):
+    links = example_dicts()
+    assert sum("html" in link for link in links) == 7
+    inline = linktriage.score(links)  # no pages: every page but the last comes inline
+    pd.testing.assert_frame_equal(inline, scored[list(OUTPUT_COLUMNS)])
+    text = [{**link, "html": link["html"].decode("utf-8")} if "html" in link else link for link in links]
+    pd.testing.assert_frame_equal(linktriage.score(text), inline)
+
+
+def test_rows_in_rows_out_for_bad_links():
+    frame = linktriage.score([{"source_url": "not a url"}, {"source_url": "https://a.example/x"},
+                              {"source_url": "ftp://a.example/"}])
+    assert frame["link_status"].tolist() == ["error", "not_fetched", "error"]
+    assert frame["reasons"][0] == "not a URL (contains spaces)"
+
+
+def test_empty_input_gives_an_empty_frame():
+    frame = linktriage.score([])
+    assert list(frame.columns) == list(OUTPUT_COLUMNS) and frame.empty
+
+
+def test_model_argument_accepts_a_path_or_a_model(scored):
+    from linktriage.model import DEFAULT_MODEL_PATH, _PACKAGED_MODEL
+
+    path = DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL
+    pd.testing.assert_frame_equal(linktriage.score(EXPORT, pages=PAGES, model=str(path)), scored)
+    pd.testing.assert_frame_equal(linktriage.score(EXPORT, pages=PAGES, model=linktriage.load_model()), scored)
+
+
+def test_options_reach_the_pipeline(scored):
+    flagged = linktriage.score(EXPORT, pages=PAGES, toxic_threshold=0.0)
+    judged = flagged["label"].notna()
+    assert flagged.loc[judged, "toxic"].tolist() == flagged.loc[judged, "label"].isin(["spam", "link_farm"]).tolist()
+    with_niche = linktriage.score(EXPORT, pages=PAGES, niche="trail running shoes")
+    assert with_niche.loc[judged, "relevance"].between(0, 1).all() and scored["relevance"].isna().all()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: linktriage.score(EXPORT, colour="blue"), "unknown option(s) colour"),
+    (lambda: linktriage.score(42), "links must be"),
+    (lambda: linktriage.score({"source_url": "https://a.example/"}), "links must be"),
+    (lambda: linktriage.score(["https://a.example/", 3]), "links[0] is a str"),
+    (lambda: linktriage.score(pd.DataFrame({"name": ["x"], "colour": ["blue"]})), "links"),
+    (lambda: linktriage.score([{"source_url": "https://a.example/", "html": "<p>1</p>"},
+                               {"source_url": "https://a.example/", "html": "<p>2</p>"}]), "two different html"),
+    (lambda: linktriage.score(EXPORT, model=3), "model must be"),
+])
+def test_bad_arguments_raise_input_error_in_one_line(call, message):
+    with pytest.raises(InputError) as caught:
+        call()
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert "linktriage-" not in str(caught.value)  # no temporary file names
+
+
+def test_import_stays_light():
+    code = ("import sys, linktriage; heavy = [m for m in ('pandas', 'fastapi', 'torch', 'sklearn') if m in sys.modules];"
+            "print(heavy); assert callable(linktriage.score) and callable(linktriage.train)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    """The example labels: six links on five sites, every label."""
+    return pd.read_csv(EXAMPLES / "labels.csv")
+
+
+@pytest.mark.slow  # the model's fit takes ~20 s even on six links (gradient boosting with calibration folds)
+def test_train_save_load_round_trip(labelled, tmp_path):
+    model = linktriage.train(labelled.to_dict("records"), pages=PAGES, cv=2)
+    assert model.card_["n_links"] == 6 and model.card_["n_sites"] == 5
+    path = tmp_path / "mine.skops"
+    model.save(path)
+    loaded = linktriage.load_model(path)
+    assert loaded.card_["n_links"] == 6
+    mine = linktriage.score(EXPORT, pages=PAGES, model=path)
+    pd.testing.assert_frame_equal(mine, linktriage.score(EXPORT, pages=PAGES, model=model))
+    probabilities = mine[[f"p_{label}" for label in LABELS]].dropna()
+    assert len(probabilities) == 6 and probabilities.sum(axis=1).round(3).eq(1).all()
+
+
+def test_labelled_tables_are_read_like_the_labelled_file(labelled):
+    from dataclasses import replace
+
+    from linktriage.api import _as_files
+    from linktriage.ingest import read_exports
+
+    expected = list(read_exports(EXAMPLES / "labels.csv"))
+    for table in (labelled, labelled.to_dict("records")):
+        with _as_files(table) as paths:
+            got = [replace(b, export_file=str(EXAMPLES / "labels.csv")) for b in read_exports(paths)]
+        assert got == expected and {b.label for b in got} == set(LABELS)
+
+
+def test_train_on_one_site_says_what_is_missing(labelled):
+    one_site = labelled[labelled["source_url"].str.contains("summitnotes")]
+    with pytest.raises(InputError, match="at least 2 sites"):
+        linktriage.train(one_site, pages=PAGES)
