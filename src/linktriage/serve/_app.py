@@ -73,8 +73,6 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                      f"probabilities and reasons. Limits: {max_links} links and {max_body_bytes} bytes per request, "
                      f"answered within {timeout_s:g} s. Pages are fetched: {'yes' if fetch else 'no'}."),
     )
-    app.state.settings = {"fetch": fetch, "max_links": max_links, "max_body_bytes": max_body_bytes,
-                          "timeout_s": timeout_s, "max_concurrent": max_concurrent}
     app.add_middleware(_Guard, timeout_s=timeout_s, max_body_bytes=max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
@@ -113,7 +111,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                          504: {"model": Problem, "description": "Not scored within the timeout."}})
     async def score(request: ScoreRequest) -> dict:
         backlinks, supplied = backlinks_from_links(request.links)
-        run_options = dataclasses.replace(options, niche=request.niche or None)
+        run_options = dataclasses.replace(options, niche=(request.niche or "").strip() or None)
         cancel = threading.Event()
         try:
             rows = await anyio.to_thread.run_sync(_score_all, backlinks, run_options, model, supplied, cancel,
