@@ -211,6 +211,8 @@ def test_too_many_links_is_422_naming_the_limit(client):
     (b'{"links": [{"source_url": "https://a.example/", "anchor": "' + b"a" * 5000 + b'"}]}', "anchor"),
     (b'[]', "body"),
     (b'\xff\xfe{"links": []}', "UTF-8"),
+    (b'{"links": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "RecursionError"),
+    (b'{"links": [{"source_url": "https://a.example/", "html": 5}]}', "html"),
     (b'null', "body"),
 ])
 def test_invalid_bodies_are_422_saying_what_is_wrong(client, body, where):

@@ -89,9 +89,9 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
             return _ErrorResponse({"detail": _too_large(max_body_bytes)}, status_code=413,
                                   headers={"Connection": "close"})
         if exc.status_code == 400 and exc.__cause__ is not None:
-            # FastAPI's 400 for a body it could not read as JSON (not UTF-8, ...): an invalid body, 422 like the rest
+            # FastAPI's 400 for a body it could not parse (not UTF-8, nested too deep, ...): 422 like other bad bodies
             cause = exc.__cause__
-            problem = {"loc": ["body"], "msg": f"body is not JSON text in UTF-8 ({type(cause).__name__}: "
+            problem = {"loc": ["body"], "msg": f"body cannot be read as JSON in UTF-8 ({type(cause).__name__}: "
                        f"{str(cause)[:200]})", "type": "json_invalid"}
             return _ErrorResponse({"detail": [problem]}, status_code=422)
         return _ErrorResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
