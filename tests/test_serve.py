@@ -148,7 +148,8 @@ def test_niche_fills_relevance(client):
 
 def test_links_without_html_are_not_fetched_without_fetch(client, faults):
     url = faults.url("/page/never-asked")
-    rows = client.post("/score", json={"links": [{"source_url": url, "target_url": "https://t.example/"}]}).json()["rows"]
+    links = [{"source_url": url, "target_url": "https://t.example/"}]
+    rows = client.post("/score", json={"links": links}).json()["rows"]
     assert rows[0]["link_status"] == "not_fetched" and rows[0]["label"] is None
     assert faults.paths()["/page/never-asked"] == 0
 
@@ -246,7 +247,8 @@ def test_hostile_pages_and_urls_give_rows_not_errors(client):
              for i, html in enumerate(HOSTILE_HTML)]
     links += [{"source_url": url, "target_url": "https://t.example/", "anchor": anchor} for url, anchor in [
         ("javascript:alert(1)", ""), ("http://[::1", ""), ("https://a.example:99999/", ""), ("ftp://a.example/", ""),
-        ("https://例え.テスト/パス", "\u200b\u200d"), ("not a url at all", "\x00"), ("https://a.example/" + "a" * 8000, "x"),
+        ("https://例え.テスト/パス", "\u200b\u200d"), ("not a url at all", "\x00"),
+        ("https://a.example/" + "a" * 8000, "x"),
     ]]
     response = client.post("/score", json={"links": links[:MAX_LINKS]})
     assert response.status_code == 200, response.text
@@ -305,6 +307,29 @@ def test_serve_command_runs_uvicorn(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_serve_with_a_missing_model_fails_at_start_in_one_line(tmp_path):
+    result = subprocess.run([*CLI, "serve", "--model", tmp_path / "nope.skops"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2  # a bad model file given by the user, like a bad export
+    assert result.stderr.strip().splitlines() == [f"linktriage: error: no model file at {tmp_path / 'nope.skops'}; "
+                                                  "train one with `linktriage train` or "
+                                                  "`python training/train_model.py`"]
+
+
+def test_a_cancelled_run_stops_at_the_next_chunk():
+    from linktriage._records import Backlink
+    from linktriage.model import load_model
+    from linktriage.pipeline import ScoreOptions
+    from linktriage.serve._app import _score_all
+
+    backlinks = [Backlink(row=i, source_url=f"https://a{i}.example/") for i in range(120)]
+    options = ScoreOptions(offline=True, chunk_size=50, workers=1)
+    assert len(_score_all(backlinks, options, load_model(), {}, threading.Event())) == 120
+    cancelled = threading.Event()
+    cancelled.set()
+    assert _score_all(backlinks, options, load_model(), {}, cancelled) == []
 
 
 def test_serve_defaults_match_create_app():
