@@ -43,7 +43,8 @@ def as_cli_cells(frame: pd.DataFrame, columns) -> list[dict]:
             return "true" if value else "false"
         return str(value)
 
-    return [{c: cell(v) for c, v in zip(columns, row)} for row in frame[list(columns)].astype(object).itertuples(index=False)]
+    values = frame[list(columns)].astype(object).itertuples(index=False)
+    return [{c: cell(v) for c, v in zip(columns, row)} for row in values]
 
 
 def example_dicts() -> list[dict]:
@@ -137,8 +138,8 @@ def test_bad_arguments_raise_input_error_in_one_line(call, message):
 
 
 def test_import_stays_light():
-    code = ("import sys, linktriage; heavy = [m for m in ('pandas', 'fastapi', 'torch', 'sklearn') if m in sys.modules];"
-            "print(heavy); assert callable(linktriage.score) and callable(linktriage.train)")
+    code = ("import sys, linktriage; "
+            "heavy = [m for m in ('pandas', 'fastapi', 'torch', 'sklearn') if m in sys.modules]; print(heavy); assert callable(linktriage.score) and callable(linktriage.train)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
