@@ -23,6 +23,7 @@ from linktriage.cli import _info  # noqa: E402,F401
 from linktriage.cli import _fetch  # noqa: E402,F401
 from linktriage.cli import _train  # noqa: E402,F401
 from linktriage.cli import _serve  # noqa: E402,F401
+from linktriage.cli import _disavow  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,398 @@
+"""The disavow file for Google Search Console, from scored links.
+
+Google's format (Search Console help, "Disavow links to your site"): a ``.txt`` file in UTF-8 or 7-bit ASCII,
+one entry per line, either ``domain:example.com`` (every page of that domain and its subdomains) or one page's
+full URL; lines starting with ``#`` are comments; at most 100,000 lines (blank and comment lines included),
+2 MB, and URLs of at most 2,048 characters. One file per property, and an upload *replaces* the previous file:
+so ``merge`` keeps every entry and comment of the current file, each once.
+
+Decisions (docs/outputs.md):
+- Domains are registrable domains (tldextract, bundled suffix list): a spam page on ``a.blogspot.com`` gives
+  ``domain:a.blogspot.com``, one on ``www.spam.example`` gives ``domain:spam.example``.
+- Internationalised domains are written in punycode (``domain:xn--bcher-kva.example``): the ASCII form is
+  what DNS and Google's link data use and the only spelling that cannot be mis-normalised; the Unicode form is
+  shown in the comment above it for the reviewer.
+- At domain level, a domain that also sends links the model judged acceptable (a spam comment on an otherwise
+  editorial blog) gets URL lines for its toxic pages instead of a ``domain:`` line, so the good links survive.
+  Hosts that are IP addresses, or names under no public suffix, get URL lines too.
+- The allow list wins everywhere: no line of the output disavows an allow-listed host. An allow entry covers its
+  subdomains (``example.com`` protects ``blog.example.com``). When only a subdomain is allowed
+  (``blog.example.com``), the other hosts of ``example.com`` get URL lines instead of ``domain:example.com``.
+  Entries of a merged file that would disavow an allow-listed host are kept as comments, not deleted.
+- linktriage's own header (between two marker lines) is replaced on every run, so merging a file into itself
+  changes nothing but the date.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+from urllib.parse import quote
+
+from linktriage._domains import hostname, registrable_domain
+from linktriage._exceptions import InputError
+from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, check_labels, is_toxic
+
+GOOGLE_MAX_LINES = 100_000
+#: Google says "2MB"; 2,000,000 bytes is the stricter reading, so a file that passes here passes there.
+GOOGLE_MAX_BYTES = 2_000_000
+GOOGLE_MAX_URL = 2_048
+
+HEADER_BEGIN = "# ===== linktriage disavow file ====="
+HEADER_END = "# ===== end of linktriage header ====="
+_DISABLED = "# [allow-listed: disabled by linktriage] "
+
+_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})+$")
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+# Whitespace and control characters would break a line (or start a new one): they are percent-encoded in URLs
+# and replaced by spaces in comments. str.splitlines() also splits on \x1c-\x1e, \x85, \u2028 and \u2029.
+_BREAKING = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]")
+
+
+@dataclass(frozen=True, slots=True)
+class DisavowSummary:
+    """What ``write_disavow`` wrote and why (counts for the CLI and the file's header)."""
+
+    path: str
+    rows: int
+    #: rows meeting the rule (labels, min_confidence)
+    selected: int
+    new_domains: int
+    new_urls: int
+    #: selected rows already covered by an entry of the merged file
+    already_listed: int
+    #: selected rows left out because their host is allow-listed
+    allowed: int
+    #: selected rows without a usable http(s) URL
+    skipped: int
+    #: active entries kept from the merged file, and its entries turned into comments by the allow list
+    kept_entries: int
+    disabled_entries: int
+    #: lines of the merged file that are neither comments, domain: lines nor URLs (kept as they were)
+    unrecognised_lines: int
+    lines: int
+    bytes: int
+
+    def messages(self) -> list[str]:
+        """Short lines for a terminal."""
+        out = [f"{self.selected} of {self.rows} links meet the rule; wrote {self.new_domains} new domain: lines "
+               f"and {self.new_urls} new URLs to {self.path} ({self.lines} lines, {self.bytes:,} bytes)"]
+        if self.kept_entries or self.disabled_entries or self.already_listed:
+            out.append(f"kept {self.kept_entries} entries of the merged file ({self.already_listed} links were "
+                       f"already covered; {self.disabled_entries} entries disabled by the allow list)")
+        if self.allowed:
+            out.append(f"{self.allowed} links left out by the allow list")
+        if self.skipped:
+            out.append(f"{self.skipped} links skipped: no http(s) URL with a host")
+        if self.unrecognised_lines:
+            out.append(f"warning: {self.unrecognised_lines} lines of the merged file are neither comments, "
+                       "domain: lines nor URLs; kept as they were, Google will reject them")
+        out.append("review every line before uploading: disavowing is a last resort")
+        return out
+
+
+def ascii_host(host: str) -> str:
+    """A host in its ASCII (punycode) form, lower-cased, without a trailing dot."""
+    host = host.strip().rstrip(".").lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _unicode_host(host: str) -> str:
+    try:
+        return host.encode("ascii").decode("idna") if "xn--" in host else host
+    except UnicodeError:
+        return host
+
+
+def _covered(host: str, domains: set[str] | frozenset[str]) -> bool:
+    """True when ``host`` or one of its parent domains is in ``domains`` (a set: one look-up per label)."""
+    labels = host.split(".")
+    return any(".".join(labels[i:]) in domains for i in range(len(labels)))
+
+
+def _children(allow: frozenset[str]) -> dict[str, list[str]]:
+    """Allow entries by each of their parent domains: which allowed hosts sit under a domain."""
+    index: dict[str, list[str]] = {}
+    for host in allow:
+        labels = host.split(".")
+        for i in range(1, len(labels)):
+            index.setdefault(".".join(labels[i:]), []).append(host)
+    return index
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _clean_url(url: str) -> str | None:
+    url = url.strip()
+    if not _SCHEME.match(url) or not hostname(url):
+        return None
+    return _BREAKING.sub(lambda m: quote(m.group(), safe=""), url)
+
+
+def _comment_text(text: str, limit: int = 300) -> str:
+    text = " ".join(_BREAKING.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
+    """Hosts never disavowed: one per line (``example.com``, ``domain:example.com`` or a URL); ``#`` comments."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"allow list {str(path)!r} does not exist") from None
+    except UnicodeDecodeError:
+        raise InputError(f"allow list {path.name} is not UTF-8 text: save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read allow list {str(path)!r}: {exc.strerror or exc}") from None
+    hosts = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.lower().startswith("domain:"):
+            line = line[len("domain:"):].strip()
+        host = ascii_host(hostname(line))
+        if not host or not (_NAME.match(host) or _is_ip(host)):
+            raise InputError(f"allow list {path.name} line {number}: {line[:80]!r} is not a domain: "
+                             "write one domain (example.com) per line")
+        hosts.add(host)
+    return frozenset(hosts)
+
+
+def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
+    """The lines of an existing disavow file to keep, and its entries (for de-duplication)."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"disavow file to merge {str(path)!r} does not exist") from None
+    except UnicodeDecodeError:
+        raise InputError(f"disavow file to merge {path.name} is not UTF-8: Google only accepts UTF-8 or ASCII; "
+                         "re-save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read disavow file to merge {str(path)!r}: {exc.strerror or exc}") from None
+    kept: list[str] = []
+    domains: set[str] = set()
+    urls: set[str] = set()
+    disabled = unrecognised = 0
+    in_header = False
+    children = _children(allow)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line == HEADER_BEGIN:
+            in_header = True
+        if in_header:
+            in_header = line != HEADER_END
+            continue  # linktriage's previous header: replaced by this run's
+        if not line or line.startswith("#"):
+            kept.append(line)
+            continue
+        if line.lower().startswith("domain:"):
+            domain = ascii_host(line[len("domain:"):])
+            if domain in domains:
+                continue
+            if _covered(domain, allow) or domain in children:
+                kept.append(_DISABLED + line)
+                disabled += 1
+                continue
+            domains.add(domain)
+            kept.append(f"domain:{domain}")
+            continue
+        if _SCHEME.match(line):
+            if len(line) > GOOGLE_MAX_URL:
+                raise InputError(f"{path.name} line {number}: a URL of {len(line):,} characters; Google accepts "
+                                 f"at most {GOOGLE_MAX_URL:,}: replace it with a domain: line")
+            if line in urls:
+                continue
+            if _covered(ascii_host(hostname(line)), allow):
+                kept.append(_DISABLED + line)
+                disabled += 1
+                continue
+            urls.add(line)
+            kept.append(line)
+            continue
+        unrecognised += 1
+        kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept, domains, urls, disabled, unrecognised
+
+
+class _Group:
+    """The selected links of one registrable domain."""
+
+    __slots__ = ("links", "labels", "best", "reasons", "urls", "hosts")
+
+    def __init__(self) -> None:
+        self.links, self.labels, self.best = 0, Counter(), 0.0
+        self.reasons: Counter = Counter()
+        self.urls: dict[str, None] = {}
+        self.hosts: set[str] = set()
+
+    def add(self, row: dict, url: str | None, host: str) -> None:
+        self.links += 1
+        self.labels[row["label"]] += 1
+        self.best = max(self.best, float(row["confidence"]))
+        self.reasons.update(r.strip() for r in str(row.get("reasons") or "").split(";") if r.strip())
+        self.hosts.add(host)
+        if url:
+            self.urls[url] = None
+
+    def comment(self, domain: str, note: str = "") -> str:
+        shown = _unicode_host(domain)
+        name = domain if shown == domain else f"{domain} ({shown})"
+        mix = ", ".join(f"{label} {n}" for label, n in self.labels.most_common())
+        reasons = "; ".join(r for r, _ in self.reasons.most_common(3))
+        text = f"{name}: {self.links} link{'s' if self.links != 1 else ''} ({mix}), confidence up to {self.best:.2f}"
+        return "# " + _comment_text(text + (f"; {reasons}" if reasons else "") + note, 400)
+
+
+def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confidence: float = DEFAULT_DISAVOW_THRESHOLD,
+                  labels: Sequence[str] = DEFAULT_DISAVOW_LABELS, level: str = "domain",
+                  merge: str | os.PathLike | None = None, allow: str | os.PathLike | None = None,
+                  sources: Sequence[str] = ()) -> DisavowSummary:
+    """Write Google's disavow file for the links labelled one of ``labels`` with confidence >= ``min_confidence``.
+
+    ``level`` "domain" writes one ``domain:`` line per registrable domain, "url" one line per referring page.
+    ``merge``: an existing disavow file whose entries and comments are all kept, once. ``allow``: a file of
+    domains never disavowed (subdomains included). ``sources`` names the prediction files in the comments.
+    Raises InputError for bad options, unreadable files, or a result beyond Google's limits.
+    """
+    path = Path(path)
+    labels = check_labels(labels)
+    if level not in ("domain", "url"):
+        raise InputError(f"unknown disavow level {level!r}: choose domain or url")
+    if not 0.0 <= float(min_confidence) <= 1.0:
+        raise InputError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
+    if path.suffix.lower() != ".txt":
+        raise InputError(f"Google accepts only .txt disavow files: name the output like {path.stem}.txt")
+    allowed_hosts = read_allowlist(allow) if allow else frozenset()
+    kept, old_domains, old_urls, disabled, unrecognised = (
+        _read_existing(merge, allowed_hosts) if merge else ([], set(), set(), 0, 0))
+
+    groups: dict[str, _Group] = {}
+    n_rows = selected = allowed = skipped = 0
+    good: dict[str, Counter] = {}  # per domain: links the model judged acceptable (not among ``labels``)
+    for row in rows:
+        n_rows += 1
+        if not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence, labels=labels):
+            if row.get("label") and row["label"] not in labels:
+                domain = ascii_host(registrable_domain(str(row.get("source_url") or "")))
+                good.setdefault(domain, Counter())[row["label"]] += 1
+            continue
+        selected += 1
+        url = _clean_url(str(row.get("source_url") or ""))
+        host = ascii_host(hostname(url)) if url else ""
+        if not host:
+            skipped += 1
+            continue
+        if _covered(host, allowed_hosts):
+            allowed += 1
+            continue
+        domain = ascii_host(registrable_domain(url)) or host
+        groups.setdefault(domain, _Group()).add(row, url, host)
+
+    children = _children(allowed_hosts)
+    added: list[str] = []
+    new_domains = new_urls = already = 0
+    for domain in sorted(groups):
+        group = groups[domain]
+        if _covered(domain, old_domains):
+            already += group.links
+            continue
+        partial = sorted(children.get(domain, ()))
+        mixed = good.get(domain)
+        by_domain = (level == "domain" and not partial and not mixed and bool(_NAME.match(domain))
+                     and not _is_ip(domain))
+        if by_domain:
+            entries = [f"domain:{domain}"]
+        else:
+            entries = [u for u in group.urls if u not in old_urls
+                       and not _covered(ascii_host(hostname(u)), old_domains)]
+            already += len(group.urls) - len(entries)
+        for url in entries:
+            if len(url) > GOOGLE_MAX_URL:
+                raise InputError(f"a source URL of {len(url):,} characters ({url[:60]}...): Google accepts at most "
+                                 f"{GOOGLE_MAX_URL:,}; use --level domain, or leave it out with --allow")
+        if not entries:
+            continue
+        note = ""
+        if level == "domain" and partial:
+            note = f" (URLs only: {', '.join(partial)} is allow-listed)"
+        elif level == "domain" and mixed:
+            note = (" (URLs only: the domain also has " + ", ".join(f"{n} {lab}" for lab, n in mixed.most_common())
+                    + " link" + ("s" if sum(mixed.values()) > 1 else "") + ")")
+        added += [group.comment(domain, note), *entries, ""]
+        new_domains += by_domain
+        new_urls += 0 if by_domain else len(entries)
+
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    rule = f"labels {', '.join(labels)} with confidence >= {float(min_confidence):.2f}, level {level}"
+    body = list(kept)
+    if added:
+        origin = _comment_text(", ".join(Path(s).name for s in sources)) if sources else "predictions"
+        body += ([""] if body else []) + [
+            f"# Added by linktriage on {now} from {origin} ({rule}): {new_domains} domains, {new_urls} URLs", *added]
+    while body and not body[-1]:
+        body.pop()
+    entries_total = sum(1 for line in body if line and not line.startswith("#"))
+    header = [
+        HEADER_BEGIN,
+        f"# Written by linktriage on {now}. Rule: {rule}.",
+        f"# {entries_total} entries: {new_domains} new domain: lines and {new_urls} new URLs from {selected} of "
+        f"{n_rows} scored links; {len(old_domains) + len(old_urls)} entries kept from the merged file.",
+        "# Disavowing is a last resort: Google already ignores most unnatural links. Use this file only for",
+        "# links you could not get removed and that risk (or caused) a manual action, after reviewing every line:",
+        "# the labels are a model's guesses, and a wrong domain: line throws away good links from the whole site.",
+        "# An upload replaces the property's previous disavow file: keep everything you still want in this one.",
+        HEADER_END,
+    ]
+    text = "\n".join([*header, "", *body]) + "\n"
+    n_lines = text.count("\n")
+    size = len(text.encode("utf-8"))
+    if n_lines > GOOGLE_MAX_LINES:
+        raise InputError(f"the disavow file would have {n_lines:,} lines; Google accepts at most {GOOGLE_MAX_LINES:,} "
+                         "(comments included): raise --min-confidence, use --level domain, or allow-list domains")
+    if size > GOOGLE_MAX_BYTES:
+        raise InputError(f"the disavow file would be {size:,} bytes; Google accepts at most 2 MB: raise "
+                         "--min-confidence, use --level domain, or allow-list domains")
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temporary, path)  # atomic: --merge X -o X never leaves half a file
+    except OSError as exc:
+        raise InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    return DisavowSummary(
+        path=str(path), rows=n_rows, selected=selected, new_domains=new_domains, new_urls=new_urls,
+        already_listed=already, allowed=allowed, skipped=skipped, kept_entries=len(old_domains) + len(old_urls),
+        disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size)
+
+
+def disavow_job(predictions: Sequence[str | os.PathLike], output: str | os.PathLike, **options) -> DisavowSummary:
+    """The ``disavow`` job: read prediction files (CSV / JSONL / Parquet from ``linktriage score``), write the file.
+
+    ``options`` are write_disavow's: min_confidence, labels, level, merge, allow.
+    """
+    from linktriage.output._predictions import read_predictions
+
+    if not predictions:
+        raise InputError("give at least one predictions file written by `linktriage score`")
+    return write_disavow(read_predictions(predictions), output, sources=[str(p) for p in predictions], **options)

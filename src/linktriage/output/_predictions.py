@@ -1,0 +1,173 @@
+"""Read linktriage output files back (for ``linktriage disavow`` and other after-the-fact jobs).
+
+A predictions file is what ``linktriage score`` wrote: CSV, JSONL or Parquet, possibly reviewed by a person in
+between (a spreadsheet may have re-saved the CSV with semicolons, UTF-16 or decimal commas). The format is told
+from the content, not the name: Parquet by its magic bytes, JSON lines by a leading ``{``, a JSON array by ``[``,
+anything else is read as delimited text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from linktriage._exceptions import InputError
+from linktriage._records import LABELS
+
+#: the columns every consumer of predictions needs
+REQUIRED_COLUMNS: tuple[str, ...] = ("source_url", "label", "confidence")
+_FLOATS = {"confidence", "relevance", *(f"p_{label}" for label in LABELS)}
+
+
+def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
+    """Yield the rows of linktriage output files, in order, with typed values.
+
+    ``confidence``, ``relevance`` and ``p_*`` become floats (None when empty), ``http_status`` an int,
+    ``toxic`` a bool. Raises InputError (one line) for a missing or unreadable file, missing columns
+    (``source_url``, ``label``, ``confidence``), an unknown label or a value that is not a number.
+    """
+    for path in paths:
+        yield from _read_one(Path(path))
+
+
+def _read_one(path: Path) -> Iterator[dict]:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except FileNotFoundError:
+        raise InputError(f"predictions file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"{str(path)!r} is a directory: give a predictions file written by `linktriage score`") from None
+    except OSError as exc:
+        raise InputError(f"cannot read predictions file {str(path)!r}: {exc.strerror or exc}") from None
+    if head == b"PAR1":
+        raw = _parquet_rows(path)
+    else:
+        text = _decode(path)
+        first = text.lstrip()[:1]
+        raw = _json_rows(path, text) if first in ("{", "[") else _csv_rows(path, text)
+    checked = False
+    for number, row in raw:
+        if not checked:
+            _check_columns(path, list(row))
+            checked = True
+        yield _typed(path, number, row)
+    if not checked and head != b"PAR1":
+        _check_columns(path, [])  # an empty file is a mistake, not an empty audit
+
+
+def _check_columns(path: Path, columns: list[str]) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)} (found: "
+                         f"{', '.join(columns[:12]) or 'none'}): give a file written by `linktriage score`")
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is neither UTF-8 nor UTF-16 text, JSON lines nor Parquet: "
+                         "give a file written by `linktriage score`") from None
+
+
+def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)  # spreadsheets re-save with ; or tabs in some locales
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    _check_columns(path, [name.strip().lower() for name in reader.fieldnames or []])
+    try:
+        for number, row in enumerate(reader, start=2):
+            yield number, {k.strip().lower(): v for k, v in row.items() if k is not None}
+    except csv.Error as exc:
+        raise InputError(f"{path.name} line {reader.line_num}: unreadable CSV ({exc})") from None
+
+
+def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
+    if text.lstrip().startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path.name}: invalid JSON at line {exc.lineno} ({exc.msg})") from None
+        numbered = enumerate(items, start=1)
+    else:
+        numbered = ((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip())
+    for number, item in numbered:
+        if isinstance(item, str):
+            try:
+                item = json.loads(item)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path.name} line {number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(item, dict):
+            raise InputError(f"{path.name} row {number}: expected a JSON object per row, got {type(item).__name__}")
+        yield number, item
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        number = 0
+        for batch in parquet.iter_batches(batch_size=4096):
+            for row in batch.to_pylist():
+                number += 1
+                yield number, row
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path.name}: unreadable Parquet file ({str(exc).splitlines()[0]})") from None
+
+
+def _typed(path: Path, number: int, row: dict) -> dict:
+    out = dict(row)
+    for key, value in row.items():
+        if key in _FLOATS or key == "http_status":
+            out[key] = _number(path, number, key, value, integer=key == "http_status")
+        elif key == "toxic":
+            out[key] = _flag(value)
+        elif value is None and key in ("source_url", "label"):
+            out[key] = ""
+    out["source_url"] = str(out["source_url"] or "").strip()
+    label = str(out["label"] or "").strip()
+    if label and label not in LABELS:
+        raise InputError(f"{path.name} row {number}: unknown label {label!r}: use one of {', '.join(LABELS)} "
+                         "or leave it empty")
+    out["label"] = label
+    return out
+
+
+def _number(path: Path, number: int, key: str, value: object, *, integer: bool) -> float | int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if value != value:  # NaN from pandas-written files: empty
+            return None
+        return int(value) if integer else float(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        parsed = float(text.replace(",", ".") if "." not in text else text)  # decimal commas from spreadsheets
+    except ValueError:
+        raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is not a number") from None
+    if parsed != parsed:
+        return None
+    return int(parsed) if integer else parsed
+
+
+def _flag(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    return None
