@@ -45,7 +45,7 @@ class DaskExecutor(Executor):
                 ) from None
         else:
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                         processes=processes, dashboard_address=None, silence_logs=logging.ERROR)
+                                         processes=processes, dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
 
     @property
@@ -65,9 +65,10 @@ class DaskExecutor(Executor):
                 for future in futures:
                     yield future.result(timeout)
             finally:
-                self._client.cancel([f for f in futures if not f.done()])
-                for future in futures:
-                    future.release()
+                # Left early (an error, or the caller stopped): drop what is still queued, if the client lives.
+                unfinished = [f for f in futures if not f.done()]
+                if unfinished and self._client.status == "running":
+                    self._client.cancel(unfinished)
 
         return results()
 

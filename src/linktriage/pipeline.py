@@ -116,6 +116,14 @@ class PageGetter:
 def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executor: Executor | None = None
                       ) -> tuple[list[LinkAnalysis], dict[str, PageSummary]]:
     """Analyse one chunk: each unique page fetched and parsed once, however many rows point at it."""
+    return _start_analysis(backlinks, getter, executor)()
+
+
+def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor: Executor | None):
+    """Send a chunk's pages to the executor now; the returned function waits for and assembles the results.
+
+    Meanwhile the caller can do other work (load the model, judge the previous chunk): the workers keep busy.
+    """
     by_page: dict[str, list[Backlink]] = {}
     analyses: dict[int, LinkAnalysis] = {}
     for backlink in backlinks:
@@ -130,12 +138,17 @@ def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executo
     jobs = [(url if planned[url] is None else planned[url], rows) for url, rows in by_page.items()]
     mapper = executor.map if executor is not None and len(jobs) > 1 else map
     analyse = functools.partial(analyse_source, archive_key(getter.archive))
-    pages: dict[str, PageSummary] = {}
-    for url, (summary, results) in zip(by_page, mapper(analyse, *zip(*jobs)) if jobs else []):
-        if summary is not None:
-            pages[url] = summary
-        analyses.update((a.row, a) for a in results)
-    return [analyses[b.row] for b in backlinks], pages
+    results = mapper(analyse, *zip(*jobs)) if jobs else iter(())
+
+    def collect() -> tuple[list[LinkAnalysis], dict[str, PageSummary]]:
+        pages: dict[str, PageSummary] = {}
+        for url, (summary, found) in zip(by_page, results):
+            if summary is not None:
+                pages[url] = summary
+            analyses.update((a.row, a) for a in found)
+        return [analyses[b.row] for b in backlinks], pages
+
+    return collect
 
 
 def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = ScoreOptions(),
@@ -146,16 +159,15 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
     ``supplied`` maps source URLs to pages the caller already has (FetchResult with status "ok" and a body);
     they are used as they are, before the archives and the live fetcher.
     """
-    from linktriage.output import is_toxic
-
     if options.engine not in ("local", "dask"):
         from linktriage._exceptions import InputError
 
         raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
-    model = model or load_model(options.model)
     getter = PageGetter(options, supplied)
-    relevance = _relevance_scorer(options, getter)
+    relevance: Any = None
+    ready = False
     executor = None
+    pending = None
     try:
         for chunk in _chunks(backlinks, options.chunk_size):
             if executor is None and options.engine == "dask":
@@ -164,21 +176,38 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
                 executor = DaskExecutor(options.scheduler, workers=options.workers)
             elif executor is None and _wants_pool(options, chunk):
                 executor = _local_pool(options, getter)
-            analyses, pages = analyse_backlinks(chunk, getter, executor)
-            judged = [a for a in analyses if a.features is not None]
-            frame = pd.DataFrame([a.features for a in judged], columns=list(FEATURE_NAMES))
-            predictions = dict(zip((a.row for a in judged), model.predictions(frame)))
-            scores = relevance(chunk, analyses, pages) if relevance else {}
-            rows = []
-            for backlink, analysis in zip(chunk, analyses):
-                row = _row(backlink, analysis, predictions.get(backlink.row), scores.get(backlink.row))
-                row["toxic"] = (is_toxic(row["label"], row["confidence"], threshold=options.toxic_threshold,
-                                         labels=options.toxic_labels) if row["label"] else None)
-                rows.append(row)
-            yield rows
+            # The next chunk's pages are sent out before this one is judged, so the workers never wait for the
+            # parent; the model and the embedder load while the first chunk is being analysed.
+            started = (chunk, _start_analysis(chunk, getter, executor))
+            if not ready:
+                model = model or load_model(options.model)
+                relevance, ready = _relevance_scorer(options, getter), True
+            if pending is not None:
+                yield _judge(*pending, model, relevance, options)
+            pending = started
+        if pending is not None:
+            yield _judge(*pending, model, relevance, options)
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
+
+
+def _judge(chunk: list[Backlink], collect, model: LinkClassifier, relevance, options: ScoreOptions) -> list[dict]:
+    """Wait for a chunk's analyses, then label its links (one model batch) and build its output rows."""
+    from linktriage.output import is_toxic
+
+    analyses, pages = collect()
+    judged = [a for a in analyses if a.features is not None]
+    frame = pd.DataFrame([a.features for a in judged], columns=list(FEATURE_NAMES))
+    predictions = dict(zip((a.row for a in judged), model.predictions(frame)))
+    scores = relevance(chunk, analyses, pages) if relevance else {}
+    rows = []
+    for backlink, analysis in zip(chunk, analyses):
+        row = _row(backlink, analysis, predictions.get(backlink.row), scores.get(backlink.row))
+        row["toxic"] = (is_toxic(row["label"], row["confidence"], threshold=options.toxic_threshold,
+                                 labels=options.toxic_labels) if row["label"] else None)
+        rows.append(row)
+    return rows
 
 
 def _local_pool(options: ScoreOptions, getter: PageGetter) -> ProcessPoolExecutor:
@@ -276,9 +305,9 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
 
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
-    model = load_model(options.model)
     with open_writer(output, fmt) as writer:
-        for rows in score_backlinks(read_exports(exports, site=options.site), options, model=model):
+        # The model is loaded inside, once the first pages are out to the workers (loading takes seconds).
+        for rows in score_backlinks(read_exports(exports, site=options.site), options):
             writer.write(rows)
             summary.add(rows)
             if report or domains:
@@ -291,6 +320,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     if report:
         from linktriage.output import write_html_report
 
+        model = load_model(options.model)  # cached: the same object scoring used
         write_html_report(kept, report, model_info=getattr(model, "card_", None))
     return summary
 

@@ -1,0 +1,154 @@
+"""The Dask engine gives the same rows, in the same order, as the local engine.
+
+One LocalCluster with 2 worker processes serves the module (reached through its address, as ``--scheduler``
+does); the workers read the WARC files themselves, so this also checks that pages are found from the paths.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import EXAMPLES
+from linktriage import InputError
+from linktriage.ingest import read_exports
+from linktriage.pipeline import ScoreOptions, score_backlinks
+
+pytest.importorskip("distributed")
+
+TOPICS = ["trail running shoes", "sourdough baking", "home solar panels", "birdwatching in spring",
+          "budget travel in Portugal", "learning the cello", "urban beekeeping", "vintage camera repair"]
+TARGETS = ["https://www.alpinetrailco.com/guides/choosing-trail-shoes", "https://shop.example-bakery.com/starter",
+           "https://sunroof-energy.example.net/", "https://birds.example.org/spring-migration"]
+
+
+def _paragraphs(topic: str, n: int, seed: int) -> str:
+    words = topic.split()
+    return "".join(
+        f"<p>{' '.join(words[(seed + i + j) % len(words)] for j in range(3))} is something I have written about "
+        f"for years; paragraph {i} of this piece about {topic} adds notes on gear, timing and cost, with "
+        f"examples from readers who wrote in after the last post.</p>"
+        for i in range(n)
+    )
+
+
+def _page(i: int) -> str:
+    """Hand-written page shapes: article with an in-text link, comments, sidebar blogroll, footer, directory."""
+    topic, target = TOPICS[i % len(TOPICS)], TARGETS[i % len(TARGETS)]
+    kind = i % 5
+    body = _paragraphs(topic, 4 + i % 3, i)
+    link = f'<a href="{target}">{topic} guide</a>'
+    if kind == 0:
+        main = f"<article><h1>{topic.title()}</h1>{body}<p>See the {link} for more.</p></article>"
+        extra = ""
+    elif kind == 1:
+        main = f"<article><h1>{topic.title()}</h1>{body}</article>"
+        extra = (f'<section id="comments"><div class="comment"><p>Great post! Cheap deals at {link} '
+                 f'<a href="https://spam{i}.example.biz/">casino bonus</a></p></div></section>')
+    elif kind == 2:
+        main = f"<main><h1>{topic.title()}</h1>{body}</main>"
+        extra = ('<aside class="sidebar"><h3>Blogroll</h3><ul>'
+                 + "".join(f'<li><a href="https://friend{k}.example.com/">Friend {k}</a></li>' for k in range(12))
+                 + f"<li>{link}</li></ul></aside>")
+    elif kind == 3:
+        main = f"<article><h1>{topic.title()}</h1>{body}</article>"
+        extra = f'<footer class="site-footer"><p>Partners: {link} | <a href="/about">About</a></p></footer>'
+    else:
+        items = "".join(
+            f'<div class="listing"><h4>Business {k}</h4><p>Open 9-5, 12 Main Street, call 555-0{k:03d}</p>'
+            f'<a href="https://biz{k}.example.com/">Website</a></div>' for k in range(8))
+        main = f"<main><h1>Directory: {topic}</h1>{items}<div class=\"listing\"><h4>Featured</h4>" \
+               f"<p>Open 9-5, 14 Main Street, call 555-0999</p>{link}</div></main>"
+        extra = ""
+    return (f"<html><head><title>{topic.title()} #{i}</title></head><body><nav class=\"menu\">"
+            f'<a href="/">Home</a> <a href="/blog">Blog</a></nav>{main}{extra}</body></html>')
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local:
+        yield local.scheduler_address
+
+
+def _rows(export, pages, **options) -> list[dict]:
+    rows: list[dict] = []
+    for chunk in score_backlinks(read_exports([str(export)]), ScoreOptions(pages=(str(pages),), offline=True,
+                                                                           **options)):
+        rows.extend(chunk)
+    return rows
+
+
+def _same(a: list[dict], b: list[dict]) -> None:
+    assert len(a) == len(b)
+    for left, right in zip(a, b):
+        assert left.keys() == right.keys()
+        for key in left:
+            x, y = left[key], right[key]
+            if isinstance(x, float) and math.isnan(x):
+                assert isinstance(y, float) and math.isnan(y), key
+            else:
+                assert x == y, (key, x, y)
+
+
+def test_dask_engine_matches_local_on_the_example(cluster):
+    local = _rows(EXAMPLES / "backlinks.csv", EXAMPLES / "pages.warc.gz")
+    on_dask = _rows(EXAMPLES / "backlinks.csv", EXAMPLES / "pages.warc.gz", engine="dask", scheduler=cluster)
+    _same(local, on_dask)
+    assert [r["source_url"] for r in on_dask] == [r["source_url"] for r in local]
+    assert {r["link_status"] for r in on_dask} >= {"live", "missing", "not_fetched"}
+
+
+def test_dask_engine_matches_local_on_hundreds_of_rows_over_several_chunks(cluster, warc_factory, tmp_path):
+    pages = {f"https://site{i % 23}.example.com/post/{i}": _page(i) for i in range(60)}
+    pages["https://gone.example.com/old"] = (404, {"Content-Type": "text/html"}, b"<html>gone</html>")
+    pages["https://moved.example.com/a"] = (301, {"Location": "https://site3.example.com/post/3"}, b"")
+    warc = warc_factory(pages)
+    urls = list(pages) + ["https://not-archived.example.com/x", "not a url at all"]
+    lines = ["source_url,target_url,anchor,Domain rating"]
+    for n in range(320):
+        url = urls[(n * 7) % len(urls)]
+        target = TARGETS[n % len(TARGETS)] if n % 9 else "https://absent.example.com/"
+        anchor = "" if n % 3 else f"{TOPICS[n % len(TOPICS)]} guide"
+        lines.append(f'{url},{target},"{anchor}",{n % 90}')
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    local = _rows(export, warc, chunk_size=64, workers=2)
+    on_dask = _rows(export, warc, chunk_size=64, engine="dask", scheduler=cluster)
+    assert len(local) == 320
+    _same(local, on_dask)
+    statuses = {r["link_status"] for r in local}
+    assert {"live", "missing", "page_gone", "redirected", "not_fetched"} <= statuses
+    assert len({r["position"] for r in local if r["position"]}) >= 3
+
+
+def test_dask_engine_starts_a_local_cluster_without_scheduler(tmp_path):
+    from typer.testing import CliRunner
+
+    from linktriage.cli import app
+
+    out = tmp_path / "dask.csv"
+    result = CliRunner().invoke(app, ["score", str(EXAMPLES / "backlinks.csv"), "--pages",
+                                      str(EXAMPLES / "pages.warc.gz"), "--offline", "--engine", "dask",
+                                      "--workers", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    local = tmp_path / "local.csv"
+    result = CliRunner().invoke(app, ["score", str(EXAMPLES / "backlinks.csv"), "--pages",
+                                      str(EXAMPLES / "pages.warc.gz"), "--offline", "-o", str(local)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == local.read_bytes()
+
+
+def test_unreachable_scheduler_is_a_one_line_input_error():
+    from linktriage._dask import DaskExecutor
+
+    with pytest.raises(InputError, match="no Dask scheduler answers there"):
+        DaskExecutor("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_unknown_engine_is_an_input_error():
+    with pytest.raises(InputError, match="unknown engine"):
+        next(score_backlinks([], ScoreOptions(engine="spark")))
