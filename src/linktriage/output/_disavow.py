@@ -233,6 +233,8 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
         kept.append(line)
     while kept and not kept[-1]:
         kept.pop()
+    while kept and not kept[0]:  # the blank line after a previous header: not content
+        kept.pop(0)
     return kept, domains, urls, disabled, unrecognised
 
 
@@ -289,7 +291,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         _read_existing(merge, allowed_hosts) if merge else ([], set(), set(), 0, 0))
 
     groups: dict[str, _Group] = {}
-    n_rows = selected = allowed = skipped = 0
+    n_rows = selected = allowed = skipped = already = 0
     good: dict[str, Counter] = {}  # per domain: links the model judged acceptable (not among ``labels``)
     for row in rows:
         n_rows += 1
@@ -307,17 +309,17 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         if _covered(host, allowed_hosts):
             allowed += 1
             continue
+        if url in old_urls or _covered(host, old_domains):
+            already += 1
+            continue
         domain = ascii_host(registrable_domain(url)) or host
         groups.setdefault(domain, _Group()).add(row, url, host)
 
     children = _children(allowed_hosts)
     added: list[str] = []
-    new_domains = new_urls = already = 0
+    new_domains = new_urls = 0
     for domain in sorted(groups):
         group = groups[domain]
-        if _covered(domain, old_domains):
-            already += group.links
-            continue
         partial = sorted(children.get(domain, ()))
         mixed = good.get(domain)
         by_domain = (level == "domain" and not partial and not mixed and bool(_NAME.match(domain))
@@ -325,9 +327,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         if by_domain:
             entries = [f"domain:{domain}"]
         else:
-            entries = [u for u in group.urls if u not in old_urls
-                       and not _covered(ascii_host(hostname(u)), old_domains)]
-            already += len(group.urls) - len(entries)
+            entries = list(group.urls)
         for url in entries:
             if len(url) > GOOGLE_MAX_URL:
                 raise InputError(f"a source URL of {len(url):,} characters ({url[:60]}...): Google accepts at most "

@@ -1,0 +1,84 @@
+"""`linktriage disavow`: exit 0 with a file Google accepts, exit 2 with one line for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linktriage._records import OUTPUT_COLUMNS
+from linktriage.cli import app
+from linktriage.cli._errors import run_app
+from linktriage.output import open_writer
+
+LINKTRIAGE = Path(sys.executable).with_name("linktriage")
+
+
+@pytest.fixture
+def predictions(tmp_path) -> Path:
+    rows = []
+    for url, label, confidence in [("https://a.spam-one.com/x", "spam", 0.97), ("https://b.spam-one.com/y", "link_farm", 0.9),
+                                   ("https://news.example.org/story", "editorial", 0.95),
+                                   ("https://dir.listings.net/cat", "directory", 0.85),
+                                   ("https://weak.maybe-spam.com/", "spam", 0.6)]:
+        row = dict.fromkeys(OUTPUT_COLUMNS)
+        row.update(source_url=url, label=label, confidence=confidence, link_status="live", reasons="why")
+        rows.append(row)
+    path = tmp_path / "scored.jsonl"
+    with open_writer(path) as writer:
+        writer.write(rows)
+    return path
+
+
+def _entries(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+@pytest.mark.skipif(not LINKTRIAGE.exists(), reason="the linktriage console script is not installed in this venv")
+def test_console_script_end_to_end(tmp_path, predictions):
+    allow = tmp_path / "allow.txt"
+    allow.write_text("listings.net\n", encoding="utf-8")
+    done = subprocess.run([str(LINKTRIAGE), "disavow", str(predictions), "-o", str(tmp_path / "d.txt"),
+                           "--labels", "spam,link_farm,directory", "--min-confidence", "0.5", "--allow", str(allow)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert _entries(tmp_path / "d.txt") == ["domain:maybe-spam.com", "domain:spam-one.com"]
+    assert "4 of 5 links meet the rule" in done.stderr and "1 links left out by the allow list" in done.stderr
+    bad = subprocess.run([str(LINKTRIAGE), "disavow", str(predictions), "-o", str(tmp_path / "d.csv")],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and ".txt" in bad.stderr
+
+
+def test_defaults_level_url_and_merge(tmp_path, predictions, capsys):
+    assert run_app(app, ["disavow", str(predictions), "-o", str(tmp_path / "d.txt")]) == 0
+    assert _entries(tmp_path / "d.txt") == ["domain:spam-one.com"]
+    assert run_app(app, ["disavow", str(predictions), "-o", str(tmp_path / "u.txt"), "--level", "url",
+                         "--merge", str(tmp_path / "d.txt")]) == 0
+    # The merged domain: line already covers both spam-one.com pages: nothing new to add.
+    assert _entries(tmp_path / "u.txt") == ["domain:spam-one.com"]
+    assert "wrote 0 new domain: lines and 0 new URLs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--labels", "spam,bogus"], "unknown or empty disavow labels"),
+    (["--level", "page"], "choose domain or url"),
+    (["--min-confidence", "2"], "between 0 and 1"),
+    (["--merge", "missing.txt"], "does not exist"),
+    (["--allow", "missing-allow.txt"], "does not exist"),
+])
+def test_bad_options_exit_2_with_one_line(tmp_path, predictions, capsys, args, message):
+    assert run_app(app, ["disavow", str(predictions), "-o", str(tmp_path / "d.txt"), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and err.startswith("linktriage: error:")
+    assert not (tmp_path / "d.txt").exists()
+
+
+def test_bad_predictions_exit_2(tmp_path, capsys):
+    wrong = tmp_path / "backlinks.csv"
+    wrong.write_text("source_url,target_url\nhttps://a.example.com/,https://me.example/\n", encoding="utf-8")
+    for path in (wrong, tmp_path / "absent.csv"):
+        assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and ("lacks the column(s) label, confidence" in err or "does not exist" in err)

@@ -1,0 +1,209 @@
+"""write_disavow: Google's disavow format, the toxic rule, IDNs, hostile values, --merge, --allow and the limits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from linktriage import InputError
+from linktriage._records import LABELS, OUTPUT_COLUMNS
+from linktriage.output import GOOGLE_MAX_LINES, GOOGLE_MAX_URL, is_toxic, write_disavow
+
+_DOMAIN_LINE = re.compile(r"^domain:[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def row(url: str, label: str | None = "spam", confidence: float | None = 0.9, reasons: str = "thin page") -> dict:
+    out = dict.fromkeys(OUTPUT_COLUMNS)
+    out.update(source_url=url, label=label, confidence=confidence, reasons=reasons, link_status="live")
+    if label:
+        out.update({f"p_{lab}": (confidence if lab == label else (1 - confidence) / 4) for lab in LABELS})
+    return out
+
+
+def parse(path) -> tuple[list[str], list[str]]:
+    """Check every line against Google's format; return (entries, comments)."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")  # UTF-8, no BOM
+    assert not raw.startswith(b"\xef\xbb\xbf") and text.endswith("\n") and "\r" not in text
+    entries, comments = [], []
+    for line in text.split("\n")[:-1]:
+        if line.startswith("#"):
+            comments.append(line)
+        elif line:
+            assert _DOMAIN_LINE.match(line) or (re.match(r"^https?://\S+$", line) and len(line) <= GOOGLE_MAX_URL), line
+            entries.append(line)
+    assert len(text.split("\n")) - 1 <= GOOGLE_MAX_LINES
+    return entries, comments
+
+
+def body(path) -> list[str]:
+    """The lines after linktriage's header, without the run dates (for comparing two runs)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("# ===== end of linktriage header =====") + 1
+    return [re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "DATE", line) for line in lines[start:]]
+
+
+def test_default_rule_one_domain_line_per_registrable_domain(tmp_path):
+    rows = [
+        row("https://www.spam-farm.com/a", "spam", 0.95, "spam vocabulary; many outbound links"),
+        row("https://blog.spam-farm.com/b", "link_farm", 0.85, "many outbound links"),
+        row("https://edge.example.net/x", "spam", 0.8),               # exactly the threshold: in
+        row("https://below.example.org/x", "spam", 0.79),            # just below: out
+        row("https://directory.example.info/x", "directory", 0.99),  # not a disavow label: out
+        row("https://unjudged.example.biz/x", None, None),           # not judged: never disavowed
+        row("https://a.shop.co.uk/page", "link_farm", 0.9),
+    ]
+    summary = write_disavow(rows, tmp_path / "disavow.txt")
+    entries, comments = parse(tmp_path / "disavow.txt")
+    assert entries == ["domain:example.net", "domain:shop.co.uk", "domain:spam-farm.com"]
+    assert summary.rows == 7 and summary.selected == 4 and summary.new_domains == 3 and summary.new_urls == 0
+    # The same rule as the toxic column (DESIGN.md): exactly the toxic rows' domains.
+    assert {f"domain:{r['source_url'].split('/')[2].split('.', 1)[1]}" for r in rows
+            if is_toxic(r["label"], r["confidence"])} == set(entries)
+    text = "\n".join(comments)
+    assert "last resort" in text and re.search(r"\d{4}-\d\d-\d\d", text)
+    assert "# spam-farm.com: 2 links (spam 1, link_farm 1), confidence up to 0.95; many outbound links" in text
+    assert "4 of 7 scored links" in text
+
+
+def test_labels_threshold_and_url_level(tmp_path):
+    rows = [row("https://dir.example.com/p1", "directory", 0.6), row("https://dir.example.com/p1", "directory", 0.7),
+            row("https://dir.example.com/p2", "directory", 0.65), row("https://spam.example.net/", "spam", 0.99)]
+    summary = write_disavow(rows, tmp_path / "d.txt", labels=["directory"], min_confidence=0.6, level="url")
+    entries, _ = parse(tmp_path / "d.txt")
+    assert entries == ["https://dir.example.com/p1", "https://dir.example.com/p2"]  # each page once
+    assert summary.new_urls == 2 and summary.new_domains == 0
+
+
+def test_domain_with_good_links_gets_url_lines(tmp_path):
+    # A spam comment on an otherwise editorial blog: disavowing the domain would throw away the good link.
+    rows = [row("https://blog.example.com/post", "editorial", 0.9), row("https://blog.example.com/spammy", "spam", 0.9)]
+    write_disavow(rows, tmp_path / "d.txt")
+    entries, comments = parse(tmp_path / "d.txt")
+    assert entries == ["https://blog.example.com/spammy"]
+    assert any("URLs only: the domain also has 1 editorial link" in c for c in comments)
+
+
+def test_idn_punycode_and_ip_hosts(tmp_path):
+    rows = [row("https://www.bücher.de/liste", "spam", 0.9), row("http://203.0.113.7/links.html", "link_farm", 0.9),
+            row("https://XN--BCHER-KVA.de/other", "spam", 0.9)]
+    write_disavow(rows, tmp_path / "d.txt")
+    entries, comments = parse(tmp_path / "d.txt")
+    assert entries == ["http://203.0.113.7/links.html", "domain:xn--bcher-kva.de"]
+    assert any(c.startswith("# xn--bcher-kva.de (bücher.de): 2 links") for c in comments)
+
+
+def test_hostile_values_cannot_add_lines(tmp_path):
+    rows = [row("https://evil.example.com/a\ndomain:victim.com\r\n#x", "spam", 0.9,
+                reasons="ok\ndomain:victim2.com\u2028domain:victim3.com"),
+            row("javascript:alert(1)", "spam", 0.9), row("", "spam", 0.9)]
+    summary = write_disavow(rows, tmp_path / "d.txt", level="url")
+    entries, comments = parse(tmp_path / "d.txt")
+    assert len(entries) == 1 and entries[0].startswith("https://evil.example.com/a%0Adomain:victim.com")
+    assert not any("victim" in e and e.startswith("domain:") for e in entries)
+    assert summary.skipped == 2
+    write_disavow(rows, tmp_path / "d2.txt")
+    assert parse(tmp_path / "d2.txt")[0] == ["domain:example.com"]
+
+
+EXISTING = """\ufeff# Our disavow file, maintained by hand
+# 2024-02: paid links from a PBN
+domain:old-pbn.com
+domain:OLD-PBN.com
+
+https://forum.net/thread/1
+# kept twice below on purpose by a sloppy colleague
+https://forum.net/thread/1
+domain:partner.org
+"""
+
+
+def test_merge_keeps_everything_once_and_is_idempotent(tmp_path):
+    existing = tmp_path / "current.txt"
+    existing.write_text(EXISTING, encoding="utf-8")
+    rows = [row("https://www.old-pbn.com/new-page"),      # covered by an existing domain: line
+            row("https://forum.net/thread/1"), row("https://forum.net/other", "editorial", 0.9),
+            row("https://fresh-spam.biz/")]
+    first = write_disavow(rows, tmp_path / "merged.txt", merge=existing)
+    entries, comments = parse(tmp_path / "merged.txt")
+    assert entries == ["domain:old-pbn.com", "https://forum.net/thread/1", "domain:partner.org",
+                       "domain:fresh-spam.biz"]
+    for comment in ("# Our disavow file, maintained by hand", "# 2024-02: paid links from a PBN",
+                    "# kept twice below on purpose by a sloppy colleague"):
+        assert comments.count(comment) == 1
+    assert first.kept_entries == 3 and first.new_domains == 1 and first.already_listed == 2
+    # Merging the result again (with the same predictions) changes nothing but the header.
+    second = write_disavow(rows, tmp_path / "again.txt", merge=tmp_path / "merged.txt")
+    assert body(tmp_path / "again.txt") == body(tmp_path / "merged.txt")
+    assert second.new_domains == second.new_urls == 0
+    text = (tmp_path / "again.txt").read_text(encoding="utf-8")
+    assert text.count("===== linktriage disavow file =====") == 1
+    # Merging into the same file (-o X --merge X) works: it is read before being replaced.
+    write_disavow(rows, tmp_path / "merged.txt", merge=tmp_path / "merged.txt")
+    assert body(tmp_path / "merged.txt") == body(tmp_path / "again.txt")
+
+
+def test_allow_list_wins_with_subdomains(tmp_path):
+    allow = tmp_path / "allow.txt"
+    allow.write_text("# partners\npartner.org\ndomain:friend.example.com  # a friend\n"
+                     "https://blog.mixed.example.net/any/page\n", encoding="utf-8")
+    existing = tmp_path / "current.txt"
+    existing.write_text(EXISTING, encoding="utf-8")
+    rows = [row("https://www.partner.org/a"),          # under an allowed domain: never
+            row("https://friend.example.com/x"),
+            row("https://blog.mixed.example.net/spam"),       # allowed subdomain
+            row("https://shop.mixed.example.net/spam")]       # its sibling: URL lines, not domain:mixed.example.net
+    summary = write_disavow(rows, tmp_path / "d.txt", allow=allow, merge=existing)
+    entries, comments = parse(tmp_path / "d.txt")
+    assert entries == ["domain:old-pbn.com", "https://forum.net/thread/1",
+                       "https://shop.mixed.example.net/spam"]
+    assert "# [allow-listed: disabled by linktriage] domain:partner.org" in comments
+    assert summary.allowed == 3 and summary.disabled_entries == 1
+    assert any("URLs only: blog.mixed.example.net is allow-listed" in c for c in comments)
+
+
+def test_bad_allow_list_and_merge_files(tmp_path):
+    bad = tmp_path / "allow.txt"
+    bad.write_text("example.com\nnot a domain at all\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 2"):
+        write_disavow([], tmp_path / "d.txt", allow=bad)
+    latin = tmp_path / "current.txt"
+    latin.write_bytes("# caf\xe9\ndomain:a.com\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        write_disavow([], tmp_path / "d.txt", merge=latin)
+    with pytest.raises(InputError, match="does not exist"):
+        write_disavow([], tmp_path / "d.txt", merge=tmp_path / "missing.txt")
+
+
+def test_google_limits(tmp_path):
+    long_url = "https://spam.example.com/?q=" + "x" * GOOGLE_MAX_URL
+    with pytest.raises(InputError, match="2,048"):
+        write_disavow([row(long_url)], tmp_path / "d.txt", level="url")
+    write_disavow([row(long_url)], tmp_path / "ok.txt")  # at domain level the same page is a short domain: line
+    assert parse(tmp_path / "ok.txt")[0] == ["domain:example.com"]
+    existing = tmp_path / "huge.txt"
+    existing.write_text("# note\n" * GOOGLE_MAX_LINES, encoding="utf-8")
+    with pytest.raises(InputError, match="100,000"):
+        write_disavow([row("https://a.example.com/")], tmp_path / "d.txt", merge=existing)
+    existing.write_text(("# " + "n" * 98 + "\n") * 21_000, encoding="utf-8")  # 2.1 MB in 21,000 lines
+    with pytest.raises(InputError, match="2 MB"):
+        write_disavow([], tmp_path / "d.txt", merge=existing)
+    existing.write_text(long_url + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 1"):
+        write_disavow([], tmp_path / "d.txt", merge=existing)
+    assert not (tmp_path / "d.txt").exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"labels": ["spamm"]}, "choose among"), ({"level": "site"}, "domain or url"),
+    ({"min_confidence": 1.5}, "between 0 and 1"),
+])
+def test_bad_options(tmp_path, options, message):
+    with pytest.raises(InputError, match=message):
+        write_disavow([], tmp_path / "d.txt", **options)
+
+
+def test_output_must_be_txt(tmp_path):
+    with pytest.raises(InputError, match=r"\.txt"):
+        write_disavow([], tmp_path / "disavow.csv")

@@ -1,0 +1,72 @@
+"""read_predictions: linktriage's own CSV / JSONL / Parquet output, also after a spreadsheet re-saved it."""
+
+from __future__ import annotations
+
+import pytest
+
+from linktriage import InputError
+from linktriage._records import OUTPUT_COLUMNS
+from linktriage.output import open_writer, read_predictions
+
+
+def _rows() -> list[dict]:
+    rows = []
+    for i, (label, confidence) in enumerate([("spam", 0.91), ("editorial", 0.6), (None, None)]):
+        row = dict.fromkeys(OUTPUT_COLUMNS)
+        row.update(source_url=f"https://s{i}.example.com/p", label=label, confidence=confidence, http_status=200,
+                   relevance=0.25 if label else None, toxic=(label == "spam") if label else None,
+                   reasons="a; b", link_status="live", export_dr=10 + i)
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("name", ["p.csv", "p.jsonl", "p.parquet", "no-extension"])
+def test_round_trip_every_format(tmp_path, name):
+    path = tmp_path / name
+    with open_writer(path, "csv" if name == "no-extension" else None) as writer:
+        writer.write(_rows())
+    got = list(read_predictions([path]))
+    assert [r["source_url"] for r in got] == [r["source_url"] for r in _rows()]
+    assert [r["label"] for r in got] == ["spam", "editorial", ""]
+    assert [r["confidence"] for r in got] == [0.91, 0.6, None]
+    assert [r["toxic"] for r in got] == [True, False, None]
+    assert got[0]["http_status"] == 200 and got[0]["relevance"] == 0.25 and got[2]["relevance"] is None
+
+
+def test_spreadsheet_resaves(tmp_path):
+    semicolons = tmp_path / "excel.csv"
+    semicolons.write_text("Source_URL;label;confidence\nhttps://a.example.com/;spam;0,85\n", encoding="utf-8-sig")
+    assert list(read_predictions([semicolons]))[0]["confidence"] == 0.85
+    utf16 = tmp_path / "excel.txt"
+    utf16.write_bytes("source_url\tlabel\tconfidence\nhttps://b.example.com/\tlink_farm\t0.9\n".encode("utf-16"))
+    assert list(read_predictions([semicolons, utf16]))[1]["label"] == "link_farm"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("url,label\nhttps://a.example.com/,spam\n", "lacks the column\\(s\\) source_url, confidence"),
+    ("", "lacks the column"),
+    ("source_url,label,confidence\nhttps://a.example.com/,Spam!,0.9\n", "row 2: unknown label 'Spam!'"),
+    ("source_url,label,confidence\nhttps://a.example.com/,spam,high\n", "row 2: confidence 'high' is not a number"),
+    ('{"source_url": "https://a.example.com/", "label": "spam", "confidence": 0.9}\n{"source_url": \n',
+     "line 2: invalid JSON"),
+    ('[1, 2]', "expected a JSON object"),
+])
+def test_bad_files_are_one_line_input_errors(tmp_path, content, message):
+    path = tmp_path / "p.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        list(read_predictions([path]))
+    assert "\n" not in str(info.value)
+
+
+def test_missing_binary_and_broken_parquet(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        list(read_predictions([tmp_path / "nope.csv"]))
+    binary = tmp_path / "p.csv"
+    binary.write_bytes(b"\x00\xff\xfe\xfa" * 10 + b"\xc3")
+    with pytest.raises(InputError, match="neither UTF-8"):
+        list(read_predictions([binary]))
+    broken = tmp_path / "p.parquet"
+    broken.write_bytes(b"PAR1" + b"\x00" * 20)
+    with pytest.raises(InputError, match="unreadable Parquet"):
+        list(read_predictions([broken]))
