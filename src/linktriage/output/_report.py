@@ -56,15 +56,15 @@ def _bars(title: str, counts: list[tuple[str, int]], colours: dict[str, str] | N
     peak = max((n for _, n in counts), default=0) or 1
     height = 24 * len(counts) + 8
     parts = [f'<figure><figcaption>{escape(title)}</figcaption>'
-             f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 440 {height}" width="440" height="{height}">']
+             f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 460 {height}" width="460" height="{height}">']
     for i, (name, n) in enumerate(counts):
         y = 4 + 24 * i
-        width = 0 if not n else max(2, round(250 * n / peak))
+        width = 0 if not n else max(2, round(210 * n / peak))
         colour = (colours or {}).get(name, "#546e7a")
         parts.append(f'<text x="118" y="{y + 15}" text-anchor="end">{escape(name or "(none)")}</text>'
                      f'<rect x="124" y="{y + 2}" width="{width}" height="16" fill="{colour}"><title>'
-                     f'{escape(name or "(none)")}: {n}</title></rect>'
-                     f'<text x="{130 + width}" y="{y + 15}">{n} ({100 * n / total:.0f}%)</text>')
+                     f'{escape(name or "(none)")}: {n:,}</title></rect>'
+                     f'<text x="{130 + width}" y="{y + 15}">{n:,} ({100 * n / total:.0f}%)</text>')
     parts.append("</svg></figure>")
     return "".join(parts)
 
@@ -261,6 +261,31 @@ _SCRIPT = r"""
     page = 0;
     render();
   }
+  // The view lives in the URL fragment (#label=spam&sort=-confidence&page=2): a reviewer can bookmark or send it.
+  function saveState() {
+    var p = new URLSearchParams();
+    if (query.value) p.set("q", query.value);
+    if (fLabel.value) p.set("label", fLabel.value);
+    if (fStatus.value) p.set("status", fStatus.value);
+    if (fToxic.checked) p.set("toxic", "1");
+    if (sortCol !== null) p.set("sort", (sortDir < 0 ? "-" : "") + sortCol);
+    if (page) p.set("page", String(page + 1));
+    try { history.replaceState(null, "", "#" + p.toString()); } catch (e) { /* some viewers forbid it */ }
+  }
+  function loadState() {
+    var p = new URLSearchParams(location.hash.slice(1)), sort = p.get("sort") || "";
+    query.value = p.get("q") || ""; fLabel.value = p.get("label") || ""; fStatus.value = p.get("status") || "";
+    fToxic.checked = p.get("toxic") === "1";
+    var col = sort.replace(/^-/, "");
+    if (Object.prototype.hasOwnProperty.call(at, col)) {
+      sortCol = col; sortDir = sort.charAt(0) === "-" ? -1 : 1;
+      var th = document.querySelector('#links th[data-col="' + col + '"]');
+      if (th) th.setAttribute("aria-sort", sortDir === 1 ? "ascending" : "descending");
+    }
+    apply();
+    var wanted = parseInt(p.get("page") || "1", 10) - 1;
+    if (wanted > 0 && wanted * PAGE < view.length) { page = wanted; render(); }
+  }
   var WRAP = {source_url: 1, target_url: 1, anchor: 1, reasons: 1};
   function cell(col, value) {
     var td = document.createElement("td");
@@ -294,6 +319,7 @@ _SCRIPT = r"""
     $("count").textContent = view.length + " of " + rows.length + " links";
     $("page").textContent = "page " + (page + 1) + " of " + pages;
     $("prev").disabled = page === 0; $("next").disabled = page >= pages - 1;
+    saveState();
   }
   function sortBy(th) {
     var col = th.getAttribute("data-col");
@@ -311,6 +337,6 @@ _SCRIPT = r"""
   [fLabel, fStatus, fToxic].forEach(function (el) { el.addEventListener("change", apply); });
   $("prev").addEventListener("click", function () { if (page > 0) { page--; render(); } });
   $("next").addEventListener("click", function () { if ((page + 1) * PAGE < view.length) { page++; render(); } });
-  render();
+  loadState();
 })();
 """
