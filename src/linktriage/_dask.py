@@ -14,7 +14,10 @@ import os
 from concurrent.futures import Executor
 from typing import Any, Callable, Iterable, Iterator
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 from linktriage._exceptions import InputError
+from linktriage.analyse import register_archive
 
 __all__ = ["DaskExecutor"]
 
@@ -23,15 +26,32 @@ __all__ = ["DaskExecutor"]
 BATCH_SIZE = 64
 
 
+class _ShareArchive(WorkerPlugin):
+    """Hands the client's archive index to every worker, including workers that join later.
+
+    The index is URL -> (file, offset): small next to the archives, and it spares each worker a full read of
+    every WARC file to build its own.
+    """
+
+    name = "linktriage-archive-index"
+
+    def __init__(self, archive) -> None:
+        self.archive = archive
+
+    def setup(self, worker) -> None:
+        register_archive(self.archive)
+
+
 class DaskExecutor(Executor):
     """A concurrent.futures Executor over a Dask cluster: the scheduler at ``scheduler``, else a LocalCluster.
 
     The LocalCluster has ``workers`` single-threaded worker processes (default: one per core); ``processes=False``
-    runs them as threads of this process instead (tests, where starting processes costs more than the work).
+    runs them as threads of this process instead. ``archive`` (a WarcArchive) is indexed once, here, and its
+    index handed to the workers.
     """
 
     def __init__(self, scheduler: str | None = None, *, workers: int | None = None, processes: bool = True,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, archive=None) -> None:
         from distributed import Client, LocalCluster
 
         self._cluster = None
@@ -47,6 +67,8 @@ class DaskExecutor(Executor):
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                          processes=processes, dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
+        if archive is not None and len(archive):
+            self._client.register_plugin(_ShareArchive(archive))
 
     @property
     def client(self):

@@ -173,7 +173,7 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
             if executor is None and options.engine == "dask":
                 from linktriage._dask import DaskExecutor
 
-                executor = DaskExecutor(options.scheduler, workers=options.workers)
+                executor = DaskExecutor(options.scheduler, workers=options.workers, archive=getter.archive)
             elif executor is None and _wants_pool(options, chunk):
                 executor = _local_pool(options, getter)
             # The next chunk's pages are sent out before this one is judged, so the workers never wait for the
