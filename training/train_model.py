@@ -34,9 +34,13 @@ from linktriage.pipeline import PageGetter, ScoreOptions  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 GENERATED = ROOT / "build" / "generated"
-LABEL_FILES = [ROOT / "data" / "labels" / "real_links.csv", ROOT / "data" / "labels" / "generated_links.csv"]
+LABEL_FILES = [ROOT / "data" / "labels" / name for name in
+               ("real_links.csv", "real_hand_labels.csv", "generated_links.csv")]
 CACHE = ROOT / "build" / "training-table"
 REPORT_DIR = ROOT / "evaluation" / "report"
+# Features depend on the extraction, locator and feature code: a change to any of them invalidates the cache.
+CODE_KEY = b"".join((ROOT / "src" / "linktriage" / name).read_bytes()
+                    for name in ("extract.py", "locate.py", "features.py", "analyse.py"))
 
 
 def load_labels(files=LABEL_FILES) -> pd.DataFrame:
@@ -61,7 +65,8 @@ def table_for(labels: pd.DataFrame) -> TrainingTable:
     tables = []
     CACHE.mkdir(parents=True, exist_ok=True)
     for (warc, generated), part in labels.groupby(["warc", "generated"], sort=True):
-        digest = hashlib.sha256(pd.util.hash_pandas_object(part, index=False).values.tobytes()).hexdigest()[:16]
+        key = part[["source_url", "target_url", "anchor", "label", "site"]]
+        digest = hashlib.sha256(pd.util.hash_pandas_object(key, index=False).values.tobytes() + CODE_KEY).hexdigest()[:16]
         cached = CACHE / f"{Path(warc).name}-{digest}.pkl"
         if cached.exists():
             tables.append(pd.read_pickle(cached))

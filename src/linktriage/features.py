@@ -31,6 +31,10 @@ VOCABULARY: dict[str, re.Pattern[str]] = {
         r"sponsored(?: post| content| by)?", r"partner content", r"paid (?:post|partnership)",
         r"in (?:collaboration|partnership) with", r"about the author", r"author bio", r"gastbeitrag", r"gastautor",
         r"article invité", r"artículo invitado", r"publirreportaje", r"advertorial", r"brought to you by",
+        r"branded content", r"presented by", r"promoted(?: content| post)?", r"guest column(?:ist)?s?",
+        r"(?:opinion|regular|outside) contributors?", r"paid (?:content|placement|partnership)",
+        r"advertis(?:ement|ing) feature", r"partnerinhalt", r"contenu sponsorisé", r"contenido patrocinado",
+        r"conteúdo patrocinado", r"contenuto sponsorizzato", r"sponsorship",
     ),
     "directory": _vocabulary(
         r"submit (?:a |your )?(?:site|url|link|listing|business)", r"add (?:a |your )?(?:listing|site|url|business)",
@@ -59,6 +63,11 @@ _PATH_PATTERNS: dict[str, re.Pattern[str]] = {
     "path_forum": re.compile(r"forum|thread|topic|viewtopic|showthread|board|discussion|/t/|community", re.I),
     "path_profile": re.compile(r"profile|member|user|/u/|author/|people", re.I),
 }
+# Tracking parameters on the target URL: campaign tags are how sponsors and affiliates measure paid placements.
+_TRACKING = re.compile(r"(?:^|[&;])(?:utm_[a-z]+|ref|aff(?:iliate)?(?:_?id)?|affid|tag|partner(?:id)?|campaign)=", re.I)
+_PAID_TRACKING = re.compile(r"paid|partner|sponsor|affiliat|advert|native|branded|promo|(?:^|[=_-])ads?(?:$|[&_-])", re.I)
+# Class / id names around the link that mark a paid or promoted block ("sponsored-box", "partner-links", "ad-slot").
+_SPONSORED_MARKUP = re.compile(r"sponsor|partner|promo|advert|affiliat|branded|(?:^|[.#_-])ads?(?:$|[ ._-])", re.I)
 _SCHEMA_GROUPS = {
     "schema_article": {"Article", "NewsArticle", "BlogPosting", "Report", "TechArticle", "ScholarlyArticle"},
     "schema_business": {"LocalBusiness", "Organization", "Corporation", "Store", "Restaurant", "ProfessionalService",
@@ -74,16 +83,19 @@ FEATURE_GROUPS: dict[str, str] = {
     "rel_nofollow": "rel", "rel_ugc": "rel", "rel_sponsored": "rel",
     **{f"anchor_{a}": "anchor" for a in ANCHOR_TYPES}, "anchor_length": "anchor",
     "block_links": "block", "block_external_domains": "block", "block_link_density": "block",
-    "block_text_log": "block", "listing_like": "block",
+    "block_text_log": "block", "listing_like": "block", "in_list_item": "block", "in_table": "block",
     "page_links_log": "page_links", "page_external_links_log": "page_links", "page_external_domains_log": "page_links",
     "page_external_ratio": "page_links", "page_link_density": "page_links",
     "main_text_log": "text", "page_text_log": "text", "main_share": "text", "compression_ratio": "text",
     "context_length_log": "context", "anchor_context_share": "context",
     **{f"page_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
     **{f"context_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
+    "page_disclosure": "vocab_guest", "target_paid_tracking": "vocab_guest",
     "phones": "vocab_directory", "addresses": "vocab_directory",
     **{name: "markup" for name in _SCHEMA_GROUPS}, "has_author": "markup", "has_date": "markup",
+    "markup_sponsored": "markup",
     **{name: "url" for name in _PATH_PATTERNS}, "path_depth": "url", "query_length": "url",
+    "target_tracking": "url", "target_root": "url", "target_path_depth": "url",
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURE_GROUPS)
 
@@ -102,7 +114,10 @@ def page_features(page: ParsedPage) -> dict[str, float]:
     schema = set(info.schema_types.split())
     path = urlsplit(info.url if info.url.startswith("http") else page.base_url)
     link_text = sum(len(a.text_content()) for a in page.tree.iter("a"))
+    # Disclosures sit at the top (byline, label) or the bottom (author box) of the main text, or in the title.
+    edges = f"{info.title} {text[:600]} {text[-800:]}"
     features = {
+        "page_disclosure": float(bool(VOCABULARY["guest"].search(edges))),
         "page_links_log": _log(info.page_links),
         "page_external_links_log": _log(info.page_external_links),
         "page_external_domains_log": _log(info.page_external_domains),
@@ -129,6 +144,8 @@ def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, 
     """All features of one link: the page's, plus the link's own."""
     rel = set(link.rel)
     context = link.context_text
+    target = urlsplit(link.href)
+    tags = {part.split(".")[0].split("#")[0] for part in link.ancestry.split(" > ")}
     features = dict(page_feats)
     features.update({f"position_{p}": float(link.position == p) for p in POSITIONS})
     features.update({
@@ -145,6 +162,13 @@ def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, 
         "block_link_density": min(link.block_link_text_length / max(link.block_text_length, 1), 1.0),
         "block_text_log": _log(link.block_text_length),
         "listing_like": float(link.position == "listing"),
+        "in_list_item": float(bool(tags & {"li", "dd", "dt"})),
+        "in_table": float(bool(tags & {"td", "tr", "th"})),
+        "markup_sponsored": float(bool(_SPONSORED_MARKUP.search(link.ancestry))),
+        "target_tracking": float(bool(_TRACKING.search(target.query))),
+        "target_paid_tracking": float(bool(_TRACKING.search(target.query) and _PAID_TRACKING.search(target.query))),
+        "target_root": float(target.path in ("", "/")),
+        "target_path_depth": float(len([p for p in target.path.split("/") if p])),
         "context_length_log": _log(len(context)),
         "anchor_context_share": min(len(link.anchor_text) / max(len(context), 1), 1.0),
         **{f"context_{name}_terms": _log(len(pattern.findall(context))) for name, pattern in VOCABULARY.items()},

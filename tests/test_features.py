@@ -1,0 +1,50 @@
+"""Features of a located link: each named signal responds to the markup it is meant to see."""
+
+from __future__ import annotations
+
+from linktriage import FetchResult
+from linktriage.extract import extract_page
+from linktriage.features import FEATURE_GROUPS, FEATURE_NAMES, link_features, page_features
+from linktriage.locate import locate_links
+
+BODY = " ".join(["Our team reviewed the new trail shoes over three months of muddy spring running."] * 6)
+
+
+def features(html: str, target: str, url: str = "https://blog.example.org/2024/post") -> dict[str, float]:
+    page = extract_page(FetchResult(url=url, status="ok", final_url=url, body=html.encode()))
+    link = locate_links(page, target)[0]
+    return link_features(page_features(page), link)
+
+
+def test_every_feature_has_a_group_and_a_value():
+    values = features(f"<html><body><article><p>{BODY} <a href='https://t.example/x'>x</a></p></article></body></html>",
+                      "https://t.example/x")
+    assert tuple(values) == FEATURE_NAMES and set(FEATURE_GROUPS) == set(FEATURE_NAMES)
+    assert all(isinstance(v, float) for v in values.values())
+
+
+def test_paid_placement_signals():
+    plain = features(f"<html><body><article><p>{BODY} <a href='https://t.example/shoes/trail'>shoes</a></p>"
+                     "</article></body></html>", "https://t.example/shoes/trail")
+    paid = features(f"<html><head><title>Sponsored: spring gear</title></head><body><article>"
+                    f"<p>{BODY}</p><div class='sponsored-box'><p>{BODY} <a rel='sponsored' "
+                    "href='https://t.example/?utm_source=blog&utm_medium=paid_partner'>shoes</a></p></div>"
+                    "</article></body></html>", "https://t.example/")
+    assert plain["page_disclosure"] == 0 and paid["page_disclosure"] == 1
+    assert (plain["target_tracking"], plain["target_paid_tracking"]) == (0, 0)
+    assert (paid["target_tracking"], paid["target_paid_tracking"]) == (1, 1)
+    assert plain["markup_sponsored"] == 0 and paid["markup_sponsored"] == 1
+    assert paid["rel_sponsored"] == 1 and paid["target_root"] == 1 and plain["target_path_depth"] == 2
+
+
+def test_list_and_table_entries():
+    items = "".join(f"<li><a href='https://shop{i}.example/'>Shop {i}</a> 12 Main Street, 555-010-{i:04d}</li>"
+                    for i in range(12))
+    listed = features(f"<html><body><main><h1>Outdoor stores</h1><ul>{items}</ul></main></body></html>",
+                      "https://shop3.example/")
+    rows = "".join(f"<tr><td>Shop {i}</td><td><a href='https://shop{i}.example/'>website</a></td></tr>"
+                   for i in range(12))
+    tabled = features(f"<html><body><main><table>{rows}</table></main></body></html>", "https://shop3.example/")
+    assert listed["in_list_item"] == 1 and listed["in_table"] == 0
+    assert tabled["in_table"] == 1 and tabled["in_list_item"] == 0
+    assert listed["phones"] > 0 and listed["block_external_domains"] > 1
