@@ -87,10 +87,11 @@ def test_domain_with_good_links_gets_url_lines(tmp_path):
 
 def test_idn_punycode_and_ip_hosts(tmp_path):
     rows = [row("https://www.bücher.de/liste", "spam", 0.9), row("http://203.0.113.7/links.html", "link_farm", 0.9),
-            row("https://XN--BCHER-KVA.de/other", "spam", 0.9)]
+            row("https://XN--BCHER-KVA.de/other", "spam", 0.9), row("https://straße.faß.de/", "spam", 0.9)]
     write_disavow(rows, tmp_path / "d.txt")
     entries, comments = parse(tmp_path / "d.txt")
-    assert entries == ["http://203.0.113.7/links.html", "domain:xn--bcher-kva.de"]
+    # IDNA 2008 / UTS 46 as browsers: faß.de is xn--fa-hia.de, not fass.de (another domain) as IDNA 2003 would say.
+    assert entries == ["http://203.0.113.7/links.html", "domain:xn--bcher-kva.de", "domain:xn--fa-hia.de"]
     assert any(c.startswith("# xn--bcher-kva.de (bücher.de): 2 links") for c in comments)
 
 

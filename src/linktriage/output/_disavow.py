@@ -102,16 +102,22 @@ def ascii_host(host: str) -> str:
     host = host.strip().rstrip(".").lower()
     if host.isascii():
         return host
+    import idna  # a dependency of tldextract
+
     try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
+        # UTS #46 non-transitional, as browsers and registries: faß.de is xn--fa-hia.de. Python's own "idna"
+        # codec is IDNA 2003 and would name a different domain (fass.de).
+        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         return host
 
 
 def _unicode_host(host: str) -> str:
+    import idna
+
     try:
-        return host.encode("ascii").decode("idna") if "xn--" in host else host
-    except UnicodeError:
+        return idna.decode(host) if "xn--" in host else host
+    except (idna.IDNAError, UnicodeError):
         return host
 
 
@@ -297,7 +303,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         n_rows += 1
         if not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence, labels=labels):
             if row.get("label") and row["label"] not in labels:
-                domain = ascii_host(registrable_domain(str(row.get("source_url") or "")))
+                domain = registrable_domain(ascii_host(hostname(str(row.get("source_url") or ""))))
                 good.setdefault(domain, Counter())[row["label"]] += 1
             continue
         selected += 1
@@ -312,7 +318,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         if url in old_urls or _covered(host, old_domains):
             already += 1
             continue
-        domain = ascii_host(registrable_domain(url)) or host
+        domain = registrable_domain(host) or host  # from the punycode host: see ascii_host
         groups.setdefault(domain, _Group()).add(row, url, host)
 
     children = _children(allowed_hosts)

@@ -20,7 +20,7 @@ from linktriage._records import LABELS
 
 #: the columns every consumer of predictions needs
 REQUIRED_COLUMNS: tuple[str, ...] = ("source_url", "label", "confidence")
-_FLOATS = {"confidence", "relevance", *(f"p_{label}" for label in LABELS)}
+_NUMERIC: tuple[str, ...] = ("confidence", "relevance", *(f"p_{label}" for label in LABELS), "http_status")
 
 
 def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
@@ -81,11 +81,13 @@ def _decode(path: Path) -> str:
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)  # spreadsheets re-save with ; or tabs in some locales
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    _check_columns(path, [name.strip().lower() for name in reader.fieldnames or []])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for number, row in enumerate(reader, start=2):
-            yield number, {k.strip().lower(): v for k, v in row.items() if k is not None}
+        names = [name.strip().lower() for name in next(reader, [])]
+        _check_columns(path, names)
+        for number, values in enumerate(reader, start=2):
+            if values:
+                yield number, dict(zip(names, values))
     except csv.Error as exc:
         raise InputError(f"{path.name} line {reader.line_num}: unreadable CSV ({exc})") from None
 
@@ -126,14 +128,12 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def _typed(path: Path, number: int, row: dict) -> dict:
-    out = dict(row)
-    for key, value in row.items():
-        if key in _FLOATS or key == "http_status":
-            out[key] = _number(path, number, key, value, integer=key == "http_status")
-        elif key == "toxic":
-            out[key] = _flag(value)
-        elif value is None and key in ("source_url", "label"):
-            out[key] = ""
+    out = row
+    for key in _NUMERIC:
+        if key in row:
+            out[key] = _number(path, number, key, row[key], integer=key == "http_status")
+    if "toxic" in row:
+        out["toxic"] = _flag(row["toxic"])
     out["source_url"] = str(out["source_url"] or "").strip()
     label = str(out["label"] or "").strip()
     if label and label not in LABELS:
@@ -144,7 +144,7 @@ def _typed(path: Path, number: int, row: dict) -> dict:
 
 
 def _number(path: Path, number: int, key: str, value: object, *, integer: bool) -> float | int | None:
-    if value is None or isinstance(value, bool):
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         if value != value:  # NaN from pandas-written files: empty
