@@ -317,13 +317,11 @@ def test_serve_command_runs_uvicorn(tmp_path):
         process.wait(10)
 
 
-def test_serve_with_a_missing_model_fails_at_start_in_one_line(tmp_path):
-    result = subprocess.run([*CLI, "serve", "--model", tmp_path / "nope.skops"], capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 2  # a bad model file given by the user, like a bad export
-    assert result.stderr.strip().splitlines() == [f"linktriage: error: no model file at {tmp_path / 'nope.skops'}; "
-                                                  "train one with `linktriage train` or "
-                                                  "`python training/train_model.py`"]
+def test_a_missing_model_fails_at_start_not_at_the_first_request(tmp_path):
+    from linktriage import ModelError
+
+    with pytest.raises(ModelError, match="no model file at"):
+        create_app(str(tmp_path / "nope.skops"))
 
 
 def test_a_cancelled_run_stops_at_the_next_chunk():

@@ -131,8 +131,10 @@ def _score_options(*, pages, niche, site, offline, options: Mapping[str, Any]):
 def _model(model):
     from linktriage.model import LinkClassifier
 
-    if model is None or isinstance(model, LinkClassifier):
-        return model or load_model()
+    if model is None:
+        return load_model()
+    if isinstance(model, LinkClassifier):
+        return model
     if isinstance(model, (str, os.PathLike)):
         return load_model(model)
     raise InputError(f"model must be a model file's path or a LinkClassifier, got {type(model).__name__}")
