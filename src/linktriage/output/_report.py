@@ -144,7 +144,7 @@ def write_html_report(rows: list[dict], path: str | os.PathLike, model_info: dic
     toxic_domains = {row.get("source_domain") for row in rows if row.get("toxic") is True}
     judged = sum(1 for row in rows if row.get("label"))
     tiles = [("links", len(rows)), ("judged", judged), ("toxic", toxic), ("referring domains", len(domains)),
-             ("domains to disavow", len(toxic_domains)), ("live links", statuses.get("live", 0))]
+             ("domains with toxic links", len(toxic_domains)), ("live links", statuses.get("live", 0))]
     charts = [
         _bars("Label mix", [(label, labels.get(label, 0)) for label in LABELS] + ([("", labels[""])] if labels[""] else []),
               _COLOURS),
