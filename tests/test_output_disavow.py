@@ -208,3 +208,11 @@ def test_bad_options(tmp_path, options, message):
 def test_output_must_be_txt(tmp_path):
     with pytest.raises(InputError, match=r"\.txt"):
         write_disavow([], tmp_path / "disavow.csv")
+
+
+def test_public_names_of_linktriage_output():
+    import linktriage.output as output
+
+    public = {name for name in vars(output) if not name.startswith("_")}
+    assert set(output.__all__) == public
+    assert {"write_disavow", "disavow_job", "DisavowSummary", "read_predictions", "write_html_report"} <= public
