@@ -44,13 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=1500, help="labelled links to check (0 = all)")
     ap.add_argument("--model", action="store_true", help="also fit a quick model, grouped by template and by site")
     args = ap.parse_args(argv)
-    labels, table = locate_sample(args.labels, args.warc, args.sample)
+    cache = args.warc.with_name(f"check-table-{args.sample}.pkl")
+    if cache.exists() and cache.stat().st_mtime > max(args.warc.stat().st_mtime, args.labels.stat().st_mtime):
+        labels, table = pd.read_pickle(cache)
+    else:
+        labels, table = locate_sample(args.labels, args.warc, args.sample)
+        pd.to_pickle((labels, table), cache)
     print(f"located {len(table)}/{len(labels)} labelled links; skipped {dict(table.skipped)}")
     info = table.info.assign(label=table.labels)
     print("\nposition per class (share of located links):")
     print(pd.crosstab(info["label"], info["position"], normalize="index").round(2).to_string())
     feats = table.features
-    for col in ("anchor_type", "rel"):
+    for col in ("anchor_", "rel_"):
         cols = [c for c in feats.columns if c.startswith(col)]
         if cols:
             print(f"\n{col} features (mean per class):")
@@ -68,9 +73,12 @@ def quick_model(labels: pd.DataFrame, table) -> None:
 
     key = dict(zip(zip(labels["source_url"], labels["target_url"]), labels["template"]))
     templates = np.asarray([key[(s, t)] for s, t in zip(table.info["source_url"], table.info["target_url"])])
+    cms = np.asarray([t.split(":")[0] for t in templates])
+    recipe = np.asarray([t.split(":")[1] for t in templates])
     X, y = table.features.to_numpy(dtype=float), table.labels
     model = HistGradientBoostingClassifier(max_iter=200, random_state=0)
-    for name, groups in (("site", table.groups), ("template", templates)):
+    for name, groups in (("site", table.groups), ("template (cms:recipe)", templates), ("CMS skeleton", cms),
+                         ("recipe", recipe)):
         pred = cross_val_predict(model, X, y, groups=groups, cv=GroupKFold(n_splits=5))
         print(f"\nquick model, GroupKFold by {name}: macro-F1 {f1_score(y, pred, average='macro'):.3f}; per class",
               dict(zip(sorted(set(y)), f1_score(y, pred, average=None, labels=sorted(set(y))).round(3))))
