@@ -143,3 +143,10 @@ def test_damaged_model_file_exits_2(tmp_path, run):
     result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
                  "--model", bad)
     assert result.returncode == 2 and "not a linktriage model file" in result.stderr
+
+
+def test_usage_errors_exit_2_without_a_traceback():
+    for args in (["fetch"], ["score", EXAMPLES / "backlinks.csv", "--bogus"]):
+        result = run_process(*args)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr

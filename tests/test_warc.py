@@ -43,3 +43,11 @@ def test_not_a_warc_is_an_input_error(tmp_path):
         WarcArchive([bad])
     with pytest.raises(InputError, match="no such file"):
         WarcArchive([tmp_path / "missing.warc.gz"])
+
+
+def test_idn_hosts_use_uts46_punycode():
+    from linktriage._domains import registrable_domain
+    from linktriage.sources.warc import url_key
+
+    assert registrable_domain("https://www.faß.de/x") == "xn--fa-hia.de"  # not fass.de: a different site
+    assert url_key("https://FAß.de/a") == url_key("https://xn--fa-hia.de/a")

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import idna
 import tldextract
 
 # suffix_list_urls=() keeps tldextract offline: it uses the snapshot bundled with the package.
@@ -32,7 +33,7 @@ def _registrable(host: str) -> str:
     if not host:
         return ""
     try:
-        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        host = to_ascii_host(host) if not host.isascii() else host
     except UnicodeError:
         pass  # keep the unicode form; tldextract copes with it
     parts = _EXTRACT(host)
@@ -47,3 +48,14 @@ def _registrable(host: str) -> str:
 def registrable_domain(url_or_host: str) -> str:
     """``https://blog.example.co.uk/x`` -> ``example.co.uk``. IDNs come back in punycode so both spellings match."""
     return _registrable(hostname(url_or_host))
+
+
+def to_ascii_host(host: str) -> str:
+    """A host name in its ASCII (punycode) form, by UTS 46 non-transitional rules as browsers use them
+    (``faß.de`` is ``xn--fa-hia.de``, not ``fass.de`` as Python's IDNA 2003 codec would say)."""
+    if host.isascii():
+        return host.lower()
+    try:
+        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError:
+        return host.encode("idna").decode("ascii")  # lenient fallback for labels IDNA 2008 refuses

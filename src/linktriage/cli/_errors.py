@@ -8,6 +8,15 @@ import sys
 import click
 import typer
 
+try:  # typer >= 0.20 ships its own copy of click: its exceptions are not click's
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover - older typer uses click itself
+    _typer_click = click.exceptions
+
+_EXIT = (click.exceptions.Exit, typer.Exit)
+_ABORT = (click.exceptions.Abort, typer.Abort)
+_USAGE = (click.ClickException, _typer_click.ClickException)
+
 from linktriage._exceptions import InputError, LinkTriageError, ModelError
 
 
@@ -15,12 +24,12 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app (on ``args``, default sys.argv) and return the exit code; errors become one line on stderr."""
     try:
         app(args=args, standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except _EXIT as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except _ABORT:
         print("linktriage: aborted", file=sys.stderr)
         return 130
-    except click.ClickException as exc:  # usage errors: click's own one-liners
+    except _USAGE as exc:  # usage errors: click's own one-liners
         exc.show()
         return 2
     except (InputError, ModelError) as exc:  # a bad export, label file or model file given by the user

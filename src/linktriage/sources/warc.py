@@ -16,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParser
 
+from linktriage._domains import to_ascii_host
 from linktriage._exceptions import InputError
 from linktriage._records import FetchResult
 from linktriage.sources._status import status_for_http
@@ -40,7 +41,7 @@ def url_key(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if not host.isascii():  # IDN: the unicode and punycode spellings name the same host
         try:
-            host = host.encode("idna").decode("ascii")
+            host = to_ascii_host(host)
         except UnicodeError:
             pass
     if host.startswith("www."):
