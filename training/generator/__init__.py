@@ -110,12 +110,14 @@ class Generator:
         pool.append(site)
         return site
 
-    def _path(self, site: Site, title: str) -> str:
+    def _path(self, site: Site, title: str, recipe: str) -> str:
         r = self.rng
         s = slug(title)[:60] or "page"
         if site.kind == "forum":
-            return r.choice([f"viewtopic.php?f={r.randint(1, 40)}&t={r.randint(1, 99999)}", f"showthread.php?t={r.randint(1, 99999)}",
-                             f"threads/{s}.{r.randint(1, 99999)}/", f"memberlist.php?mode=viewprofile&u={r.randint(1, 99999)}"])
+            n = r.randint(1, 99999)
+            if recipe == "profile_spam":
+                return {"phpbb": f"memberlist.php?mode=viewprofile&u={n}", "vbulletin": f"member.php?u={n}"}.get(site.cms, f"members/{s[:20]}.{n}/")
+            return {"phpbb": f"viewtopic.php?f={r.randint(1, 40)}&t={n}", "vbulletin": f"showthread.php?t={n}"}.get(site.cms, f"threads/{s}.{n}/")
         if site.kind == "directory":
             return r.choice([f"category/{s}/", f"listing/{s}-{r.randint(1, 9999)}", f"index.php?c={r.randint(1, 999)}", f"{s}.html"])
         return r.choice([f"{r.randint(2008, 2025)}/{r.randint(1, 12):02d}/{s}/", f"?p={r.randint(1, 99999)}", f"{s}.html", f"blog/{s}", f"news/{s}-{r.randint(1000, 99999)}"])
@@ -135,7 +137,7 @@ class Generator:
         docs = self.docs.get(site.lang) or self.docs["en"]
         doc = self.rng.choice(docs)
         titles = [d.title for d in self.rng.sample(docs, min(6, len(docs)))]
-        path = self._path(site, doc.title)
+        path = self._path(site, doc.title, recipe)
         while f"https://{site.flags['host']}/{path}" in self.urls:
             path += f"-{self.rng.randint(2, 9)}" if "?" not in path else str(self.rng.randint(0, 9))
         page = Page(self.rng, self.world, site, recipe, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .content import byline, paras
-from .page import Page, esc
+from .page import GENERIC, Page, esc
 from .shells import render
 from .text import Doc
 from .world import Business, TRADES, slug
@@ -20,7 +20,7 @@ def _entries(p: Page, lo: int = 5, hi: int = 25) -> tuple[str, list[Business], s
 
 def _site_link(p: Page, b: Business, labelled: bool) -> str:
     anchor, image = p.anchor(b.url, brand=b.name, phrase=b.trade, weights=(3, 0, 0, 3, 3, 1))
-    if anchor in ("here", "click here") or p.rng.random() < 0.3:
+    if anchor in GENERIC[p.lang] and p.rng.random() < 0.7 or p.rng.random() < 0.3:
         anchor = p.rng.choice([p.ui["website"], p.ui["visit"], anchor])
     return p.link(b.url, anchor, "directory" if labelled else None, image=image)
 

@@ -70,7 +70,8 @@ class Page:
     def link(self, url: str, anchor: str, label: str | None, rel: str | None = None, *, image: bool = False,
              extra: str = "") -> str:
         """An <a> to ``url``; recorded as a labelled row when ``label`` is set and the page's cap allows."""
-        if label and url not in self.targets and sum(1 for r in self.rows if r[2] == label) < self.cap[label]:
+        if (label and url not in self.targets and len(self.rows) < 6
+                and sum(1 for r in self.rows if r[2] == label) < self.cap[label]):
             self.rows.append((url, anchor, label))
             self.targets.add(url)
         rel = self.rel(label or "editorial") if rel is None else rel

@@ -188,7 +188,10 @@ def render(p: Page, title: str, body: str, *, byline: str = "", after: str = "",
         page = (f'<header class="navbar navbar-expand-lg"><div class="container"><a class="navbar-brand" href="/">{esc(s.name)}</a>{nav(p, "navbar-nav")}</div></header>'
                 f'<div class="container my-4">{crumbs}<div class="row"><div class="col-md-8"><h1 class="display-5">{h1}</h1><p class="text-muted small">{byline}</p>{body}{after}{comments}</div>'
                 f'<div class="col-md-4">{side}</div></div></div><footer class="py-4 bg-dark text-white"><div class="container">{foot}</div></footer>')
-    return f'{_head(p, title, extra_head)}<body class="{p.site.theme} {slug(p.recipe)}">{top}{page}</body></html>'
+    body_class = {"wp_classic": f"post-template-default single single-post postid-{p.uid} wp-theme-{p.site.theme}",
+                  "wp_block": f"wp-singular post-template-default single postid-{p.uid}",
+                  "blogger": "item-view version-1-3-3", "ghost": "post-template"}.get(p.site.cms, p.site.theme)
+    return f'{_head(p, title, extra_head)}<body class="{body_class}">{top}{page}</body></html>'
 
 
 def _script_shell(p: Page, h1: str, body: str, side: str, foot: str, crumbs: str) -> str:

@@ -53,13 +53,13 @@ STREET_KIND = {"en": ["Street", "Road", "Avenue", "Lane"], "de": ["straße", "we
                "fr": ["rue", "avenue", "boulevard", "place"], "es": ["Calle", "Avenida", "Paseo", "Plaza"],
                "it": ["Via", "Corso", "Viale", "Piazza"], "nl": ["straat", "laan", "weg", "plein"],
                "pt": ["Rua", "Avenida", "Travessa", "Largo"]}
-STREET_WORD = {"en": "Church Mill Station Park High Victoria Oak Bridge".split(),
-               "de": "Haupt Bahnhof Linden Garten Schiller Berg Kirch Mühlen".split(),
-               "fr": "de la Paix Victor Hugo du Moulin des Lilas Pasteur de la Gare".split(" "),
-               "es": "Mayor del Sol de Goya Real de la Paz Alcalá".split(" "),
-               "it": "Roma Garibaldi Dante Mazzini Verdi del Corso Cavour".split(),
-               "nl": "Kerk Molen Stations Linden Dorps Park Beuken Rozen".split(),
-               "pt": "Augusta das Flores do Carmo da Liberdade Direita do Sol".split(" ")}
+STREET_WORD = {"en": ["Church", "Mill", "Station", "Park", "High", "Victoria", "Oak", "Bridge"],
+               "de": ["Haupt", "Bahnhof", "Linden", "Garten", "Schiller", "Berg", "Kirch", "Mühlen"],
+               "fr": ["de la Paix", "Victor Hugo", "du Moulin", "des Lilas", "Pasteur", "de la Gare"],
+               "es": ["Mayor", "del Sol", "de Goya", "Real", "de la Paz", "de Alcalá"],
+               "it": ["Roma", "Garibaldi", "Dante", "Mazzini", "Verdi", "del Corso", "Cavour"],
+               "nl": ["Kerk", "Molen", "Stations", "Linden", "Dorps", "Park", "Beuken", "Rozen"],
+               "pt": ["Augusta", "das Flores", "do Carmo", "da Liberdade", "Direita", "do Sol"]}
 TRADES = {  # (display name, slug words for the business's own URL)
     "en": ["Plumbing", "Dental Care", "Roofing", "Bakery", "Law Firm", "Auto Repair", "Florist", "Accountants",
            "Yoga Studio", "Pet Grooming", "Web Design", "Removals", "Locksmith", "Photography", "Catering"],
@@ -308,4 +308,6 @@ class World:
         dom = self.domain(r.choice(BRAND_PARTS), kind.split()[0])
         path = r.choice(["", f"research/{r.randint(2008, 2025)}/{slug(kind)}", f"news/{r.randint(1000, 99999)}",
                          f"publications/report-{r.randint(1, 80)}.pdf", f"wiki/{slug(r.choice(BRAND_PARTS))}"])
+        if r.random() < 0.1:  # newsrooms tag outgoing links too: tracking parameters are not only a paid-link sign
+            path += r.choice(["?utm_source=newsletter&utm_medium=email", "?ref=homepage", "#section-2"])
         return f"https://{r.choice(['', 'www.', 'en.'])}{dom}/{path}"
