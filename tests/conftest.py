@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
+
+# Gradient boosting's OpenMP threads spin badly when the test processes already fill both cores (a 6-link
+# training took 200 s instead of 5). Tests (and the CLI subprocesses they start) use one thread each.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders

@@ -139,7 +139,10 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         else:
             raise ValueError("too few labelled links to calibrate: give at least 2 links per label, or links "
                              "from at least 2 sites")
-        self.model_ = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits).fit(X.to_numpy(), y)
+        # ensemble=False: the held-out folds only fit the calibration map; one base model is then fit on all rows.
+        # Five calibrated copies would predict no better here, but make the file 5x larger and slower to load.
+        self.model_ = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits,
+                                             ensemble=False).fit(X.to_numpy(), y)
         self.classes_ = self.model_.classes_
         # The reference row for reasons: what a typical training link looks like, per feature.
         self.reference_ = X.median().to_numpy(dtype=float)
