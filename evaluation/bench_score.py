@@ -43,7 +43,7 @@ RESULTS = ROOT / "evaluation" / "results" / "bench_score.md"
 #: profile stages: (name, function the stage's cumulative time is read from)
 STAGES = (
     ("read pages from the WARC", "warc.py", "get"),
-    ("decode + lxml parse", "extract.py", "decode_html"),
+    ("decode (charset detection)", "extract.py", "decode_html"),
     ("lxml parse", "__init__.py", "document_fromstring"),
     ("trafilatura main text + comments", "extract.py", "_trafilatura"),
     ("trafilatura metadata (title, author, date)", "extract.py", "_metadata"),

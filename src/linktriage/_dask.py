@@ -3,8 +3,9 @@
 Only the analysis moves: the export is still read, and the model, relevance and writing still run, in the
 client, chunk by chunk, exactly as with the local engine, so the output is the same rows in the same order.
 A task gets a page's URL (or a page the client already holds) and the export rows pointing at it; the worker
-reads the page from the WARC files itself (``analyse_source``), so the archives must be readable at the same
-absolute paths on every worker (a shared filesystem), and page bodies never cross the network.
+reads the page from the WARC files itself (``analyse_source``, with the index the client built and handed to
+every worker), so the archives must be readable at the same absolute paths on every worker (a shared
+filesystem), and page bodies never cross the network.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from linktriage.analyse import register_archive
 
 __all__ = ["DaskExecutor"]
 
-#: tasks per scheduler message: pages take tens of milliseconds each, so batching keeps the scheduler's own
-#: overhead (about a millisecond per task) small next to the work
+#: tasks sent to the scheduler per message when a chunk's pages (thousands) are submitted at once
 BATCH_SIZE = 64
 
 
