@@ -76,7 +76,7 @@ def quick_model(labels: pd.DataFrame, table) -> None:
     cms = np.asarray([t.split(":")[0] for t in templates])
     recipe = np.asarray([t.split(":")[1] for t in templates])
     X, y = table.features.to_numpy(dtype=float), table.labels
-    model = HistGradientBoostingClassifier(max_iter=200, random_state=0)
+    model = HistGradientBoostingClassifier(max_iter=100, random_state=0)
     for name, groups in (("site", table.groups), ("template (cms:recipe)", templates), ("CMS skeleton", cms),
                          ("recipe", recipe)):
         pred = cross_val_predict(model, X, y, groups=groups, cv=GroupKFold(n_splits=5))

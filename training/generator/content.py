@@ -88,11 +88,12 @@ def comment_section(p: Page, n: int | None = None, spam_share: float = 0.7) -> s
         author = esc(who)
         if r.random() < spam_share:
             niche = r.choice(NICHES + SPAM_NICHES)
-            url = p.world.commercial_url(niche[1])
+            phrase = r.choice(niche[0])
+            url = p.world.commercial_url(niche[1], phrase)
             if r.random() < 0.6:
                 author = p.link(url, who, "spam", extra=' class="url"')
             else:
-                anchor, image = p.anchor(url, phrase=r.choice(niche[0]), weights=(1, 4, 2, 1, 2, 0))
+                anchor, image = p.anchor(url, phrase=phrase, weights=(1, 4, 2, 1, 2, 0))
                 text += " " + p.link(url, anchor, "spam")
         date = f"{r.randint(1, 28)}/{r.randint(1, 12)}/{r.randint(2009, 2025)}"
         cms = p.site.cms
@@ -145,10 +146,10 @@ def farm_block(p: Page, where: str) -> str:
     return f'<div class="widget {r.choice(["sponsored-links", "widget_text", "partner-widget"])}"><h3>{esc(r.choice([ui["sponsored"], ui["partners"], "Sponsors"]))}</h3><ul>{items}</ul></div>'
 
 
-def _extras(p: Page) -> dict:
+def _extras(p: Page, comments: bool = True) -> dict:
     """Sitewide blocks the site carries: comments, blogroll, footer partners, sponsored widget."""
     f, out = p.site.flags, {"comments": "", "side": "", "footer_extra": ""}
-    if f.get("comments") and p.rng.random() < 0.7:
+    if comments and f.get("comments") and p.rng.random() < 0.7:
         out["comments"] = comment_section(p, spam_share=p.rng.choice([0.0, 0.3, 0.8]))
     if f.get("blogroll"):
         out["side"] = farm_block(p, "blogroll")
@@ -272,8 +273,9 @@ def sponsored_news(p: Page, doc: Doc, titles: list[str]) -> str:
         i = r.randrange(len(parts))
         if i in done:
             continue
-        url = p.world.commercial_url(niche_slug, r.choice(phrases))
-        anchor, image = p.anchor(url, brand=company, phrase=r.choice(phrases), weights=(4, 3, 2, 1, 1, 1))
+        phrase = r.choice(phrases)
+        url = p.world.commercial_url(niche_slug, phrase)
+        anchor, image = p.anchor(url, brand=company, phrase=phrase, weights=(4, 3, 2, 1, 1, 1))
         parts[i] = append_link(p, parts[i], p.link(url, anchor, "guest_post", rel=r.choice(["sponsored", "sponsored noopener", "nofollow", ""]), image=image))
         done.add(i)
     label = r.choice([p.ui["sponsored"], "Partner content", "Paid post", "Advertorial", "Brand story"])

@@ -87,8 +87,9 @@ class Page:
         """(anchor text, is image) of one of the anchor types SEO tools report."""
         kind = self.rng.choices(["branded", "exact", "partial", "generic", "naked", "image"], weights)[0]
         host = url.split("/")[2]
-        if kind == "branded" and brand:
-            return brand, False
+        if kind == "branded":  # the brand as the site spells it, or the name the domain was made from
+            own = host.removeprefix("www.").split(".")[0].replace("-", " ").title()
+            return (brand if brand and self.rng.random() < 0.5 else own), False
         if kind in ("exact", "branded") and phrase:
             return phrase, False
         if kind == "partial" and phrase:

@@ -44,14 +44,21 @@ def detect_lang(text: str) -> str | None:
     return best if counts[best] >= max(3, 0.05 * len(words)) else None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _doc(title: str, paragraphs: list[str]) -> Doc | None:
+    # pages decoded with the wrong charset (UTF-16 read as bytes) come out with a NUL between letters: skip them
+    if any("\x00" in p for p in paragraphs[:10]):
+        return None
+    paragraphs = [_CONTROL.sub("", p) for p in paragraphs]
     paragraphs = [p for p in paragraphs if 60 <= len(p) <= 1200]
     if len(paragraphs) < 3:
         return None
     lang = detect_lang(" ".join(paragraphs[:6]))
     if lang is None:
         return None
-    title = " ".join((title or paragraphs[0][:80]).split())[:120]
+    title = " ".join(_CONTROL.sub("", title or paragraphs[0][:80]).split())[:120]
     return Doc(title, tuple(paragraphs[:30]), lang)
 
 

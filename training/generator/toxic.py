@@ -17,9 +17,8 @@ _SENT = re.compile(r"(?<=[.!?])\s+")
 def comment_spam(p: Page, doc: Doc, titles: list[str]) -> str:
     parts = paras(p, doc, 2, 8)
     done = editorial_links(p, parts, "editorial" if p.rng.random() < 0.4 else None)
-    comments = comment_section(p, p.rng.randint(3, 14), spam_share=p.rng.uniform(0.5, 1.0))
-    extras = _extras(p)
-    extras["comments"] = comments
+    extras = _extras(p, comments=False)
+    extras["comments"] = comment_section(p, p.rng.randint(3, 14), spam_share=p.rng.uniform(0.5, 1.0))
     return render(p, doc.title, body_html(p, parts, done), byline=byline(p), titles=titles, **extras)
 
 
@@ -34,13 +33,15 @@ def _forum_posts(p: Page, doc: Doc, promo: bool) -> str:
         text = esc(" ".join(r.sample(sentences, min(len(sentences), r.randint(1, 4)))))
         niche = r.choice(SPAM_NICHES + NICHES)
         if k in promo_at:  # off-topic promotional post: the link sits in the post body
-            url = p.world.commercial_url(niche[1])
-            anchor, image = p.anchor(url, phrase=r.choice(niche[0]), weights=(1, 5, 2, 1, 2, 0))
+            phrase = r.choice(niche[0])
+            url = p.world.commercial_url(niche[1], phrase)
+            anchor, image = p.anchor(url, phrase=phrase, weights=(1, 5, 2, 1, 2, 0))
             text = f"{esc(r.choice(niche[0]).capitalize())}! " + p.link(url, anchor, "spam") + " " + text[:200]
         sig = ""
         if not promo and r.random() < 0.55:
-            url = p.world.commercial_url(niche[1])
-            anchor, image = p.anchor(url, brand=user, phrase=r.choice(niche[0]), weights=(2, 5, 2, 1, 2, 1))
+            phrase = r.choice(niche[0])
+            url = p.world.commercial_url(niche[1], phrase)
+            anchor, image = p.anchor(url, brand=user, phrase=phrase, weights=(2, 5, 2, 1, 2, 1))
             sig = p.link(url, anchor, "spam", image=image) + (" | " + esc(r.choice(niche[0])) if r.random() < 0.4 else "")
         date = f"{r.randint(1, 28)}.{r.randint(1, 12)}.{r.randint(2006, 2025)}"
         pid = p.uid * 10 + k
@@ -71,9 +72,10 @@ def profile_spam(p: Page, doc: Doc, titles: list[str]) -> str:
     r, ui = p.rng, p.ui
     phrases, niche = r.choice(SPAM_NICHES + NICHES)
     user = r.choice([slug(r.choice(phrases), "_"), p.world.brand().replace(" ", "").lower() + str(r.randint(1, 999))])
-    urls = [p.world.commercial_url(niche, r.choice(phrases)) for _ in range(r.randint(1, 3))]
+    chosen = [r.choice(phrases) for _ in range(r.randint(1, 3))]
+    urls = [(p.world.commercial_url(niche, phrase), phrase) for phrase in chosen]
     about = " ".join(r.choice(phrases) for _ in range(r.randint(2, 6)))
-    links = " ".join(p.link(u, a, "spam", image=i) for u in urls for a, i in [p.anchor(u, phrase=r.choice(phrases), weights=(0, 5, 2, 1, 3, 1))])
+    links = " ".join(p.link(u, a, "spam", image=i) for u, phrase in urls for a, i in [p.anchor(u, phrase=phrase, weights=(1, 5, 2, 1, 3, 1))])
     body = (f'<div class="{r.choice(["profile-page", "memberProfile", "user-profile panel"])}"><h2 class="username">{esc(user)}</h2>'
             f'<dl class="details"><dt>{esc(ui["joined"])}</dt><dd>{r.randint(1, 28)}.{r.randint(1, 12)}.{r.randint(2010, 2025)}</dd>'
             f'<dt>{esc(ui["posts"])}</dt><dd>{r.randint(0, 3)}</dd><dt>{esc(ui["website"])}</dt><dd>{links}</dd>'
@@ -93,8 +95,9 @@ def doorway(p: Page, doc: Doc, titles: list[str]) -> str:
     done = set()
     for _ in range(r.randint(2, 6)):
         i = r.randrange(len(stuffed))
-        url = p.world.commercial_url(niche, r.choice(phrases))
-        anchor, image = p.anchor(url, phrase=r.choice(phrases), weights=(0, 6, 2, 1, 1, 1))
+        phrase = r.choice(phrases)
+        url = p.world.commercial_url(niche, phrase)
+        anchor, image = p.anchor(url, phrase=phrase, weights=(0, 6, 2, 1, 1, 1))
         stuffed[i] = (append_link(p, stuffed[i], p.link(url, anchor, "spam", image=image)) if i not in done
                       else stuffed[i] + " " + p.link(url, anchor, "spam", image=image))
         done.add(i)
@@ -123,8 +126,9 @@ def trackbacks(p: Page, doc: Doc, titles: list[str]) -> str:
     items = []
     for _ in range(r.randint(2, 10)):
         phrases, niche = r.choice(SPAM_NICHES + NICHES)
-        url = p.world.commercial_url(niche, r.choice(phrases))
-        items.append(f'<li class="pingback"><div class="comment-body">Pingback: {p.link(url, r.choice(phrases).title(), "spam", r.choice(["external nofollow", "", "nofollow ugc"]))}</div></li>')
+        phrase = r.choice(phrases)
+        url = p.world.commercial_url(niche, phrase)
+        items.append(f'<li class="pingback"><div class="comment-body">Pingback: {p.link(url, phrase.title(), "spam", r.choice(["external nofollow", "", "nofollow ugc"]))}</div></li>')
     tb = f'<div id="pings"><h3>Trackbacks/Pingbacks</h3><ol class="{r.choice(["pinglist", "commentlist trackbacks", "pingback-list"])}">{"".join(items)}</ol></div>'
     return render(p, doc.title, body_html(p, parts), byline=byline(p), titles=titles, comments=tb)
 
@@ -137,8 +141,9 @@ def link_exchange(p: Page, doc: Doc, titles: list[str]) -> str:
     entries = []
     for i in range(n):
         phrases, niche = r.choice(NICHES + SPAM_NICHES[:3])
-        url = p.world.commercial_url(niche, r.choice(phrases))
-        anchor, image = p.anchor(url, brand=url.split("/")[2].split(".")[0].replace("-", " ").title(), phrase=r.choice(phrases), weights=(4, 4, 2, 0, 2, 1))
+        phrase = r.choice(phrases)
+        url = p.world.commercial_url(niche, phrase)
+        anchor, image = p.anchor(url, phrase=phrase, weights=(4, 4, 2, 0, 2, 1))
         entries.append((p.link(url, anchor, "link_farm" if i in lab else None, image=image), r.choice(phrases)))
     layout = r.choice(["ul", "table", "pipes", "dl", "groups"])
     if layout == "ul":

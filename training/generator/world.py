@@ -299,7 +299,10 @@ class World:
         r = self.rng
         brand = r.choice(BRAND_PARTS)
         dom = self.domain(r.choice([brand, f"{brand}-{niche_slug}", niche_slug.split('-')[0] + r.choice(BRAND_PARTS)]))
-        path = r.choice(["", "", slug(anchor) if anchor else "", f"{niche_slug}/", "landing/offer", "?ref=partner"])
+        if anchor and r.random() < 0.4:  # money pages are often named after the keyword they rank for
+            path = r.choice([slug(anchor), f"{slug(anchor)}/", f"services/{slug(anchor)}", f"{slug(anchor)}.html"])
+        else:
+            path = r.choice(["", "", "", f"{niche_slug}/", "landing/offer", "?ref=partner", "shop/", "about-us"])
         return f"https://{r.choice(['', 'www.'])}{dom}/{path}"
 
     def org_url(self, lang: str) -> str:
