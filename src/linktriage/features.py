@@ -34,7 +34,13 @@ VOCABULARY: dict[str, re.Pattern[str]] = {
         r"branded content", r"presented by", r"promoted(?: content| post)?", r"guest column(?:ist)?s?",
         r"(?:opinion|regular|outside) contributors?", r"paid (?:content|placement|partnership)",
         r"advertis(?:ement|ing) feature", r"partnerinhalt", r"contenu sponsorisé", r"contenido patrocinado",
-        r"conteúdo patrocinado", r"contenuto sponsorizzato", r"sponsorship",
+        r"conteúdo patrocinado", r"contenuto sponsorizzato", r"sponsorship", r"brand(?:ed)? stor(?:y|ies)",
+        # the disclosure words of other languages on their own ("Patrocinado · Brand", "Anzeige")
+        r"patrocinad[oa]", r"gesponsert", r"sponsorisé", r"sponsorizzat[oa]", r"gesponsord", r"publicidad",
+        r"publicité", r"pubblicità", r"werbung", r"anzeige", r"publirreportaje", r"publireportage",
+        r"in zusammenarbeit mit", r"en colaboración con", r"en partenariat avec", r"in collaborazione con",
+        r"em parceria com", r"in samenwerking met", r"gastartikel", r"gastblog\w*", r"gastbijdrage",
+        r"articolo ospite", r"artigo convidado", r"post invitado",
     ),
     "directory": _vocabulary(
         r"submit (?:a |your )?(?:site|url|link|listing|business)", r"add (?:a |your )?(?:listing|site|url|business)",
@@ -68,6 +74,10 @@ _TRACKING = re.compile(r"(?:^|[&;])(?:utm_[a-z]+|ref|aff(?:iliate)?(?:_?id)?|aff
 _PAID_TRACKING = re.compile(r"paid|partner|sponsor|affiliat|advert|native|branded|promo|(?:^|[=_-])ads?(?:$|[&_-])", re.I)
 # Class / id names around the link that mark a paid or promoted block ("sponsored-box", "partner-links", "ad-slot").
 _SPONSORED_MARKUP = re.compile(r"sponsor|partner|promo|advert|affiliat|branded|(?:^|[.#_-])ads?(?:$|[ ._-])", re.I)
+# Class / id names of a disclosure element anywhere on the page ("sponsored-banner", "partner-tag", "advertorial").
+_DISCLOSURE_MARKUP = re.compile(
+    r"sponsor|advertorial|disclosure|disclaimer|partner-?(?:tag|content|label|post)|paid-?(?:post|content)|"
+    r"brand(?:ed)?-?(?:content|story)|guest-?(?:post|author)|native-?ad", re.I)
 _SCHEMA_GROUPS = {
     "schema_article": {"Article", "NewsArticle", "BlogPosting", "Report", "TechArticle", "ScholarlyArticle"},
     "schema_business": {"LocalBusiness", "Organization", "Corporation", "Store", "Restaurant", "ProfessionalService",
@@ -90,7 +100,7 @@ FEATURE_GROUPS: dict[str, str] = {
     "context_length_log": "context", "anchor_context_share": "context",
     **{f"page_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
     **{f"context_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
-    "page_disclosure": "vocab_guest", "target_paid_tracking": "vocab_guest",
+    "page_disclosure": "vocab_guest", "target_paid_tracking": "vocab_guest", "page_disclosure_markup": "markup",
     "phones": "vocab_directory", "addresses": "vocab_directory",
     **{name: "markup" for name in _SCHEMA_GROUPS}, "has_author": "markup", "has_date": "markup",
     "markup_sponsored": "markup",
@@ -118,6 +128,10 @@ def page_features(page: ParsedPage) -> dict[str, float]:
     edges = f"{info.title} {text[:600]} {text[-800:]}"
     features = {
         "page_disclosure": float(bool(VOCABULARY["guest"].search(edges))),
+        "page_disclosure_markup": float(any(_DISCLOSURE_MARKUP.search(f"{el.get('class', '')} {el.get('id', '')}")
+                                            for el in page.tree.iter("div", "span", "p", "aside", "section",
+                                                                     "header", "footer", "em", "small")
+                                            if el.get("class") or el.get("id"))),
         "page_links_log": _log(info.page_links),
         "page_external_links_log": _log(info.page_external_links),
         "page_external_domains_log": _log(info.page_external_domains),
