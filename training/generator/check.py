@@ -81,7 +81,7 @@ def quick_model(labels: pd.DataFrame, table) -> None:
                          ("recipe", recipe)):
         pred = cross_val_predict(model, X, y, groups=groups, cv=GroupKFold(n_splits=5))
         print(f"\nquick model, GroupKFold by {name}: macro-F1 {f1_score(y, pred, average='macro'):.3f}; per class",
-              dict(zip(sorted(set(y)), f1_score(y, pred, average=None, labels=sorted(set(y))).round(3))))
+              {k: round(float(v), 3) for k, v in zip(sorted(set(y)), f1_score(y, pred, average=None, labels=sorted(set(y))))})
 
 
 if __name__ == "__main__":
