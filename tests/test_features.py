@@ -53,10 +53,11 @@ def test_list_and_table_entries():
 def test_disclosures_in_other_languages_and_disclosure_markup():
     text = " ".join(["Os militares enviaram questões ao tribunal sobre as eleições e as urnas eletrônicas."] * 6)
     disclosed = features(f"<html><body><article><div class='sponsored-banner'>Patrocinado · Nord Harbor</div>"
-                         f"<p>{text} <a href='https://t.example/x'>x</a></p></article></body></html>",
+                         f"<p>Em parceria com Nord Harbor. {text} <a href='https://t.example/x'>x</a></p>"
+                         "</article></body></html>",
                          "https://t.example/x")
     plain = features(f"<html><body><article><div class='entry'>Nord Harbor</div>"
                      f"<p>{text} <a href='https://t.example/x'>x</a></p></article></body></html>",
                      "https://t.example/x")
     assert disclosed["page_disclosure_markup"] == 1 and plain["page_disclosure_markup"] == 0
-    assert disclosed["page_guest_terms"] > 0 and plain["page_guest_terms"] == 0
+    assert disclosed["page_disclosure"] == 1 and plain["page_disclosure"] == 0
