@@ -86,7 +86,9 @@ class Generator:
     def _lang(self, kind: str) -> str:
         # English dominates, as on the web; listing and forum chrome work in every language, text needs documents
         pool = [lang for lang in LANGS if lang in self.docs or kind in ("directory",)]
-        weights = [8 if lang == "en" else (3 if lang == "de" else 1) for lang in pool]
+        # a language with few real documents would repeat them on every page: give it fewer text-heavy sites
+        weights = [8 if lang == "en" else 3 if lang == "de" else
+                   1 if kind == "directory" else min(1.0, len(self.docs.get(lang, ())) / 40) for lang in pool]
         lang = self.rng.choices(pool, weights)[0]
         return lang if lang in self.docs else "en" if kind != "directory" else lang
 
