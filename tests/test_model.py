@@ -15,10 +15,13 @@ def synthetic_table(n_per_label: int = 40, seed: int = 0) -> tuple[pd.DataFrame,
     """Feature rows where each label is told apart by a different feature (so the model has something to learn)."""
     rng = np.random.default_rng(seed)
     rows, labels, groups = [], [], []
-    for k, label in enumerate(LABELS):
+    # one telling feature per label, each from a different feature group (so reasons can differ)
+    signal = {"editorial": "position_content", "guest_post": "page_disclosure", "directory": "phones",
+              "spam": "rel_ugc", "link_farm": "block_external_domains"}
+    for label in LABELS:
         for i in range(n_per_label):
-            row = rng.normal(0, 0.3, len(FEATURE_NAMES))
-            row[k] += 3.0
+            row = np.abs(rng.normal(0, 0.05, len(FEATURE_NAMES)))
+            row[FEATURE_NAMES.index(signal[label])] += 3.0
             rows.append(row)
             labels.append(label)
             groups.append(f"site{i % 8}")

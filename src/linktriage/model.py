@@ -141,8 +141,11 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
                              "from at least 2 sites")
         # ensemble=False: the held-out folds only fit the calibration map; one base model is then fit on all rows.
         # Five calibrated copies would predict no better here, but make the file 5x larger and slower to load.
+        # With a few labels, a training fold can miss a class: then one calibrated model per fold (ensemble)
+        # is the only way scikit-learn can calibrate, so it is used for such small label sets only.
+        every_fold_complete = all(len(set(y[train])) == len(set(y)) for train, _ in splits)
         self.model_ = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits,
-                                             ensemble=False).fit(X.to_numpy(), y)
+                                             ensemble=not every_fold_complete).fit(X.to_numpy(), y)
         self.classes_ = self.model_.classes_
         # The reference row for reasons: what a typical training link looks like, per feature.
         self.reference_ = X.median().to_numpy(dtype=float)
