@@ -6,18 +6,21 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
-#: the page whose ```python blocks are run (the README may carry the same example later: point this at it)
-DOC = ROOT / "docs" / "api.md"
+#: the pages whose ```python blocks are run: the README's example and the API page's
+DOCS = (ROOT / "README.md", ROOT / "docs" / "api.md")
 
 # Blocks fenced exactly ```python run; ```python no-run ones are fragments (they need your own files or a server).
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def test_documented_python_example_runs():
-    blocks = BLOCK.findall(DOC.read_text(encoding="utf-8"))
-    assert blocks, f"no ```python block in {DOC}"
+@pytest.mark.parametrize("doc", DOCS, ids=lambda path: path.name)
+def test_documented_python_example_runs(doc):
+    blocks = BLOCK.findall(doc.read_text(encoding="utf-8"))
+    assert blocks, f"no ```python block in {doc}"
     for code in blocks:
         result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, f"example failed:\n{code}\n{result.stderr}"

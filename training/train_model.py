@@ -56,6 +56,12 @@ def warc_path(name: str, generated: bool) -> Path:
     return (GENERATED if generated else CORPUS) / name
 
 
+def _use_generated_dir(path: str | None) -> None:
+    global GENERATED
+    if path:
+        GENERATED = Path(path)
+
+
 def table_for(labels: pd.DataFrame) -> TrainingTable:
     """Feature table for all labels, one archive at a time (archives may share URLs).
 
@@ -95,7 +101,9 @@ def main() -> None:
     parser.add_argument("--cv", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--labels", nargs="*", default=LABEL_FILES, help="label CSV files (default: data/labels/*)")
+    parser.add_argument("--generated-dir", help=f"where the generated pages are (default: {GENERATED})")
     args = parser.parse_args()
+    _use_generated_dir(args.generated_dir)
     if not CORPUS.is_dir():
         sys.exit(f"the corpus is not at {CORPUS}: the shipped model is trained on it")
     if not any(GENERATED.glob("*.warc.gz")) and (ROOT / "training" / "generate_pages.py").exists():
