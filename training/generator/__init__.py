@@ -24,6 +24,7 @@ RECIPES = {
     "resources_editorial": ("editorial", "blog", content.resources_editorial),
     "review": ("editorial", "blog", content.review),
     "top_n_prose": ("editorial", "blog", content.top10_prose),
+    "wiki": ("editorial", "wiki", content.wiki),
     "guest_post": ("guest_post", "blog", content.guest_article),
     "guest_post_news": ("guest_post", "news", content.guest_article),
     "sponsored_news": ("guest_post", "news", content.sponsored_news),
@@ -51,6 +52,7 @@ KIND_CMS = {"blog": ("wp_classic", "wp_block", "blogger", "ghost", "medium", "bo
             "news": ("news", "bootstrap", "wp_classic", "ghost"),
             "farmblog": ("wp_classic", "blogger", "wp_block", "table_static", "bootstrap"),
             "forum": FORUM_CMS,
+            "wiki": ("bootstrap", "table_static", "wp_block", "ghost"),
             "directory": ("phpld", "cards", "bootstrap", "table_static", "wp_classic"),
             "pbn": ("wp_classic", "wp_block", "bootstrap", "ghost", "blogger"),
             "spamsite": ARTICLE_CMS}

@@ -281,3 +281,27 @@ def sponsored_news(p: Page, doc: Doc, titles: list[str]) -> str:
     label = r.choice([p.ui["sponsored"], "Partner content", "Paid post", "Advertorial", "Brand story"])
     box = f'<div class="{r.choice(["sponsored-banner", "paid-content-label", "partner-tag"])}">{esc(label)} · {esc(company)}</div>'
     return render(p, doc.title, box + body_html(p, parts, done), byline=byline(p, company), titles=titles, **_extras(p))
+
+
+def wiki(p: Page, doc: Doc, titles: list[str]) -> str:
+    """A wiki or documentation page: sections, footnote markers and a references list the editors keep."""
+    r = p.rng
+    parts = paras(p, doc, 3, 12)
+    refs, body = [], []
+    for i, text in enumerate(parts):
+        if i and r.random() < 0.25:
+            body.append(f'<h2><span class="mw-headline" id="s{i}">{esc(text.split(".")[0][:60])}</span></h2>')
+        marker = ""
+        if r.random() < 0.5:
+            refs.append(text)
+            marker = f'<sup class="reference"><a href="#cite_note-{len(refs)}">[{len(refs)}]</a></sup>'
+        body.append(f"<p>{esc(text)}{marker}</p>")
+    items = []
+    for k, _ in enumerate(refs or [parts[0]]):
+        url = p.world.org_url(p.lang)
+        title = r.choice(titles)
+        anchor = r.choice([f'"{title}"', title, url.split("/")[2], "Archived copy"])
+        items.append(f'<li id="cite_note-{k + 1}"><span class="reference-text"><cite class="citation web">{p.link(url, anchor, "editorial", r.choice(["", "nofollow", "external nofollow"]), extra=" class=" + chr(34) + "external text" + chr(34))}. {r.randint(2004, 2025)}.</cite></span></li>')
+    content = (f'<div id="mw-content-text" class="mw-body-content"><div class="mw-parser-output">{"".join(body)}'
+               f'<h2><span class="mw-headline" id="References">References</span></h2><div class="reflist"><ol class="references">{"".join(items)}</ol></div></div></div>')
+    return render(p, doc.title, content, titles=titles, **_extras(p, comments=False))
