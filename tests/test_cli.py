@@ -132,6 +132,16 @@ def test_train_refuses_unlabelled_files_and_unknown_labels(tmp_path, run):
     assert result.returncode == 2 and "'toxic'" in result.stderr and "link_farm" in result.stderr
 
 
+def test_train_counts_unusable_labels_instead_of_failing(tmp_path, run):
+    labels = tmp_path / "labels.csv"
+    extra = ("https://summitnotes.example.org/2025/03/ten-years-of-mountain-running,https://x.example/,x,toxic\n"
+             "https://not-archived.example/,https://x.example/,x,spam\n")
+    labels.write_text((EXAMPLES / "labels.csv").read_text() + extra)
+    result = run("train", labels, "--pages", EXAMPLES / "pages.warc.gz", "-o", tmp_path / "m.skops", "--cv", "2")
+    assert result.returncode == 0, result.stderr
+    assert "unknown label 'toxic' 1" in result.stderr and "not_fetched 1" in result.stderr
+
+
 def test_evaluate_without_pages_says_what_to_add(run):
     result = run("evaluate", EXAMPLES / "labels.csv")
     assert result.returncode == 2 and "--pages" in result.stderr

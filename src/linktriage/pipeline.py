@@ -348,12 +348,13 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool):
     if not any(b.label for b in backlinks):
         raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
                          f"{', '.join(LABELS)} per row")
-    unknown = sorted({b.label for b in backlinks if b.label and b.label not in LABELS})
-    if unknown:
-        raise InputError(f"unknown label(s) {', '.join(map(repr, unknown[:5]))}: labels must be exactly one of "
-                         f"{', '.join(LABELS)}")
+    # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
     getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline))
     return build_training_table(backlinks, getter)
+
+
+def _skipped_text(table) -> str:
+    return ", ".join(f"{reason}: {count}" for reason, count in table.skipped.most_common()) or "none skipped"
 
 
 def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
@@ -366,11 +367,13 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     from linktriage.learn import train
 
     table = _labelled_table(labels, pages, offline)
+    if not len(table):
+        raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "
+                         f"{', '.join(LABELS)} and their pages in --pages")
     sites = len(set(table.groups))
     if sites < 2 and not with_shipped:
-        skipped = ", ".join(f"{k}: {v}" for k, v in table.skipped.items()) or "none"
         raise InputError(f"{len(table)} usable labelled links from {sites} site(s): training needs links on pages "
-                         f"of at least 2 sites (skipped: {skipped}); add --pages with the archived pages")
+                         f"of at least 2 sites (skipped: {_skipped_text(table)}); add --pages with the archived pages")
     if len(set(table.labels)) < 2 and not with_shipped:
         raise InputError(f"all usable labelled links are {set(table.labels) or 'missing'}: training needs at least "
                          "2 labels, or add --with-shipped to add your labels to the shipped training data")
@@ -388,8 +391,11 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
 
 
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
-                   offline: bool = True, report: str | None = None) -> dict:
-    """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report."""
+                   offline: bool = True, report: str | None = None) -> tuple[dict, dict[str, int]]:
+    """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
+
+    Returns the metrics per section and the counts of labelled links skipped, by reason.
+    """
     from linktriage._exceptions import InputError
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
@@ -397,11 +403,11 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
     classifier = load_model(model)
     table = _labelled_table(labels, pages, offline)
     if not len(table):
-        skipped = ", ".join(f"{k}: {v}" for k, v in table.skipped.items())
-        raise InputError(f"none of the labelled links could be judged ({skipped}); add --pages with their pages")
+        raise InputError(f"none of the labelled links could be judged ({_skipped_text(table)}); labels must be one "
+                         f"of {', '.join(LABELS)} and their pages in --pages")
     sections = {f"{name} pages": metrics for name, metrics in evaluate(table, classifier).items()}
     if report:
         skipped = "".join(f"\n- {k}: {v}" for k, v in table.skipped.items()) or "\n- none"
         write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(map(str, labels))}: "
                      f"{len(table)} links judged from {len(set(table.groups))} sites. Skipped links:{skipped}")
-    return sections
+    return sections, dict(table.skipped)

@@ -54,10 +54,12 @@ def evaluate(
     from linktriage.cli._render import print_metrics
     from linktriage.pipeline import evaluate_model
 
-    sections = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
+    sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
                               model=str(model) if model else None, offline=not fetch,
                               report=str(report) if report else None)
     for name, metrics in sections.items():
         print_metrics(metrics, name)
+    if skipped:
+        typer.echo("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()), err=True)
     if report:
         typer.echo(f"linktriage: wrote {report / 'REPORT.md'}", err=True)
