@@ -46,3 +46,14 @@ def warc_factory(tmp_path):
         return write_warc(tmp_path / name, pages)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_robots_cache():
+    """robots.txt answers are cached per origin for the whole process, and local test servers reuse ports: a rule
+    one test's server gave must not answer for the next test's server on the same port."""
+    from linktriage.sources._robots import forget_robots
+
+    forget_robots()
+    yield
+    forget_robots()
