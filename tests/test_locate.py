@@ -109,11 +109,23 @@ def test_block_statistics_and_hidden_links():
     assert not found["https://site7.example/"].hidden
 
 
+def test_a_blogroll_holding_most_links_is_a_sidebar_but_a_page_wrapper_is_not():
+    roll = "".join(f'<li><a href="https://friend{i}.example/">Friend {i}</a></li>' for i in range(40))
+    html = f"""<html><body><div id="page" class="has-sidebar"><article><p>{ARTICLE_TEXT}
+    <a href="https://cited.example/">a cited study</a></p></article>
+    <aside class="blogroll-widget"><ul>{roll}</ul></aside></div></body></html>"""
+    # the wrapper holds every link and the article: it names nothing, so the cited link is content
+    assert one(html, "https://cited.example/").position == "content"
+    # the blogroll holds 40 of 41 links but none of the prose: still the sidebar
+    assert one(html, "https://friend7.example/").position == "sidebar"
+
+
 def test_image_links_and_anchor_types():
     html = '<html><body><p><a href="https://brand.example/"><img src="logo.png" alt="Brand logo"></a></p></body></html>'
     link = one(html, "https://brand.example/")
     assert link.is_image and link.anchor_type == "image" and link.anchor_text == "Brand logo"
     assert anchor_type("Acme Tools", "https://acmetools.example/") == "branded"
+    assert anchor_type("Best Shoes", "https://best-shoes.example/") == "branded"  # hyphen in the domain
     assert anchor_type("www.acmetools.example", "https://acmetools.example/") == "naked_url"
     assert anchor_type("click here", "https://acmetools.example/") == "generic"
     assert anchor_type("running shoes", "https://x.example/running-shoes") == "exact_match"

@@ -27,7 +27,7 @@ _REGION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"(?:^|[\s_\-]){pattern}(?:$|[\s_\-])", re.I))
     for name, pattern in (
         ("comment", r"(?:comments?|commentlist|comment-?(?:body|content|text|author)|disqus\w*|dsq|respond|"
-                    r"repl(?:y|ies)|trackbacks?|pingbacks?|guestbook|postbody|post_?message|postcontent|"
+                    r"repl(?:y|ies)|trackbacks?|pingbacks?|guestbook|postbody|post[-_]?message|postcontent|"
                     r"signature|usersig|sig|forum-?post|bbp-reply-content|messagecontent|cooked|ugc|"
                     r"talkbacks?|threads?|reviews?|user-?content|discussion|feedback)"),
         ("navigation", r"(?:nav|navbar|navigation|menu|menubar|breadcrumbs?|topnav|subnav|pagination|pager|tabs)"),
@@ -201,12 +201,19 @@ def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
         found = _region(ancestor)
         if found is None:
             continue
-        # A wrapper holding most of the page's links ("#page.has-sidebar") says nothing about this link.
-        if found != "comment" and ancestor.tag not in _TAG_REGIONS and _link_count(page, ancestor) > 0.7 * total_links:
+        # A wrapper holding most of the page's links ("#page.has-sidebar") says nothing about this link; a big
+        # blogroll or footer link block also holds most links, but not the page's prose, so it keeps its name.
+        if (found != "comment" and ancestor.tag not in _TAG_REGIONS
+                and _link_count(page, ancestor) > 0.7 * total_links and _holds_the_prose(page, ancestor)):
             continue
         # <header>/<footer> of an article belong to the article (bylines, tags, author boxes).
         if found in ("header", "footer") and ancestor.tag in ("header", "footer") and _inside_article(ancestor):
             found = "content"
+        # The body of a comment or forum post is often a ".content" or ".post" block: the comment around it wins.
+        if found == "content":
+            thread = next((a for a in ancestor.iterancestors() if _region(a) == "comment"), None)
+            if thread is not None:
+                found, ancestor = "comment", thread
         region, evidence = found, _describe_element(ancestor)
         break
     in_main = link.href in page.main_hrefs
@@ -228,6 +235,20 @@ def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
 def _inside_article(element: HtmlElement) -> bool:
     return any(a.tag in ("article", "main") or (a.get("role") or "") in ("main", "article")
                for a in element.iterancestors())
+
+
+def _prose_length(element: HtmlElement) -> int:
+    """Characters of text outside links (whitespace dropped): what an article has and a link block lacks."""
+    def length(node: HtmlElement) -> int:
+        return len("".join(node.text_content().split()))
+    return length(element) - sum(length(a) for a in element.iter("a"))
+
+
+def _holds_the_prose(page: ParsedPage, element: HtmlElement) -> bool:
+    """True when ``element`` wraps most of the page's prose, or the page has too little prose to tell."""
+    body = page.tree.find("body")
+    page_prose = _prose_length(body if body is not None else page.tree)
+    return page_prose < 200 or _prose_length(element) >= 0.5 * page_prose
 
 
 def _link_count(page: ParsedPage, element: HtmlElement) -> int:
@@ -318,7 +339,7 @@ def anchor_type(text: str, target_url: str, *, is_image: bool = False) -> str:
     if not anchor:
         return "empty"
     domain = registrable_domain(target_url)
-    brand = domain.split(".")[0] if domain else ""
+    brand = re.sub(r"[\W_]+", "", domain.split(".")[0]) if domain else ""  # "best-shoes" matches "Best Shoes"
     squashed = re.sub(r"[\W_]+", "", anchor)
     if _URLISH.match(anchor) or (domain and domain in anchor.replace("www.", "")):
         return "naked_url"
