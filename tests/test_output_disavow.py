@@ -179,8 +179,10 @@ def test_bad_allow_list_and_merge_files(tmp_path):
 
 def test_google_limits(tmp_path):
     long_url = "https://spam.example.com/?q=" + "x" * GOOGLE_MAX_URL
-    with pytest.raises(InputError, match="2,048"):
-        write_disavow([row(long_url)], tmp_path / "d.txt", level="url")
+    # at URL level the over-long URL is left out and counted; the other rows are still written
+    result = write_disavow([row(long_url), row("https://spam.example.org/p")], tmp_path / "long.txt", level="url")
+    assert result.too_long == 1 and parse(tmp_path / "long.txt")[0] == ["https://spam.example.org/p"]
+    assert any("over Google's 2,048 characters" in m for m in result.messages())
     write_disavow([row(long_url)], tmp_path / "ok.txt")  # at domain level the same page is a short domain: line
     assert parse(tmp_path / "ok.txt")[0] == ["domain:example.com"]
     existing = tmp_path / "huge.txt"

@@ -78,6 +78,8 @@ class DisavowSummary:
     unrecognised_lines: int
     lines: int
     bytes: int
+    #: selected rows left out at URL level because Google refuses URLs over 2,048 characters
+    too_long: int = 0
 
     def messages(self) -> list[str]:
         """Short lines for a terminal."""
@@ -90,6 +92,9 @@ class DisavowSummary:
             out.append(f"{self.allowed} links left out by the allow list")
         if self.skipped:
             out.append(f"{self.skipped} links skipped: no http(s) URL with a host")
+        if self.too_long:
+            out.append(f"{self.too_long} links left out: their URL is over Google's {GOOGLE_MAX_URL:,} characters; "
+                       "disavow their domain instead (--level domain)")
         if self.unrecognised_lines:
             out.append(f"warning: {self.unrecognised_lines} lines of the merged file are neither comments, "
                        "domain: lines nor URLs; kept as they were, Google will reject them")
@@ -297,7 +302,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         _read_existing(merge, allowed_hosts) if merge else ([], set(), set(), 0, 0))
 
     groups: dict[str, _Group] = {}
-    n_rows = selected = allowed = skipped = already = 0
+    n_rows = selected = allowed = skipped = already = too_long = 0
     good: dict[str, Counter] = {}  # per domain: links the model judged acceptable (not among ``labels``)
     for row in rows:
         n_rows += 1
@@ -334,10 +339,10 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
             entries = [f"domain:{domain}"]
         else:
             entries = list(group.urls)
-        for url in entries:
-            if len(url) > GOOGLE_MAX_URL:
-                raise InputError(f"a source URL of {len(url):,} characters ({url[:60]}...): Google accepts at most "
-                                 f"{GOOGLE_MAX_URL:,}; use --level domain, or leave it out with --allow")
+        # one absurd URL must not cost the whole file: it is left out and counted (Google would refuse the file)
+        usable = [url for url in entries if len(url) <= GOOGLE_MAX_URL]
+        too_long += len(entries) - len(usable)
+        entries = usable
         if not entries:
             continue
         note = ""
@@ -388,7 +393,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         raise InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     return DisavowSummary(
         path=str(path), rows=n_rows, selected=selected, new_domains=new_domains, new_urls=new_urls,
-        already_listed=already, allowed=allowed, skipped=skipped, kept_entries=len(old_domains) + len(old_urls),
+        already_listed=already, allowed=allowed, skipped=skipped, too_long=too_long, kept_entries=len(old_domains) + len(old_urls),
         disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size)
 
 
