@@ -134,7 +134,12 @@ def test_locator_finds_every_labelled_link(run):
     table = build_training_table(backlinks, PageGetter(ScoreOptions(pages=(str(warc),), offline=True)), workers=1)
     assert len(table) == len(sample), dict(table.skipped)
     positions = Counter(zip(table.labels, table.info["position"]))
-    assert positions[("directory", "listing")] >= 0.7 * sum(v for (l, _), v in positions.items() if l == "directory")
+    # entries with a name, address and phone repeat one item shape: the locator calls them a listing; the thin
+    # catalogues (resource_list, stockists: a name and a town per entry) are bare link lists on purpose
+    thin = [r["template"].endswith((":resource_list", ":stockists")) for r in sample]
+    full = Counter(p for p, t, l in zip(table.info["position"], thin, table.labels) if l == "directory" and not t)
+    assert full["listing"] >= 0.8 * sum(full.values()), full
+    assert any(thin)
     assert positions[("spam", "comment")] > 0 and positions[("link_farm", "sidebar")] > 0
 
 

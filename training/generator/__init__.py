@@ -35,6 +35,8 @@ RECIPES = {
     "dir_jsonld": ("directory", "directory", listings.jsonld),
     "dir_profile": ("directory", "directory", listings.profile),
     "catalogue": ("directory", "blog", listings.catalogue),
+    "resource_list": ("directory", "blog", listings.resource_list),
+    "stockists": ("directory", "news", listings.stockists),
     "comment_spam": ("spam", "blog", toxic.comment_spam),
     "forum_signature": ("spam", "forum", toxic.forum_signature),
     "forum_promo": ("spam", "forum", toxic.forum_promo),

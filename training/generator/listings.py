@@ -124,3 +124,51 @@ def catalogue(p: Page, doc: Doc, titles: list[str]) -> str:
     out = "".join(f"<li><strong>{esc(b.name)}</strong> – {esc(b.city)}, {esc(b.phone)} – {_site_link(p, b, i in lab)}</li>" for i, b in enumerate(items))
     intro = "".join(f"<p>{esc(x)}</p>" for x in paras(p, doc, 0, 1))
     return render(p, f"Top {len(items)} {trade} {items[0].city}", intro + f"<ol>{out}</ol>", byline=byline(p), titles=titles)
+
+
+def resource_list(p: Page, doc: Doc, titles: list[str]) -> str:
+    """A thin catalogue on an ordinary site ("Useful links", a library's sites on a subject): grouped entries, each
+    a name and at most a few words, one website link each, no phones, no addresses, no discussion."""
+    r = p.rng
+    # one subject per group and few groups: a catalogue of one kind of site (dozens of unrelated sites would be a
+    # link farm's "links" page, LABELS.md)
+    groups = [(trade, r.randint(3, 12)) for trade in r.sample(TRADES[p.lang], r.randint(1, 2))]
+    size = sum(n for _, n in groups)
+    labelled = set(r.sample(range(size), min(3, size)))
+    out, i = [], 0
+    for trade, n in groups:
+        entries = []
+        for _ in range(n):
+            b = p.world.business(p.lang, trade)
+            anchor = b.name if r.random() < 0.75 else b.url.split("/")[2]
+            note = r.choice(["", "", f" – {b.trade}", f" ({b.city})", f", {b.city}"])
+            entries.append(f"<li>{p.link(b.url, anchor, 'directory' if i in labelled else None)}{esc(note)}</li>")
+            i += 1
+        heading = r.choice([f"<h2>{esc(trade)}</h2>", f"<h3>{esc(trade)}</h3>", f"<p><strong>{esc(trade)}</strong></p>"])
+        out.append(heading + f'<ul class="{r.choice(["links", "linklist", "wp-block-list", "resources", ""])}">{"".join(entries)}</ul>')
+    intro = "".join(f"<p>{esc(x[:220])}</p>" for x in paras(p, doc, 0, 1))
+    title = r.choice([f"{p.ui['links']}: {groups[0][0]}", f"{p.ui['resources']}: {groups[0][0]}", groups[0][0]])
+    return render(p, title, intro + "".join(out), titles=titles, article=r.random() < 0.5)
+
+
+def stockists(p: Page, doc: Doc, titles: list[str]) -> str:
+    """A brand's or association's list of stockists, members or partner organisations: name, town and a website
+    link per entry (a table, a plain list or a logo grid), none of them discussed."""
+    r = p.rng
+    trade, items, lab = _entries(p, 5, 30)
+    items = [p.world.business(p.lang, trade) for _ in items]  # one trade: a coherent list, not a link farm's
+    layout = r.choice(["table", "list", "logos"])
+    if layout == "table":
+        rows = "".join(f"<tr><td>{esc(b.name)}</td><td>{esc(b.city)}</td><td>{_site_link(p, b, i in lab)}</td></tr>"
+                       for i, b in enumerate(items))
+        body = f'<table class="{r.choice(["stockists", "members", "partners", ""])}"><tbody>{rows}</tbody></table>'
+    elif layout == "list":
+        body = "<ul>" + "".join(f"<li>{p.link(b.url, b.name, 'directory' if i in lab else None)} – {esc(b.city)}</li>"
+                                for i, b in enumerate(items)) + "</ul>"
+    else:
+        body = '<div class="logo-grid">' + "".join(
+            f'<div class="logo">{p.link(b.url, b.name, "directory" if i in lab else None, image=True)}</div>'
+            for i, b in enumerate(items)) + "</div>"
+    intro = "".join(f"<p>{esc(x[:200])}</p>" for x in paras(p, doc, 0, 1))
+    return render(p, r.choice([f"{p.ui['partners']} – {trade}", f"{trade} {items[0].city}", trade]), intro + body,
+                  titles=titles, article=False)
