@@ -103,6 +103,24 @@ def test_missing_files_exit_2(tmp_path, run):
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
+def test_pages_given_as_fsspec_urls(tmp_path, run, scored):
+    """Archives on object stores (s3://, gs://) go through fsspec; its in-memory filesystem stands in here."""
+    import fsspec
+
+    fsspec.filesystem("memory").pipe("/archives/pages.warc.gz", (EXAMPLES / "pages.warc.gz").read_bytes())
+    out = tmp_path / "scored.csv"
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", "memory://archives/pages.warc.gz", "--offline",
+                 "-o", out)
+    assert result.returncode == 0, result.stderr
+    with open(out, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [(r["link_status"], r["label"]) for r in rows] == [(r["link_status"], r["label"]) for r in scored[1]]
+    for pages in ("memory://archives/absent.warc.gz", "nosuchscheme://bucket/pages.warc.gz"):
+        result = run("score", EXAMPLES / "backlinks.csv", "--pages", pages, "--offline")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert pages in result.stderr
+
+
 def test_train_then_score_and_evaluate_with_the_new_model(tmp_path, run):
     model = tmp_path / "mine.skops"
     trained = run("train", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "-o", model, "--cv", "2")

@@ -14,7 +14,7 @@ from linktriage.cli._render import print_table, progress_callback
 @app.command()
 def score(
     exports: List[Path] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
-    pages: List[Path] = typer.Option([], "--pages", help="WARC archive(s) of referring pages already fetched (repeatable)."),
+    pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) of referring pages already fetched (repeatable; paths or fsspec URLs such as s3://)."),
     offline: bool = typer.Option(False, "--offline", help="Fetch nothing: pages missing from --pages get status not_fetched."),
     niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),
     site: Optional[str] = typer.Option(None, "--site", help="The target site's URL: its pages feed the niche profile; the target of GSC exports."),

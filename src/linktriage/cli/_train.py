@@ -15,7 +15,7 @@ _LABELS_HELP = "Labelled file(s): any supported export format plus a `label` col
 @app.command()
 def train(
     labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
-    pages: List[Path] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable)."),
+    pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
     cv: int = typer.Option(5, "--cv", min=2, max=20, help="Cross-validation folds, grouped by site."),
     with_shipped: bool = typer.Option(False, "--with-shipped", help="Add your labels to the shipped training data instead of training on yours alone."),
@@ -42,7 +42,7 @@ def train(
 @app.command()
 def evaluate(
     labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
-    pages: List[Path] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable)."),
+    pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),

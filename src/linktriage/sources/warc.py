@@ -1,12 +1,16 @@
 """Referring pages read from WARC archives (warcio).
 
 The archive is indexed once (URL -> file and record offset, no bodies kept), then each page is read on demand
-by seeking to its record, so a large archive costs memory per URL, not per byte.
+by seeking to its record, so a large archive costs memory per URL, not per byte. Paths may also be fsspec URLs
+(``s3://bucket/pages.warc.gz``, ``gs://...``, ``https://...``) when fsspec and the scheme's package (s3fs, gcsfs)
+are installed: what Dask workers on other machines need.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -24,6 +28,41 @@ from linktriage.sources._status import status_for_http
 __all__ = ["WarcArchive", "url_key"]
 
 MAX_REDIRECTS = 10
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
+
+
+def _is_url(path: str) -> bool:
+    return bool(_SCHEME.match(path)) and not path.startswith("file://")
+
+
+def _open(path: str) -> AbstractContextManager:
+    """A binary, seekable stream of a local file or of an fsspec URL."""
+    if path.startswith("file://"):
+        path = path[len("file://"):]
+    if not _is_url(path):
+        return open(path, "rb")
+    try:
+        import fsspec
+    except ImportError:
+        raise InputError(f"--pages {path}: reading archives from URLs needs fsspec: pip install fsspec "
+                         "(and s3fs or gcsfs for s3:// or gs://), or download the archive first") from None
+    return fsspec.open(path, "rb").open()
+
+
+def _exists(path: str) -> bool:
+    if not _is_url(path):
+        return Path(path.removeprefix("file://")).is_file()
+    try:
+        import fsspec
+
+        filesystem, inner = fsspec.core.url_to_fs(path)
+        return filesystem.isfile(inner)
+    except ImportError:
+        raise InputError(f"--pages {path}: reading archives from URLs needs fsspec: pip install fsspec "
+                         "(and s3fs or gcsfs for s3:// or gs://), or download the archive first") from None
+    except (OSError, ValueError) as exc:  # unknown scheme (no s3fs), credentials, network
+        raise InputError(f"--pages {path}: cannot reach the archive ({exc.__class__.__name__}: {str(exc)[:120]})"
+                         ) from None
 
 
 def url_key(url: str) -> str:
@@ -78,10 +117,10 @@ class WarcArchive:
             self._index(path)
 
     def _index(self, path: str) -> None:
-        if not Path(path).is_file():
+        if not _exists(path):
             raise InputError(f"--pages {path}: no such file")
         try:
-            with open(path, "rb") as stream:
+            with _open(path) as stream:
                 records = ArchiveIterator(stream)
                 for record in records:
                     if record.rec_type != "response":
@@ -146,7 +185,7 @@ class WarcArchive:
 
     @staticmethod
     def _read(entry: _Entry) -> tuple[int | None, dict[str, str], bytes]:
-        with open(entry.path, "rb") as stream:
+        with _open(entry.path) as stream:
             stream.seek(entry.offset)
             record = next(iter(ArchiveIterator(stream)))
             headers: dict[str, str] = {}
