@@ -68,6 +68,15 @@ def test_score_statuses_and_probabilities(scored):
     assert rows[1]["rel"] == "nofollow ugc"
 
 
+def test_the_shipped_model_tells_the_example_as_the_quick_start_shows_it(scored):
+    """The README's first command shows one link of each label; a retrained model that loses one fails here."""
+    _, rows = scored
+    with open(EXAMPLES / "labels.csv", newline="", encoding="utf-8") as stream:
+        intended = {(r["source_url"], r["target_url"]): r["label"] for r in csv.DictReader(stream)}
+    got = {(r["source_url"], r["target_url"]): r["label"] for r in rows if (r["source_url"], r["target_url"]) in intended}
+    assert got == intended and set(intended.values()) == set(LABELS)
+
+
 def test_score_table_and_summary_on_stderr(scored):
     result, _ = scored
     assert "label" in result.stderr and "reasons" in result.stderr

@@ -41,20 +41,28 @@ moved most of us from gels alone to real food on long days.</p>
 </ol></section></main>
 <footer class="site-footer"><p>© 2025 Summit Notes</p><a href="https://twitter.com/summitnotes">Twitter</a></footer></body></html>"""
 
-GUEST = """<!doctype html><html><head><meta charset="utf-8"><title>How to pick trail running shoes for rocky terrain | Outdoor Weekly</title></head>
-<body><div id="wrapper"><div id="header"><a href="/">Outdoor Weekly</a></div>
+GUEST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>How to pick trail running shoes for rocky terrain | Outdoor Weekly</title>
+<meta property="article:published_time" content="2025-04-14T09:00:00Z"></head>
+<body><div id="wrapper"><div id="header"><a href="/">Outdoor Weekly</a>
+<ul class="menu"><li><a href="/news/">News</a></li><li><a href="/gear/">Gear</a></li><li><a href="/events/">Events</a></li><li><a href="/write-for-us/">Write for us</a></li></ul></div>
 <div id="content"><div class="post"><h2>How to pick trail running shoes for rocky terrain</h2>
+<p class="meta">April 14, 2025 · by Tom Reyes · filed under <a href="/gear/">Gear</a></p>
 <p class="guest-note"><em>This is a guest post written by Tom Reyes of Alpine Trail Co. Sponsored content.</em></p>
 <div class="post-body">
-<p>Rocky terrain punishes the wrong shoe. You want a protective rock plate, a grippy outsole and a snug heel.</p>
+<p>Rocky terrain punishes the wrong shoe. You want a protective rock plate, a grippy outsole and a snug heel,
+because every loose stone on a descent tests all three at once.</p>
 <p>If you are looking for the <a href="https://www.alpinetrailco.com/shoes">best trail running shoes</a> for scree and granite,
 pick a model with a firm midsole and deep lugs, and try it on in the afternoon when your feet are larger.</p>
+<p>Outsole rubber matters more than most buyers think. Softer compounds grip wet rock but wear quickly on
+road sections; if your runs start from the front door, a harder rubber will last a season longer.</p>
 <p>Replace them every 600 to 800 kilometres; foam loses its rebound long before the upper looks worn.</p>
 </div>
 <div class="author-box"><h4>About the author</h4><p>Tom Reyes is the marketing lead at
 <a href="https://www.alpinetrailco.com/">Alpine Trail Co</a>, makers of trail running gear.</p></div>
 </div></div>
-<div id="sidebar"><h3>Write for us</h3><p>We accept guest posts.</p></div></div></body></html>"""
+<div id="sidebar"><h3>Write for us</h3><p>We accept guest posts.</p>
+<h3>Recent posts</h3><ul><li><a href="/news/spring-race-calendar">Spring race calendar</a></li><li><a href="/gear/headlamps-tested">Headlamps tested</a></li></ul></div>
+<div id="footer"><p>© 2025 Outdoor Weekly · <a href="/privacy/">Privacy</a></p></div></div></body></html>"""
 
 CITIES = ["Denver, CO 80202", "Boulder, CO 80302", "Golden, CO 80401", "Aspen, CO 81611", "Vail, CO 81657",
           "Durango, CO 81301", "Fort Collins, CO 80521", "Estes Park, CO 80517", "Salida, CO 81201",
