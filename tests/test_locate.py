@@ -109,6 +109,13 @@ def test_block_statistics_and_hidden_links():
     assert not found["https://site7.example/"].hidden
 
 
+def test_wordpress_taxonomy_classes_name_no_region():
+    html = f"""<html><body><main><article class="post type-post hentry category-reviews tag-discussion">
+    <div class="entry-content"><p>{ARTICLE_TEXT} <a href="https://cited.example/">a cited study</a></p></div>
+    </article></main></body></html>"""
+    assert one(html, "https://cited.example/").position == "content"
+
+
 def test_a_blogroll_holding_most_links_is_a_sidebar_but_a_page_wrapper_is_not():
     roll = "".join(f'<li><a href="https://friend{i}.example/">Friend {i}</a></li>' for i in range(40))
     html = f"""<html><body><div id="page" class="has-sidebar"><article><p>{ARTICLE_TEXT}

@@ -45,6 +45,7 @@ _ROLE_REGIONS = {"navigation": "navigation", "menubar": "navigation", "menu": "n
                  "contentinfo": "footer", "banner": "header", "complementary": "sidebar",
                  "main": "content", "article": "content", "comment": "comment"}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TAXONOMY_CLASS = re.compile(r"^(?:category|tag|format|status|type|postid|post_tag)-", re.I)
 _BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "div", "section", "article", "aside",
                          "nav", "footer", "header", "form", "main", "body", "pre", "figure", "center", "td"})
 _HIDDEN_STYLE = re.compile(
@@ -179,6 +180,8 @@ def _region(element: HtmlElement) -> str | None:
         return _ROLE_REGIONS[role]
     names = f"{element.get('id') or ''} {element.get('class') or ''}".strip()
     if names:
+        # WordPress tags every post with its taxonomy ("category-reviews", "tag-discussion"): not a region name
+        names = " ".join(token for token in names.split() if not _TAXONOMY_CLASS.match(token))
         # "CommentTableStyle", "postBody": camelCase words count as words too.
         names = _CAMEL.sub(" ", names)
         for region, pattern in _REGION_PATTERNS:
