@@ -32,34 +32,30 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
 
 
 def _is_url(path: str) -> bool:
-    return bool(_SCHEME.match(path)) and not path.startswith("file://")
+    """True for an fsspec URL (``s3://...``); ``file://`` paths were made local by WarcArchive."""
+    return bool(_SCHEME.match(path))
+
+
+def _fsspec(path: str):
+    try:
+        import fsspec
+    except ImportError:
+        raise InputError(f"--pages {path}: reading archives from URLs needs fsspec: pip install fsspec "
+                         "(and s3fs or gcsfs for s3:// or gs://), or download the archive first") from None
+    return fsspec
 
 
 def _open(path: str) -> AbstractContextManager:
     """A binary, seekable stream of a local file or of an fsspec URL."""
-    if path.startswith("file://"):
-        path = path[len("file://"):]
-    if not _is_url(path):
-        return open(path, "rb")
-    try:
-        import fsspec
-    except ImportError:
-        raise InputError(f"--pages {path}: reading archives from URLs needs fsspec: pip install fsspec "
-                         "(and s3fs or gcsfs for s3:// or gs://), or download the archive first") from None
-    return fsspec.open(path, "rb").open()
+    return _fsspec(path).open(path, "rb").open() if _is_url(path) else open(path, "rb")
 
 
 def _exists(path: str) -> bool:
     if not _is_url(path):
-        return Path(path.removeprefix("file://")).is_file()
+        return Path(path).is_file()
     try:
-        import fsspec
-
-        filesystem, inner = fsspec.core.url_to_fs(path)
+        filesystem, inner = _fsspec(path).core.url_to_fs(path)
         return filesystem.isfile(inner)
-    except ImportError:
-        raise InputError(f"--pages {path}: reading archives from URLs needs fsspec: pip install fsspec "
-                         "(and s3fs or gcsfs for s3:// or gs://), or download the archive first") from None
     except (OSError, ValueError) as exc:  # unknown scheme (no s3fs), credentials, network
         raise InputError(f"--pages {path}: cannot reach the archive ({exc.__class__.__name__}: {str(exc)[:120]})"
                          ) from None
@@ -110,7 +106,7 @@ class WarcArchive:
     """
 
     def __init__(self, paths: Sequence[str | os.PathLike[str]] = ()) -> None:
-        self.paths = [str(p) for p in paths]
+        self.paths = [str(p).removeprefix("file://") for p in paths]
         self._exact: dict[str, _Entry] = {}
         self._lenient: dict[str, _Entry] = {}
         for path in self.paths:
