@@ -45,9 +45,10 @@ class ParsedPage:
     comments_text: str = ""
     #: the raw HTML text (decoded), for markup statistics
     html: str = field(default="", repr=False)
-    #: caches the locator fills on first use (every web link on the page; link counts per element)
+    #: caches the locator fills on first use (every web link on the page; link counts and prose per element)
     link_table: list | None = field(default=None, repr=False)
     link_counts: dict | None = field(default=None, repr=False)
+    prose_lengths: dict | None = field(default=None, repr=False)
 
 
 def decode_html(body: bytes, declared: str = "") -> str:

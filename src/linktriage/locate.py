@@ -240,18 +240,25 @@ def _inside_article(element: HtmlElement) -> bool:
                for a in element.iterancestors())
 
 
-def _prose_length(element: HtmlElement) -> int:
-    """Characters of text outside links (whitespace dropped): what an article has and a link block lacks."""
+def _prose_length(page: ParsedPage, element: HtmlElement) -> int:
+    """Characters of text outside links (whitespace dropped): what an article has and a link block lacks.
+
+    Cached per element: every link of a big block asks about the same block and the same <body>."""
     def length(node: HtmlElement) -> int:
         return len("".join(node.text_content().split()))
-    return length(element) - sum(length(a) for a in element.iter("a"))
+
+    if page.prose_lengths is None:
+        page.prose_lengths = {}
+    if element not in page.prose_lengths:
+        page.prose_lengths[element] = length(element) - sum(length(a) for a in element.iter("a"))
+    return page.prose_lengths[element]
 
 
 def _holds_the_prose(page: ParsedPage, element: HtmlElement) -> bool:
     """True when ``element`` wraps most of the page's prose, or the page has too little prose to tell."""
     body = page.tree.find("body")
-    page_prose = _prose_length(body if body is not None else page.tree)
-    return page_prose < 200 or _prose_length(element) >= 0.5 * page_prose
+    page_prose = _prose_length(page, body if body is not None else page.tree)
+    return page_prose < 200 or _prose_length(page, element) >= 0.5 * page_prose
 
 
 def _link_count(page: ParsedPage, element: HtmlElement) -> int:
