@@ -162,17 +162,22 @@ def _comment_text(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _read_utf8(path: Path, what: str, not_utf8: str) -> str:
+    """The text of a small UTF-8 input file (BOM dropped), or a one-line error naming ``what`` it is."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{what} {str(path)!r} does not exist") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} {path.name} {not_utf8}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {str(path)!r}: {exc.strerror or exc}") from None
+
+
 def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
     """Hosts never disavowed: one per line (``example.com``, ``domain:example.com`` or a URL); ``#`` comments."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"allow list {str(path)!r} does not exist") from None
-    except UnicodeDecodeError:
-        raise InputError(f"allow list {path.name} is not UTF-8 text: save it as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"cannot read allow list {str(path)!r}: {exc.strerror or exc}") from None
+    text = _read_utf8(path, "allow list", "is not UTF-8 text: save it as UTF-8")
     hosts = set()
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
@@ -191,15 +196,8 @@ def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
 def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
     """The lines of an existing disavow file to keep, and its entries (for de-duplication)."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"disavow file to merge {str(path)!r} does not exist") from None
-    except UnicodeDecodeError:
-        raise InputError(f"disavow file to merge {path.name} is not UTF-8: Google only accepts UTF-8 or ASCII; "
-                         "re-save it as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"cannot read disavow file to merge {str(path)!r}: {exc.strerror or exc}") from None
+    text = _read_utf8(path, "disavow file to merge",
+                      "is not UTF-8: Google only accepts UTF-8 or ASCII; re-save it as UTF-8")
     kept: list[str] = []
     domains: set[str] = set()
     urls: set[str] = set()
