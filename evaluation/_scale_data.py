@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import sys
+import time
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
@@ -17,6 +20,19 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 #: every source of the corpus, largest first (the memory benchmark needs thousands of distinct pages)
 SOURCES = ("wcxb-dev", "dragnet", "trafilatura-eval", "l3s-gn1", "scrapinghub", "readability")
 MISSING_TARGET = "https://linktriage-bench.example/not-on-the-page"
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load average: the machine is shared, so every timing is printed next to it."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def write_results(path: Path, script: str, lines: list[str]) -> None:
+    """Write a benchmark's printed lines to its results file, headed by the date and the command that ran."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {Path(script).stem} results ({time.strftime('%Y-%m-%d %H:%M')})\n\n"
+                    f"`.venv/bin/python evaluation/{Path(script).name} {' '.join(sys.argv[1:])}`\n\n"
+                    + "\n".join(lines) + "\n")
 
 
 def require_corpus() -> None:

@@ -84,7 +84,7 @@ def main() -> None:
 
     say(f"## Peak memory of `linktriage score --offline` by export size ({len(pages)} distinct corpus pages "
         f"available, {len(archives)} WARC files as --pages)\n")
-    say(f"{os.cpu_count()} cores; load average before: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    say(f"{os.cpu_count()} cores; load average before: {data.load_average()}\n")
     say("| links | distinct pages | s | links/s | parent peak RSS, MB | process tree peak RSS, MB | processes |")
     say("|---:|---:|---:|---:|---:|---:|---:|")
     peaks: dict[int, tuple[float, float]] = {}
@@ -106,12 +106,9 @@ def main() -> None:
         tree_ratio = peaks[large][1] / peaks[small][1]
         say(f"\n**Peak RSS at {large:,} links / at {small:,} links: parent {parent_ratio:.2f}×, process tree "
             f"{tree_ratio:.2f}×** (target ≤ 1.3×: {'met' if max(parent_ratio, tree_ratio) <= 1.3 else 'missed'})")
-    say(f"\nload average after: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
+    say(f"\nload average after: {data.load_average()}")
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(f"# bench_memory results ({time.strftime('%Y-%m-%d %H:%M')})\n\n"
-                           f"`.venv/bin/python evaluation/bench_memory.py {' '.join(sys.argv[1:])}`\n\n"
-                           + "\n".join(out) + "\n")
+        data.write_results(RESULTS, __file__, out)
 
 
 if __name__ == "__main__":

@@ -113,10 +113,6 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
     return wall, cpu, done.stdout
 
 
-def load() -> str:
-    return "/".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=300)
@@ -146,7 +142,7 @@ def main() -> None:
         say(f"## `linktriage score --offline` vs a bare trafilatura loop: {len(pages)} wcxb-dev pages, {rows} "
             f"export rows\n")
         say(f"{platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}; load average before: "
-            f"{load()} (the machine is shared: other processes take CPU too)\n")
+            f"{data.load_average()} (the machine is shared: other processes take CPU too)\n")
         say("| run | trafilatura.extract loop, s (CPU s) | linktriage score, s (CPU s) | wall ratio | load |")
         say("|---|---:|---:|---:|---|")
         base_walls, lt_walls = [], []
@@ -158,7 +154,7 @@ def main() -> None:
             base_walls.append(base["seconds"])
             lt_walls.append(wall)
             say(f"| {i + 1} | {base['seconds']:.1f} ({base['cpu']:.1f}) | {wall:.1f} ({cpu:.1f}) | "
-                f"{base['seconds'] / wall:.2f}× | {load()} |")
+                f"{base['seconds'] / wall:.2f}× | {data.load_average()} |")
         ratio = statistics.median(base_walls) / statistics.median(lt_walls)
         say(f"\n**Speed ratio (median trafilatura loop / median linktriage process): {ratio:.2f}×** "
             f"(target ≥ 1.5×: {'met' if ratio >= 1.5 else 'missed'})\n")
@@ -175,7 +171,7 @@ def main() -> None:
             same = Path(target).read_bytes() == reference
             say(f"| {engine} | {workers} | {wall:.1f} | {rows / wall:.1f} | {len(pages) / wall:.1f} | "
                 f"{'yes' if same else 'NO'} |")
-        say(f"\nload average after: {load()}\n")
+        say(f"\nload average after: {data.load_average()}\n")
 
         if not args.no_profile:
             say("### Where the time goes (one process, cProfile; cumulative time per stage, stages nest)\n")
@@ -183,10 +179,7 @@ def main() -> None:
             for line in printed.splitlines():
                 say(line)
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(f"# bench_score results ({time.strftime('%Y-%m-%d %H:%M')})\n\n"
-                           f"`.venv/bin/python evaluation/bench_score.py {' '.join(sys.argv[1:])}`\n\n"
-                           + "\n".join(out) + "\n")
+        data.write_results(RESULTS, __file__, out)
 
 
 if __name__ == "__main__":
