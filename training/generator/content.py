@@ -211,6 +211,23 @@ def top10_prose(p: Page, doc: Doc, titles: list[str]) -> str:
     return render(p, f"{n} × {doc.title}"[:120], intro + "".join(sections), byline=byline(p), titles=titles, **_extras(p))
 
 
+def _money_links(p: Page, parts: list[str], phrases: list[str], niche_slug: str, brand: str,
+                 weights: tuple[int, ...], rels: list[str] | None = None) -> set[int]:
+    """One to three commercial links, each in a different paragraph of ``parts``; the paragraphs' indexes."""
+    done: set[int] = set()
+    for _ in range(p.rng.randint(1, 3)):
+        i = p.rng.randrange(len(parts))
+        if i in done:
+            continue
+        phrase = p.rng.choice(phrases)
+        url = p.world.commercial_url(niche_slug, phrase)
+        anchor, image = p.anchor(url, brand=brand, phrase=phrase, weights=weights)
+        rel = p.rng.choice(rels) if rels else None
+        parts[i] = append_link(p, parts[i], p.link(url, anchor, "guest_post", rel=rel, image=image))
+        done.add(i)
+    return done
+
+
 def guest_article(p: Page, doc: Doc, titles: list[str]) -> str:
     """Contributed or paid content: a disclosure somewhere, commercial links in the body, an author bio."""
     r, lang = p.rng, p.lang
@@ -218,16 +235,7 @@ def guest_article(p: Page, doc: Doc, titles: list[str]) -> str:
     marker = r.choice(GUEST_MARKERS[lang] + (GUEST_MARKERS["en"] if r.random() < 0.2 else [])).format(a=author, c=company)
     phrases, niche_slug = r.choice(NICHES)
     parts = paras(p, doc, 3, 10)
-    done = set()
-    for _ in range(r.randint(1, 3)):
-        i = r.randrange(len(parts))
-        if i in done:
-            continue
-        phrase = r.choice(phrases)
-        url = p.world.commercial_url(niche_slug, phrase)
-        anchor, image = p.anchor(url, brand=company, phrase=phrase, weights=(2, 5, 3, 1, 1, 0))
-        parts[i] = append_link(p, parts[i], p.link(url, anchor, "guest_post"))
-        done.add(i)
+    done = _money_links(p, parts, phrases, niche_slug, company, weights=(2, 5, 3, 1, 1, 0))
     if r.random() < 0.15:  # an ordinary citation inside a guest post is still the contributor's: left unlabelled
         done |= editorial_links(p, parts, None, done)
     body = body_html(p, parts, done)
@@ -268,16 +276,8 @@ def sponsored_news(p: Page, doc: Doc, titles: list[str]) -> str:
     company = p.world.brand()
     phrases, niche_slug = r.choice(NICHES)
     parts = paras(p, doc, 3, 8)
-    done = set()
-    for _ in range(r.randint(1, 3)):
-        i = r.randrange(len(parts))
-        if i in done:
-            continue
-        phrase = r.choice(phrases)
-        url = p.world.commercial_url(niche_slug, phrase)
-        anchor, image = p.anchor(url, brand=company, phrase=phrase, weights=(4, 3, 2, 1, 1, 1))
-        parts[i] = append_link(p, parts[i], p.link(url, anchor, "guest_post", rel=r.choice(["sponsored", "sponsored noopener", "nofollow", ""]), image=image))
-        done.add(i)
+    done = _money_links(p, parts, phrases, niche_slug, company, weights=(4, 3, 2, 1, 1, 1),
+                        rels=["sponsored", "sponsored noopener", "nofollow", ""])
     label = r.choice([p.ui["sponsored"], "Partner content", "Paid post", "Advertorial", "Brand story"])
     box = f'<div class="{r.choice(["sponsored-banner", "paid-content-label", "partner-tag"])}">{esc(label)} · {esc(company)}</div>'
     return render(p, doc.title, box + body_html(p, parts, done), byline=byline(p, company), titles=titles, **_extras(p))
