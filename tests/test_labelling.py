@@ -98,6 +98,19 @@ def test_disclosure_finds_sponsor_notes_in_several_languages_but_not_deep_in_the
     assert disclosure("senate passes bill", [long_text]) == ("", "")
 
 
+def test_paid_words_in_ordinary_sentences_are_not_a_disclosure():
+    # each of these made a whole real article "paid" and every link in it a guest post
+    assert disclosure("", ["ride died, according to a press release.\nshe was a physicist"]) == ("", "")
+    assert disclosure("", ["for paid content & reports, including analyst time, contact us"]) == ("", "")
+    assert disclosure("", ["sie nutzt ihren körper, um werbung für ein neues produkt zu machen. nicht alle"]) == ("", "")
+    assert disclosure("", ["werbung nervt. tracking nervt."]) == ("", "")
+    # the same words as a label still count
+    assert disclosure("", ["press release\nacme launches its new widget"])[0] == "paid"
+    assert disclosure("", ["paid content: the best vpn deals"])[0] == "paid"
+    assert disclosure("", ["werbung für acme gmbh\nunser test"])[0] == "paid"
+    assert disclosure("", ["[anzeige] unser geschenke-guide"])[0] == "sponsored"
+
+
 def test_sponsored_content_uses_rel_sponsored_and_affiliate_urls_on_disclosed_pages():
     body = _article(f"<p>{PROSE} Buy the <a rel='sponsored nofollow' href='https://shop.example.net/p'>boot</a>.</p>")
     page, link = _link(_page(body), "example.net")

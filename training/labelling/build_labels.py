@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
+import hashlib
 import sys
 import time
 from collections import Counter, defaultdict
@@ -29,6 +29,8 @@ from labelling.functions import apply_functions
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "data" / "labels" / "real_links.csv"
 HANDCHECK = ROOT / "data" / "labels" / "handcheck"
+#: links labelled by hand page by page (training/labelling/hand/): their hand label wins, so they are left out here
+HAND_LABELS = ROOT / "data" / "labels" / "real_hand_labels.csv"
 COLUMNS = ("source_url", "target_url", "anchor", "label", "method", "checked_by_hand", "generated", "warc", "site")
 #: functions whose measured precision stayed below 85% (or that were changed after their only check): their
 #: outputs enter the file only where a person checked them (with the checked label). See data/labels/LABELLING.md.
@@ -103,6 +105,13 @@ def label_rows(pages: list, exclude: set[str]) -> list[dict]:
     return rows
 
 
+def _hand_labelled_links(path: Path = HAND_LABELS) -> set[tuple[str, str]]:
+    if not path.is_file():
+        return set()
+    with open(path, newline="", encoding="utf-8") as stream:
+        return {(row["source_url"], row["target_url"]) for row in csv.DictReader(stream)}
+
+
 def apply_handcheck(rows: list[dict], handcheck: Path = HANDCHECK) -> list[dict]:
     """Rows of a hand-checked sample take the checked label ('unclear' drops the row) and checked_by_hand=true."""
     decisions = {}
@@ -123,14 +132,19 @@ def apply_handcheck(rows: list[dict], handcheck: Path = HANDCHECK) -> list[dict]
     return out
 
 
+def _draw(row: dict) -> bytes:
+    """A fixed pseudo-random rank per link: a row keeps its place in the caps' order when other rows come or go,
+    so a change to one labelling function changes the rows it touches, not a reshuffled sample of the whole file."""
+    return hashlib.blake2b(f"{SEED}\t{row['source_url']}\t{row['target_url']}".encode(), digest_size=8).digest()
+
+
 def balance(rows: list[dict]) -> list[dict]:
     """Caps per page and per site (fixed seed, hand-checked rows kept first), then editorial at most MAX_EDITORIAL.
 
     One blog's blogroll or one busy comment thread repeats the same kind of link dozens of times; a few of them
     teach as much as all, and the split is grouped by site anyway.
     """
-    rng = random.Random(SEED)
-    order = sorted(range(len(rows)), key=lambda i: (rows[i]["checked_by_hand"] != "true", rng.random()))
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["checked_by_hand"] != "true", _draw(rows[i])))
     per_page, per_site, kept = Counter(), Counter(), []
     for i in order:
         row = rows[i]
@@ -196,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     pages = analyse_corpus(args.corpus, workers=args.workers, limit=args.limit)
     devset = load_devset() if DEVSET.is_file() else []
-    rows = balance(apply_handcheck(label_rows(pages, {row["source_url"] for row in devset})))
+    rows = apply_handcheck(label_rows(pages, {row["source_url"] for row in devset}))
+    hand = _hand_labelled_links()
+    rows = balance([row for row in rows if (row["source_url"], row["target_url"]) not in hand])
     write_rows(rows, args.output)
     print(f"{len(rows)} links from {len({r['source_url'] for r in rows})} pages in {time.time() - started:.0f}s: "
           + ", ".join(f"{k} {v}" for k, v in Counter(r["label"] for r in rows).most_common()))

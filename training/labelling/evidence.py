@@ -32,17 +32,21 @@ _GUEST = re.compile(
     r"\bwritten by guest\b|\bgastbeitrag\b|\bgastautor(?:in)?\b|\bgastartikel\b",
     re.I)
 # Page-level paid markers: the whole post is paid content.
+# "paid content", "Werbung für" and "press release" are also ordinary words ("our paid content & reports", "Werbung
+# für ein neues Produkt zu machen", "according to a press release."): they count only as a label: at the start of
+# a line, alone on it or followed by a colon / bar / dash.
 _PAID = re.compile(
-    r"\bsponsored (?:post|content|article|story)\b|\bpartner content\b|\bpaid (?:post|partnership|content)\b|"
-    r"\badvertorial\b|\bbranded content\b|\bwerbung f(?:ü|ue)r\b|\bbeitrag enth(?:ä|ae)lt werbung\b|"
-    r"\bwritten by [^.\n]{3,60} on behalf of\b|\bpress release\b(?=[^\n]{0,3}$)",
+    r"\bsponsored (?:post|content|article|story)\b|\bpartner content\b|\bpaid (?:post|partnership)\b|"
+    r"^[ *(\[]*paid content[ *)\]]*(?:$|[:|/\-–])|\badvertorial\b|\bbranded content\b|"
+    r"^[ *(\[]*werbung f(?:ü|ue)r\b[^\n.]{0,40}$|"
+    r"\bbeitrag enth(?:ä|ae)lt werbung\b|\bwritten by [^.\n]{3,60} on behalf of\b|^[ *(\[]*press release[ :.)\]]*$",
     re.I | re.M)
 # Sponsor / affiliate notes that name a partner or cover some links only.
 _SPONSORED = re.compile(
     r"\bsponsored by\b|\(sponsored\)|"
     r"\b(?:developed|created|written|produced) in (?:partnership|collaboration) with\b|\bin collaboration with\b|"
     r"\bin partnership with\b|\bbrought to you by\b|\bin kooperation mit\b|\*?werbung\b[.:]|"
-    r"^[ *]*(?:anzeige|werbung|sponsored|advertisement feature)\b(?!\s+(?:erstatt|gegen|wegen|bei|auf))|\bunbezahlte werbung\b|\benth(?:ä|ae)lt (?:affiliate|werbung)|"
+    r"^[ *]*(?:anzeige|werbung|sponsored|advertisement feature)[ *]*(?:$|[:|/(\-–])|^[ *]*[(\[](?:anzeige|werbung|sponsored)[)\]]|\bunbezahlte werbung\b|\benth(?:ä|ae)lt (?:affiliate|werbung)|"
     r"\baffiliate[- ]links?\b",
     re.I | re.M)
 _GUEST_PATH = re.compile(r"/(?:guest-?posts?|guest-?blog|contributors?|gastbeitrag|gastbeitraege)(?:/|$)")
