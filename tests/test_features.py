@@ -61,3 +61,25 @@ def test_disclosures_in_other_languages_and_disclosure_markup():
                      "https://t.example/x")
     assert disclosed["page_disclosure_markup"] == 1 and plain["page_disclosure_markup"] == 0
     assert disclosed["page_disclosure"] == 1 and plain["page_disclosure"] == 0
+
+
+def _note(article_extra: str, outside: str = "") -> float:
+    html = (f"<html><body><header><nav><a href='/'>Home</a></nav></header><article><h1>Spring trail shoes</h1>"
+            f"{article_extra}<p>{BODY} <a href='https://t.example/shoes'>trail shoes</a></p><p>{BODY}</p></article>"
+            f"{outside}<!-- a comment node --></body></html>")
+    return features(html, "https://t.example/shoes")["page_disclosure_note"]
+
+
+def test_a_short_disclosure_note_counts_wherever_the_extractor_puts_it():
+    # a byline note, a label box, a note with the author's company linked: the page's own short text
+    assert _note("<p class='byline'>Guest post by <a href='https://jen.example'>Jen Goode</a> of Projects</p>") == 1
+    assert _note("<div class='label'><em>Anzeige</em></div>") == 1
+    assert _note("<div><span>This post was written by </span><a href='https://acme.example'>Ann of Acme</a></div>") == 1
+    # none: no disclosure; a footer link to a policy; a disclosure word in a long prose paragraph; the link's own
+    # text; a staff author box; a comment section
+    assert _note("") == 0
+    assert _note("", "<footer><p>Sponsored content policy</p></footer>") == 0
+    assert _note(f"<p>The bill was sponsored by Senator Smith. {BODY}</p>") == 0
+    assert _note("<p><a href='https://x.example/guest-post'>Guest post guidelines</a></p>") == 0
+    assert _note("<div class='author'><h4>About the author</h4><p>Ann writes about running.</p></div>") == 0
+    assert _note("", "<div class='comments'><p>Great guest post by you!</p></div>") == 0
