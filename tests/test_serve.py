@@ -63,7 +63,10 @@ def server():
 
 @pytest.fixture(scope="module")
 def client(server):
-    with httpx.Client(base_url=server.url, timeout=60) as http:
+    # One connection per request: uvicorn drops an idle keep-alive connection after 5 s, and a request sent on it
+    # just as it closes is reset (CI hit this after the ~5 s CLI run in ``cli_rows``).
+    no_reuse = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=server.url, timeout=60, limits=no_reuse) as http:
         yield http
 
 
