@@ -122,6 +122,23 @@ def test_sites_hold_many_pages_and_templates_many_sites(run):
     assert sum(len(s) >= 2 for s in sites_per_template.values()) >= 10
 
 
+def test_page_sizes_span_real_pages(run):
+    """Sites range from bare static pages to news sites with mega menus, link-column footers and inline scripts, so
+    page size and link count do not tell generated pages from real ones (real corpus pages: median ~22 k characters
+    of page text with scripts, ~135 links)."""
+    _, pages, _, _ = run
+    sizes, links = [], []
+    for html in pages.values():
+        tree = lxml.html.fromstring(html)
+        sizes.append(len(" ".join(tree.text_content().split())))
+        links.append(len(tree.xpath("//a[@href]")))
+    sizes.sort()
+    links.sort()
+    assert sizes[len(sizes) // 10] < 5_000 and sizes[len(sizes) * 3 // 4] > 10_000, (sizes[::50])
+    assert sizes[-1] > 40_000
+    assert links[len(links) // 2] >= 50 and links[0] < 30, links[::50]
+
+
 def test_locator_finds_every_labelled_link(run):
     from linktriage._records import Backlink
     from linktriage.learn import build_training_table

@@ -110,6 +110,11 @@ class Generator:
         if kind == "farmblog":
             which = r.choice(["blogroll", "blogroll", "footer_farm", "widget"])
             flags[which] = True
+        # Chrome: from bare static sites to news sites with mega menus, link-column footers and big inline scripts.
+        chrome = r.choices([0, 1, 2, 3], [1, 3, 3, 3])[0]
+        flags.update(mega=(0, 6, 10, 16)[chrome], footer_links=(0, 12, 24, 40)[chrome] + r.randint(0, 6) * (chrome > 0),
+                     profiles=r.randint(0, (0, 3, 5, 8)[chrome]),
+                     script_chars=int(r.lognormvariate(9.2, 1.0)) if chrome else 0)
         nav = r.sample(["News", "Reviews", "Guides", "Travel", "Food", "Tech", "Business", "Health", "Sport", "Culture",
                         "Lifestyle", "Home", "Finance", "Events"], r.randint(3, 7))
         site = Site(domain, lang, cms, kind, name, nav, r.choice(THEMES), flags)

@@ -71,9 +71,68 @@ def breadcrumbs(p: Page, title: str) -> str:
     ])
 
 
+# Sub-sections of a mega menu and footer columns: real sites carry 100-200 internal links and 10-30 k characters
+# of chrome (menus, footers, inline scripts) around the article. Without them every generated page is a tenth of a
+# real one's size and a model can tell generated from real by size alone, and learn the rare classes only for
+# small pages.
+SECTIONS = ("Latest", "Popular", "Archive", "Video", "Podcasts", "Opinion", "Interviews", "Photos", "Local", "World",
+            "Science", "Education", "Careers", "Shop", "Events", "Family", "Weekend", "Newsletter", "Deals", "Explainers",
+            "Analysis", "Columns", "Features", "Longreads", "Data", "Weather", "Obituaries", "Puzzles", "Topics", "Tools")
+CORPORATE = ("About us", "Our team", "Jobs", "Press", "Advertise", "Contact", "Privacy", "Terms", "Cookies",
+             "Accessibility", "Imprint", "Editorial standards", "Corrections", "Help", "FAQ", "Sitemap", "RSS", "Apps",
+             "Subscriptions", "Store", "Licensing", "Archive", "Masthead", "Ethics", "Events", "Awards", "Podcasts")
+PROFILES = ("facebook", "x", "instagram", "youtube", "linkedin", "tiktok", "pinterest", "threads", "mastodon", "flickr")
+_SCRIPT_WORDS = ("enabled", "slot", "consentMode", "pageType", "lazyLoad", "experiment", "variant", "cdnBase",
+                 "sectionId", "template", "locale", "gridSize", "breakpoint", "render", "hydrate", "chunkId",
+                 "moduleId", "prefetch", "analyticsId", "featureFlag", "timeout", "maxAge", "viewport", "debug")
+
+
 def nav(p: Page, cls: str = "menu") -> str:
-    items = "".join(f'<li class="menu-item"><a href="/{slug(x)}/">{esc(x)}</a></li>' for x in p.site.nav)
-    return f'<ul class="{cls}"><li class="menu-item"><a href="/">{esc(p.ui["home"])}</a></li>{items}</ul>'
+    r, sub = p.rng, p.site.flags.get("mega", 0)
+    items = []
+    for x in p.site.nav:
+        children = ""
+        if sub:
+            names = r.sample(SECTIONS, min(len(SECTIONS), r.randint(sub // 2, sub)))
+            children = "<ul class=\"sub-menu\">" + "".join(
+                f'<li class="menu-item"><a href="/{slug(x)}/{slug(n)}/">{esc(n)}</a></li>' for n in names) + "</ul>"
+        items.append(f'<li class="menu-item"><a href="/{slug(x)}/">{esc(x)}</a>{children}</li>')
+    return f'<ul class="{cls}"><li class="menu-item"><a href="/">{esc(p.ui["home"])}</a></li>{"".join(items)}</ul>'
+
+
+def footer_columns(p: Page) -> str:
+    """A sitewide footer of link columns and social profiles (on reserved TLDs), on sites with heavy chrome."""
+    r, n = p.rng, p.site.flags.get("footer_links", 0)
+    if not n:
+        return ""
+    links = r.sample(CORPORATE, min(n, len(CORPORATE))) + [f"{x} {y}" for x, y in zip(
+        r.choices(p.site.nav, k=max(0, n - len(CORPORATE))), r.choices(SECTIONS, k=max(0, n - len(CORPORATE))))]
+    columns = [links[i:i + 6] for i in range(0, len(links), 6)]
+    html_columns = "".join(f'<div class="footer-col"><ul>{"".join(f"<li>{p.internal(x)}</li>" for x in col)}</ul></div>'
+                           for col in columns)
+    social = "".join(f'<a class="social-{name}" href="https://{name}.example/{slug(p.site.name)}" rel="me noopener">'
+                     f'{name.title()}</a>' for name in r.sample(PROFILES, p.site.flags.get("profiles", 0)))
+    return f'<div class="footer-columns">{html_columns}</div><div class="social-profiles">{social}</div>'
+
+
+def inline_scripts(p: Page) -> str:
+    """Inline configuration, analytics and CSS of the size real pages carry (their text counts as page text)."""
+    r, size = p.rng, p.site.flags.get("script_chars", 0)
+    if not size:
+        return ""
+    parts, total = [], 0
+    while total < size:
+        key, value = r.choice(_SCRIPT_WORDS), r.choice(_SCRIPT_WORDS)
+        part = r.choice([f'"{key}{r.randint(1, 99)}":"{value}-{r.randint(10**5, 10**9):x}"', f'"{key}":{r.randint(0, 10**6)}',
+                         f'"{key}":{{"{value}":{str(r.random() < 0.5).lower()},"id":"{r.randint(10**8, 10**12):x}"}}'])
+        parts.append(part)
+        total += len(part)
+    state = ",".join(parts)
+    css = "".join(f".{r.choice(_SCRIPT_WORDS).lower()}-{i}{{margin:{r.randint(0, 40)}px;color:#{r.randint(0, 0xffffff):06x}}}"
+                  for i in range(r.randint(5, 10 + size // 400)))
+    return (f'<style>{css}</style><script>window.__INITIAL_STATE__={{{state}}};</script>'
+            f'<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}'
+            f'gtag("js",new Date());gtag("config","G-{r.randint(10**7, 10**8):X}");</script>')
 
 
 def sidebar_widgets(p: Page, titles: list[str]) -> str:
@@ -122,7 +181,7 @@ def render(p: Page, title: str, body: str, *, byline: str = "", after: str = "",
     side = (sidebar_widgets(p, titles) if r.random() < 0.85 else "") + side
     crumbs = breadcrumbs(p, title) if r.random() < 0.4 else ""
     top = cookie(p) if r.random() < 0.5 else ""
-    foot = footer_links(p) + footer_extra
+    foot = footer_columns(p) + footer_links(p) + footer_extra
     h1 = esc(title)
     cms = s.cms
     if cms == "wp_classic":
@@ -191,7 +250,8 @@ def render(p: Page, title: str, body: str, *, byline: str = "", after: str = "",
     body_class = {"wp_classic": f"post-template-default single single-post postid-{p.uid} wp-theme-{p.site.theme}",
                   "wp_block": f"wp-singular post-template-default single postid-{p.uid}",
                   "blogger": "item-view version-1-3-3", "ghost": "post-template"}.get(p.site.cms, p.site.theme)
-    return f'{_head(p, title, extra_head)}<body class="{body_class}">{top}{page}</body></html>'
+    scripts = inline_scripts(p)
+    return f'{_head(p, title, extra_head)}<body class="{body_class}">{top}{page}{scripts}</body></html>'
 
 
 def _script_shell(p: Page, h1: str, body: str, side: str, foot: str, crumbs: str) -> str:
