@@ -102,3 +102,22 @@ def test_shipped_model_loads_and_covers_every_label():
     model = load_model()
     assert set(model.classes_) == set(LABELS)
     assert model.card_["format_version"] and "metrics_real_cv" in model.card_
+
+
+def test_loading_a_model_does_not_import_torch_and_trusts_the_same_types():
+    """skops' trusted-type scan would import torch through scikit-learn's vendored array-API shim (seconds and
+    ~200 MB per process); the stand-in used while skops imports must leave its trusted types exactly as they are."""
+    import subprocess
+    import sys
+
+    script = ("import sys, hashlib; from linktriage.model import load_model; load_model(); "
+              "from skops.io import _trusted_types as t; "
+              "print('torch' in sys.modules, hashlib.sha256(' '.join(t.SKLEARN_ESTIMATOR_TYPE_NAMES).encode()).hexdigest())")
+    plain = ("import sys, hashlib; import skops.io; from skops.io import _trusted_types as t; "
+             "print('torch' in sys.modules, hashlib.sha256(' '.join(t.SKLEARN_ESTIMATOR_TYPE_NAMES).encode()).hexdigest())")
+    ours = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    theirs = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True, timeout=300)
+    assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+    loaded_torch, ours_hash = ours.stdout.split()
+    assert loaded_torch == "False"
+    assert ours_hash == theirs.stdout.split()[1]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+import types
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -219,10 +221,35 @@ def _occlude(values: np.ndarray, columns: list[int], reference: np.ndarray) -> n
     return copy
 
 
+# skops lists its trusted types with sklearn.utils.all_estimators(), whose package walk imports every sub-package of
+# scikit-learn, including the vendored array-API shim for torch, which imports torch itself when it is installed
+# (the MiniLM embedder needs it): 2-3 s and ~200 MB per process for a module that holds no estimator (and that
+# all_estimators skips anyway, as it skips all of sklearn.externals). An empty package stands in for the shim while
+# skops imports; it is removed afterwards, so code that really uses torch arrays imports the real shim.
+_TORCH_SHIM = "sklearn.externals.array_api_compat.torch"
+
+
+def _skops_io():
+    if "skops.io" in sys.modules or _TORCH_SHIM in sys.modules or "torch" in sys.modules:
+        import skops.io
+
+        return skops.io
+    stand_in = types.ModuleType(_TORCH_SHIM)
+    stand_in.__path__ = []
+    sys.modules[_TORCH_SHIM] = stand_in
+    try:
+        import skops.io
+    finally:
+        if sys.modules.get(_TORCH_SHIM) is stand_in:
+            del sys.modules[_TORCH_SHIM]
+    return skops.io
+
+
 def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> None:
     """Write a model with skops; the card (data summary, metrics, versions) is stored inside the file."""
-    import skops.io as sio
     import sklearn
+
+    sio = _skops_io()
 
     from linktriage import __version__
 
@@ -236,9 +263,6 @@ def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[s
 
 def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     """Load a model file (default: the shipped model). Refuses files holding types other than the expected ones."""
-    import skops.io as sio
-    import sklearn
-
     path = Path(path) if path else (DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL)
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
@@ -250,8 +274,9 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
 
 @functools.lru_cache(maxsize=4)
 def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
-    import skops.io as sio
     import sklearn
+
+    sio = _skops_io()
 
     path = Path(name)
     try:
