@@ -52,7 +52,7 @@ STAGES = (
     ("link location (position, block, context)", "locate.py", "locate_links"),
     ("link features", "features.py", "link_features"),
     ("model: predictions and reasons", "model.py", "predictions"),
-    ("model: load (skops, sklearn, torch imports)", "model.py", "load_model"),
+    ("model: load (skops, scikit-learn imports)", "model.py", "load_model"),
     ("export reading", "pipeline.py", "_chunks"),
     ("output writing", "_writers.py", "write"),
 )
