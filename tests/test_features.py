@@ -83,3 +83,18 @@ def test_a_short_disclosure_note_counts_wherever_the_extractor_puts_it():
     assert _note("<p><a href='https://x.example/guest-post'>Guest post guidelines</a></p>") == 0
     assert _note("<div class='author'><h4>About the author</h4><p>Ann writes about running.</p></div>") == 0
     assert _note("", "<div class='comments'><p>Great guest post by you!</p></div>") == 0
+
+
+def test_metadata_survives_a_page_trafilatura_cannot_extract(monkeypatch):
+    # trafilatura gives up on some pages (hostile nesting, no main text): title, author and date come from the
+    # page's metadata all the same, so has_author / has_date do not depend on the main-text extractor
+    import linktriage.extract
+
+    html = ("<html><head><title>Spring shoes</title><meta name='author' content='Jane Doe'>"
+            "<meta property='article:published_time' content='2024-03-01'></head>"
+            f"<body><article><p>{BODY} <a href='https://t.example/shoes'>trail shoes</a></p></article></body></html>")
+    monkeypatch.setattr(linktriage.extract, "_trafilatura", lambda tree, url: None)
+    page = extract_page(FetchResult(url="https://blog.example.org/2024/post", status="ok", body=html.encode()))
+    assert (page.info.title, page.info.author, page.info.date, page.info.main_text) == (
+        "Spring shoes", "Jane Doe", "2024-03-01", "")
+    assert page_features(page)["has_author"] == 1 and page_features(page)["has_date"] == 1

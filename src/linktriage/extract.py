@@ -195,7 +195,7 @@ def _page_info(tree, html: str, url: str, base_url: str, doc, metadata) -> PageI
     text = " ".join(tree.text_content().split()) if tree is not None else ""
 
     def meta(name: str) -> str:
-        value = getattr(metadata, name, None) if doc is not None else None
+        value = getattr(metadata, name, None)
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         return str(value) if value else ""
