@@ -105,8 +105,9 @@ def footer_columns(p: Page) -> str:
     r, n = p.rng, p.site.flags.get("footer_links", 0)
     if not n:
         return ""
-    links = r.sample(CORPORATE, min(n, len(CORPORATE))) + [f"{x} {y}" for x, y in zip(
-        r.choices(p.site.nav, k=max(0, n - len(CORPORATE))), r.choices(SECTIONS, k=max(0, n - len(CORPORATE))))]
+    extra = max(0, n - len(CORPORATE))  # beyond the corporate pages: section pages ("Travel Weekend")
+    links = r.sample(CORPORATE, min(n, len(CORPORATE))) + [
+        f"{x} {y}" for x, y in zip(r.choices(p.site.nav, k=extra), r.choices(SECTIONS, k=extra))]
     columns = [links[i:i + 6] for i in range(0, len(links), 6)]
     html_columns = "".join(f'<div class="footer-col"><ul>{"".join(f"<li>{p.internal(x)}</li>" for x in col)}</ul></div>'
                            for col in columns)

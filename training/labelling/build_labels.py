@@ -22,7 +22,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``labelling`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from labelling.corpus import CORPUS, DEVSET, l3s_block_classes, load_devset, load_manifest, page_records, read_record
+from labelling.corpus import (CORPUS, DEVSET, l3s_block_classes, labelled_links, load_devset, load_manifest, page_records,
+                              read_record)
 from labelling.evidence import analyse_page
 from labelling.functions import apply_functions
 
@@ -103,13 +104,6 @@ def label_rows(pages: list, exclude: set[str]) -> list[dict]:
                          "label": verdict[0], "method": verdict[1], "checked_by_hand": "false",
                          "generated": "false", "warc": page.warc, "site": page.site})
     return rows
-
-
-def _hand_labelled_links(path: Path = HAND_LABELS) -> set[tuple[str, str]]:
-    if not path.is_file():
-        return set()
-    with open(path, newline="", encoding="utf-8") as stream:
-        return {(row["source_url"], row["target_url"]) for row in csv.DictReader(stream)}
 
 
 def apply_handcheck(rows: list[dict], handcheck: Path = HANDCHECK) -> list[dict]:
@@ -211,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = analyse_corpus(args.corpus, workers=args.workers, limit=args.limit)
     devset = load_devset() if DEVSET.is_file() else []
     rows = apply_handcheck(label_rows(pages, {row["source_url"] for row in devset}))
-    hand = _hand_labelled_links()
+    hand = labelled_links(HAND_LABELS)
     rows = balance([row for row in rows if (row["source_url"], row["target_url"]) not in hand])
     write_rows(rows, args.output)
     print(f"{len(rows)} links from {len({r['source_url'] for r in rows})} pages in {time.time() - started:.0f}s: "

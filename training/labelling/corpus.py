@@ -13,7 +13,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from linktriage.extract import decode_html, normalise_href
 
-__all__ = ["CORPUS", "DEVSET", "page_records", "read_record", "load_manifest", "l3s_block_classes", "load_devset"]
+__all__ = ["CORPUS", "DEVSET", "page_records", "read_record", "load_manifest", "l3s_block_classes", "load_devset",
+           "labelled_links"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -86,3 +87,11 @@ def load_devset(path: Path = DEVSET) -> list[dict]:
     """The dev set rows (validation only: its pages are excluded from the label file)."""
     with open(path, newline="", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
+
+
+def labelled_links(path: Path) -> set[tuple[str, str]]:
+    """(source_url, target_url) of every row of a label file; empty when the file does not exist yet."""
+    if not path.is_file():
+        return set()
+    with open(path, newline="", encoding="utf-8") as stream:
+        return {(row["source_url"], row["target_url"]) for row in csv.DictReader(stream)}

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 from linktriage._domains import registrable_domain  # noqa: E402
 from linktriage.locate import external_links, locate_links  # noqa: E402
-from training.labelling.corpus import DEVSET  # noqa: E402
+from training.labelling.corpus import labelled_links, load_devset  # noqa: E402
 from training.labelling.hand.pages import load_page  # noqa: E402
 
 DECISIONS = Path(__file__).with_name("decisions.tsv")
@@ -41,11 +41,8 @@ def _indices(spec: str) -> list[int]:
 
 
 def main() -> None:
-    with open(DEVSET, newline="", encoding="utf-8") as stream:
-        dev = list(csv.DictReader(stream))
-    banned_sites = {registrable_domain(r["source_url"]) for r in dev}
-    with open(ROOT / "data" / "labels" / "real_links.csv", newline="", encoding="utf-8") as stream:
-        existing = {(r["source_url"], r["target_url"]) for r in csv.DictReader(stream)}
+    banned_sites = {registrable_domain(r["source_url"]) for r in load_devset()}
+    existing = labelled_links(ROOT / "data" / "labels" / "real_links.csv")
     rows, seen = [], set()
     pages: dict[str, tuple] = {}
     for number, line in enumerate(DECISIONS.read_text(encoding="utf-8").splitlines(), 1):
