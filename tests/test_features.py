@@ -85,6 +85,26 @@ def test_a_short_disclosure_note_counts_wherever_the_extractor_puts_it():
     assert _note("", "<div class='comments'><p>Great guest post by you!</p></div>") == 0
 
 
+def test_ordinary_words_disclose_only_as_a_label_or_about_the_page():
+    # "sponsored", "Werbung", "in collaboration with": a label of their own, or a sentence about this page
+    assert _note("<p class='byline'>By Help Net Security <span class='mark'>Sponsored</span></p>") == 1
+    assert _note("<p><em>*Werbung. Dieser Beitrag enthält Werbung für Mymarini.</em></p>") == 1
+    assert _note("<p>This week's podcast is sponsored by the Davis Cup Finals.</p>") == 1
+    assert _note("<p><em>Note: I wrote this post in collaboration with Airtel.</em></p>") == 1
+    # the same words inside other prose, or labelling an advertisement, are not notes about the page
+    assert _note("<p>The reading was part of an event sponsored by the town library.</p>") == 0
+    assert _note("<p>Employer-sponsored plans give tax advantages.</p>") == 0
+    assert _note("<p>Pull request #20713 contributed by Chocapikk</p>") == 0
+    assert _note("<div class='box'><h3>Sponsored Links</h3></div>") == 0
+    assert _note("<div class='adunit-label'>Anzeige</div><div id='billboard'></div>") == 0
+    assert _note("<div id='rightAd'><p>Brought to you by:</p></div>") == 0
+    assert _note("<div><span>Anzeige</span><script>(adsbygoogle = window.adsbygoogle || []).push({});</script></div>") == 0
+    assert _note("<p>The team will justify the expectations written by their coach at the start.</p>") == 0
+    assert _note("<p><em>Written by Gayle Brown on behalf of GCL Direct</em></p>") == 1
+    # a staff job title is not a contribution note
+    assert _note("<div class='byline'><span>Jane Roe</span> <span>Contributing Writer</span></div>") == 0
+
+
 def test_metadata_survives_a_page_trafilatura_cannot_extract(monkeypatch):
     # trafilatura gives up on some pages (hostile nesting, no main text): title, author and date come from the
     # page's metadata all the same, so has_author / has_date do not depend on the main-text extractor

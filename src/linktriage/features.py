@@ -90,8 +90,39 @@ _NOTE_TEXT = etree.XPath(
     "ancestor::style or ancestor::noscript or ancestor::select or ancestor::option)]")
 _NOTE_BLOCKS = frozenset({"p", "div", "li", "td", "header", "section", "article", "figcaption", "blockquote",
                           "h1", "h2", "h3", "h4", "h5", "h6"})
-_NOT_A_NOTE = re.compile(r"foot|menu|nav|sidebar|widget|comment|related|share|cookie|newsletter|subscribe", re.I)
-_AUTHOR_BOX_ONLY = re.compile(r"about the author|author bio", re.I)
+# Regions whose short texts are not notes about the page: chrome, comments, and advertisement slots, whose own
+# "Sponsored" / "Anzeige" / "Brought to you by" labels speak of the advert, not of the article.
+_NOT_A_NOTE = re.compile(r"foot|menu|nav|sidebar|widget|comment|related|share|cookie|newsletter|subscribe|promo|"
+                         r"marketplace|billboard|ad-?(?:unit|slot|tile|label|container|wrapper)|"
+                         r"(?:^|[\s_-]|right|left|top|bottom)ads?(?:$|[\s_-])", re.I)
+# Phrases that disclose contributed or paid content wherever they sit in a note.
+_NOTE_STRONG = re.compile(
+    r"\b(?:guest[ -]?(?:post|author|blogger|article|contributor|column|writer)|gastbeitrag|gastautor|gastartikel|"
+    r"gastblog|gastbijdrage|article invité|artículo invitado|articolo ospite|artigo convidado|post invitado|"
+    r"advertorial|publirreportaje|publireportage|sponsored (?:post|content|article|story)|partner content|"
+    r"partnerinhalt|paid post|branded content|brand(?:ed)? stor(?:y|ies)|contenu sponsorisé|contenido patrocinado|"
+    r"conteúdo patrocinado|contenuto sponsorizzato|advertis(?:ement|ing) feature|gesponserte[rs]? (?:beitrag|artikel)|"
+    r"gesponsorde (?:bijdrage|artikel)|guest columnists?)\b", re.I)
+# "This post was written by X of Company Y": the name is often a link, so this one is read on the whole block.
+# A name, then the company ("of Acme"), not the time ("at 1:38 pm"); opening the note or about this page, not
+# "the expectations written by their coach at the beginning of the year".
+_WRITTEN_BY_OF = re.compile(r"\b[Ww]ritten by .{1,40}? (?:of|from|at) [^\W\d_]")
+# An advertisement's own code inside the block: its "Anzeige" / "Sponsored" label is the ad's.
+_AD_CODE = re.compile(r"adsbygoogle|googletag|div-gpt-ad")
+# Ordinary words that disclose only as a label ("Sponsored", "*Werbung.", "In partnership with Roku") or in a
+# sentence about the page itself ("This podcast is sponsored by ..."), not inside other prose ("an event
+# sponsored by the council", "employer-sponsored plans") and not as an ad slot's "Sponsored links".
+_NOTE_WEAK = re.compile(
+    r"\b(?:sponsor(?:ed|ship)(?: by)?|promoted(?: content| post)?|presented by|contributed by|"
+    r"paid (?:partnership|content|placement)|in (?:collaboration|partnership) with|brought to you by|werbung|"
+    r"anzeige|publicidad|publicité|pubblicità|patrocinad[oa]|gesponsert|sponsorisé|sponsorizzat[oa]|gesponsord|"
+    r"in zusammenarbeit mit|in kooperation mit|en colaboración con|en partenariat avec|in collaborazione con|"
+    r"em parceria com|in samenwerking met)\b", re.I)
+# One search that any note must pass: most text nodes say nothing of the kind.
+_NOTE_ANY = re.compile(f"{_NOTE_STRONG.pattern}|{_NOTE_WEAK.pattern}|written by", re.I)
+_AD_LABEL = re.compile(r"\s*(?:links?|results?|ads?|listings?|searches|products?)\b", re.I)
+_ABOUT_THIS = re.compile(r"\b(?:this|the following|dieser|diese|dieses|ce|cet|cette|este|esta|questo|questa)\b"
+                         r"[^.!?]{0,60}$", re.I)
 _NOTE_MAX_CHARS = 300
 _SCHEMA_GROUPS = {
     "schema_article": {"Article", "NewsArticle", "BlogPosting", "Report", "TechArticle", "ScholarlyArticle"},
@@ -178,19 +209,43 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
     Searched text node by text node (~5 ms a page): a search of text_content() would miss notes, since it runs
     blocks together ("shoesGuest post" has no word boundary)."""
     for node in _NOTE_TEXT(page.tree):
-        found = [m.group() for m in VOCABULARY["guest"].finditer(node)]
-        if not found or all(_AUTHOR_BOX_ONLY.fullmatch(word) for word in found):
+        if not _NOTE_ANY.search(node):
             continue
         parent = node.getparent()
         block = parent
         while block is not None and block.tag not in _NOTE_BLOCKS:
             block = block.getparent()
-        if block is None or len(block.text_content()) > _NOTE_MAX_CHARS:
+        if block is None:
+            continue
+        block_text = " ".join(block.text_content().split())
+        if len(block_text) > _NOTE_MAX_CHARS or _AD_CODE.search(block_text):
             continue
         if any(_NOT_A_NOTE.search(f"{el.get('class', '')} {el.get('id', '')}")
                for el in (parent, *parent.iterancestors())):
             continue
-        return True
+        if (_NOTE_STRONG.search(node) or _written_by_of(block_text)
+                or _is_disclosure_label(str(node), opens_element=not node.is_tail)):
+            return True
+    return False
+
+
+def _written_by_of(text: str) -> bool:
+    match = _WRITTEN_BY_OF.search(text)
+    if match is None:
+        return False
+    before = text[:match.start()]
+    return not any(ch.isalnum() for ch in before) or bool(_ABOUT_THIS.search(before))
+
+
+def _is_disclosure_label(text: str, opens_element: bool) -> bool:
+    """A weak disclosure word that opens an element's text ("<span>Sponsored</span>"; not the text after a link,
+    "#20713</a> contributed by") or ends a sentence about this page, and is not an ad label."""
+    for match in _NOTE_WEAK.finditer(text):
+        before = text[:match.start()]
+        if before.endswith("-") or _AD_LABEL.match(text, match.end()):
+            continue
+        if (opens_element and not any(ch.isalnum() for ch in before)) or _ABOUT_THIS.search(before):
+            return True
     return False
 
 
