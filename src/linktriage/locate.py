@@ -9,6 +9,7 @@ Explicit markup wins where there is some; trafilatura decides the rest.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -17,7 +18,7 @@ from lxml.html import HtmlElement
 
 from linktriage._domains import hostname, registrable_domain
 from linktriage._records import LinkContext
-from linktriage.extract import ParsedPage, normalise_href
+from linktriage.extract import ParsedPage, href_domain, normalise_href
 from linktriage.sources.warc import url_key
 
 __all__ = ["locate_links", "external_links", "anchor_type", "target_matcher"]
@@ -99,8 +100,8 @@ def _ascii_host(host: str) -> str:
         return host
 
 
-def _ascii_url(url: str) -> str:
-    host = hostname(url)
+def _ascii_url(url: str, host: str | None = None) -> str:
+    host = hostname(url) if host is None else host  # the caller may know it already
     return url.replace(host, _ascii_host(host), 1) if host and not host.isascii() else url
 
 
@@ -113,12 +114,19 @@ def _links(page: ParsedPage) -> list[_Link]:
         href = normalise_href(element.get("href", ""), page.base_url)
         if not href.startswith(("http://", "https://")):
             continue
-        host = _ascii_host(hostname(href))
-        key = url_key(_ascii_url(unquote(href)) if "%" in href else _ascii_url(href))
-        table.append(_Link(element, href, key, host[4:] if host.startswith("www.") else host,
-                           registrable_domain(host)))
+        table.append(_Link(element, href, *_href_facts(href)))
     page.link_table = table
     return table
+
+
+@functools.lru_cache(maxsize=65_536)
+def _href_facts(href: str) -> tuple[str, str, str]:
+    """(url key, host without "www.", registrable domain) of a resolved href: four URL splits, done once per
+    href (a page repeats its menu links, a site its share buttons)."""
+    raw_host = hostname(href)
+    host = _ascii_host(raw_host)
+    key = url_key(_ascii_url(unquote(href)) if "%" in href else _ascii_url(href, raw_host))
+    return key, host[4:] if host.startswith("www.") else host, registrable_domain(host)
 
 
 def locate_links(page: ParsedPage, target_url: str) -> list[LinkContext]:
@@ -311,7 +319,7 @@ def _block_stats(page: ParsedPage, block: HtmlElement) -> tuple[int, int, int, i
             continue
         links += 1
         link_text += len(" ".join(anchor.text_content().split()))
-        domain = registrable_domain(href)
+        domain = href_domain(href)
         if domain and domain != page.source_domain:
             domains.add(domain)
     domains_count = len(domains)
