@@ -148,10 +148,12 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
     is_image = not text and bool(images)
     if is_image:
         text = " ".join((images[0].get("alt") or "").split())
-    position, evidence = _position(page, link)
     block = _block(element)
-    block_stats = _block_stats(page, block)
-    context = _context(block, text)
+    # the block's text (whitespace folded) is read three times below: taken once (a block can be the whole <body>)
+    block_text = " ".join(block.text_content().split())
+    position, evidence = _position(page, link, block_text)
+    block_stats = _block_stats(page, block, block_text)
+    context = _context(block_text, text)
     return LinkContext(
         href=link.href,
         anchor_text=text,
@@ -203,7 +205,8 @@ def _region(element: HtmlElement) -> str | None:
     return None
 
 
-def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
+def _position(page: ParsedPage, link: _Link, block_text: str) -> tuple[str, str]:
+    """The link's region and the evidence for it; ``block_text`` is the text of ``_block(link.element)``."""
     total_links = max(len(_links(page)), 1)
     region, evidence = None, ""
     for ancestor in link.element.iterancestors():
@@ -229,7 +232,7 @@ def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
         break
     in_main = link.href in page.main_hrefs
     if region in (None, "content") and page.comments_text:
-        block_text = " ".join(_block(link.element).text_content().split()).lower()
+        block_text = block_text.lower()
         if len(block_text) >= 40 and block_text[:200] in page.comments_text:
             return "comment", "trafilatura comments"
     if region in (None, "content"):
@@ -310,7 +313,7 @@ def _block(element: HtmlElement) -> HtmlElement:
     return element
 
 
-def _block_stats(page: ParsedPage, block: HtmlElement) -> tuple[int, int, int, int]:
+def _block_stats(page: ParsedPage, block: HtmlElement, block_text: str) -> tuple[int, int, int, int]:
     links = domains_count = link_text = 0
     domains: set[str] = set()
     for anchor in block.iter("a"):
@@ -323,12 +326,11 @@ def _block_stats(page: ParsedPage, block: HtmlElement) -> tuple[int, int, int, i
         if domain and domain != page.source_domain:
             domains.add(domain)
     domains_count = len(domains)
-    text_length = len(" ".join(block.text_content().split()))
-    return links, domains_count, text_length, link_text
+    return links, domains_count, len(block_text), link_text
 
 
-def _context(block: HtmlElement, anchor_text: str) -> str:
-    text = " ".join(block.text_content().split())
+def _context(text: str, anchor_text: str) -> str:
+    """Up to CONTEXT_CHARS of the block's ``text`` either side of the anchor text."""
     if len(text) <= 2 * CONTEXT_CHARS:
         return text
     at = text.find(anchor_text) if anchor_text else -1
