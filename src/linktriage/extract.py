@@ -45,6 +45,9 @@ class ParsedPage:
     comments_text: str = ""
     #: the raw HTML text (decoded), for markup statistics
     html: str = field(default="", repr=False)
+    #: ``tree.text_content()``, taken once at extraction: page statistics and page features both read it
+    #: (None in a page built by hand: readers then take it from the tree)
+    text: str | None = field(default=None, repr=False)
     #: caches the locator fills on first use (every web link on the page; link counts and prose per element)
     link_table: list | None = field(default=None, repr=False)
     link_counts: dict | None = field(default=None, repr=False)
@@ -94,6 +97,13 @@ def _resolve(href: str, base_url: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=65_536)
+def href_domain(href: str) -> str:
+    """``registrable_domain(href)``, remembered: page statistics and the locator's block statistics ask it of
+    the same resolved hrefs (a URL split and a public-suffix look-up each time)."""
+    return registrable_domain(href)
+
+
 def extract_page(fetched: FetchResult) -> ParsedPage | None:
     """Decode, parse and extract one fetched page. None when the body is not usable HTML."""
     html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))[:MAX_HTML_CHARS]
@@ -118,10 +128,11 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
                 h for h in (normalise_href(r.get("target", ""), base_url) for r in doc.body.iter("ref")) if h
             )
         comments_text = " ".join((doc.comments or "").lower().split())
-    info = _page_info(tree, html, url, base_url, doc, metadata)
+    text = tree.text_content()
+    info = _page_info(tree, text, url, base_url, doc, metadata)
     source = registrable_domain(base_url if url.startswith("urn:") else url)
     return ParsedPage(info=info, tree=tree, base_url=base_url, source_domain=source,
-                      main_hrefs=main_hrefs, comments_text=comments_text, html=html)
+                      main_hrefs=main_hrefs, comments_text=comments_text, html=html, text=text)
 
 
 def _canonical_url(tree: lxml.html.HtmlElement) -> str:
@@ -179,7 +190,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str | None):  # -> trafilatura D
     return metadata
 
 
-def _page_info(tree, html: str, url: str, base_url: str, doc, metadata) -> PageInfo:
+def _page_info(tree, page_text: str, url: str, base_url: str, doc, metadata) -> PageInfo:
     source = registrable_domain(base_url)
     links = external = 0
     domains: set[str] = set()
@@ -188,11 +199,11 @@ def _page_info(tree, html: str, url: str, base_url: str, doc, metadata) -> PageI
         if not href:
             continue
         links += 1
-        domain = registrable_domain(href)
+        domain = href_domain(href)
         if domain and domain != source:
             external += 1
             domains.add(domain)
-    text = " ".join(tree.text_content().split()) if tree is not None else ""
+    text = " ".join(page_text.split())
 
     def meta(name: str) -> str:
         value = getattr(metadata, name, None)

@@ -9,6 +9,7 @@ Explicit markup wins where there is some; trafilatura decides the rest.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -17,7 +18,7 @@ from lxml.html import HtmlElement
 
 from linktriage._domains import hostname, registrable_domain
 from linktriage._records import LinkContext
-from linktriage.extract import ParsedPage, normalise_href
+from linktriage.extract import ParsedPage, href_domain, normalise_href
 from linktriage.sources.warc import url_key
 
 __all__ = ["locate_links", "external_links", "anchor_type", "target_matcher"]
@@ -99,8 +100,8 @@ def _ascii_host(host: str) -> str:
         return host
 
 
-def _ascii_url(url: str) -> str:
-    host = hostname(url)
+def _ascii_url(url: str, host: str | None = None) -> str:
+    host = hostname(url) if host is None else host  # the caller may know it already
     return url.replace(host, _ascii_host(host), 1) if host and not host.isascii() else url
 
 
@@ -113,12 +114,19 @@ def _links(page: ParsedPage) -> list[_Link]:
         href = normalise_href(element.get("href", ""), page.base_url)
         if not href.startswith(("http://", "https://")):
             continue
-        host = _ascii_host(hostname(href))
-        key = url_key(_ascii_url(unquote(href)) if "%" in href else _ascii_url(href))
-        table.append(_Link(element, href, key, host[4:] if host.startswith("www.") else host,
-                           registrable_domain(host)))
+        table.append(_Link(element, href, *_href_facts(href)))
     page.link_table = table
     return table
+
+
+@functools.lru_cache(maxsize=65_536)
+def _href_facts(href: str) -> tuple[str, str, str]:
+    """(url key, host without "www.", registrable domain) of a resolved href: four URL splits, done once per
+    href (a page repeats its menu links, a site its share buttons)."""
+    raw_host = hostname(href)
+    host = _ascii_host(raw_host)
+    key = url_key(_ascii_url(unquote(href)) if "%" in href else _ascii_url(href, raw_host))
+    return key, host[4:] if host.startswith("www.") else host, registrable_domain(host)
 
 
 def locate_links(page: ParsedPage, target_url: str) -> list[LinkContext]:
@@ -140,10 +148,12 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
     is_image = not text and bool(images)
     if is_image:
         text = " ".join((images[0].get("alt") or "").split())
-    position, evidence = _position(page, link)
     block = _block(element)
-    block_stats = _block_stats(page, block)
-    context = _context(block, text)
+    # the block's text (whitespace folded) is read three times below: taken once (a block can be the whole <body>)
+    block_text = " ".join(block.text_content().split())
+    position, evidence = _position(page, link, block_text)
+    block_stats = _block_stats(page, block, block_text)
+    context = _context(block_text, text)
     return LinkContext(
         href=link.href,
         anchor_text=text,
@@ -195,7 +205,8 @@ def _region(element: HtmlElement) -> str | None:
     return None
 
 
-def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
+def _position(page: ParsedPage, link: _Link, block_text: str) -> tuple[str, str]:
+    """The link's region and the evidence for it; ``block_text`` is the text of ``_block(link.element)``."""
     total_links = max(len(_links(page)), 1)
     region, evidence = None, ""
     for ancestor in link.element.iterancestors():
@@ -221,7 +232,7 @@ def _position(page: ParsedPage, link: _Link) -> tuple[str, str]:
         break
     in_main = link.href in page.main_hrefs
     if region in (None, "content") and page.comments_text:
-        block_text = " ".join(_block(link.element).text_content().split()).lower()
+        block_text = block_text.lower()
         if len(block_text) >= 40 and block_text[:200] in page.comments_text:
             return "comment", "trafilatura comments"
     if region in (None, "content"):
@@ -302,7 +313,7 @@ def _block(element: HtmlElement) -> HtmlElement:
     return element
 
 
-def _block_stats(page: ParsedPage, block: HtmlElement) -> tuple[int, int, int, int]:
+def _block_stats(page: ParsedPage, block: HtmlElement, block_text: str) -> tuple[int, int, int, int]:
     links = domains_count = link_text = 0
     domains: set[str] = set()
     for anchor in block.iter("a"):
@@ -311,16 +322,15 @@ def _block_stats(page: ParsedPage, block: HtmlElement) -> tuple[int, int, int, i
             continue
         links += 1
         link_text += len(" ".join(anchor.text_content().split()))
-        domain = registrable_domain(href)
+        domain = href_domain(href)
         if domain and domain != page.source_domain:
             domains.add(domain)
     domains_count = len(domains)
-    text_length = len(" ".join(block.text_content().split()))
-    return links, domains_count, text_length, link_text
+    return links, domains_count, len(block_text), link_text
 
 
-def _context(block: HtmlElement, anchor_text: str) -> str:
-    text = " ".join(block.text_content().split())
+def _context(text: str, anchor_text: str) -> str:
+    """Up to CONTEXT_CHARS of the block's ``text`` either side of the anchor text."""
     if len(text) <= 2 * CONTEXT_CHARS:
         return text
     at = text.find(anchor_text) if anchor_text else -1
