@@ -17,6 +17,7 @@ from lxml import etree
 
 from linktriage._records import ANCHOR_TYPES, POSITIONS, LinkContext
 from linktriage.extract import ParsedPage
+from linktriage.locate import region_of
 
 __all__ = ["FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features"]
 
@@ -100,10 +101,13 @@ _NOTE_TEXT = etree.XPath(
     "ancestor::style or ancestor::noscript or ancestor::select or ancestor::option)]")
 _NOTE_BLOCKS = frozenset({"p", "div", "li", "td", "header", "section", "article", "figcaption", "blockquote",
                           "h1", "h2", "h3", "h4", "h5", "h6"})
-# Regions whose short texts are not notes about the page: chrome, comments, and advertisement slots, whose own
-# "Sponsored" / "Anzeige" / "Brought to you by" labels speak of the advert, not of the article.
-_NOT_A_NOTE = re.compile(r"foot|menu|nav|sidebar|widget|comment|related|share|cookie|newsletter|subscribe|promo|"
-                         r"marketplace|billboard|ad-?(?:unit|slot|tile|label|container|wrapper)|"
+# Regions whose short texts are not notes about the page (locate.region_of names them): navigation, footer,
+# sidebar and comments. Besides those, blocks that the locator does not name: sharing, cookie and newsletter
+# boxes, and advertisement slots, whose own "Sponsored" / "Anzeige" / "Brought to you by" labels speak of the
+# advert, not of the article.
+_NOT_A_NOTE_REGIONS = frozenset({"navigation", "footer", "sidebar", "comment"})
+_NOT_A_NOTE = re.compile(r"share|cookie|newsletter|subscribe|promo|marketplace|billboard|"
+                         r"ad-?(?:unit|slot|tile|label|container|wrapper)|"
                          r"(?:^|[\s_-]|right|left|top|bottom)ads?(?:$|[\s_-])", re.I)
 # Phrases that disclose contributed or paid content wherever they sit in a note.
 _NOTE_STRONG = re.compile(
@@ -251,8 +255,11 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
         block_text = " ".join(block.text_content().split())
         if len(block_text) > _NOTE_MAX_CHARS or _AD_CODE.search(block_text):
             continue
+        # <body> and <html> carry template classes ("footer-on-bottom", "menu-open"), not region names.
         if any(_NOT_A_NOTE.search(f"{el.get('class', '')} {el.get('id', '')}")
-               for el in (parent, *parent.iterancestors())):
+               for el in (parent, *parent.iterancestors()) if el.tag not in ("body", "html")):
+            continue
+        if region_of(page, parent, include_self=True)[0] in _NOT_A_NOTE_REGIONS:
             continue
         if (_NOTE_STRONG.search(node) or _written_by_of(block_text)
                 or _is_disclosure_label(str(node), opens_element=not node.is_tail)):

@@ -21,7 +21,7 @@ from linktriage._records import LinkContext
 from linktriage.extract import ParsedPage, href_domain, normalise_href
 from linktriage.sources.warc import url_key
 
-__all__ = ["locate_links", "external_links", "anchor_type", "target_matcher"]
+__all__ = ["locate_links", "external_links", "anchor_type", "target_matcher", "region_of"]
 
 # Region markers in id / class values, matched as whole words ("-", "_" and spaces separate words).
 _REGION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -207,9 +207,30 @@ def _region(element: HtmlElement) -> str | None:
 
 def _position(page: ParsedPage, link: _Link, block_text: str) -> tuple[str, str]:
     """The link's region and the evidence for it; ``block_text`` is the text of ``_block(link.element)``."""
+    region, named = region_of(page, link.element)
+    evidence = _describe_element(named) if named is not None else ""
+    in_main = link.href in page.main_hrefs
+    if region in (None, "content") and page.comments_text:
+        block_text = block_text.lower()
+        if len(block_text) >= 40 and block_text[:200] in page.comments_text:
+            return "comment", "trafilatura comments"
+    if region in (None, "content"):
+        items = _listing_size(page, link.element)
+        if items >= 5:
+            return "listing", f"one of {items} similar items"
+    if region is not None:
+        return region, evidence
+    if in_main:
+        return "content", "trafilatura main text"
+    return "other", ""
+
+
+def region_of(page: ParsedPage, element: HtmlElement, *,
+              include_self: bool = False) -> tuple[str | None, HtmlElement | None]:
+    """The named region ``element`` sits in (comment, navigation, footer, header, sidebar, content) and the
+    ancestor that names it, or (None, None). Shared by the locator and the disclosure-note feature."""
     total_links = max(len(_links(page)), 1)
-    region, evidence = None, ""
-    for ancestor in link.element.iterancestors():
+    for ancestor in (element, *element.iterancestors()) if include_self else element.iterancestors():
         if ancestor.tag in ("body", "html"):
             break
         found = _region(ancestor)
@@ -228,22 +249,8 @@ def _position(page: ParsedPage, link: _Link, block_text: str) -> tuple[str, str]
             thread = next((a for a in ancestor.iterancestors() if _region(a) == "comment"), None)
             if thread is not None:
                 found, ancestor = "comment", thread
-        region, evidence = found, _describe_element(ancestor)
-        break
-    in_main = link.href in page.main_hrefs
-    if region in (None, "content") and page.comments_text:
-        block_text = block_text.lower()
-        if len(block_text) >= 40 and block_text[:200] in page.comments_text:
-            return "comment", "trafilatura comments"
-    if region in (None, "content"):
-        items = _listing_size(page, link.element)
-        if items >= 5:
-            return "listing", f"one of {items} similar items"
-    if region is not None:
-        return region, evidence
-    if in_main:
-        return "content", "trafilatura main text"
-    return "other", ""
+        return found, ancestor
+    return None, None
 
 
 def _inside_article(element: HtmlElement) -> bool:
