@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from lxml import html as lxml_html
+
 from linktriage import FetchResult
 from linktriage.extract import extract_page
-from linktriage.features import FEATURE_GROUPS, FEATURE_NAMES, link_features, page_features
+from linktriage.features import (FEATURE_GROUPS, FEATURE_NAMES, _NOTE_ANY, _NOTE_TEXT, _note_candidates, link_features,
+                                 page_features)
 from linktriage.locate import locate_links
 
 BODY = " ".join(["Our team reviewed the new trail shoes over three months of muddy spring running."] * 6)
@@ -118,3 +121,14 @@ def test_metadata_survives_a_page_trafilatura_cannot_extract(monkeypatch):
     assert (page.info.title, page.info.author, page.info.date, page.info.main_text) == (
         "Spring shoes", "Jane Doe", "2024-03-01", "")
     assert page_features(page)["has_author"] == 1 and page_features(page)["has_date"] == 1
+
+
+def test_note_candidates_are_the_nodes_a_per_node_search_finds():
+    # one search over the joined text nodes must find exactly the nodes a search of each node finds: matches at
+    # node edges ("shoes" + "Guest post"), across two nodes ("spon" + "sored") and within multi-line nodes
+    tree = lxml_html.fromstring(
+        "<html><body><p>shoes<b>Guest post</b>by Ann</p><p>spon<i>sored</i></p><p>line one\nAnzeige\nline</p>"
+        "<p>nothing here</p><div>Sponsored<br>Werbung</div><p>Guest\npost</p></body></html>")
+    expected = [node for node in _NOTE_TEXT(tree) if _NOTE_ANY.search(node)]
+    assert [str(n) for n in _note_candidates(tree)] == [str(n) for n in expected]
+    assert [str(n) for n in expected] == ["Guest post", "line one\nAnzeige\nline", "Sponsored", "Werbung"]
