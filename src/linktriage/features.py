@@ -20,7 +20,7 @@ from linktriage._records import ANCHOR_TYPES, POSITIONS, LinkContext
 from linktriage.extract import ParsedPage
 from linktriage.locate import region_of
 
-__all__ = ["FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features"]
+__all__ = ["AFFILIATE_HREF", "FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features", "starred_anchor"]
 
 
 def _vocabulary(*phrases: str) -> re.Pattern[str]:
@@ -85,6 +85,14 @@ _PATH_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # Tracking parameters on the target URL: campaign tags are how sponsors and affiliates measure paid placements.
 _TRACKING = re.compile(r"(?:^|[&;])(?:utm_[a-z]+|ref|aff(?:iliate)?(?:_?id)?|affid|tag|partner(?:id)?|campaign)=", re.I)
+# An affiliate or paid-campaign URL: affiliate networks, link shorteners of affiliate programmes, shop tags
+# ("?tag=", "?aff_id="), redirect paths ("/go/", "/out/"), paid campaign tags. Also used by the labelling functions.
+AFFILIATE_HREF = re.compile(
+    r"[?&](?:tag|ref|refid|affid|aff|aff_id|affiliate|partner|friend|campaign)=|utm_medium=(?:paid|sponsor|partner|"
+    r"affiliate|list-sponsorship|paid_newsletter)|utm_campaign=[^&]*(?:ad|sponsor)|amzn\.to|/go/|/out/|"
+    r"awin1\.com|tradedoubler|webgains|shareasale|clickbank|zanox|partnerize|skimresources|viglink|rstyle\.me|"
+    r"bit\.ly|amazon\.[a-z.]+/(?:dp|gp)/|rockporch|/prdlink/|pxf\.io|avantlink|geni\.us|bttn\.io|ncls1|"
+    r"howl\.me|shopmy|skimlinks|go\.php\?|/c/\d+/\d+/\d+|sjv\.io|anrdoezrs|dpbolvw|jdoqocy|tkqlhce", re.I)
 _PAID_TRACKING = re.compile(r"paid|partner|sponsor|affiliat|advert|native|branded|promo|(?:^|[=_-])ads?(?:$|[&_-])", re.I)
 # Class / id names around the link that mark a paid or promoted block ("sponsored-box", "partner-links", "ad-slot").
 _SPONSORED_MARKUP = re.compile(r"sponsor|partner|promo|advert|affiliat|branded|(?:^|[.#_-])ads?(?:$|[ ._-])", re.I)
@@ -133,6 +141,13 @@ _NOTE_WEAK = re.compile(
     r"anzeige|publicidad|publicité|pubblicità|patrocinad[oa]|gesponsert|sponsorisé|sponsorizzat[oa]|gesponsord|"
     r"in zusammenarbeit mit|in kooperation mit|en colaboración con|en partenariat avec|in collaborazione con|"
     r"em parceria com|in samenwerking met)\b", re.I)
+# A page saying that some of its links earn a commission ("contains affiliate links", "*Affiliate-Links",
+# "As an Amazon Associate", "we may earn a commission"): paid placements without an outside author.
+_AFFILIATE_NOTE = re.compile(
+    r"affiliate[- ]?links?|affiliatelinks?|partner-?links|provisions-?links?|werbelinks?|\bsternchen\b|"
+    r"amazon[- ]partner|amazon associate|earn (?:a )?(?:small )?commissions?|may earn|"
+    r"liens? (?:d'affiliation|affiliés|sponsorisés)|enlaces? (?:de )?afiliad|link affiliat|links? di affiliazione|"
+    r"affiliatie-?links?|links? de afiliad", re.I)
 # One search that any note must pass: most text nodes say nothing of the kind.
 _NOTE_ANY = re.compile(f"{_NOTE_STRONG.pattern}|{_NOTE_WEAK.pattern}|written by", re.I)
 _AD_LABEL = re.compile(r"\s*(?:links?|results?|ads?|listings?|searches|products?)\b", re.I)
@@ -172,6 +187,7 @@ FEATURE_GROUPS: dict[str, str] = {
     "markup_sponsored": "markup",
     **{name: "url" for name in _PATH_PATTERNS}, "path_depth": "url", "query_length": "url",
     "target_tracking": "url", "target_root": "url", "target_path_depth": "url",
+    "target_affiliate": "affiliate", "anchor_starred": "affiliate", "page_affiliate_note": "affiliate",
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURE_GROUPS)
 
@@ -207,6 +223,7 @@ def page_features(page: ParsedPage) -> dict[str, float]:
         "compression_ratio": compression,
         **{f"page_{name}_terms": _log(len(pattern.findall(whole))) for name, pattern in VOCABULARY.items()},
         "page_disclosure_note": float(_has_disclosure_note(page)),
+        "page_affiliate_note": float(bool(_AFFILIATE_NOTE.search(page_text))),
         "phones": _log(_count_phones(page_text)),
         "addresses": _log(len(_ADDRESS.findall(page_text))),
         **{name: float(bool(schema & types)) for name, types in _SCHEMA_GROUPS.items()},
@@ -303,6 +320,15 @@ def _is_disclosure_label(text: str, opens_element: bool) -> bool:
     return False
 
 
+def starred_anchor(anchor: str, context: str) -> bool:
+    """An affiliate star right after the anchor ("Spielzeug*", "Brava Fabrics (*)")."""
+    anchor = " ".join(anchor.split())
+    if anchor.endswith("*"):
+        return True
+    at = context.find(anchor) if anchor else -1
+    return at >= 0 and context[at + len(anchor): at + len(anchor) + 4].lstrip(" (").startswith("*")
+
+
 def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, float]:
     """All features of one link: the page's, plus the link's own."""
     rel = set(link.rel)
@@ -331,6 +357,8 @@ def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, 
         "target_tracking": float(bool(_TRACKING.search(target.query))),
         "target_paid_tracking": float(bool(_TRACKING.search(target.query) and _PAID_TRACKING.search(target.query))),
         "target_root": float(target.path in ("", "/")),
+        "target_affiliate": float(bool(AFFILIATE_HREF.search(link.href))),
+        "anchor_starred": float(starred_anchor(link.anchor_text, context)),
         "target_path_depth": float(len([p for p in target.path.split("/") if p])),
         "context_length_log": _log(len(context)),
         "anchor_context_share": min(len(link.anchor_text) / max(len(context), 1), 1.0),

@@ -53,6 +53,8 @@ _GROUP_PHRASES = {
     else "no link-exchange wording",
     "markup": lambda f: _markup_phrase(f),
     "url": lambda f: _url_phrase(f),
+    "affiliate": lambda f: "affiliate link (affiliate URL or * marker)" if f["target_affiliate"] + f["anchor_starred"] > 0
+    else ("page says it has affiliate links" if f["page_affiliate_note"] > 0 else "no affiliate signs"),
 }
 
 

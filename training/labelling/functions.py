@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from linktriage.features import AFFILIATE_HREF as _AFFILIATE_HREF
+from linktriage.features import starred_anchor
+
 from .evidence import _GUEST, LinkEvidence, PageEvidence
 
 __all__ = ["LABELLING_FUNCTIONS", "apply_functions"]
@@ -48,12 +51,6 @@ _LINK_WIDGET_TITLE = re.compile(
     r"blogroll|links|link exchange|friends|partners?|sponsors?|resources|featured sites|related sites|"
     r"hotspots|supporters|recommended|websites|sites|blogs|network|netzwerk|freunde|linkliste", re.I)
 _AUTHOR_BOX = re.compile(r"author|about-the-author|bio\b|bio[-_]|autor|byline|contributor|guest", re.I)
-_AFFILIATE_HREF = re.compile(
-    r"[?&](?:tag|ref|refid|affid|aff|aff_id|affiliate|partner|friend|campaign)=|utm_medium=(?:paid|sponsor|partner|"
-    r"affiliate|list-sponsorship|paid_newsletter)|utm_campaign=[^&]*(?:ad|sponsor)|amzn\.to|/go/|/out/|"
-    r"awin1\.com|tradedoubler|webgains|shareasale|clickbank|zanox|partnerize|skimresources|viglink|rstyle\.me|"
-    r"bit\.ly|amazon\.[a-z.]+/(?:dp|gp)/|rockporch|/prdlink/|pxf\.io|avantlink|geni\.us|bttn\.io|ncls1|"
-    r"howl\.me|shopmy|skimlinks|go\.php\?|/c/\d+/\d+/\d+|sjv\.io|anrdoezrs|dpbolvw|jdoqocy|tkqlhce", re.I)
 _DIRECTORY_ITEM = re.compile(
     r"\(?\b\d{3}\)?[\s.\-]\d{3}[\s.\-]\d{4}\b|\+\d[\d\s\-()]{7,}|\bphone\b|\btel\.?\b|\bwebsite\b|\bweb\b|"
     r"\b\d{1,5}\s+[A-Z]?[a-z]+\s+(?:st|street|ave|avenue|rd|road|blvd|drive|dr|lane|ln|way|suite)\b|"
@@ -252,12 +249,7 @@ def sponsored_content(page: PageEvidence, link: LinkEvidence) -> str | None:
 
 
 def _starred(link: LinkEvidence) -> bool:
-    """An affiliate star right after the anchor ("Spielzeug*", "Brava Fabrics (*)")."""
-    anchor = " ".join(link.anchor.split())
-    if anchor.endswith("*"):
-        return True
-    at = link.context.find(anchor) if anchor else -1
-    return at >= 0 and link.context[at + len(anchor): at + len(anchor) + 4].lstrip(" (").startswith("*")
+    return starred_anchor(link.anchor, link.context)
 
 
 def editorial_in_body(page: PageEvidence, link: LinkEvidence) -> str | None:
