@@ -40,6 +40,17 @@ def test_paid_placement_signals():
     assert paid["rel_sponsored"] == 1 and paid["target_root"] == 1 and plain["target_path_depth"] == 2
 
 
+def test_affiliate_signals():
+    plain = features(f"<html><body><article><p>{BODY} <a href='https://shop.example/ball'>Katzenball</a></p>"
+                     "</article></body></html>", "https://shop.example/ball")
+    affiliate = features(
+        f"<html><body><article><p><em>Dieser Artikel enthält Affiliate-Links.</em></p><p>{BODY} Der "
+        "<a href='https://www.amazon.de/dp/B0TEST?tag=blog-21'>elektrische Katzenball von HOFIT</a>* rollt.</p>"
+        "</article></body></html>", "https://www.amazon.de/dp/B0TEST?tag=blog-21")
+    assert (plain["target_affiliate"], plain["anchor_starred"], plain["page_affiliate_note"]) == (0, 0, 0)
+    assert (affiliate["target_affiliate"], affiliate["anchor_starred"], affiliate["page_affiliate_note"]) == (1, 1, 1)
+
+
 def test_list_and_table_entries():
     items = "".join(f"<li><a href='https://shop{i}.example/'>Shop {i}</a> 12 Main Street, 555-010-{i:04d}</li>"
                     for i in range(12))
