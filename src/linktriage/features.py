@@ -85,6 +85,7 @@ _PATH_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # Tracking parameters on the target URL: campaign tags are how sponsors and affiliates measure paid placements.
 _TRACKING = re.compile(r"(?:^|[&;])(?:utm_[a-z]+|ref|aff(?:iliate)?(?:_?id)?|affid|tag|partner(?:id)?|campaign)=", re.I)
+_PAID_TRACKING = re.compile(r"paid|partner|sponsor|affiliat|advert|native|branded|promo|(?:^|[=_-])ads?(?:$|[&_-])", re.I)
 # An affiliate or paid-campaign URL: affiliate networks, link shorteners of affiliate programmes, shop tags
 # ("?tag=", "?aff_id="), redirect paths ("/go/", "/out/"), paid campaign tags. Also used by the labelling functions.
 AFFILIATE_HREF = re.compile(
@@ -93,7 +94,13 @@ AFFILIATE_HREF = re.compile(
     r"awin1\.com|tradedoubler|webgains|shareasale|clickbank|zanox|partnerize|skimresources|viglink|rstyle\.me|"
     r"bit\.ly|amazon\.[a-z.]+/(?:dp|gp)/|rockporch|/prdlink/|pxf\.io|avantlink|geni\.us|bttn\.io|ncls1|"
     r"howl\.me|shopmy|skimlinks|go\.php\?|/c/\d+/\d+/\d+|sjv\.io|anrdoezrs|dpbolvw|jdoqocy|tkqlhce", re.I)
-_PAID_TRACKING = re.compile(r"paid|partner|sponsor|affiliat|advert|native|branded|promo|(?:^|[=_-])ads?(?:$|[&_-])", re.I)
+# A page saying that some of its links earn a commission ("contains affiliate links", "*Affiliate-Links",
+# "As an Amazon Associate", "we may earn a commission"): paid placements without an outside author.
+_AFFILIATE_NOTE = re.compile(
+    r"affiliate[- ]?links?|affiliatelinks?|partner-?links|provisions-?links?|werbelinks?|\bsternchen\b|"
+    r"amazon[- ]partner|amazon associate|earn (?:a )?(?:small )?commissions?|may earn|"
+    r"liens? (?:d'affiliation|affiliés|sponsorisés)|enlaces? (?:de )?afiliad|link affiliat|links? di affiliazione|"
+    r"affiliatie-?links?|links? de afiliad", re.I)
 # Class / id names around the link that mark a paid or promoted block ("sponsored-box", "partner-links", "ad-slot").
 _SPONSORED_MARKUP = re.compile(r"sponsor|partner|promo|advert|affiliat|branded|(?:^|[.#_-])ads?(?:$|[ ._-])", re.I)
 # Class / id names of a disclosure element anywhere on the page ("sponsored-banner", "partner-tag", "advertorial").
@@ -141,13 +148,6 @@ _NOTE_WEAK = re.compile(
     r"anzeige|publicidad|publicité|pubblicità|patrocinad[oa]|gesponsert|sponsorisé|sponsorizzat[oa]|gesponsord|"
     r"in zusammenarbeit mit|in kooperation mit|en colaboración con|en partenariat avec|in collaborazione con|"
     r"em parceria com|in samenwerking met)\b", re.I)
-# A page saying that some of its links earn a commission ("contains affiliate links", "*Affiliate-Links",
-# "As an Amazon Associate", "we may earn a commission"): paid placements without an outside author.
-_AFFILIATE_NOTE = re.compile(
-    r"affiliate[- ]?links?|affiliatelinks?|partner-?links|provisions-?links?|werbelinks?|\bsternchen\b|"
-    r"amazon[- ]partner|amazon associate|earn (?:a )?(?:small )?commissions?|may earn|"
-    r"liens? (?:d'affiliation|affiliés|sponsorisés)|enlaces? (?:de )?afiliad|link affiliat|links? di affiliazione|"
-    r"affiliatie-?links?|links? de afiliad", re.I)
 # One search that any note must pass: most text nodes say nothing of the kind.
 _NOTE_ANY = re.compile(f"{_NOTE_STRONG.pattern}|{_NOTE_WEAK.pattern}|written by", re.I)
 _AD_LABEL = re.compile(r"\s*(?:links?|results?|ads?|listings?|searches|products?)\b", re.I)
