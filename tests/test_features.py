@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import html as lxml_html
 
 from linktriage import FetchResult
 from linktriage.extract import extract_page
-from linktriage.features import (FEATURE_GROUPS, FEATURE_NAMES, _NOTE_ANY, _NOTE_TEXT, _note_candidates, link_features,
-                                 page_features)
+from linktriage.features import (_AFFILIATE_NOTE, _NOTE_ANY, _NOTE_TEXT, FEATURE_GROUPS, FEATURE_NAMES,
+                                 _mentions_affiliate_links, _note_candidates, link_features, page_features)
 from linktriage.locate import locate_links
 
 BODY = " ".join(["Our team reviewed the new trail shoes over three months of muddy spring running."] * 6)
@@ -49,6 +51,16 @@ def test_affiliate_signals():
         "</article></body></html>", "https://www.amazon.de/dp/B0TEST?tag=blog-21")
     assert (plain["target_affiliate"], plain["anchor_starred"], plain["page_affiliate_note"]) == (0, 0, 0)
     assert (affiliate["target_affiliate"], affiliate["anchor_starred"], affiliate["page_affiliate_note"]) == (1, 1, 1)
+
+
+def test_affiliate_note_search_is_case_insensitive():
+    # the note is searched in lowered text: it must match exactly where a case-insensitive search does, including
+    # the characters re.IGNORECASE folds and str.lower() does not ("İ", "ı", "ſ")
+    reference = re.compile(_AFFILIATE_NOTE.pattern, re.I)
+    for text in ("AFFİLİATE LINKS", "Affıliate-Links", "PROVISIONSLINK", "STERNCHEN", "xSternchen", "SternchenİX",
+                 "We May Earn a commission", "LIENS D'AFFILIATION", "LIENS AFFILIÉS", "no disclosure here"):
+        assert _mentions_affiliate_links(text) == bool(reference.search(text)), text
+    assert _mentions_affiliate_links("AFFİLİATE LINKS") and not _mentions_affiliate_links("xSternchen")
 
 
 def test_list_and_table_entries():
