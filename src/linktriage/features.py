@@ -310,12 +310,15 @@ def _note_candidates(tree: etree._Element) -> list:
     return [nodes[i] for i in found]
 
 
+def _opens_or_speaks_of_the_page(before: str, *, may_open: bool = True) -> bool:
+    """Whether a phrase preceded by ``before`` opens its text (nothing but punctuation before it, where
+    ``may_open``) or ends a sentence about this page ("This podcast is ...")."""
+    return (may_open and not any(ch.isalnum() for ch in before)) or bool(_ABOUT_THIS.search(before))
+
+
 def _written_by_of(text: str) -> bool:
     match = _WRITTEN_BY_OF.search(text)
-    if match is None:
-        return False
-    before = text[:match.start()]
-    return not any(ch.isalnum() for ch in before) or bool(_ABOUT_THIS.search(before))
+    return match is not None and _opens_or_speaks_of_the_page(text[:match.start()])
 
 
 def _is_disclosure_label(text: str, opens_element: bool) -> bool:
@@ -325,7 +328,7 @@ def _is_disclosure_label(text: str, opens_element: bool) -> bool:
         before = text[:match.start()]
         if before.endswith("-") or _AD_LABEL.match(text, match.end()):
             continue
-        if (opens_element and not any(ch.isalnum() for ch in before)) or _ABOUT_THIS.search(before):
+        if _opens_or_speaks_of_the_page(before, may_open=opens_element):
             return True
     return False
 

@@ -240,16 +240,12 @@ def sponsored_content(page: PageEvidence, link: LinkEvidence) -> str | None:
         return "guest_post"  # the whole post is paid: every link in it is a paid placement
     if page.disclosure_kind != "sponsored":
         return None
-    if _AFFILIATE_HREF.search(link.href) or _starred(link):
+    if _AFFILIATE_HREF.search(link.href) or starred_anchor(link.anchor, link.context):
         return "guest_post"
     brand = re.sub(r"[\W_]+", "", link.domain.split(".")[0])
     if len(brand) >= 4 and brand in re.sub(r"[\W_]+", "", page.disclosure_phrase.lower() + page.title.lower()):
         return "guest_post"
     return None
-
-
-def _starred(link: LinkEvidence) -> bool:
-    return starred_anchor(link.anchor, link.context)
 
 
 def editorial_in_body(page: PageEvidence, link: LinkEvidence) -> str | None:
