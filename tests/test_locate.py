@@ -70,6 +70,19 @@ def test_disqus_blogger_and_forum_markup_count_as_comments():
         assert one(html, "https://x.example/").position == "comment", wrapper
 
 
+def test_page_wide_body_and_html_classes_do_not_make_an_article_a_comment():
+    # WordPress and XenForo flag the whole page on <body>/<html> ("showing-comments", "template-thread_view");
+    # the article's own ".entry-content" block is still content, and a real comment list still a comment.
+    for outer, inner in (('<html>', '<body class="single-post showing-comments">'),
+                         ('<html class="has-no-js template-thread_view">', '<body>')):
+        html = f"""{outer}{inner}<div class="entry-content"><p>{ARTICLE_TEXT}
+        <a href="https://cited.example/">a source</a></p></div>
+        <ol class="commentlist"><li><div class="content"><p>Mine: <a href="https://x.example/">my site</a></p></div></li></ol>
+        </body></html>"""
+        assert one(html, "https://cited.example/").position == "content", outer + inner
+        assert one(html, "https://x.example/").position == "comment", outer + inner
+
+
 def test_semantic_regions_roles_and_classes():
     html = f"""<html><body>
     <header class="site-header"><a href="https://h.example/">h</a></header>

@@ -246,7 +246,10 @@ def region_of(page: ParsedPage, element: HtmlElement, *,
             found = "content"
         # The body of a comment or forum post is often a ".content" or ".post" block: the comment around it wins.
         if found == "content":
-            thread = next((a for a in ancestor.iterancestors() if _region(a) == "comment"), None)
+            # <body> and <html> classes are page-wide flags ("showing-comments", "no-comments",
+            # "template-thread_view"), not the region a link sits in.
+            thread = next((a for a in ancestor.iterancestors()
+                           if a.tag not in ("body", "html") and _region(a) == "comment"), None)
             if thread is not None:
                 found, ancestor = "comment", thread
         return found, ancestor
