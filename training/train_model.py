@@ -73,12 +73,16 @@ def table_for(labels: pd.DataFrame) -> TrainingTable:
     CACHE.mkdir(parents=True, exist_ok=True)
     for (warc, generated), part in labels.groupby(["warc", "generated"], sort=True):
         key = part[["source_url", "target_url", "anchor", "label", "site"]]
-        digest = hashlib.sha256(pd.util.hash_pandas_object(key, index=False).values.tobytes() + CODE_KEY).hexdigest()[:16]
+        path = warc_path(warc, generated)
+        # the archive's size and mtime too: regenerated pages under unchanged labels must not reuse old features
+        stat = path.stat() if path.exists() else None
+        archive = f"{stat.st_size}:{stat.st_mtime_ns}".encode() if stat else b"missing"
+        digest = hashlib.sha256(pd.util.hash_pandas_object(key, index=False).values.tobytes() + CODE_KEY
+                                + archive).hexdigest()[:16]
         cached = CACHE / f"{Path(warc).name}-{digest}.pkl"
         if cached.exists():
             tables.append(pd.read_pickle(cached))
             continue
-        path = warc_path(warc, generated)
         started = time.time()
         backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
                      for i, r in enumerate(part.itertuples())]
