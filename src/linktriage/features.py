@@ -18,7 +18,7 @@ from lxml import etree
 
 from linktriage._records import ANCHOR_TYPES, POSITIONS, LinkContext
 from linktriage.extract import ParsedPage
-from linktriage.locate import region_of
+from linktriage.locate import region_ancestors, region_of
 
 __all__ = ["AFFILIATE_HREF", "FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features", "starred_anchor"]
 
@@ -285,9 +285,8 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
         block_text = " ".join(block.text_content().split())
         if len(block_text) > _NOTE_MAX_CHARS or _AD_CODE.search(block_text):
             continue
-        # <body> and <html> carry template classes ("footer-on-bottom", "menu-open"), not region names.
         if any(_NOT_A_NOTE.search(f"{el.get('class', '')} {el.get('id', '')}")
-               for el in (parent, *parent.iterancestors()) if el.tag not in ("body", "html")):
+               for el in region_ancestors(parent, include_self=True)):
             continue
         if region_of(page, parent, include_self=True)[0] in _NOT_A_NOTE_REGIONS:
             continue

@@ -10,7 +10,9 @@ Explicit markup wins where there is some; trafilatura decides the rest.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -21,7 +23,7 @@ from linktriage._records import LinkContext
 from linktriage.extract import ParsedPage, href_domain, normalise_href
 from linktriage.sources.warc import url_key
 
-__all__ = ["locate_links", "external_links", "anchor_type", "target_matcher", "region_of"]
+__all__ = ["locate_links", "external_links", "anchor_type", "target_matcher", "region_ancestors", "region_of"]
 
 # Region markers in id / class values, matched as whole words ("-", "_" and spaces separate words).
 _REGION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -225,14 +227,22 @@ def _position(page: ParsedPage, link: _Link, block_text: str) -> tuple[str, str]
     return "other", ""
 
 
+def region_ancestors(element: HtmlElement, *, include_self: bool = False) -> Iterator[HtmlElement]:
+    """``element`` (if ``include_self``) and its ancestors up to, not including, <body>: the elements whose tags,
+    ids and classes can name a region. <body> and <html> classes are page-wide flags ("showing-comments",
+    "no-comments", "template-thread_view", "footer-on-bottom"), not the region an element sits in."""
+    for ancestor in itertools.chain((element,) if include_self else (), element.iterancestors()):
+        if ancestor.tag in ("body", "html"):
+            return
+        yield ancestor
+
+
 def region_of(page: ParsedPage, element: HtmlElement, *,
               include_self: bool = False) -> tuple[str | None, HtmlElement | None]:
     """The named region ``element`` sits in (comment, navigation, footer, header, sidebar, content) and the
     ancestor that names it, or (None, None). Shared by the locator and the disclosure-note feature."""
     total_links = max(len(_links(page)), 1)
-    for ancestor in (element, *element.iterancestors()) if include_self else element.iterancestors():
-        if ancestor.tag in ("body", "html"):
-            break
+    for ancestor in region_ancestors(element, include_self=include_self):
         found = _region(ancestor)
         if found is None:
             continue
@@ -246,10 +256,7 @@ def region_of(page: ParsedPage, element: HtmlElement, *,
             found = "content"
         # The body of a comment or forum post is often a ".content" or ".post" block: the comment around it wins.
         if found == "content":
-            # <body> and <html> classes are page-wide flags ("showing-comments", "no-comments",
-            # "template-thread_view"), not the region a link sits in.
-            thread = next((a for a in ancestor.iterancestors()
-                           if a.tag not in ("body", "html") and _region(a) == "comment"), None)
+            thread = next((a for a in region_ancestors(ancestor) if _region(a) == "comment"), None)
             if thread is not None:
                 found, ancestor = "comment", thread
         return found, ancestor
