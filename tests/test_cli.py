@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 import subprocess
 import sys
 
@@ -128,6 +130,26 @@ def test_pages_given_as_fsspec_urls(tmp_path, run, scored):
         result = run("score", EXAMPLES / "backlinks.csv", "--pages", pages, "--offline")
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert pages in result.stderr
+
+
+def test_outputs_given_as_fsspec_urls(run, scored):
+    """The output, the domain view and the report go to an object store once written (memory:// stands in)."""
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "-o", "memory://results/scored.jsonl", "--domains", "memory://results/domains.csv",
+                 "--report", "memory://results/report.html")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in memory.cat("/results/scored.jsonl").decode().splitlines()]
+    assert [(r["source_url"], r["label"]) for r in rows] == [(r["source_url"], r["label"] or None) for r in scored[1]]
+    domains = list(csv.DictReader(io.StringIO(memory.cat("/results/domains.csv").decode())))
+    assert {d["source_domain"] for d in domains} == {r["source_domain"] for r in scored[1]}
+    assert memory.cat("/results/report.html").startswith(b"<!DOCTYPE html>")
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "-o", "nosuchscheme://bucket/scored.csv")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "--output nosuchscheme://bucket/scored.csv" in result.stderr
 
 
 def test_train_then_score_and_evaluate_with_the_new_model(tmp_path, run):

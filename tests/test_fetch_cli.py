@@ -72,6 +72,24 @@ def test_fetch_archives_the_unique_source_pages_and_summarises(server, tmp_path)
 
 
 @needs_ingest
+def test_an_archive_given_as_a_url_is_uploaded_and_resumed(server, tmp_path):
+    """A URL archive (here fsspec's file:// stand-in for s3://) is fetched into, uploaded, then resumed."""
+    urls = [server.url("/page/url-a"), server.url("/page/url-b")]
+    archive = tmp_path / "store" / "pages.warc.gz"
+    archive.parent.mkdir()
+    done = run("fetch", str(export(tmp_path, urls)), "-o", archive.as_uri(), "--allow-private")
+    assert done.returncode == 0, done.stderr
+    assert sorted(responses(archive)) == sorted(urls)
+    more = [*urls, server.url("/page/url-c")]
+    again = run("fetch", str(export(tmp_path, more)), "-o", archive.as_uri(), "--allow-private")
+    assert "(2 already there)" in again.stderr, again.stderr
+    assert server.paths()["/page/url-a"] == 1 and sorted(responses(archive)) == sorted(more)
+    bad = run("fetch", str(export(tmp_path, urls)), "-o", "nosuchscheme://bucket/pages.warc.gz", "--allow-private")
+    assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0, bad.stderr
+    assert "nosuchscheme://bucket/pages.warc.gz" in bad.stderr
+
+
+@needs_ingest
 def test_without_allow_private_loopback_is_refused(server, tmp_path):
     archive = tmp_path / "pages.warc.gz"
     done = run("fetch", str(export(tmp_path, [server.url("/page/cli-private")])), "-o", str(archive))

@@ -13,13 +13,14 @@ import itertools
 import os
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
 from linktriage._domains import registrable_domain
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
+from linktriage._remote import writable
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
 from linktriage.features import FEATURE_NAMES
 from linktriage.model import LinkClassifier, load_model
@@ -163,6 +164,13 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
         from linktriage._exceptions import InputError
 
         raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
+    # An archive URL is written locally and uploaded when scoring ends (object stores cannot append).
+    with writable(options.archive, "--archive", resume=True) as archive:
+        yield from _score(backlinks, replace(options, archive=archive), model, supplied)
+
+
+def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClassifier | None,
+           supplied: Mapping[str, FetchResult] | None) -> Iterator[list[dict]]:
     getter = PageGetter(options, supplied)
     relevance: Any = None
     ready = False
@@ -299,29 +307,34 @@ def _page_text(page: PageSummary) -> str:
 def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str | None = None,
                  fmt: str | None = None, report: str | None = None, domains: str | None = None,
                  on_chunk=None) -> ScoreSummary:
-    """The ``score`` job: read exports, score every row, write the output (and optional report / domain view)."""
+    """The ``score`` job: read exports, score every row, write the output (and optional report / domain view).
+
+    Any of the three outputs may be an fsspec URL: it is written locally and uploaded once the job succeeded.
+    """
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, write_domain_view
 
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
-    with open_writer(output, fmt) as writer:
-        # The model is loaded inside, once the first pages are out to the workers (loading takes seconds).
-        for rows in score_backlinks(read_exports(exports, site=options.site), options):
-            writer.write(rows)
-            summary.add(rows)
-            if report or domains:
-                kept.extend(rows)
-            if on_chunk is not None:
-                on_chunk(rows)
-    if domains:
-        view = build_domain_view(kept, threshold=options.toxic_threshold, labels=options.toxic_labels)
-        write_domain_view(view, domains)
-    if report:
-        from linktriage.output import write_html_report
+    with writable(output, "--output") as output, writable(report, "--report") as report, \
+            writable(domains, "--domains") as domains:
+        with open_writer(output, fmt) as writer:
+            # The model is loaded inside, once the first pages are out to the workers (loading takes seconds).
+            for rows in score_backlinks(read_exports(exports, site=options.site), options):
+                writer.write(rows)
+                summary.add(rows)
+                if report or domains:
+                    kept.extend(rows)
+                if on_chunk is not None:
+                    on_chunk(rows)
+        if domains:
+            view = build_domain_view(kept, threshold=options.toxic_threshold, labels=options.toxic_labels)
+            write_domain_view(view, domains)
+        if report:
+            from linktriage.output import write_html_report
 
-        model = load_model(options.model)  # cached: the same object scoring used
-        write_html_report(kept, report, model_info=getattr(model, "card_", None))
+            model = load_model(options.model)  # cached: the same object scoring used
+            write_html_report(kept, report, model_info=getattr(model, "card_", None))
     return summary
 
 

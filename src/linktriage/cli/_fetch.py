@@ -13,7 +13,7 @@ from linktriage.cli import app
 @app.command()
 def fetch(
     exports: List[Path] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
-    output: Path = typer.Option(..., "-o", "--output", help="WARC archive to write (.warc.gz). An existing one is resumed: pages already in it are not fetched again."),
+    output: str = typer.Option(..., "-o", "--output", help="WARC archive to write (.warc.gz; a path or an fsspec URL). An existing one is resumed: pages already in it are not fetched again."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=512, help="Pages fetched at once (at most 2 per host)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching private / loopback addresses (never for untrusted exports)."),
     ignore_robots: bool = typer.Option(False, "--ignore-robots", help="Ignore robots.txt: only for sites you own."),
@@ -28,6 +28,6 @@ def fetch(
 
     settings = FetchSettings(concurrency=concurrency, allow_private=allow_private, respect_robots=not ignore_robots)
     urls = (row.source_url for row in read_exports([str(e) for e in exports], site=site) if row.source_url)
-    summary = fetch_to_archive(urls, str(output), settings)
+    summary = fetch_to_archive(urls, output, settings)
     for line in summary.lines():
         typer.echo(f"linktriage: {line}", err=True)

@@ -19,11 +19,11 @@ def score(
     niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),
     site: Optional[str] = typer.Option(None, "--site", help="The target site's URL: its pages feed the niche profile; the target of GSC exports."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet). Default: CSV to standard output."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet; a path or an fsspec URL). Default: CSV to standard output."),
     fmt: Optional[str] = typer.Option(None, "--format", help="csv, jsonl or parquet (default: from the output file's extension)."),
-    archive: Optional[Path] = typer.Option(None, "--archive", help="Write every fetched page to this WARC (re-score offline later)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write a self-contained HTML report here."),
-    domains: Optional[Path] = typer.Option(None, "--domains", help="Also write one row per referring domain here."),
+    archive: Optional[str] = typer.Option(None, "--archive", help="Write every fetched page to this WARC (re-score offline later; a path or an fsspec URL)."),
+    report: Optional[str] = typer.Option(None, "--report", help="Also write a self-contained HTML report here (a path or an fsspec URL)."),
+    domains: Optional[str] = typer.Option(None, "--domains", help="Also write one row per referring domain here (a path or an fsspec URL)."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=512, help="Pages fetched at once (live fetching)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching private / loopback addresses (never for untrusted exports)."),
     ignore_robots: bool = typer.Option(False, "--ignore-robots", help="Ignore robots.txt: only for sites you own."),
@@ -42,16 +42,15 @@ def score(
 
     options = ScoreOptions(
         pages=tuple(str(p) for p in pages), offline=offline, niche=niche, site=site,
-        model=str(model) if model else None, embedder=embedder, archive=str(archive) if archive else None,
+        model=str(model) if model else None, embedder=embedder, archive=archive,
         fetch_settings=FetchSettings(concurrency=concurrency, allow_private=allow_private,
                                      respect_robots=not ignore_robots),
         workers=workers, engine=engine, scheduler=scheduler,
     )
     shown: list[dict] = []
     on_chunk = progress_callback(shown if table else None)
-    summary = score_export([str(e) for e in exports], options, output=str(output) if output else None, fmt=fmt,
-                           report=str(report) if report else None, domains=str(domains) if domains else None,
-                           on_chunk=on_chunk)
+    summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,
+                           domains=domains, on_chunk=on_chunk)
     if table:
         print_table(shown)
     typer.echo(f"linktriage: {summary.line()}", err=True)

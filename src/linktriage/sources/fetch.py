@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 
 from linktriage import __version__
 from linktriage._records import FetchResult
+from linktriage._remote import writable
 from linktriage.sources._archive_writer import ArchiveWriter, read_body
 from linktriage.sources._fetch_body import html_refusal
 from linktriage.sources._fetch_bridge import Bridge
@@ -55,7 +56,9 @@ def fetch_pages(
         for result in fetch_pages(["https://example.org/a"], FetchSettings(concurrency=8), archive="pages.warc.gz"):
             print(result.url, result.status, result.reason)
     """
-    with FetchSession(settings, archive=archive) as session:
+    # An archive URL is downloaded (when it exists), appended to locally and uploaded at the end.
+    with writable(None if archive is None else str(archive), "--archive", resume=True) as local, \
+            FetchSession(settings, archive=local) as session:
         yield from session.fetch(urls)
 
 
@@ -66,7 +69,7 @@ def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
     unique: dict[str, str] = {}
     for url in urls:
         unique.setdefault(_key(url), url)
-    with FetchSession(settings, archive=archive) as session:
+    with writable(str(archive), "--output", resume=True) as local, FetchSession(settings, archive=local) as session:
         for result, known in session._fetch(unique.values()):
             summary.add(result, known)
     return summary

@@ -9,7 +9,6 @@ are installed: what Dask workers on other machines need.
 from __future__ import annotations
 
 import os
-import re
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,43 +21,28 @@ from warcio.statusandheaders import StatusAndHeadersParser
 
 from linktriage._domains import to_ascii_host
 from linktriage._exceptions import InputError
+from linktriage._remote import import_fsspec, is_url, url_filesystem
 from linktriage._records import FetchResult
 from linktriage.sources._status import status_for_http
 
 __all__ = ["WarcArchive", "url_key"]
 
 MAX_REDIRECTS = 10
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
-
-
-def _is_url(path: str) -> bool:
-    """True for an fsspec URL (``s3://...``); ``file://`` paths were made local by WarcArchive."""
-    return bool(_SCHEME.match(path))
-
-
-def _fsspec(path: str):
-    try:
-        import fsspec
-    except ImportError:
-        raise InputError(f"--pages {path}: reading archives from URLs needs fsspec: pip install fsspec "
-                         "(and s3fs or gcsfs for s3:// or gs://), or download the archive first") from None
-    return fsspec
 
 
 def _open(path: str) -> AbstractContextManager:
     """A binary, seekable stream of a local file or of an fsspec URL."""
-    return _fsspec(path).open(path, "rb").open() if _is_url(path) else open(path, "rb")
+    return import_fsspec(path, "--pages").open(path, "rb").open() if is_url(path) else open(path, "rb")
 
 
 def _exists(path: str) -> bool:
-    if not _is_url(path):
+    if not is_url(path):
         return Path(path).is_file()
+    filesystem, inner = url_filesystem(path, "--pages")
     try:
-        filesystem, inner = _fsspec(path).core.url_to_fs(path)
         return filesystem.isfile(inner)
-    except (OSError, ValueError) as exc:  # unknown scheme (no s3fs), credentials, network
-        raise InputError(f"--pages {path}: cannot reach the archive ({exc.__class__.__name__}: {str(exc)[:120]})"
-                         ) from None
+    except OSError as exc:  # credentials, network
+        raise InputError(f"--pages {path}: cannot reach it ({exc.__class__.__name__}: {str(exc)[:120]})") from None
 
 
 def url_key(url: str) -> str:

@@ -1,0 +1,77 @@
+"""Files given as fsspec URLs (``s3://bucket/pages.warc.gz``, ``gs://...``): what a Dask cluster reads and writes.
+
+Reading goes through fsspec directly. Writing does not: object stores cannot append, and every writer here
+streams (rows chunk by chunk, WARC records as pages arrive). So an output URL is written to a local temporary
+file and uploaded once, when the job ends; an archive URL that already exists is downloaded first, so a run
+resumes it exactly as it would a local archive.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+from contextlib import contextmanager
+from typing import Iterator
+
+from linktriage._exceptions import InputError
+
+__all__ = ["is_url", "import_fsspec", "url_filesystem", "writable"]
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
+
+
+def is_url(path: str) -> bool:
+    """True for an fsspec URL (``s3://...``); ``file://`` is stripped by callers, which then see a local path."""
+    return bool(_SCHEME.match(path))
+
+
+def import_fsspec(path: str, option: str):
+    try:
+        import fsspec
+    except ImportError:
+        raise InputError(f"{option} {path}: URLs need fsspec: pip install fsspec (and s3fs or gcsfs for s3:// or "
+                         "gs://), or use a local path") from None
+    return fsspec
+
+
+def url_filesystem(path: str, option: str):
+    """(filesystem, path inside it) for an fsspec URL; an unknown scheme or a missing package is an InputError."""
+    try:
+        return import_fsspec(path, option).core.url_to_fs(path)
+    except (OSError, ValueError, ImportError) as exc:  # unknown scheme, no s3fs, credentials, network
+        raise InputError(f"{option} {path}: cannot reach it ({exc.__class__.__name__}: {str(exc)[:120]})") from None
+
+
+@contextmanager
+def writable(path: str | None, option: str, *, resume: bool = False) -> Iterator[str | None]:
+    """A local path to write ``path`` through: itself when local (or None), else a temporary file uploaded at the end.
+
+    ``resume``: start from the existing remote file (an archive to append to), and upload even when the job
+    fails, since what was written up to then is complete and worth keeping (the archive writer guarantees it).
+    Without it, a failed job uploads nothing: a half-written output never replaces a good one.
+    """
+    if path is None or not is_url(path):
+        yield path
+        return
+    filesystem, inner = url_filesystem(path, option)
+    with tempfile.TemporaryDirectory(prefix="linktriage-") as tmp:
+        local = os.path.join(tmp, posixpath.basename(inner.rstrip("/")) or "output")
+        if resume and _transfer(filesystem.isfile, path, option, inner):
+            _transfer(filesystem.get_file, path, option, inner, local)
+        try:
+            yield local
+        except BaseException:
+            if resume and os.path.exists(local):
+                _transfer(filesystem.put_file, path, option, local, inner)
+            raise
+        if os.path.exists(local):
+            _transfer(filesystem.put_file, path, option, local, inner)
+
+
+def _transfer(call, path: str, option: str, *args):
+    try:
+        return call(*args)
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot transfer it ({exc.__class__.__name__}: {str(exc)[:120]})") from None
