@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -68,6 +71,23 @@ def test_refuses_model_files_naming_arbitrary_callables(tmp_path):
     sio.dump(FunctionTransformer(func=eval), path)
     with pytest.raises(ModelError, match="refusing to load unexpected types"):
         load_model(path)
+
+
+def test_a_model_of_the_shipped_design_loads_in_one_pass_and_any_other_after_an_audit(fitted, tmp_path, monkeypatch):
+    """The shipped design's types are trusted up front (skops still checks each one as it rebuilds the file); a
+    file holding any other type is audited first (scikit-learn types pass, see the test below), then loaded."""
+    import skops.io as sio
+    from sklearn.utils import Bunch
+
+    model, X, _ = fitted
+    audited = []
+    real_audit = sio.get_untrusted_types
+    monkeypatch.setattr(sio, "get_untrusted_types", lambda **kw: audited.append(kw) or real_audit(**kw))
+    save_model(model, tmp_path / "shipped-design.skops")
+    save_model(copy.deepcopy(model), tmp_path / "other-types.skops", card={"notes": Bunch(source="a scikit-learn type")})
+    for name in ("shipped-design.skops", "other-types.skops"):
+        assert np.allclose(load_model(tmp_path / name).predict_proba(X), model.predict_proba(X))
+    assert [Path(kw["file"]).name for kw in audited] == ["other-types.skops"]
 
 
 def test_refuses_damaged_and_foreign_files(tmp_path):
