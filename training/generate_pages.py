@@ -28,7 +28,7 @@ def fail(msg: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--per-class", type=int, default=2000, help="labelled links per class (editorial: 3/4 of it)")
+    ap.add_argument("--per-class", type=int, default=4000, help="labelled links per class (editorial: 3/4 of it)")
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "build/generated/generated.warc.gz")
     ap.add_argument("--labels", type=Path, default=ROOT / "data/labels/generated_links.csv")
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus")
