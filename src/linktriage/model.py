@@ -277,7 +277,8 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
 #: Beyond the types skops trusts by default, what a gradient-boosting linktriage model holds. skops checks every type
 #: as it rebuilds the file, so trusting exactly these loads such a file in one pass; listing a file's types first
 #: (for any other model) walks it a second time, which took a third of the shipped model's loading time.
-_GBM_MODEL_TYPES = ["linktriage.model.LinkClassifier", "sklearn.calibration._CalibratedClassifier",
+_OWN_TYPE = "linktriage.model.LinkClassifier"
+_GBM_MODEL_TYPES = [_OWN_TYPE, "sklearn.calibration._CalibratedClassifier",
                     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
 
 
@@ -291,7 +292,7 @@ def _load_trusting(sio, path: Path) -> Any:
     untrusted = sio.get_untrusted_types(file=path)
     # Only our estimator and scikit-learn's own classes: a model file from the internet must not be
     # able to name arbitrary callables (builtins.eval, os.system, ...) for skops to rebuild.
-    unexpected = [t for t in untrusted if not (t == "linktriage.model.LinkClassifier" or t.startswith("sklearn."))]
+    unexpected = [t for t in untrusted if not (t == _OWN_TYPE or t.startswith("sklearn."))]
     if unexpected:
         raise ModelError(f"{path}: refusing to load unexpected types {unexpected[:5]}")
     return sio.load(path, trusted=untrusted)
