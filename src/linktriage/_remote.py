@@ -23,7 +23,8 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
 
 
 def is_url(path: str) -> bool:
-    """True for an fsspec URL (``s3://...``); ``file://`` is stripped by callers, which then see a local path."""
+    """True for an fsspec URL (``s3://...``). ``file://`` counts too: WarcArchive strips it before reading, while
+    ``writable`` sends it through fsspec's local filesystem like any other store."""
     return bool(_SCHEME.match(path))
 
 
