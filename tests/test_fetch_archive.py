@@ -125,6 +125,27 @@ def test_a_truncated_archive_is_repaired_and_resumed(server, tmp_path, suffix):
         whole = archive.read_bytes()
 
 
+@pytest.mark.parametrize("suffix", [".warc.gz", ".warc"])
+def test_damage_inside_an_archive_is_refused_not_cut_off(server, tmp_path, suffix):
+    """Flipped bytes in an early record are not a killed run's partial tail: cutting there would delete every good
+    record after them, so the archive is left as it is and the run stops with one line saying what to do."""
+    archive = tmp_path / f"pages{suffix}"
+    urls = [server.url(f"/page/d{i}") for i in range(6)]
+    list(fetch_pages(urls, dataclasses.replace(FAST, concurrency=1, per_host=1), archive=archive))
+    whole = archive.read_bytes()
+    damaged = bytearray(whole)
+    at = len(whole) // 4 if suffix == ".warc.gz" else whole.index(b"WARC/1.", len(whole) // 4)  # a record's header
+    damaged[at:at + 40] = bytes(b ^ 0x5A for b in damaged[at:at + 40])
+    archive.write_bytes(bytes(damaged))
+    with pytest.raises(InputError, match="damaged at byte .* complete records after it"):
+        list(fetch_pages(urls, FAST, archive=archive))
+    assert archive.read_bytes() == bytes(damaged)
+    # a crash that left zero bytes at the end is a tail to cut, not damage
+    archive.write_bytes(whole + bytes(512))
+    assert prepare_archive(archive)
+    assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
+
+
 def test_an_archive_that_cannot_be_written_stops_the_run(server, tmp_path, monkeypatch):
     def disk_full(self, exchanges):
         raise OSError(28, "No space left on device")

@@ -48,6 +48,10 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
     if not starts_as_warc:
         raise InputError(f"{path} exists and is not a WARC archive: choose another output file")
     size = path.stat().st_size
+    if good_end < size and _complete_record_after(path, good_end, gzipped=magic == b"\x1f\x8b"):
+        # not a partial tail but damage inside the file: cutting there would delete the good records after it
+        raise InputError(f"{path} is damaged at byte {good_end} and holds complete records after it: move it "
+                         "away (its readable pages can still be scored with --pages) or choose another output file")
     if good_end < size:
         with open(path, "r+b") as stream:
             stream.truncate(good_end)
@@ -79,6 +83,61 @@ def _gzip_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
                 data = rest
         position += len(chunk)
     return good_end, head.startswith(b"WARC/")
+
+
+def _complete_record_after(path: Path, offset: int, *, gzipped: bool) -> bool:
+    """Whether a complete WARC record starts somewhere after ``offset`` (the first unreadable byte).
+
+    A killed run leaves a prefix of one record there, and a crash can leave zero bytes; neither holds a whole
+    record. Only damage inside the file (a flipped byte, a bad copy) is followed by one. Read chunk by chunk:
+    the damage may sit early in a large archive."""
+    # an uncompressed record that failed starts at offset + 4 (after the blank-line separator): look past it
+    mark, start = (b"\x1f\x8b\x08", offset + 1) if gzipped else (b"\r\nWARC/1.", offset + 5)
+    whole = _whole_member_at if gzipped else _whole_record_at
+    with open(path, "rb") as stream:
+        position, carry = start, b""
+        stream.seek(position)
+        while chunk := stream.read(_CHUNK):
+            data = carry + chunk
+            at = data.find(mark)
+            while at >= 0:
+                if whole(stream, position - len(carry) + at):
+                    return True
+                at = data.find(mark, at + 1)
+            carry = data[-(len(mark) - 1):]
+            position += len(chunk)
+            stream.seek(position)
+    return False
+
+
+def _whole_member_at(stream: io.BufferedReader, offset: int) -> bool:
+    """Whether a complete gzip member holding a WARC record starts at ``offset``."""
+    stream.seek(offset)
+    inflater, head = zlib.decompressobj(31), b""
+    try:
+        while not inflater.eof and (chunk := stream.read(_CHUNK)):
+            data = chunk
+            while data and not inflater.eof:
+                out = inflater.decompress(data, _CHUNK)
+                head = head or out[:5]
+                data = inflater.unconsumed_tail
+    except zlib.error:
+        return False
+    return inflater.eof and head.startswith(b"WARC/")
+
+
+def _whole_record_at(stream: io.BufferedReader, offset: int) -> bool:
+    """Whether a complete uncompressed WARC record starts at ``offset`` (where "\\r\\nWARC/1." was found)."""
+    stream.seek(offset + 2)
+    try:
+        record = next(iter(ArchiveIterator(stream, no_record_parse=True)))
+        expected = int(record.rec_headers.get_header("Content-Length") or 0)
+        got = 0
+        while block := record.raw_stream.read(_CHUNK):
+            got += len(block)
+    except (ArchiveLoadFailed, ValueError, EOFError, StopIteration):
+        return False
+    return got >= expected
 
 
 def _plain_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
