@@ -107,6 +107,39 @@ def test_unreadable_export_exits_2_with_one_line(tmp_path, content, expected):
     assert "Traceback" not in result.stderr
 
 
+def test_a_failed_run_leaves_the_previous_output_as_it_was(tmp_path, run):
+    """Outputs are written beside the file and moved into place on success: an export that breaks after its
+    first rows must not empty the file the last good run wrote."""
+    previous = "source_url,label\nhttps://a.example/,editorial\n"
+    good = (EXAMPLES / "backlinks.csv").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(good + '"https://b.example/' + "x" * 200_000 + "\n", encoding="utf-8")  # quote never closed
+    out = tmp_path / "scored.csv"
+    out.write_text(previous, encoding="utf-8")
+    result = run("score", broken, "--offline", "-o", out)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert out.read_text(encoding="utf-8") == previous
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".partial")] == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_an_export_without_rows_gives_an_output_with_the_columns(tmp_path, run, suffix):
+    export = tmp_path / "empty.csv"
+    export.write_text("source_url,target_url,anchor\n", encoding="utf-8")
+    out = tmp_path / f"scored{suffix}"
+    result = run("score", export, "--offline", "-o", out)
+    assert result.returncode == 0, result.stderr
+    if suffix == ".csv":
+        assert out.read_text(encoding="utf-8").strip().split(",") == list(OUTPUT_COLUMNS)
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        assert table.num_rows == 0 and set(OUTPUT_COLUMNS) <= set(table.column_names)
+    else:
+        assert out.exists() and out.read_text(encoding="utf-8") == ""
+
+
 def test_missing_files_exit_2(tmp_path, run):
     result = run("score", tmp_path / "nope.csv", "--offline")
     assert result.returncode == 2 and "Traceback" not in result.stderr

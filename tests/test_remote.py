@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import fsspec
 import pytest
@@ -17,11 +18,25 @@ def url() -> str:
     return f"memory://remote-tests/{uuid.uuid4().hex}/out.csv"
 
 
-def test_a_local_path_or_none_is_written_directly(tmp_path):
-    with writable(str(tmp_path / "out.csv"), "--output") as local:
-        assert local == str(tmp_path / "out.csv")
-    with writable(None, "--output") as local:
-        assert local is None
+def test_a_local_output_is_moved_into_place_only_when_the_job_succeeds(tmp_path):
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n")
+    with writable(str(out), "--output") as local:
+        assert local != str(out) and local.endswith("out.csv") and Path(local).parent == tmp_path
+        Path(local).write_text("new\n")
+        assert out.read_text() == "previous\n"
+    assert out.read_text() == "new\n" and not Path(local).exists()
+    with pytest.raises(RuntimeError), writable(str(out), "--output") as local:
+        Path(local).write_text("half")
+        raise RuntimeError("the export broke")
+    assert out.read_text() == "new\n" and list(tmp_path.iterdir()) == [out]
+
+
+def test_archives_none_and_paths_without_a_folder_are_handed_on(tmp_path):
+    for path, kwargs in ((str(tmp_path / "pages.warc.gz"), {"resume": True}), (str(tmp_path / "no/out.csv"), {}),
+                         (str(tmp_path), {}), (None, {})):
+        with writable(path, "--output", **kwargs) as local:
+            assert local == path
 
 
 def test_an_output_url_is_uploaded_only_when_the_job_succeeds():

@@ -47,14 +47,16 @@ def url_filesystem(path: str, option: str):
 
 @contextmanager
 def writable(path: str | None, option: str, *, resume: bool = False) -> Iterator[str | None]:
-    """A local path to write ``path`` through: itself when local (or None), else a temporary file uploaded at the end.
+    """A local path to write ``path`` through: a file beside it moved into place at the end when local (None:
+    standard output), else a temporary file uploaded at the end.
 
     ``resume``: start from the existing remote file (an archive to append to), and upload even when the job
     fails, since what was written up to then is complete and worth keeping (the archive writer guarantees it).
     Without it, a failed job uploads nothing: a half-written output never replaces a good one.
     """
     if path is None or not is_url(path):
-        yield path
+        with _replaced_on_success(path, resume=resume) as local:
+            yield local
         return
     filesystem, inner = url_filesystem(path, option)
     with tempfile.TemporaryDirectory(prefix="linktriage-") as tmp:
@@ -69,6 +71,29 @@ def writable(path: str | None, option: str, *, resume: bool = False) -> Iterator
             raise
         if os.path.exists(local):
             _transfer(filesystem.put_file, path, option, local, inner)
+
+
+@contextmanager
+def _replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | None]:
+    """Write a local output beside ``path`` and move it into place only when the job succeeds, so a failed run
+    (an export broken at row 655, a bad --archive) leaves the previous output as it was rather than emptied.
+
+    The temporary name keeps the file's own name at its end, so the format is still told by the extension.
+    Archives (``resume``) are appended to in place: each record is complete when written. A path whose directory
+    does not exist, or that is a directory, is handed on unchanged for the writer to report as it always has."""
+    folder, name = os.path.split(os.path.abspath(path)) if path else ("", "")
+    if path is None or resume or not os.path.isdir(folder) or os.path.isdir(path):
+        yield path
+        return
+    partial = os.path.join(folder, f".partial-{os.getpid()}-{name}")
+    try:
+        yield partial
+    except BaseException:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise
+    if os.path.exists(partial):
+        os.replace(partial, path)
 
 
 def _transfer(call, path: str, option: str, *args):

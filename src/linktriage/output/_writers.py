@@ -61,6 +61,8 @@ class RowWriter:
         self._csv.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
 
     def close(self) -> None:
+        if self._csv is None and self._fmt == "csv":  # no rows at all: still a CSV with its header
+            csv.DictWriter(self._stream, OUTPUT_COLUMNS).writeheader()
         self._stream.flush()
         if self._owns:
             self._stream.close()
@@ -110,10 +112,10 @@ class ParquetRowWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not rows:
+        if not rows and self._schema is not None:
             return
         if self._schema is None:
-            exports = [key for key in rows[0] if key.startswith("export_")]
+            exports = [key for key in rows[0] if key.startswith("export_")] if rows else []
             fields = [pa.field("schema_version", pa.string())]
             fields += [pa.field(name, _arrow_type(name, rows)) for name in (*OUTPUT_COLUMNS, *exports)]
             self._schema = pa.schema(fields)
@@ -129,8 +131,9 @@ class ParquetRowWriter:
         self._writer.write_table(pa.Table.from_pydict(columns, schema=self._schema))
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
+        if self._writer is None:  # no rows at all: still a Parquet file, with the output's columns
+            self.write([])
+        self._writer.close()
 
     def __enter__(self) -> "ParquetRowWriter":
         return self
