@@ -22,9 +22,10 @@ def test_archive_reads_pages_and_maps_statuses(warc_factory):
         "https://a.example/loop1": (302, {"Location": "https://a.example/loop2"}, b""),
         "https://a.example/loop2": (302, {"Location": "https://a.example/loop1"}, b""),
         "https://a.example/away": (302, {"Location": "https://elsewhere.example/"}, b""),
+        "https://a.example/broken": (302, {"Location": "http://[::1"}, b""),
     })
     archive = WarcArchive([path])
-    assert len(archive) == 7
+    assert len(archive) == 8
     page = archive.get("http://www.a.example/page/")  # lenient match
     assert page.status == "ok" and page.http_status == 200 and b"hello" in page.body and page.charset == "utf-8"
     assert archive.get("https://a.example/gone").status == "page_gone"
@@ -33,6 +34,8 @@ def test_archive_reads_pages_and_maps_statuses(warc_factory):
     assert moved.status == "ok" and moved.redirected and moved.final_url == "https://a.example/page"
     assert archive.get("https://a.example/loop1").reason == "redirect loop in archive"
     assert archive.get("https://a.example/away").status == "not_fetched"
+    broken = archive.get("https://a.example/broken")  # one bad header is that row's error, not the run's end
+    assert broken.status == "error" and "unusable redirect Location" in broken.reason
     assert archive.get("https://unknown.example/") is None
 
 

@@ -140,8 +140,13 @@ class WarcArchive:
             code, headers, body = self._read(entry)
             location = headers.get("location", "")
             if 300 <= (code or 0) < 400 and location:
-                target = urljoin(entry.uri, location)
-                key = url_key(target)
+                try:
+                    target = urljoin(entry.uri, location)
+                    key = url_key(target)
+                except ValueError:  # "http://[::1": one archived page's broken header must not stop the run
+                    return FetchResult(url=url, status="error", final_url=entry.uri, http_status=code,
+                                       reason=f"unusable redirect Location in archive: {location[:80]!r}",
+                                       redirected=redirected)
                 if key in seen or len(seen) >= MAX_REDIRECTS:
                     return FetchResult(url=url, status="error", final_url=target, http_status=code,
                                        reason="redirect loop in archive", redirected=True)
