@@ -99,6 +99,17 @@ def test_rows_in_rows_out_for_bad_links():
     assert frame["reasons"][0] == "not a URL (contains spaces)"
 
 
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_rows_without_any_value_come_back_as_error_rows(as_frame):
+    """A CSV reader skips blank lines; a caller lining results up with its own rows needs one result per row."""
+    rows = [{"source_url": "https://a.example/x", "target_url": "https://t.example/"},
+            {"source_url": None, "target_url": None}, {"source_url": "", "target_url": "  "},
+            {"source_url": "https://b.example/y", "target_url": "https://t.example/"}]
+    frame = linktriage.score(pd.DataFrame(rows) if as_frame else rows, offline=True)
+    assert frame["source_url"].tolist() == ["https://a.example/x", "(empty row)", "(empty row)", "https://b.example/y"]
+    assert frame["link_status"].tolist() == ["not_fetched", "error", "error", "not_fetched"]
+
+
 def test_empty_input_gives_an_empty_frame():
     frame = linktriage.score([])
     assert list(frame.columns) == list(OUTPUT_COLUMNS) and frame.empty

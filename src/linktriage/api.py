@@ -198,6 +198,7 @@ class _as_files:
             frame = frame.drop(columns=[self._keep])
         if not len(frame.columns):  # no links at all: a header alone reads as zero rows
             frame = pd.DataFrame(columns=["source_url"])
+        frame = _mark_empty_rows(frame)
         self._tmp = tempfile.TemporaryDirectory(prefix="linktriage-")
         path = Path(self._tmp.name) / "links.csv"
         frame.to_csv(path, index=False, encoding="utf-8")
@@ -206,6 +207,21 @@ class _as_files:
     def __exit__(self, *exc: object) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+def _mark_empty_rows(frame):
+    """Give rows without any value a source_url that says so. The CSV reader skips blank lines (the trailing empty
+    rows spreadsheets save), but a caller lining results up with its own rows needs one result per row: these come
+    back as error rows instead of vanishing."""
+    empty = frame.apply(lambda column: column.isna() | (column.astype(str).str.strip() == "")).all(axis=1)
+    if not empty.any():
+        return frame
+    frame = frame.copy()
+    if "source_url" not in frame.columns:
+        frame["source_url"] = None
+    frame["source_url"] = frame["source_url"].astype(object)
+    frame.loc[empty, "source_url"] = "(empty row)"
+    return frame
 
 
 def _frame_from_dicts(items: Iterable[object]):
