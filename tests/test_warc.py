@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from linktriage import InputError
@@ -41,11 +43,39 @@ def test_archive_reads_pages_and_maps_statuses(warc_factory):
 
 def test_not_a_warc_is_an_input_error(tmp_path):
     bad = tmp_path / "pages.warc.gz"
-    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
-    with pytest.raises(InputError, match="not a readable WARC"):
-        WarcArchive([bad])
+    for content in (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, gzip.compress(b"hello, not an archive\n"), b""):
+        bad.write_bytes(content)
+        with pytest.raises(InputError, match="not a WARC archive"):
+            WarcArchive([bad])
     with pytest.raises(InputError, match="no such file"):
         WarcArchive([tmp_path / "missing.warc.gz"])
+
+
+def test_a_damaged_archive_is_one_readable_line(tmp_path, warc_factory, capsys):
+    whole = bytearray(warc_factory({f"https://a.example/{i}": "<p>" + "x" * 3000 + "</p>" for i in range(4)}).read_bytes())
+    second = whole.index(b"\x1f\x8b\x08", 10)
+    whole[second + 12:second + 200] = bytes(range(188))  # the second record's compressed bytes
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(bytes(whole))
+    with pytest.raises(InputError) as caught:
+        WarcArchive([bad])
+    message = str(caught.value)
+    assert "not a readable WARC" in message and "\n" not in message and message.isascii() and message.isprintable()
+    assert capsys.readouterr().err == ""  # warcio's own warnings do not reach the terminal
+
+
+@pytest.mark.parametrize("name", ["pages.warc.gz", "pages.warc"])
+def test_a_truncated_archive_gives_its_cut_page_an_error_row(tmp_path, warc_factory, name):
+    text = " ".join(str(k * 7919 % 100003) for k in range(3000))  # compresses poorly: the cut lands in the body
+    pages = {f"https://a.example/{i}": f"<html><body><p>{text}</p></body></html>" for i in range(3)}
+    whole = warc_factory(pages, name=name).read_bytes()
+    cut = tmp_path / f"cut-{name}"
+    start = whole.rindex(b"\x1f\x8b\x08" if name.endswith(".gz") else b"WARC/1.")  # the last record
+    cut.write_bytes(whole[:start + (len(whole) - start) * 2 // 3])  # as a killed writer or a broken copy leaves it
+    archive = WarcArchive([cut])
+    assert archive.get("https://a.example/0").status == "ok"
+    last = archive.get("https://a.example/2")
+    assert last.status == "error" and "truncated" in last.reason
 
 
 def test_idn_hosts_use_uts46_punycode():

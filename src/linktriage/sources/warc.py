@@ -8,8 +8,10 @@ are installed: what Dask workers on other machines need.
 
 from __future__ import annotations
 
+import io
 import os
-from contextlib import AbstractContextManager
+import zlib
+from contextlib import AbstractContextManager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -43,6 +45,41 @@ def _exists(path: str) -> bool:
         return filesystem.isfile(inner)
     except OSError as exc:  # credentials, network
         raise InputError(f"--pages {path}: cannot reach it ({exc.__class__.__name__}: {str(exc)[:120]})") from None
+
+
+def _starts_as_warc(stream) -> bool:
+    """Whether the stream (rewound afterwards) opens with a WARC record, gzipped or not; an empty file does not."""
+    head = stream.read(4096)
+    stream.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(31).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def _complete(entry: _Entry) -> bool:
+    """Whether the record at ``entry`` holds all the bytes its Content-Length promises (a killed writer or a cut
+    copy leaves the last one short, and warcio reads the short one without complaint)."""
+    try:
+        with _open(entry.path) as stream, redirect_stderr(io.StringIO()):
+            stream.seek(entry.offset)
+            record = next(iter(ArchiveIterator(stream, no_record_parse=True)))
+            expected = int(record.rec_headers.get_header("Content-Length") or 0)
+            got = 0
+            while block := record.raw_stream.read(1 << 20):
+                got += len(block)
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, StopIteration, zlib.error):
+        return False
+    return got >= expected
+
+
+def _printable(exc: Exception) -> str:
+    """An error on one line, without the raw bytes warcio quotes ("Invalid WARC record, first line: <binary>"),
+    at most 120 characters."""
+    text = " ".join(str(exc).split(" first line:")[0].split()).rstrip(",")
+    return "".join(ch if ch.isascii() and ch.isprintable() else "?" for ch in text)[:120]
 
 
 def url_key(url: str) -> str:
@@ -93,28 +130,42 @@ class WarcArchive:
         self.paths = [str(p).removeprefix("file://") for p in paths]
         self._exact: dict[str, _Entry] = {}
         self._lenient: dict[str, _Entry] = {}
+        self._cut_off: set[_Entry] = set()  # the last record of a truncated file: its page is incomplete
         for path in self.paths:
             self._index(path)
 
     def _index(self, path: str) -> None:
         if not _exists(path):
             raise InputError(f"--pages {path}: no such file")
+        last: _Entry | None = None
         try:
             with _open(path) as stream:
+                if not _starts_as_warc(stream):
+                    raise InputError(f"--pages {path}: not a WARC archive (it does not start with a WARC record); "
+                                     "pass a .warc or .warc.gz file such as one written by `linktriage fetch`")
                 records = ArchiveIterator(stream)
-                for record in records:
-                    if record.rec_type != "response":
-                        continue
-                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    entry = _Entry(path, records.get_record_offset(), uri)
-                    # The first record of a URL wins: a re-fetch appended later does not hide the original.
-                    self._exact.setdefault(uri, entry)
-                    self._lenient.setdefault(url_key(uri), entry)
+                with redirect_stderr(io.StringIO()):  # warcio prints its own multi-line warnings there
+                    for record in records:
+                        if record.rec_type != "response":
+                            continue
+                        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                        last = _Entry(path, records.get_record_offset(), uri)
+                        # The first record of a URL wins: a re-fetch appended later does not hide the original.
+                        self._exact.setdefault(uri, last)
+                        self._lenient.setdefault(url_key(uri), last)
+        except InputError:
+            raise
         except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
             raise InputError(
-                f"--pages {path}: not a readable WARC archive ({exc.__class__.__name__}: {str(exc)[:120]}); "
+                f"--pages {path}: not a readable WARC archive ({exc.__class__.__name__}: {_printable(exc)}); "
                 "pass a .warc or .warc.gz file such as one written by `linktriage fetch`"
             ) from None
+        if last is not None and not _complete(last):
+            self._cut_off.add(last)
+
+    def _cut_off_result(self, url: str, entry: _Entry) -> FetchResult:
+        return FetchResult(url=url, status="error", final_url=entry.uri,
+                           reason="page cut off: the archive ends inside its record (a truncated file)")
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -137,6 +188,8 @@ class WarcArchive:
         seen: set[str] = set()
         redirected = False
         while True:
+            if entry in self._cut_off:
+                return self._cut_off_result(url, entry)
             code, headers, body = self._read(entry)
             location = headers.get("location", "")
             if 300 <= (code or 0) < 400 and location:
