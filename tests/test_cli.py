@@ -122,6 +122,17 @@ def test_a_failed_run_leaves_the_previous_output_as_it_was(tmp_path, run):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".partial")] == []
 
 
+def test_output_paths_are_checked_before_any_work(tmp_path, run):
+    out = tmp_path / "scored.csv"
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", out, "--report", tmp_path / "no" / "r.html")
+    assert result.returncode == 2 and "--report" in result.stderr and "does not exist" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+    (tmp_path / "file").write_text("not a folder")
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "--report", tmp_path / "file")
+    assert result.returncode == 2 and "is a file: give a directory" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_an_export_without_rows_gives_an_output_with_the_columns(tmp_path, run, suffix):
     export = tmp_path / "empty.csv"

@@ -304,6 +304,19 @@ def _page_text(page: PageSummary) -> str:
     return "\n".join(part for part in (page.title, page.description, page.main_text) if part)
 
 
+def _check_output_folder(option: str, path: str | None) -> None:
+    from linktriage._exceptions import InputError
+    from linktriage._remote import is_url
+
+    if not path or is_url(path):
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise InputError(f"{option} {path} is a directory: give a file name")
+    if not os.path.isdir(folder):
+        raise InputError(f"{option} {path}: the folder {folder} does not exist; create it or write elsewhere")
+
+
 def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str | None = None,
                  fmt: str | None = None, report: str | None = None, domains: str | None = None,
                  on_chunk=None) -> ScoreSummary:
@@ -314,6 +327,8 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, write_domain_view
 
+    for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
+        _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
     with writable(output, "--output") as output, writable(report, "--report") as report, \
@@ -403,6 +418,18 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     return result
 
 
+def _report_directory(path: str) -> None:
+    """Create the ``--report`` directory (REPORT.md, metrics.json and diagrams go into it), or say why not."""
+    from linktriage._exceptions import InputError
+
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(f"--report {path} is a file: give a directory for REPORT.md, metrics.json and the diagrams")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--report {path}: cannot create the directory ({exc.strerror or exc})") from None
+
+
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
                    offline: bool = True, report: str | None = None) -> tuple[dict, dict[str, int]]:
     """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
@@ -413,6 +440,8 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
 
+    if report:
+        _report_directory(report)  # before the features are built: a wrong path should not cost the whole run
     classifier = load_model(model)
     table = _labelled_table(labels, pages, offline)
     if not len(table):

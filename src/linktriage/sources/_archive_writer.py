@@ -14,6 +14,7 @@ import gzip
 import io
 import os
 import zlib
+from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -44,7 +45,8 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
     with open(path, "rb") as stream:
         magic = stream.read(2)
         stream.seek(0)
-        good_end, starts_as_warc = (_gzip_complete_end if magic == b"\x1f\x8b" else _plain_complete_end)(stream)
+        with redirect_stderr(io.StringIO()):  # warcio prints multi-line warnings about what it cannot parse
+            good_end, starts_as_warc = (_gzip_complete_end if magic == b"\x1f\x8b" else _plain_complete_end)(stream)
     if not starts_as_warc:
         raise InputError(f"{path} exists and is not a WARC archive: choose another output file")
     size = path.stat().st_size
