@@ -25,9 +25,10 @@ def test_archive_reads_pages_and_maps_statuses(warc_factory):
         "https://a.example/loop2": (302, {"Location": "https://a.example/loop1"}, b""),
         "https://a.example/away": (302, {"Location": "https://elsewhere.example/"}, b""),
         "https://a.example/broken": (302, {"Location": "http://[::1"}, b""),
+        "https://a.example/doc.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 ..."),
     })
     archive = WarcArchive([path])
-    assert len(archive) == 8
+    assert len(archive) == 9
     page = archive.get("http://www.a.example/page/")  # lenient match
     assert page.status == "ok" and page.http_status == 200 and b"hello" in page.body and page.charset == "utf-8"
     assert archive.get("https://a.example/gone").status == "page_gone"
@@ -38,6 +39,8 @@ def test_archive_reads_pages_and_maps_statuses(warc_factory):
     assert archive.get("https://a.example/away").status == "not_fetched"
     broken = archive.get("https://a.example/broken")  # one bad header is that row's error, not the run's end
     assert broken.status == "error" and "unusable redirect Location" in broken.reason
+    pdf = archive.get("https://a.example/doc.pdf")  # refused as a live fetch refuses it, not read for links
+    assert pdf.status == "error" and pdf.reason == "not HTML: application/pdf" and pdf.body == b""
     assert archive.get("https://unknown.example/") is None
 
 

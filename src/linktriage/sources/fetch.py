@@ -33,7 +33,6 @@ from linktriage import __version__
 from linktriage._records import FetchResult
 from linktriage._remote import writable
 from linktriage.sources._archive_writer import ArchiveWriter, read_body
-from linktriage.sources._fetch_body import html_refusal
 from linktriage.sources._fetch_bridge import Bridge
 from linktriage.sources._fetch_progress import FetchProgress
 from linktriage.sources._fetch_settings import DEFAULT_USER_AGENT, FetchSettings
@@ -191,14 +190,10 @@ def _spread(result: FetchResult, spellings: list[str], progress: FetchProgress,
 
 
 def _from_archive(archived: WarcArchive, url: str) -> FetchResult | None:
-    """The archived answer for ``url``, judged like a live one (non-HTML refused); None when it must be fetched."""
+    """The archived answer for ``url`` (the archive judges it like a live one); None when it must be fetched."""
     result = archived.get(url)
     if result is None or result.status == "not_fetched":
         return None
-    if result.status == "ok":
-        refusal = html_refusal(result.content_type, result.body[:1024])
-        if refusal:
-            return dataclasses.replace(result, status="error", body=b"", reason=refusal)
     return result
 
 
