@@ -110,6 +110,12 @@ def test_rows_without_any_value_come_back_as_error_rows(as_frame):
     assert frame["link_status"].tolist() == ["not_fetched", "error", "error", "not_fetched"]
 
 
+def test_html_with_lone_surrogates_is_read(scored):
+    html = '<p>caf\ud800 <a href="https://t.example/">shop</a></p>'  # what a lenient JSON decoder can hand over
+    frame = linktriage.score([{"source_url": "https://a.example/x", "target_url": "https://t.example/", "html": html}])
+    assert frame["link_status"].tolist() == ["live"]
+
+
 def test_empty_input_gives_an_empty_frame():
     frame = linktriage.score([])
     assert list(frame.columns) == list(OUTPUT_COLUMNS) and frame.empty
@@ -140,6 +146,8 @@ def test_options_reach_the_pipeline(scored):
     (lambda: linktriage.score([{"source_url": "https://a.example/", "html": "<p>1</p>"},
                                {"source_url": "https://a.example/", "html": "<p>2</p>"}]), "two different html"),
     (lambda: linktriage.score(EXPORT, model=3), "model must be"),
+    (lambda: linktriage.score(EXPORT, niche=5), "niche must be text, got int"),
+    (lambda: linktriage.score([{"source_url": "https://a.example/", "html": 5}]), "html of row 0 has type int"),
 ])
 def test_bad_arguments_raise_input_error_in_one_line(call, message):
     with pytest.raises(InputError) as caught:

@@ -107,7 +107,12 @@ def supplied_pages(backlinks: Sequence[Backlink], htmls: Sequence[object]) -> di
     supplied: dict[str, FetchResult] = {}
     given: dict[str, object] = {}
     for backlink, html in zip(backlinks, htmls):
-        if not isinstance(html, (str, bytes)) or not html or backlink.error:
+        if html is None or (isinstance(html, float) and html != html) or (isinstance(html, (str, bytes)) and not html):
+            continue  # no page given for this row (None, NaN in a DataFrame, "")
+        if not isinstance(html, (str, bytes)):
+            raise InputError(f"html of row {backlink.row} has type {type(html).__name__}: give the page's HTML as text "
+                             "or bytes")
+        if backlink.error:
             continue
         url = backlink.source_url
         if url in given and given[url] != html:
@@ -121,6 +126,9 @@ def supplied_pages(backlinks: Sequence[Backlink], htmls: Sequence[object]) -> di
 def _score_options(*, pages, niche, site, offline, options: Mapping[str, Any]):
     from linktriage.pipeline import ScoreOptions
 
+    for name, value in (("niche", niche), ("site", site)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name} must be text, got {type(value).__name__}")
     known = {f.name for f in dataclasses.fields(ScoreOptions)} - {"pages", "niche", "site", "offline", "model"}
     unknown = sorted(set(options) - known)
     if unknown:
@@ -232,7 +240,18 @@ def _frame_from_dicts(items: Iterable[object]):
     if bad is not None:
         raise InputError(f"links[{bad}] is a {type(records[bad]).__name__}, not a dict: give dicts with source_url, "
                          "target_url, anchor and optional html")
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records([{key: _encodable(value) for key, value in r.items()} for r in records])
+
+
+def _encodable(value: object) -> object:
+    """A string with lone surrogates (from JSON or odd decoders) gets "?" for them: pandas' string columns, like
+    any UTF-8 writer, cannot hold them."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _renamed(read_exports, paths: list[str], *, site: str | None):
