@@ -122,6 +122,15 @@ def test_a_failed_run_leaves_the_previous_output_as_it_was(tmp_path, run):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".partial")] == []
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--scheduler", "tcp://127.0.0.1:8786"], "is for the Dask engine: add --engine dask"),
+    (["--embedder", "bert"], "--embedder bert: unknown embedder"),
+])
+def test_options_that_cannot_work_are_refused(run, args, message):
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", *args)
+    assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_output_paths_are_checked_before_any_work(tmp_path, run):
     out = tmp_path / "scored.csv"
     result = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", out, "--report", tmp_path / "no" / "r.html")

@@ -52,6 +52,8 @@ def test_not_a_warc_is_an_input_error(tmp_path):
             WarcArchive([bad])
     with pytest.raises(InputError, match="no such file"):
         WarcArchive([tmp_path / "missing.warc.gz"])
+    with pytest.raises(InputError, match="is a directory: pass its archives"):
+        WarcArchive([tmp_path])
 
 
 def test_a_damaged_archive_is_one_readable_line(tmp_path, warc_factory, capsys):

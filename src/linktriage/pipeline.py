@@ -160,13 +160,23 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
     ``supplied`` maps source URLs to pages the caller already has (FetchResult with status "ok" and a body);
     they are used as they are, before the archives and the live fetcher.
     """
-    if options.engine not in ("local", "dask"):
-        from linktriage._exceptions import InputError
-
-        raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
+    _check_options(options)
     # An archive URL is written locally and uploaded when scoring ends (object stores cannot append).
     with writable(options.archive, "--archive", resume=True) as archive:
         yield from _score(backlinks, replace(options, archive=archive), model, supplied)
+
+
+def _check_options(options: ScoreOptions) -> None:
+    """Options that cannot work, refused before any page is read (an option silently ignored is a wrong run)."""
+    from linktriage._exceptions import InputError
+    from linktriage.relevance import EMBEDDERS
+
+    if options.engine not in ("local", "dask"):
+        raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
+    if options.scheduler and options.engine != "dask":
+        raise InputError(f"--scheduler {options.scheduler} is for the Dask engine: add --engine dask")
+    if (options.embedder or "").strip().lower() not in EMBEDDERS:
+        raise InputError(f"--embedder {options.embedder}: unknown embedder; choose one of {', '.join(EMBEDDERS)}")
 
 
 def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClassifier | None,

@@ -137,6 +137,8 @@ class WarcArchive:
 
     def _index(self, path: str) -> None:
         if not _exists(path):
+            if not is_url(path) and Path(path).is_dir():
+                raise InputError(f"--pages {path} is a directory: pass its archives, e.g. --pages {path}/*.warc.gz")
             raise InputError(f"--pages {path}: no such file")
         last: _Entry | None = None
         try:
