@@ -82,3 +82,15 @@ def test_bad_predictions_exit_2(tmp_path, capsys):
         assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and ("lacks the column(s) label, confidence" in err or "does not exist" in err)
+
+
+def test_a_scored_export_without_rows_gives_an_empty_disavow_file(tmp_path, capsys):
+    """`score` on an export with a header only writes the output's header: an empty audit, not a wrong file."""
+    scored = tmp_path / "scored.csv"
+    with open_writer(scored) as writer:
+        writer.write([])
+    assert run_app(app, ["disavow", str(scored), "-o", str(tmp_path / "d.txt")]) == 0
+    assert _entries(tmp_path / "d.txt") == []
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")  # a file without even a header is still a mistake
+    assert run_app(app, ["disavow", str(empty), "-o", str(tmp_path / "e.txt")]) == 2

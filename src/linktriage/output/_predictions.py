@@ -44,11 +44,13 @@ def _read_one(path: Path) -> Iterator[dict]:
         raise InputError(f"{str(path)!r} is a directory: give a predictions file written by `linktriage score`") from None
     except OSError as exc:
         raise InputError(f"cannot read predictions file {str(path)!r}: {exc.strerror or exc}") from None
-    if head == b"PAR1":
+    has_header = head == b"PAR1"  # a CSV header or a Parquet schema is checked even when no row follows
+    if has_header:
         raw = _parquet_rows(path)
     else:
         text = _decode(path)
         first = text.lstrip()[:1]
+        has_header = bool(first) and first not in ("{", "[")
         raw = _json_rows(path, text) if first in ("{", "[") else _csv_rows(path, text)
     checked = False
     for number, row in raw:
@@ -56,8 +58,9 @@ def _read_one(path: Path) -> Iterator[dict]:
             _check_columns(path, list(row))
             checked = True
         yield _typed(path, number, row)
-    if not checked and head != b"PAR1":
-        _check_columns(path, [])  # an empty file is a mistake, not an empty audit
+    if not checked and not has_header:
+        _check_columns(path, [])  # an empty file is a mistake, not an empty audit (a scored export without rows
+        # still has its header)
 
 
 def _check_columns(path: Path, columns: list[str]) -> None:
