@@ -28,6 +28,11 @@ _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 #: pages larger than this (decoded characters) are cut before parsing: memory and time stay bounded
 MAX_HTML_CHARS = 3_000_000
+#: start tags nested deeper than this are dropped from pages that exceed libxml2's nesting limit (256)
+MAX_NESTING = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # [^<>]: linear even on a "<a<a<a" page
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr"})
 
 
 @dataclass(slots=True)
@@ -109,9 +114,8 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
     html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))[:MAX_HTML_CHARS]
     if "<" not in html:
         return None
-    try:
-        tree = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=False, recover=True))
-    except (lxml.etree.ParserError, ValueError):
+    tree = _parse(html)
+    if tree is None:
         return None
     url = fetched.final_url or fetched.url
     base = tree.find(".//base[@href]")
@@ -133,6 +137,51 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
     source = registrable_domain(base_url if url.startswith("urn:") else url)
     return ParsedPage(info=info, tree=tree, base_url=base_url, source_domain=source,
                       main_hrefs=main_hrefs, comments_text=comments_text, html=html, text=text)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """The page's tree; a page nested past libxml2's limits is parsed again with its nesting flattened.
+
+    libxml2 stops at 256 open elements and drops the rest of the page, so a spam page of unclosed <font>s came
+    out with no links at all. Lifting the limit (huge_tree) is not enough: it only moves to 2048, and
+    trafilatura's link-density pass costs depth x links (a 2000-deep page of 20,000 links took 260 s, not 15),
+    and trafilatura parses its readability fallback's output again with default limits, which would drop the
+    link from the main content. The default limits stay for ordinary pages (one parse, as before).
+    """
+    parser = lxml.html.HTMLParser(huge_tree=False, recover=True)
+    try:
+        tree = lxml.html.document_fromstring(html, parser=parser)
+        if not any(e.type == lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
+            return tree
+        # huge_tree: slack for what _flatten miscounts, and no text node or name size limits (the page is already
+        # cut at MAX_HTML_CHARS).
+        deep = lxml.html.HTMLParser(huge_tree=True, recover=True)
+        return lxml.html.document_fromstring(_flatten(html), parser=deep)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _flatten(html: str) -> str:
+    """``html`` without the start tags nested deeper than MAX_NESTING (their text stays), links kept.
+
+    Depth is counted on the raw tags: the parser closes some implicitly (<p>, <li>), so this counts deeper than
+    the parser nests and the flattened tree stays under libxml2's limit (and trafilatura's cost stays bounded).
+    """
+    depth = 0
+
+    def keep(match: re.Match) -> str:
+        nonlocal depth
+        tag = match.group(0)
+        name = match.group(2).lower()
+        if name in _VOID_TAGS or tag.endswith("/>"):
+            return tag
+        if match.group(1):
+            depth = max(depth - 1, 0)
+            return tag
+        depth += 1
+        return tag if depth <= MAX_NESTING or name == "a" else ""
+
+    return _TAG.sub(keep, html)
 
 
 def _canonical_url(tree: lxml.html.HtmlElement) -> str:

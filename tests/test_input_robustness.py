@@ -1,0 +1,82 @@
+"""Inputs found broken by an audit: spam pages nested past libxml2's limit, a workbook saved under a .csv name,
+a training set too small for its folds, labels typed in another case. Each through the code path a user takes."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from conftest import EXAMPLES
+from test_cli import run  # noqa: F401 - the CLI-in-process fixture
+from test_ingest_xlsx import workbook
+
+import linktriage
+
+TARGET = "https://shop.example.com/"
+LINK = f"<p>text <a href='{TARGET}'>Shop</a></p>"
+
+
+@pytest.mark.parametrize("name, opening", [
+    ("unclosed font", "<font>x " * 300),
+    ("nested div", "<div>" * 260),
+    ("nested span", "<span>" * 300),
+    ("unclosed b", "<b>" * 300),
+    ("nested table", "<table><tr><td>" * 300),
+    ("past huge_tree's limit too", "<div>" * 3000),
+    ("a long run of unclosed font", "<font>x " * 50_000),
+])
+def test_a_link_below_deep_or_unclosed_tags_is_found(name, opening):
+    """libxml2 stops at 256 open elements and drops the rest of the page: the link came out `missing`."""
+    frame = linktriage.score([{"source_url": "https://a.org/x", "target_url": TARGET,
+                               "html": "<html><body>" + opening + LINK}])
+    row = frame.iloc[0]
+    assert row["link_status"] == "live", row["reasons"]
+    assert isinstance(row["position"], str) and row["position"]  # the locator found it on the page
+
+
+def test_an_xlsx_workbook_named_csv_scores_like_the_xlsx(tmp_path, run):  # noqa: F811
+    rows = [["source_url", "target_url", "anchor"], ["https://a.example.org/p", TARGET, "Shop"],
+            ["https://b.example.net/q", TARGET, "shop here"]]
+    proper = workbook(tmp_path / "links.xlsx", {"Links": rows})
+    misnamed = tmp_path / "links.csv"
+    misnamed.write_bytes(proper.read_bytes())
+    expected = run("score", proper, "--offline")
+    result = run("score", misnamed, "--offline")
+    assert expected.returncode == 0, expected.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout and len(result.stdout.splitlines()) == 3
+
+
+def _relabelled(path, mapping: dict[str, str], extra: list[dict] = ()):
+    """The shipped example labels with some label values rewritten (and extra rows), as a user's file."""
+    with open(EXAMPLES / "labels.csv", newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([{**r, "label": mapping.get(r["label"], r["label"])} for r in rows] + list(extra))
+    return path
+
+
+def test_train_on_too_few_links_for_its_folds_says_so_in_one_line(tmp_path, run):  # noqa: F811
+    """With `directory` mistyped, 5 links on 4 sites are left: a 2-fold training part then holds one link per
+    label, which crashed in scikit-learn (IndexError) instead of saying what to do."""
+    labels = _relabelled(tmp_path / "labels.csv", {"directory": "dir"})
+    result = run("train", labels, "--pages", EXAMPLES / "pages.warc.gz", "-o", tmp_path / "m.skops", "--cv", "2")
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "too few labelled links for 2-fold cross-validation" in result.stderr
+    assert "link_farm 1 link on 1 site" in result.stderr and "--with-shipped" in result.stderr
+    assert not (tmp_path / "m.skops").exists()
+
+
+def test_labels_differing_in_case_or_spaces_are_used_and_unknown_ones_counted(tmp_path, run):  # noqa: F811
+    toxic = {"source_url": "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running",
+             "target_url": "https://x.example/", "anchor": "x", "label": " Toxic "}
+    labels = _relabelled(tmp_path / "labels.csv", {"editorial": "Editorial", "spam": " spam ",
+                                                   "guest_post": "GUEST_POST", "link_farm": "\tLink_Farm"},
+                         extra=[toxic])
+    result = run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz")
+    assert result.returncode == 0, result.stderr
+    assert "real pages: 6 links" in result.stderr + result.stdout
+    assert "linktriage: skipped unknown label 'Toxic' 1" in result.stderr
