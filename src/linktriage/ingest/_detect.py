@@ -165,9 +165,8 @@ def _consistency(width: int, rows: Sequence[list[str]]) -> float:
 def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
     from linktriage.ingest._xlsx import open_workbook
 
-    workbook = open_workbook(path, name)
     widest: list[str] = []
-    try:
+    with open_workbook(path, name) as workbook:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
             rows = list(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True))
@@ -182,8 +181,6 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
             match = _by_shape(rows)
             if match is not None:
                 return _format(match, [cell_text(c) for c in rows[0]], "xlsx", "", 0, sheet=sheet.title)
-    finally:
-        workbook.close()
     raise _unknown(name, widest)
 
 
