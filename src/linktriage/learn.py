@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from linktriage._exceptions import InputError
 from linktriage._records import LABELS, Backlink
 from linktriage.features import FEATURE_NAMES
 from linktriage.metrics import Metrics, compute_metrics
@@ -81,10 +82,11 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
     from linktriage.pipeline import analyse_backlinks
 
     backlinks = list(backlinks)
+    labels = [canonical_label(b.label) for b in backlinks]
     skipped: Counter = Counter()
     usable: list[int] = []
-    for i, b in enumerate(backlinks):
-        if b.label not in LABELS:
+    for i, (b, label) in enumerate(zip(backlinks, labels)):
+        if label not in LABELS:
             skipped[f"unknown label {b.label!r}" if b.label else "no label"] += 1
         else:
             usable.append(i)
@@ -116,11 +118,17 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
                     else frame_info["source_domain"].to_numpy(dtype=object))
     return TrainingTable(
         features=pd.DataFrame(feats, columns=list(FEATURE_NAMES)),
-        labels=np.asarray([backlinks[i].label for i in keep_rows], dtype=object),
+        labels=np.asarray([labels[i] for i in keep_rows], dtype=object),
         groups=group_values,
         generated=(np.asarray(generated, dtype=bool)[idx] if generated is not None else np.zeros(len(idx), bool)),
         info=frame_info, skipped=skipped,
     )
+
+
+def canonical_label(value: str | None) -> str | None:
+    """``" Spam "``, ``"GUEST_POST"`` -> ``"spam"``, ``"guest_post"``: labels typed by hand or exported by a
+    spreadsheet differ in case and spaces, not in meaning. Any other spelling stays as given (skipped, counted)."""
+    return value.strip().lower() if value else value
 
 
 def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifier, seed: int = 0,
@@ -134,12 +142,42 @@ def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifi
         raise ValueError("cross-validation needs labelled links from at least 2 sites")
     proba = np.zeros((len(table), len(LABELS)))
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_idx, test_idx in splitter.split(table.features, table.labels, table.groups):
+    splits = list(splitter.split(table.features, table.labels, table.groups))
+    for train_idx, _ in splits:
+        _check_fittable(table.labels[train_idx], table.groups[train_idx], folds)
+    for train_idx, test_idx in splits:
         model = make_model().fit(table.features.iloc[train_idx], table.labels[train_idx], groups=table.groups[train_idx])
         p = model.predict_proba(table.features.iloc[test_idx])
         for j, label in enumerate(model.classes_):
             proba[test_idx, LABELS.index(label)] = p[:, j]
     return proba, list(LABELS)
+
+
+def _check_fittable(labels: np.ndarray, groups: np.ndarray, folds: int) -> None:
+    """Raise InputError (one line: what is missing, how to fix it) when one fold's training part cannot be fitted.
+
+    A few labelled links crashed inside scikit-learn (IndexError) after part of the work. Checked before any
+    fitting. An error rather than training without cross-validation: the model's own calibration needs the same
+    (it holds out one site at a time, or stratifies within a single site), so the final fit could fail as well,
+    and the cross-validated metrics are the only measure ``train`` gives of a model built from so few labels.
+    Rejected: one label only; two labels where a label is on a single site (the calibration fold holding that site
+    out trains on the other label alone: scikit-learn fails, or calibrates on one label, by the labels' order;
+    with three labels or more it copes, as the shipped examples need); a single site with a label of one link.
+    """
+    counts = Counter(labels)
+    sites = {label: len(set(groups[labels == label])) for label in counts}
+    if len(set(groups)) == 1:
+        fittable = len(counts) >= 2 and min(counts.values()) >= 2
+    else:
+        fittable = len(counts) >= 3 or (len(counts) == 2 and min(sites.values()) >= 2)
+    if fittable:
+        return
+    part = ", ".join(f"{label} {n} link{'s' * (n > 1)} on {sites[label]} site{'s' * (sites[label] > 1)}"
+                     for label, n in sorted(counts.items()))
+    fewer = ", use fewer folds (--cv)" if folds > 2 else ""
+    raise InputError(f"too few labelled links for {folds}-fold cross-validation grouped by site: one fold would "
+                     f"train on {part} (a fold needs 3 labels or more, or 2 labels each on 2 sites or more); label "
+                     f"more links on more sites{fewer} or add --with-shipped to train with the shipped labels")
 
 
 def grouped_metrics(table: TrainingTable, proba: np.ndarray) -> dict[str, Metrics]:
