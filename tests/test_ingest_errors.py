@@ -190,3 +190,17 @@ def test_any_bytes_give_rows_or_one_line_input_error(tmp_path, data):
     else:
         assert [b.row for b in rows] == list(range(len(rows)))
         assert all(b.source_url or b.error for b in rows)
+
+
+def test_an_unbalanced_quote_that_swallows_rows_is_an_error(tmp_path):
+    """A quote that never closes makes the rest of the file one cell: those rows would vanish without a word."""
+    path = tmp_path / "export.csv"
+    path.write_text("source_url,target_url,anchor\nhttps://a.example/1,https://t.example/,one\n"
+                    '"https://a.example/2,https://t.example/,two\nhttps://a.example/3,https://t.example/,three\n'
+                    "https://a.example/4,https://t.example/,four\n", encoding="utf-8")
+    message = one_line_error(path)
+    assert "line 3: a quoted cell runs over 3 lines" in message and "unbalanced quote" in message
+    fine = tmp_path / "multiline.csv"  # a quoted anchor on two lines is a cell, not swallowed rows
+    fine.write_text('source_url,target_url,anchor\nhttps://a.example/1,https://t.example/,"two\nlines"\n'
+                    'https://a.example/2,https://t.example/,"see\nhttps://t.example/ too"\n', encoding="utf-8")
+    assert [b.anchor for b in read_exports([fine])] == ["two\nlines", "see\nhttps://t.example/ too"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import os
+import re
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -85,8 +86,17 @@ def _records(name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
 def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
     with open(name, encoding=reading_codec(fmt.encoding, fmt.bom), newline="", errors="strict") as stream:
         reader = csv.reader(stream, delimiter=fmt.delimiter)
+        swallowed = re.compile(r"\n\s*\"?(?:https?://|www\.)[^\n]*" + re.escape(fmt.delimiter))
         try:
-            yield from islice(reader, fmt.header_row + 1, None)
+            for record in islice(reader, fmt.header_row + 1, None):
+                # A quote that never closes swallows the rows after it into one cell: rows would vanish silently.
+                if any("\n" in cell and swallowed.search(cell) for cell in record):
+                    cell = next(cell for cell in record if "\n" in cell and swallowed.search(cell))
+                    breaks = cell.count("\n") - cell.endswith("\n")  # a quote left open to the end keeps the last
+                    raise InputError(f"{name}: line {reader.line_num - breaks}: a quoted cell runs over {breaks + 1} "
+                                     "lines and holds what look like further rows (an unbalanced quote?): fix the "
+                                     "quote or export the file again")
+                yield record
         except csv.Error as exc:
             raise InputError(f"{name}: line {reader.line_num}: {exc} (an unbalanced quote?): fix or export the "
                              "file again") from None
