@@ -204,3 +204,13 @@ def test_an_unbalanced_quote_that_swallows_rows_is_an_error(tmp_path):
     fine.write_text('source_url,target_url,anchor\nhttps://a.example/1,https://t.example/,"two\nlines"\n'
                     'https://a.example/2,https://t.example/,"see\nhttps://t.example/ too"\n', encoding="utf-8")
     assert [b.anchor for b in read_exports([fine])] == ["two\nlines", "see\nhttps://t.example/ too"]
+
+
+def test_a_stray_nul_byte_does_not_make_an_export_binary(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"source_url,target_url,anchor\nhttps://a.example/1,https://t.example/,on\x00e\n"
+                     b"https://a.example/2,https://t.example/,two\n")
+    assert [b.source_url for b in read_exports([path])] == ["https://a.example/1", "https://a.example/2"]
+    noisy = tmp_path / "noisy.csv"  # NULs throughout: still a binary file
+    noisy.write_bytes(b"source_url\x00,x\n\x00\x00\x00" * 200)
+    assert "is a binary file" in one_line_error(noisy)

@@ -113,7 +113,7 @@ def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     utf16 = _utf16_without_bom(head)
     if utf16:
         return utf16, False
-    if b"\x00" in head:
+    if head.count(b"\x00") > len(head) // 100:  # a stray NUL in one cell (a bad copy) is not a binary file
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
