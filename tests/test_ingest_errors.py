@@ -214,3 +214,10 @@ def test_a_stray_nul_byte_does_not_make_an_export_binary(tmp_path):
     noisy = tmp_path / "noisy.csv"  # NULs throughout: still a binary file
     noisy.write_bytes(b"source_url\x00,x\n\x00\x00\x00" * 200)
     assert "is a binary file" in one_line_error(noisy)
+
+
+def test_old_mac_line_endings_are_read(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"source_url,target_url,anchor\rhttps://a.example/1,https://t.example/,one\r"
+                     b"https://a.example/2,https://t.example/,two\r")
+    assert [b.anchor for b in read_exports([path])] == ["one", "two"]

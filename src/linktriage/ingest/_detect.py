@@ -140,7 +140,7 @@ def _by_shape(records: Sequence[Sequence[object]]) -> Match | None:
 
 
 def _records(text: str, delimiter: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # "": \r-only (old Mac) lines too
     records = []
     try:
         for record in islice(reader, HEADER_SCAN + CONSISTENCY_SCAN + 1):
