@@ -88,4 +88,5 @@ def test_idn_hosts_use_uts46_punycode():
     from linktriage.sources.warc import url_key
 
     assert registrable_domain("https://www.faß.de/x") == "xn--fa-hia.de"  # not fass.de: a different site
+    assert registrable_domain("https://example..org/") == ""  # no site at all, not ".org"
     assert url_key("https://FAß.de/a") == url_key("https://xn--fa-hia.de/a")

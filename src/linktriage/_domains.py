@@ -30,7 +30,7 @@ def hostname(url: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _registrable(host: str) -> str:
-    if not host:
+    if not host or ".." in host:  # "example..org" names no site (its row is an invalid URL), not ".org"
         return ""
     try:
         host = to_ascii_host(host) if not host.isascii() else host
