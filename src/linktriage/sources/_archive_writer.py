@@ -43,21 +43,22 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
     with open(path, "rb") as stream:
-        magic = stream.read(2)
-        stream.seek(0)
-        with redirect_stderr(io.StringIO()):  # warcio prints multi-line warnings about what it cannot parse
-            good_end, starts_as_warc = (_gzip_complete_end if magic == b"\x1f\x8b" else _plain_complete_end)(stream)
+        gzipped = stream.read(2) == b"\x1f\x8b"
+    size = path.stat().st_size
+    with redirect_stderr(io.StringIO()):  # warcio prints multi-line warnings about what it cannot parse
+        with open(path, "rb") as stream:
+            good_end, starts_as_warc = (_gzip_complete_end if gzipped else _plain_complete_end)(stream)
+        damaged = starts_as_warc and good_end < size and _complete_record_after(path, good_end, gzipped=gzipped)
     if not starts_as_warc:
         raise InputError(f"{path} exists and is not a WARC archive: choose another output file")
-    size = path.stat().st_size
-    if good_end < size and _complete_record_after(path, good_end, gzipped=magic == b"\x1f\x8b"):
+    if damaged:
         # not a partial tail but damage inside the file: cutting there would delete the good records after it
         raise InputError(f"{path} is damaged at byte {good_end} and holds complete records after it: move it "
                          "away (its readable pages can still be scored with --pages) or choose another output file")
     if good_end < size:
         with open(path, "r+b") as stream:
             stream.truncate(good_end)
-            if magic != b"\x1f\x8b" and good_end:
+            if not gzipped and good_end:
                 stream.seek(good_end)
                 stream.write(b"\r\n\r\n")  # the record separator the cut removed
     return good_end > 0
