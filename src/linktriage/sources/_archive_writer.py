@@ -25,6 +25,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from linktriage._exceptions import InputError
+from linktriage.sources.warc import whole_record
 
 __all__ = ["ArchiveWriter", "Exchange", "prepare_archive", "read_body"]
 
@@ -133,14 +134,9 @@ def _whole_record_at(stream: io.BufferedReader, offset: int) -> bool:
     """Whether a complete uncompressed WARC record starts at ``offset`` (where "\\r\\nWARC/1." was found)."""
     stream.seek(offset + 2)
     try:
-        record = next(iter(ArchiveIterator(stream, no_record_parse=True)))
-        expected = int(record.rec_headers.get_header("Content-Length") or 0)
-        got = 0
-        while block := record.raw_stream.read(_CHUNK):
-            got += len(block)
+        return whole_record(next(iter(ArchiveIterator(stream, no_record_parse=True))))
     except (ArchiveLoadFailed, ValueError, EOFError, StopIteration):
         return False
-    return got >= expected
 
 
 def _plain_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
@@ -151,11 +147,7 @@ def _plain_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
     records = ArchiveIterator(stream, no_record_parse=True)
     try:
         for record in records:
-            expected = int(record.rec_headers.get_header("Content-Length") or 0)
-            got = 0
-            while block := record.raw_stream.read(_CHUNK):
-                got += len(block)
-            if got < expected:
+            if not whole_record(record):
                 break
             good_end = records.get_record_offset() + records.get_record_length()
     except (ArchiveLoadFailed, ValueError, EOFError):

@@ -60,20 +60,25 @@ def _starts_as_warc(stream) -> bool:
     return head.startswith(b"WARC/")
 
 
+def whole_record(record) -> bool:
+    """Whether a warcio record (read from its start, not yet read further) holds all the bytes its Content-Length
+    promises: a killed writer or a cut copy leaves the last one short, and warcio reads the short one without
+    complaint. Reads the record to its end."""
+    expected = int(record.rec_headers.get_header("Content-Length") or 0)
+    got = 0
+    while block := record.raw_stream.read(1 << 20):
+        got += len(block)
+    return got >= expected
+
+
 def _complete(entry: _Entry) -> bool:
-    """Whether the record at ``entry`` holds all the bytes its Content-Length promises (a killed writer or a cut
-    copy leaves the last one short, and warcio reads the short one without complaint)."""
+    """Whether the record at ``entry`` is whole (see whole_record)."""
     try:
         with _open(entry.path) as stream, redirect_stderr(io.StringIO()):
             stream.seek(entry.offset)
-            record = next(iter(ArchiveIterator(stream, no_record_parse=True)))
-            expected = int(record.rec_headers.get_header("Content-Length") or 0)
-            got = 0
-            while block := record.raw_stream.read(1 << 20):
-                got += len(block)
+            return whole_record(next(iter(ArchiveIterator(stream, no_record_parse=True))))
     except (ArchiveLoadFailed, OSError, ValueError, EOFError, StopIteration, zlib.error):
         return False
-    return got >= expected
 
 
 def _printable(exc: Exception) -> str:
