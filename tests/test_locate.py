@@ -240,3 +240,18 @@ def test_positions_agree_with_dragnet_gold_comments():
                 seen["main", link.position == "content"] += 1
     assert seen["comment", True] / (seen["comment", True] + seen["comment", False]) >= 0.85
     assert seen["main", True] / (seen["main", True] + seen["main", False]) >= 0.85
+
+
+def test_describing_every_link_agrees_with_describing_one():
+    """external_links shares each block's text, statistics and listing size among the block's links (a 2,000-link
+    list was 2,000 walks over the list); a link described alone must come out the same."""
+    items = "".join(f'<li class="entry">Shop {i}, 12 High Street, open daily <a href="https://shop{i}.example/">site</a></li>'
+                    for i in range(30))
+    bare = "".join(f'<a href="https://friend{i}.example/">Friend {i}</a> ' for i in range(30))
+    html = f"<html><body><article><p>Intro text of the page.</p><ul>{items}</ul></article><div class='links'>{bare}</div></body></html>"
+    fetched = FetchResult(url="https://x.example/", status="ok", body=html.encode())
+    every = dict(external_links(extract_page(fetched)))
+    assert len(every) == 60 and every["https://shop3.example/"].position == "listing"
+    for href, context in every.items():
+        [alone] = locate_links(extract_page(fetched), href)  # a fresh page: nothing cached
+        assert alone == context, href

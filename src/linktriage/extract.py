@@ -57,6 +57,10 @@ class ParsedPage:
     link_table: list | None = field(default=None, repr=False)
     link_counts: dict | None = field(default=None, repr=False)
     prose_lengths: dict | None = field(default=None, repr=False)
+    #: per block element: (folded text, link statistics); per (parent, item shape): listing size. Links of one
+    #: block share them, so describing every link of a 2,000-link list is not 2,000 walks over the list.
+    block_facts: dict = field(default_factory=dict, repr=False)
+    listing_sizes: dict = field(default_factory=dict, repr=False)
 
 
 def decode_html(body: bytes, declared: str = "") -> str:

@@ -151,10 +151,14 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
     if is_image:
         text = " ".join((images[0].get("alt") or "").split())
     block = _block(element)
-    # the block's text (whitespace folded) is read three times below: taken once (a block can be the whole <body>)
-    block_text = " ".join(block.text_content().split())
+    # the block's text (whitespace folded) is read three times below: taken once per block (a block can be the
+    # whole <body>, and all links of a big list share one)
+    facts = page.block_facts.get(block)
+    if facts is None:
+        text_of_block = " ".join(block.text_content().split())
+        facts = page.block_facts[block] = (text_of_block, _block_stats(page, block, text_of_block))
+    block_text, block_stats = facts
     position, evidence = _position(page, link, block_text)
-    block_stats = _block_stats(page, block, block_text)
     context = _context(block_text, text)
     return LinkContext(
         href=link.href,
@@ -312,15 +316,25 @@ def _listing_size(page: ParsedPage, element: HtmlElement) -> int:
         if parent is None or parent.tag in ("body", "html"):
             return 0
         shape = (item.tag, item.get("class"))
-        similar = [s for s in parent if (s.tag, s.get("class")) == shape and s.find(".//a") is not None]
-        if item.tag not in ("p", "a", "span", "strong", "em", "b", "i") and len(similar) >= 5:
-            with_text = sum(
-                1 for s in similar
-                if len(" ".join(s.text_content().split())) - sum(len(a.text_content()) for a in s.iter("a")) >= 15
-            )
-            return len(similar) if with_text >= 0.6 * len(similar) else 0
+        size = page.listing_sizes.get((parent, shape))  # the links of one list share their items' answer
+        if size is None:
+            size = page.listing_sizes[(parent, shape)] = _similar_items(parent, shape)
+        if size >= 0:
+            return size
         item = parent
     return 0
+
+
+def _similar_items(parent: HtmlElement, shape: tuple) -> int:
+    """_listing_size at one level: the listing's size, 0 when the items are bare links, -1 to look further up."""
+    similar = [s for s in parent if (s.tag, s.get("class")) == shape and s.find(".//a") is not None]
+    if shape[0] in ("p", "a", "span", "strong", "em", "b", "i") or len(similar) < 5:
+        return -1
+    with_text = sum(
+        1 for s in similar
+        if len(" ".join(s.text_content().split())) - sum(len(a.text_content()) for a in s.iter("a")) >= 15
+    )
+    return len(similar) if with_text >= 0.6 * len(similar) else 0
 
 
 def _block(element: HtmlElement) -> HtmlElement:
