@@ -169,10 +169,8 @@ class _links:
         htmls = self._files.extra
         if not htmls:
             return _renamed(read_exports, paths, site=self._site), {}
+        # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
         backlinks = list(_renamed(read_exports, paths, site=self._site))
-        if len(backlinks) != len(htmls):
-            raise InputError(f"links: {len(htmls) - len(backlinks)} row(s) have no value but html: give each row "
-                             "its source_url")
         return backlinks, supplied_pages(backlinks, htmls)
 
     def __exit__(self, *exc: object) -> None:
