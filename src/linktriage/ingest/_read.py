@@ -90,8 +90,8 @@ def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
         try:
             for record in islice(reader, fmt.header_row + 1, None):
                 # A quote that never closes swallows the rows after it into one cell: rows would vanish silently.
-                if any("\n" in cell and swallowed.search(cell) for cell in record):
-                    cell = next(cell for cell in record if "\n" in cell and swallowed.search(cell))
+                cell = next((cell for cell in record if "\n" in cell and swallowed.search(cell)), None)
+                if cell is not None:
                     breaks = cell.count("\n") - cell.endswith("\n")  # a quote left open to the end keeps the last
                     raise InputError(f"{name}: line {reader.line_num - breaks}: a quoted cell runs over {breaks + 1} "
                                      "lines and holds what look like further rows (an unbalanced quote?): fix the "

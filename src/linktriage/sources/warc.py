@@ -171,10 +171,6 @@ class WarcArchive:
         if last is not None and not _complete(last):
             self._cut_off.add(last)
 
-    def _cut_off_result(self, url: str, entry: _Entry) -> FetchResult:
-        return FetchResult(url=url, status="error", final_url=entry.uri,
-                           reason="page cut off: the archive ends inside its record (a truncated file)")
-
     def __len__(self) -> int:
         return len(self._exact)
 
@@ -197,7 +193,8 @@ class WarcArchive:
         redirected = False
         while True:
             if entry in self._cut_off:
-                return self._cut_off_result(url, entry)
+                return FetchResult(url=url, status="error", final_url=entry.uri,
+                                   reason="page cut off: the archive ends inside its record (a truncated file)")
             code, headers, body = self._read(entry)
             location = headers.get("location", "")
             if 300 <= (code or 0) < 400 and location:
