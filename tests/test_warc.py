@@ -90,3 +90,21 @@ def test_idn_hosts_use_uts46_punycode():
     assert registrable_domain("https://www.faß.de/x") == "xn--fa-hia.de"  # not fass.de: a different site
     assert registrable_domain("https://example..org/") == ""  # no site at all, not ".org"
     assert url_key("https://FAß.de/a") == url_key("https://xn--fa-hia.de/a")
+
+
+def test_archived_charset_is_read_as_a_live_answer_is(warc_factory):
+    """The archived Content-Type's charset is parsed by the live fetcher's rule: spaces around "=", quotes and
+    further parameters (the archive reader once read "charset = windows-1252" as no charset at all)."""
+    body = "<html><body><p>Un café <a href='https://b.example/'>Crème brûlée</a></p></body></html>".encode("cp1252")
+    path = warc_factory({
+        "https://a.example/spaced": (200, {"Content-Type": "text/html; charset = windows-1252"}, body),
+        "https://a.example/quoted": (200, {"Content-Type": 'text/html; Charset="ISO-8859-1"; x=y'}, body),
+    })
+    archive = WarcArchive([path])
+    assert archive.get("https://a.example/spaced").charset == "windows-1252"
+    assert archive.get("https://a.example/quoted").charset == "iso-8859-1"
+    import linktriage
+
+    rows = linktriage.score([{"source_url": "https://a.example/spaced", "target_url": "https://b.example/"}],
+                            pages=[path])
+    assert rows.loc[0, "link_status"] == "live" and rows.loc[0, "anchor"] == "Crème brûlée"

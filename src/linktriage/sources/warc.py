@@ -25,7 +25,7 @@ from linktriage._domains import to_ascii_host
 from linktriage._exceptions import InputError
 from linktriage._remote import import_fsspec, is_url, url_filesystem
 from linktriage._records import FetchResult
-from linktriage.sources._fetch_body import html_refusal
+from linktriage.sources._fetch_body import charset_of, html_refusal
 from linktriage.sources._status import status_for_http
 
 __all__ = ["WarcArchive", "url_key"]
@@ -217,16 +217,13 @@ class WarcArchive:
                 continue
             status, reason = status_for_http(code)
             content_type = headers.get("content-type", "")
-            charset = ""
-            if "charset=" in content_type.lower():
-                charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip("\"'")
             if status == "ok":  # judged like a live answer: an archived PDF or image is not a page to read links in
                 refusal = html_refusal(content_type, body[:1024])
                 if refusal:
                     status, reason, body = "error", refusal, b""
             return FetchResult(
                 url=url, status=status, final_url=entry.uri, http_status=code,
-                body=body if status == "ok" else b"", content_type=content_type, charset=charset,
+                body=body if status == "ok" else b"", content_type=content_type, charset=charset_of(content_type),
                 reason=reason, redirected=redirected,
             )
 
