@@ -108,3 +108,20 @@ def test_archived_charset_is_read_as_a_live_answer_is(warc_factory):
     rows = linktriage.score([{"source_url": "https://a.example/spaced", "target_url": "https://b.example/"}],
                             pages=[path])
     assert rows.loc[0, "link_status"] == "live" and rows.loc[0, "anchor"] == "Crème brûlée"
+
+
+def test_an_archived_page_over_the_page_cap_is_an_error_row(warc_factory):
+    """A page is kept up to the live fetcher's cap on a decompressed page (10 MB), archived or not: reading stops one
+    byte past it, so a huge record (a video archived as a page) costs no more memory than the cap."""
+    from linktriage.sources._fetch_settings import MAX_PAGE_BYTES
+
+    huge = b"<html><body><a href='https://b.example/'>b</a>" + b"<p>filler</p>" * (MAX_PAGE_BYTES // 13 + 1)
+    path = warc_factory({"https://a.example/huge": (200, {"Content-Type": "text/html"}, huge),
+                         "https://a.example/ok": "<html><body><a href='https://b.example/'>b</a></body></html>"})
+    page = WarcArchive([path]).get("https://a.example/huge")
+    assert page.status == "error" and page.reason == "archived body over 10 MB" and page.body == b""
+    import linktriage
+
+    rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
+                             for name in ("huge", "ok")], pages=[path])
+    assert rows["link_status"].tolist() == ["error", "live"]

@@ -11,6 +11,9 @@ __all__ = ["DEFAULT_USER_AGENT", "FetchSettings"]
 
 DEFAULT_USER_AGENT = f"linktriage/{__version__} (+https://github.com/linktriage/linktriage; backlink audit)"
 
+#: the largest page kept, once decompressed: live answers (max_decompressed_bytes) and archived ones alike
+MAX_PAGE_BYTES = 10_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
@@ -39,7 +42,7 @@ class FetchSettings:
     #: cap on the bytes received for one page
     max_bytes: int = 5_000_000
     #: cap on the page once Content-Encoding (gzip, deflate, br) is undone: stops compression bombs
-    max_decompressed_bytes: int = 10_000_000
+    max_decompressed_bytes: int = MAX_PAGE_BYTES
     respect_robots: bool = True
     #: fetch private, loopback, link-local and reserved addresses too (only for exports you trust)
     allow_private: bool = False

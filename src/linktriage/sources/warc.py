@@ -25,7 +25,8 @@ from linktriage._domains import to_ascii_host
 from linktriage._exceptions import InputError
 from linktriage._remote import import_fsspec, is_url, url_filesystem
 from linktriage._records import FetchResult
-from linktriage.sources._fetch_body import charset_of, html_refusal
+from linktriage.sources._fetch_body import charset_of, html_refusal, megabytes
+from linktriage.sources._fetch_settings import MAX_PAGE_BYTES
 from linktriage.sources._status import status_for_http
 
 __all__ = ["WarcArchive", "url_key"]
@@ -218,7 +219,8 @@ class WarcArchive:
             status, reason = status_for_http(code)
             content_type = headers.get("content-type", "")
             if status == "ok":  # judged like a live answer: an archived PDF or image is not a page to read links in
-                refusal = html_refusal(content_type, body[:1024])
+                refusal = (f"archived body over {megabytes(MAX_PAGE_BYTES)}" if len(body) > MAX_PAGE_BYTES
+                           else html_refusal(content_type, body[:1024]))
                 if refusal:
                     status, reason, body = "error", refusal, b""
             return FetchResult(
@@ -245,6 +247,20 @@ class WarcArchive:
                 except (TypeError, ValueError):
                     code = None
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
-            # content_stream() undoes Content-/Transfer-Encoding as archived.
-            body = record.content_stream().read() if record.http_headers is not None else record.raw_stream.read()
+            # content_stream() undoes Content-/Transfer-Encoding as archived. One byte past the cap is enough to
+            # refuse an oversized page: a 2 GB record (a video archived as a page) is not read into memory.
+            stream = record.content_stream() if record.http_headers is not None else record.raw_stream
+            body = _read_up_to(stream, MAX_PAGE_BYTES + 1)
         return code, headers, body
+
+
+def _read_up_to(stream, size: int) -> bytes:
+    """At most ``size`` bytes of ``stream``: read() of a decompressing stream may return fewer than asked."""
+    chunks, left = [], size
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
