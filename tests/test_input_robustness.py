@@ -80,3 +80,35 @@ def test_labels_differing_in_case_or_spaces_are_used_and_unknown_ones_counted(tm
     assert result.returncode == 0, result.stderr
     assert "real pages: 6 links" in result.stderr + result.stdout
     assert "linktriage: skipped unknown label 'Toxic' 1" in result.stderr
+
+
+@pytest.mark.parametrize("base", ["http://[::1", "https://[x]/", "http://["])
+def test_a_base_href_that_is_not_a_url_is_ignored(base):
+    """urljoin raised on it, which ended the whole run (score, train, evaluate) and made the HTTP API answer 500."""
+    frame = linktriage.score([
+        {"source_url": "https://a.example.org/post", "target_url": TARGET, "html": f"<base href='{base}'>{LINK}"},
+        {"source_url": "https://b.example.net/", "target_url": TARGET, "html": LINK},
+    ])
+    assert frame["link_status"].tolist() == ["live", "live"]
+
+
+def test_a_page_no_rule_foresaw_is_an_error_row_not_the_end_of_the_run(monkeypatch):
+    """Rows in = rows out whatever fails: an unexpected failure while analysing one page becomes that page's rows'
+    error, with the exception named so it can be reported; the other pages are scored."""
+    import linktriage.analyse
+
+    features = linktriage.analyse.page_features
+
+    def fails_on_one_page(page):
+        if "broken" in page.base_url:
+            raise RuntimeError("something no rule foresaw")
+        return features(page)
+
+    monkeypatch.setattr(linktriage.analyse, "page_features", fails_on_one_page)
+    frame = linktriage.score([
+        {"source_url": "https://a.example.org/broken", "target_url": TARGET, "html": LINK},
+        {"source_url": "https://a.example.org/broken", "target_url": "https://other.example/", "html": LINK},
+        {"source_url": "https://b.example.net/fine", "target_url": TARGET, "html": LINK},
+    ])
+    assert frame["link_status"].tolist() == ["error", "error", "live"]
+    assert frame.loc[0, "reasons"] == "could not analyse the page (RuntimeError: something no rule foresaw)"

@@ -250,6 +250,8 @@ HOSTILE_HTML = [
     "<a href='javascript:alert(1)'>x</a><a href='https://t.example/" + "%" * 5000 + "'>y</a>",
     "",
     "<script>" * 1000,
+    "<base href='http://[::1'><p>text <a href='https://t.example/'>x</a></p>",  # a base that is not a URL: ignored
+    "<base href='https://[x]/'><p>text <a href='https://t.example/'>x</a></p>",
 ]
 
 
@@ -267,6 +269,7 @@ def test_hostile_pages_and_urls_give_rows_not_errors(client):
     assert len(rows) == len(links[:MAX_LINKS])
     assert [row["link_status"] for row in rows[len(HOSTILE_HTML):len(HOSTILE_HTML) + 4]] == ["error"] * 4
     assert all(row["link_status"] in ("live", "missing", "error", "not_fetched") for row in rows)
+    assert [row["link_status"] for row in rows[len(HOSTILE_HTML) - 2:len(HOSTILE_HTML)]] == ["live", "live"]
 
 
 def test_slow_scoring_gets_504_and_the_server_stays_responsive(slow_server, faults):

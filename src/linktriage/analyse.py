@@ -84,6 +84,17 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[P
     """Parse ``fetched`` once and judge where each backlink's link sits on it."""
     if fetched.status != "ok":
         return None, unfetched(backlinks, fetched)
+    try:
+        return _analyse_page(fetched, backlinks)
+    except Exception as exc:  # noqa: BLE001 - one page of a 50,000-row run
+        # A page no rule foresaw must not end the run and lose every other row: its rows say what happened.
+        failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,
+                             reason=f"could not analyse the page ({exc.__class__.__name__}: {str(exc)[:200]})")
+        return None, unfetched(backlinks, failed)
+
+
+def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[PageSummary | None,
+                                                                              list[LinkAnalysis]]:
     page = extract_page(fetched)
     if page is None:
         failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,

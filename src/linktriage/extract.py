@@ -122,10 +122,7 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
     if tree is None:
         return None
     url = fetched.final_url or fetched.url
-    base = tree.find(".//base[@href]")
-    base_url = urljoin(url, base.get("href")) if base is not None and not url.startswith("urn:") else url
-    if url.startswith("urn:"):
-        base_url = _canonical_url(tree) or url
+    base_url = (_canonical_url(tree) or url) if url.startswith("urn:") else _base_url(tree, url)
     metadata = _metadata(tree, base_url if base_url.startswith("http") else None)
     doc = _trafilatura(tree, base_url if base_url.startswith("http") else metadata.url)
     main_hrefs = frozenset()
@@ -186,6 +183,18 @@ def _flatten(html: str) -> str:
         return tag if depth <= MAX_NESTING or name == "a" else ""
 
     return _TAG.sub(keep, html)
+
+
+def _base_url(tree: lxml.html.HtmlElement, url: str) -> str:
+    """The URL the page's links resolve against: its ``<base href>``, or ``url``. A base that is not a URL
+    ("http://[::1") is ignored, as browsers ignore it, rather than failing the page."""
+    base = tree.find(".//base[@href]")
+    if base is None:
+        return url
+    try:
+        return urljoin(url, base.get("href"))
+    except ValueError:
+        return url
 
 
 def _canonical_url(tree: lxml.html.HtmlElement) -> str:
