@@ -94,3 +94,23 @@ def test_a_scored_export_without_rows_gives_an_empty_disavow_file(tmp_path, caps
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")  # a file without even a header is still a mistake
     assert run_app(app, ["disavow", str(empty), "-o", str(tmp_path / "e.txt")]) == 2
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("short_row.csv", "source_url,label,confidence\nhttps://spam.example.com/a,spam,0.95\nhttps://x.example.net/\n",
+     "short_row.csv row 3 has 1 of the header's 3 fields (no label, confidence)"),
+    ("moved.csv", "label,confidence,source_url\nspam,0.95,https://spam.example.com/a\nspam,0.9\n",
+     "moved.csv row 3 has 2 of the header's 3 fields (no source_url)"),
+    ("no_label.jsonl", '{"source_url":"https://spam.example.com/a","label":"spam","confidence":0.95}\n'
+     '{"source_url":"https://x.example.net/"}\n', "no_label.jsonl row 2 has no label, confidence"),
+    ("no_url.jsonl", '{"source_url":"https://spam.example.com/a","label":"spam","confidence":0.95}\n'
+     '{"label":"spam","confidence":0.99}\n', "no_url.jsonl row 2 has no source_url"),
+])
+def test_a_row_without_the_needed_fields_is_named(tmp_path, capsys, name, content, message):
+    """Only the first row's columns used to be checked: a later short row was an internal KeyError (exit 1)."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and err.startswith("linktriage: error:")
+    assert not (tmp_path / "d.txt").exists()

@@ -28,7 +28,7 @@ def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
 
     ``confidence``, ``relevance`` and ``p_*`` become floats (None when empty), ``http_status`` an int,
     ``toxic`` a bool. Raises InputError (one line) for a missing or unreadable file, missing columns
-    (``source_url``, ``label``, ``confidence``), an unknown label or a value that is not a number.
+    (``source_url``, ``label``, ``confidence``, in every row), an unknown label or a value that is not a number.
     """
     for path in paths:
         yield from _read_one(Path(path))
@@ -89,8 +89,14 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
         names = [name.strip().lower() for name in next(reader, [])]
         _check_columns(path, names)
         for number, values in enumerate(reader, start=2):
-            if values:
-                yield number, dict(zip(names, values))
+            if not values:
+                continue
+            if len(values) < len(names):  # cut short or a lost separator: the cells no longer match the header
+                lost = names[len(values):]
+                raise InputError(f"{path.name} row {number} has {len(values)} of the header's {len(names)} fields "
+                                 f"(no {', '.join(lost[:5])}{', ...' if len(lost) > 5 else ''}): "
+                                 "complete or delete that row")
+            yield number, dict(zip(names, values))
     except csv.Error as exc:
         raise InputError(f"{path.name} line {reader.line_num}: unreadable CSV ({exc})") from None
 
@@ -131,6 +137,11 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def _typed(path: Path, number: int, row: dict) -> dict:
+    # the file's columns were checked on its first row; a later JSON object can still lack some
+    missing = [c for c in REQUIRED_COLUMNS if c not in row]
+    if missing:
+        raise InputError(f"{path.name} row {number} has no {', '.join(missing)}: every row needs source_url, label "
+                         "and confidence (null label and confidence for a link that was not judged)")
     out = row
     for key in _NUMERIC:
         if key in row:
