@@ -114,3 +114,25 @@ def test_a_row_without_the_needed_fields_is_named(tmp_path, capsys, name, conten
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and err.startswith("linktriage: error:")
     assert not (tmp_path / "d.txt").exists()
+
+
+_ROW = '"source_url":"https://spam.example.com/a","label":"spam","confidence":0.95'
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("status.csv", "source_url,label,confidence,http_status\nhttps://spam.example.com/a,spam,0.95,1e400\n",
+     "status.csv row 2: http_status '1e400' is not a whole number"),
+    ("status.jsonl", "{" + _ROW + ',"http_status":Infinity}\n', "status.jsonl row 1: http_status 'inf' is not a whole"),
+    ("half.jsonl", "{" + _ROW + ',"http_status":200.5}\n', "half.jsonl row 1: http_status '200.5' is not a whole"),
+    ("rank.jsonl", "{" + _ROW + ',"relevance":1' + "0" * 400 + "}\n", "rank.jsonl row 1: relevance '1000"),
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: JSON nested too deeply"),
+    ("deep.jsonl", "{" + _ROW + ',"x":' + "[" * 100_000 + "]" * 100_000 + "}\n", "deep.jsonl line 1: JSON nested"),
+    ("digits.jsonl", "{" + _ROW + ',"http_status":1' + "0" * 5000 + "}\n", "digits.jsonl line 1: unreadable JSON"),
+])
+def test_values_python_cannot_hold_are_one_line(tmp_path, capsys, name, content, message):
+    """An infinite http_status was an OverflowError, a deeply nested JSON file a RecursionError (internal errors)."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and err.startswith("linktriage: error:")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -104,7 +105,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
 def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
     if text.lstrip().startswith("["):
         try:
-            items = json.loads(text)
+            items = _loads(path.name, text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path.name}: invalid JSON at line {exc.lineno} ({exc.msg})") from None
         numbered = enumerate(items, start=1)
@@ -113,12 +114,25 @@ def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
     for number, item in numbered:
         if isinstance(item, str):
             try:
-                item = json.loads(item)
+                item = _loads(f"{path.name} line {number}", item)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path.name} line {number}: invalid JSON ({exc.msg})") from None
         if not isinstance(item, dict):
             raise InputError(f"{path.name} row {number}: expected a JSON object per row, got {type(item).__name__}")
         yield number, item
+
+
+def _loads(where: str, text: str) -> object:
+    """json.loads, with the two ways valid-looking JSON still fails (other than a syntax error) as InputError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:  # [[[[... thousands deep: Python's parser recurses once per level
+        raise InputError(f"{where}: JSON nested too deeply to read: give a file written by `linktriage score`") from None
+    except ValueError as exc:  # an integer of over 4,300 digits (Python's int conversion limit)
+        raise InputError(f"{where}: unreadable JSON value ({str(exc)[:80]}): give a file written by "
+                         "`linktriage score`") from None
 
 
 def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
@@ -160,20 +174,32 @@ def _typed(path: Path, number: int, row: dict) -> dict:
 def _number(path: Path, number: int, key: str, value: object, *, integer: bool) -> float | int | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        if value != value:  # NaN from pandas-written files: empty
-            return None
-        return int(value) if integer else float(value)
     text = str(value).strip()
-    if not text:
+    if isinstance(value, (int, float)):
+        parsed = value
+    elif not text:
         return None
+    else:
+        try:
+            parsed = float(text.replace(",", ".") if "." not in text else text)  # decimal commas from spreadsheets
+        except ValueError:
+            raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is not a number") from None
+    if parsed != parsed:  # NaN from pandas-written files: empty
+        return None
+    if integer:
+        # 1e400 reads as inf, 200.5 is no status: both as unusable as a word in that cell
+        if isinstance(parsed, float) and not parsed.is_integer():
+            raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is not a whole number: "
+                             "write the HTTP status (200, 404, ...) or leave the cell empty")
+        return int(parsed)
     try:
-        parsed = float(text.replace(",", ".") if "." not in text else text)  # decimal commas from spreadsheets
-    except ValueError:
-        raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is not a number") from None
-    if parsed != parsed:
-        return None
-    return int(parsed) if integer else parsed
+        parsed = float(parsed)
+    except OverflowError:  # a JSON integer beyond any float
+        parsed = math.inf
+    if math.isinf(parsed):  # 1e309, Infinity: no column of a scored row can hold an infinite value
+        raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is infinite or too large: fix the cell or "
+                         "leave it empty")
+    return parsed
 
 
 def _flag(value: object) -> bool | None:
