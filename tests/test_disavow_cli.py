@@ -136,3 +136,35 @@ def test_values_python_cannot_hold_are_one_line(tmp_path, capsys, name, content,
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and err.startswith("linktriage: error:")
+
+
+@pytest.mark.parametrize("cell, shown", [("85", "'85'"), ("-3", "'-3'"), ("inf", "'inf'"), ("1e309", "'1e309'"),
+                                         ("nan", "'nan'"), ("Infinity", "'Infinity'"), ("1.01", "'1.01'")])
+def test_a_confidence_outside_0_1_is_refused(tmp_path, capsys, cell, shown):
+    """Out-of-range confidences were read as they were: 85 and inf met the rule, the file said 'confidence up to inf'."""
+    path = tmp_path / "conf.csv"
+    path.write_text(f"source_url,label,confidence\nhttps://a.example.com/,spam,0.95\nhttps://b.example.com/,spam,{cell}\n",
+                    encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert f"conf.csv row 3: confidence {shown} is not a probability between 0 and 1" in err and err.count("\n") == 1
+    assert not (tmp_path / "d.txt").exists()
+
+
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "-0.5", "3"])
+def test_a_json_confidence_outside_0_1_is_refused(tmp_path, capsys, value):
+    path = tmp_path / "conf.jsonl"
+    path.write_text('{"source_url":"https://a.example.com/","label":"spam","confidence":%s}\n' % value, encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "conf.jsonl row 1: confidence" in err and "not a probability between 0 and 1" in err
+    assert err.count("\n") == 1
+
+
+def test_an_empty_confidence_is_still_a_link_not_judged(tmp_path, capsys):
+    path = tmp_path / "scored.csv"
+    path.write_text("source_url,label,confidence\nhttps://a.example.com/,spam,\nhttps://b.example.com/,,\n"
+                    "https://c.example.net/,spam,1\nhttps://d.example.com/,spam,0\n", encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0
+    assert _entries(tmp_path / "d.txt") == ["domain:example.net"]  # 0 and 1 are probabilities too
+    assert "1 of 4 links meet the rule" in capsys.readouterr().err

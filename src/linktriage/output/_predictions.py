@@ -29,7 +29,8 @@ def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
 
     ``confidence``, ``relevance`` and ``p_*`` become floats (None when empty), ``http_status`` an int,
     ``toxic`` a bool. Raises InputError (one line) for a missing or unreadable file, missing columns
-    (``source_url``, ``label``, ``confidence``, in every row), an unknown label or a value that is not a number.
+    (``source_url``, ``label``, ``confidence``, in every row), an unknown label, a value that is not a number, or a
+    confidence outside [0, 1] (NaN included; an empty confidence is None: not judged).
     """
     for path in paths:
         yield from _read_one(Path(path))
@@ -159,7 +160,8 @@ def _typed(path: Path, number: int, row: dict) -> dict:
     out = row
     for key in _NUMERIC:
         if key in row:
-            out[key] = _number(path, number, key, row[key], integer=key == "http_status")
+            out[key] = _number(path, number, key, row[key], integer=key == "http_status",
+                               probability=key == "confidence")
     if "toxic" in row:
         out["toxic"] = _flag(row["toxic"])
     out["source_url"] = str(out["source_url"] or "").strip()
@@ -171,7 +173,9 @@ def _typed(path: Path, number: int, row: dict) -> dict:
     return out
 
 
-def _number(path: Path, number: int, key: str, value: object, *, integer: bool) -> float | int | None:
+def _number(path: Path, number: int, key: str, value: object, *, integer: bool = False,
+            probability: bool = False) -> float | int | None:
+    """A cell as a number (None when empty); ``probability``: in [0, 1], the one column disavow decides on."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     text = str(value).strip()
@@ -184,7 +188,7 @@ def _number(path: Path, number: int, key: str, value: object, *, integer: bool) 
             parsed = float(text.replace(",", ".") if "." not in text else text)  # decimal commas from spreadsheets
         except ValueError:
             raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is not a number") from None
-    if parsed != parsed:  # NaN from pandas-written files: empty
+    if parsed != parsed and not probability:  # NaN from pandas-written files: empty
         return None
     if integer:
         # 1e400 reads as inf, 200.5 is no status: both as unusable as a word in that cell
@@ -196,6 +200,11 @@ def _number(path: Path, number: int, key: str, value: object, *, integer: bool) 
         parsed = float(parsed)
     except OverflowError:  # a JSON integer beyond any float
         parsed = math.inf
+    if probability and not 0.0 <= parsed <= 1.0:
+        # 85 (a percentage), -3, NaN: a confidence no rule can be applied to. Empty stays "not judged"; NaN does
+        # not, as pandas and linktriage write a missing value as empty or null, never NaN.
+        raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is not a probability between 0 and 1: "
+                         "write it as 0.85, not 85, or leave it empty for a link that was not judged")
     if math.isinf(parsed):  # 1e309, Infinity: no column of a scored row can hold an infinite value
         raise InputError(f"{path.name} row {number}: {key} {text[:40]!r} is infinite or too large: fix the cell or "
                          "leave it empty")
