@@ -218,3 +218,31 @@ def test_public_names_of_linktriage_output():
     public = {name for name in vars(output) if not name.startswith("_")}
     assert set(output.__all__) == public
     assert {"write_disavow", "disavow_job", "DisavowSummary", "read_predictions", "write_html_report"} <= public
+
+
+def test_merge_reports_and_disables_malformed_entries(tmp_path):
+    """Malformed domain: and URL lines were kept as entries ("kept 9 entries"), not counted in the warning."""
+    bad = ["domain:", "domain:*.evil.com", "domain:http://spam.example.com/", "domain:[::1]", "domain:xn--",
+           "domain:xn--.com", "domain:" + "a" * 300 + ".com", "http://[::1", "https://[x]/", "http://"]
+    existing = tmp_path / "current.txt"
+    existing.write_text("\n".join(["# mine", "domain:good.example.com", *bad, "this is junk",
+                                   "https://ok.example.org/p", "domain:bücher.de", "https://[::1]/x"]) + "\n",
+                        encoding="utf-8")
+    summary = write_disavow([row("https://spam.example.com/a")], tmp_path / "d.txt", merge=existing)
+    entries, comments = parse_lenient(tmp_path / "d.txt")
+    assert entries == ["domain:good.example.com", "this is junk", "https://ok.example.org/p",
+                       "domain:xn--bcher-kva.de", "https://[::1]/x", "domain:example.com"]
+    assert [c for c in comments if "invalid for Google" in c] == [
+        f"# [invalid for Google: disabled by linktriage] {line}" for line in bad]
+    assert summary.kept_entries == 4 and summary.unrecognised_lines == len(bad) + 1
+    assert any(m.startswith("warning: 11 lines") for m in summary.messages())
+    # merging the result again keeps the disabled lines as comments, once
+    write_disavow([row("https://spam.example.com/a")], tmp_path / "again.txt", merge=tmp_path / "d.txt")
+    assert body(tmp_path / "again.txt") == body(tmp_path / "d.txt")
+
+
+def parse_lenient(path) -> tuple[list[str], list[str]]:
+    """(entries, comments) of a file that may hold lines Google rejects (kept from a merged file)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return ([line for line in lines if line and not line.startswith("#")],
+            [line for line in lines if line.startswith("#")])

@@ -47,6 +47,7 @@ GOOGLE_MAX_URL = 2_048
 HEADER_BEGIN = "# ===== linktriage disavow file ====="
 HEADER_END = "# ===== end of linktriage header ====="
 _DISABLED = "# [allow-listed: disabled by linktriage] "
+_INVALID = "# [invalid for Google: disabled by linktriage] "
 
 _NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})+$")
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
@@ -74,7 +75,8 @@ class DisavowSummary:
     #: active entries kept from the merged file, and its entries turned into comments by the allow list
     kept_entries: int
     disabled_entries: int
-    #: lines of the merged file that are neither comments, domain: lines nor URLs (kept as they were)
+    #: lines of the merged file that are neither comments, domain: lines nor URLs (kept as they were), and its
+    #: malformed domain: and URL lines (turned into comments)
     unrecognised_lines: int
     lines: int
     bytes: int
@@ -97,7 +99,8 @@ class DisavowSummary:
                        "disavow their domain instead (--level domain)")
         if self.unrecognised_lines:
             out.append(f"warning: {self.unrecognised_lines} lines of the merged file are neither comments, "
-                       "domain: lines nor URLs; kept as they were, Google will reject them")
+                       "domain: lines nor URLs Google accepts: malformed domain: and URL lines were turned into "
+                       "comments, other lines kept as they were (Google will reject them); fix them before uploading")
         out.append("review every line before uploading: disavowing is a last resort")
         return out
 
@@ -150,6 +153,23 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+def _valid_host(host: str, *, ip: bool = True) -> bool:
+    """An ASCII host Google can match: dotted labels of letters, digits, - and _ (or an IP address)."""
+    if ip and _is_ip(host):
+        return True
+    if not _NAME.match(host):
+        return False
+    return all(_punycode(label[4:]) for label in host.split(".") if label.startswith("xn--"))
+
+
+def _punycode(text: str) -> bool:
+    """True when ``text`` (an xn-- label without its prefix) decodes: "xn--" alone or broken names no host."""
+    try:
+        return bool(text.encode("ascii").decode("punycode"))
+    except UnicodeError:
+        return False
+
+
 def _clean_url(url: str) -> str | None:
     url = url.strip()
     if not _SCHEME.match(url) or not hostname(url):
@@ -186,7 +206,7 @@ def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
         if line.lower().startswith("domain:"):
             line = line[len("domain:"):].strip()
         host = ascii_host(hostname(line))
-        if not host or not (_NAME.match(host) or _is_ip(host)):
+        if not _valid_host(host):
             raise InputError(f"allow list {path.name} line {number}: {line[:80]!r} is not a domain: "
                              "write one domain (example.com) per line")
         hosts.add(host)
@@ -216,6 +236,13 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
             continue
         if line.lower().startswith("domain:"):
             domain = ascii_host(line[len("domain:"):])
+            # domain:, domain:*.evil.com, domain:http://x/: Google may refuse the whole file for one such line;
+            # a comment keeps it for the reviewer. [::1] is URL syntax, not a name (dotted IPv4 passes: Google's
+            # help does not say it is refused, and a working entry must not be lost)
+            if not _valid_host(domain, ip=False):
+                unrecognised += 1
+                kept.append(_INVALID + line)
+                continue
             if domain in domains:
                 continue
             if _covered(domain, allow) or domain in children:
@@ -229,6 +256,10 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
             if len(line) > GOOGLE_MAX_URL:
                 raise InputError(f"{path.name} line {number}: a URL of {len(line):,} characters; Google accepts "
                                  f"at most {GOOGLE_MAX_URL:,}: replace it with a domain: line")
+            if not _valid_host(ascii_host(hostname(line))):  # http://, http://[::1, https://[x]/
+                unrecognised += 1
+                kept.append(_INVALID + line)
+                continue
             if line in urls:
                 continue
             if _covered(ascii_host(hostname(line)), allow):
