@@ -244,6 +244,33 @@ def test_train_counts_unusable_labels_instead_of_failing(tmp_path, run):
     assert "unknown label 'toxic' 1" in result.stderr and "not_fetched 1" in result.stderr
 
 
+def test_train_checks_its_output_path_before_training(tmp_path, run):
+    """It was checked when saving, after minutes of training, and a file in the way was Errno 17 and exit 1."""
+    (tmp_path / "afile").write_text("x")
+    missing = tmp_path / "labels-not-read-yet.csv"  # the -o error comes first: nothing else was done
+    for output, message in [(tmp_path / "afile" / "m.skops", "afile is a file, not a folder"),
+                            (tmp_path, "is a directory")]:
+        result = run("train", missing, "-o", output)
+        assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_model_from_another_scikit_learn_warns_in_one_line(tmp_path, run):
+    import copy
+
+    import skops.io as sio
+
+    from linktriage.model import load_model
+
+    model = copy.deepcopy(load_model())  # load_model's object is cached and shared: not changed in place
+    model.card_ = {**model.card_, "sklearn_version": "0.1"}
+    sio.dump(model, tmp_path / "old.skops")
+    result = run("info", "--model", tmp_path / "old.skops")
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert result.returncode == 0 and warnings == [
+        f"linktriage: warning: {tmp_path / 'old.skops'} was saved with scikit-learn 0.1, running "
+        f"{__import__('sklearn').__version__}: predictions may differ slightly"], result.stderr
+
+
 def test_evaluate_without_pages_says_what_to_add(run):
     result = run("evaluate", EXAMPLES / "labels.csv")
     assert result.returncode == 2 and "--pages" in result.stderr

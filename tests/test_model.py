@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import numpy as np
@@ -140,3 +141,44 @@ def test_loading_a_model_does_not_import_torch_and_trusts_the_same_types():
     loaded_torch, ours_hash = ours.stdout.split()
     assert loaded_torch == "False"
     assert ours_hash == theirs.stdout.split()[1]
+
+
+def test_model_files_that_scoring_cannot_use_are_refused_at_load(fitted, tmp_path):
+    """A file edited or assembled elsewhere (a card that is not a dict, an unfitted model, labels linktriage does
+    not have) loaded, then failed with an AttributeError or ValueError at the first row or in `info`."""
+    import skops.io as sio
+
+    model = fitted[0]
+    save_model(model, tmp_path / "good.skops")
+    good = load_model(tmp_path / "good.skops")
+    broken = {"card.skops": "has no model card", "unfitted.skops": "saved before it was fitted",
+              "banana.skops": "labels linktriage does not have (banana)"}
+    for name, message in broken.items():
+        changed = copy.deepcopy(good)
+        if name == "card.skops":
+            changed.card_ = "a string"
+        elif name == "unfitted.skops":
+            changed = LinkClassifier()
+            changed.card_ = dict(good.card_)
+        else:
+            changed.classes_ = np.array([*good.classes_[:-1], "banana"], dtype=object)
+        sio.dump(changed, tmp_path / name)
+        with pytest.raises(ModelError, match=re.escape(message)):
+            load_model(tmp_path / name)
+    with pytest.raises(ModelError, match="path of a model file, got int"):
+        load_model(5)
+
+
+def test_saving_where_a_model_cannot_go_is_an_input_error(fitted, tmp_path):
+    from linktriage import InputError
+
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "adir").mkdir()
+    cases = {tmp_path / "afile" / "m.skops": "afile is a file, not a folder", tmp_path / "adir": "is a directory",
+             "": "must be a file name", "/dev/full": "is not a regular file"}
+    for path, message in cases.items():
+        with pytest.raises(InputError, match=message):
+            save_model(fitted[0], path)
+    save_model(fitted[0], tmp_path / "new" / "folder" / "m.skops")  # missing folders are created
+    assert load_model(tmp_path / "new" / "folder" / "m.skops").card_["labels"] == list(LABELS)
+    assert [p.name for p in (tmp_path / "new" / "folder").iterdir()] == ["m.skops"]  # no partial file left

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from linktriage._exceptions import ModelError
+from linktriage._exceptions import InputError, ModelError
 from linktriage._records import LABELS, Prediction
 from linktriage.features import FEATURE_GROUPS
 
@@ -256,15 +256,43 @@ def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[s
     from linktriage import __version__
 
     check_is_fitted(model)
+    target = writable_model_path(path)
     model.card_ = {**(getattr(model, "card_", None) or {}), **(card or {}),
                    "format_version": FORMAT_VERSION, "linktriage_version": __version__,
                    "sklearn_version": sklearn.__version__, "labels": list(LABELS)}
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, path)
+    # Written beside the target and moved into place: a full disk leaves the previous model, not half a file.
+    partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sio.dump(model, partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write the model to {path}: {exc.strerror or exc}") from None
+
+
+def writable_model_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path if a model file can be written there, else InputError saying why: checked before
+    training (minutes) as well as when saving."""
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path).strip():
+        raise InputError(f"the model path must be a file name such as my-model.skops, got {path!r}")
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{path} is a directory: give a file name such as {target / 'model.skops'}")
+    if target.exists() and not target.is_file():
+        raise InputError(f"{path} is not a regular file: give a file name such as my-model.skops")
+    folder = next(p for p in (target.parent, *target.parent.parents) if p.exists())  # the rest is created
+    if not folder.is_dir():
+        raise InputError(f"cannot write the model to {path}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write the model to {path}: no permission to write in {folder}")
+    return target
 
 
 def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     """Load a model file (default: the shipped model). Refuses files holding types other than the expected ones."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ModelError(f"the model must be given as the path of a model file, got {type(path).__name__}")
     path = Path(path) if path else (DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL)
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
@@ -313,10 +341,19 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
         raise ModelError(f"{path}: not a linktriage model file ({type(exc).__name__}: {str(exc)[:120]})") from None
     if not isinstance(model, LinkClassifier):
         raise ModelError(f"{path}: holds a {type(model).__name__}, not a linktriage model")
-    card = getattr(model, "card_", {}) or {}
+    card = getattr(model, "card_", None)
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: the model has no model card; save models with `linktriage train` or Model.save")
     if card.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"{path}: model format {card.get('format_version')} but this linktriage reads format "
                          f"{FORMAT_VERSION}; retrain it with `linktriage train`")
+    # What scoring relies on, checked here: a file edited or assembled elsewhere fails at load, not at the first row.
+    if not hasattr(model, "model_"):
+        raise ModelError(f"{path}: the model was saved before it was fitted; train it with `linktriage train`")
+    unknown = [str(c) for c in getattr(model, "classes_", []) if c not in LABELS]
+    if unknown:
+        raise ModelError(f"{path}: the model predicts labels linktriage does not have ({', '.join(unknown[:5])}); "
+                         "retrain it with `linktriage train`")
     if card.get("sklearn_version") != sklearn.__version__:
         import warnings
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 import typer
@@ -20,8 +21,19 @@ _USAGE = (click.ClickException, _typer_click.ClickException)
 from linktriage._exceptions import InputError, LinkTriageError, ModelError
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings (a model saved by another scikit-learn, ...) as one line, without Python's source excerpt."""
+    print(f"linktriage: warning: {message}", file=sys.stderr)
+
+
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app (on ``args``, default sys.argv) and return the exit code; errors become one line on stderr."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warning
+        return _run(app, args)
+
+
+def _run(app: typer.Typer, args: list[str] | None) -> int:
     try:
         app(args=args, standalone_mode=False)
     except _EXIT as exc:

@@ -27,8 +27,10 @@ def train(
     Example: linktriage train my-labels.csv --pages pages.warc.gz -o my-model.skops
     """
     from linktriage.cli._render import print_metrics
+    from linktriage.model import writable_model_path
     from linktriage.pipeline import train_model
 
+    writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
                          with_shipped=with_shipped, seed=seed, offline=not fetch)
     result.model.save(output)
