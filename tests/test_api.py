@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 
@@ -207,3 +208,24 @@ def test_train_on_one_site_says_what_is_missing(labelled):
     one_site = labelled[labelled["source_url"].str.contains("summitnotes")]
     with pytest.raises(InputError, match="at least 2 sites"):
         linktriage.train(one_site, pages=PAGES)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"cv": 0}, "cv must be a whole number of folds from 2 to 20, got 0"),
+    ({"cv": "2"}, "cv must be a whole number"), ({"cv": 2.5}, "cv must be a whole number"),
+    ({"cv": None}, "cv must be a whole number"), ({"seed": -1}, "seed must be a whole number"),
+    ({"seed": 2**40}, "seed must be a whole number"),
+])
+def test_train_arguments_are_checked_before_any_work(labelled, options, message):
+    """They were raised from scikit-learn (TypeError, 'number of folds must be of Integral type') or named the
+    wrong cause ('needs labelled links from at least 2 sites' for cv=1)."""
+    with pytest.raises(InputError, match=re.escape(message)):
+        linktriage.train(labelled, pages=PAGES, **options)
+
+
+def test_train_tables_are_named_as_given_and_html_is_refused(labelled):
+    with pytest.raises(InputError) as unlabelled:
+        linktriage.train(labelled.drop(columns=["label"]), pages=None)  # pages=None: no archives, no TypeError
+    assert "labelled links" in str(unlabelled.value) and "linktriage-" not in str(unlabelled.value)
+    with pytest.raises(InputError, match="not from an `html` column"):
+        linktriage.train(labelled.assign(html="<p>the page</p>"), pages=PAGES)

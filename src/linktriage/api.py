@@ -78,9 +78,16 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
     """
     from linktriage.pipeline import train_model
 
-    with _as_files(labelled) as paths:
-        result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
-                             offline=offline)
+    files = _as_files(labelled, keep=HTML_COLUMN)
+    with files as paths:
+        if any(isinstance(html, (str, bytes)) and html for html in files.extra):
+            raise InputError(f"train reads the labelled links' pages from WARC archives (pages=...), not from an "
+                             f"`{HTML_COLUMN}` column: archive the pages first, e.g. with `linktriage fetch`")
+        try:
+            result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
+                                 offline=offline)
+        except InputError as exc:
+            raise _named_as_given(exc, paths, "labelled links") from None
     return result.model
 
 
@@ -148,7 +155,9 @@ def _model(model):
     raise InputError(f"model must be a model file's path or a LinkClassifier, got {type(model).__name__}")
 
 
-def _paths(value: Sequence[PathLike] | PathLike) -> list[str]:
+def _paths(value: Sequence[PathLike] | PathLike | None) -> list[str]:
+    if value is None:
+        return []
     if isinstance(value, (str, os.PathLike)):
         return [os.fspath(value)]
     return [os.fspath(v) for v in value]
@@ -257,10 +266,13 @@ def _renamed(read_exports, paths: list[str], *, site: str | None):
     try:
         return read_exports(paths, site=site)
     except InputError as exc:
-        message = str(exc)
-        for path in paths:
-            if "linktriage-" in path:
-                message = message.replace(path, "links")
-        if message == str(exc):
-            raise
-        raise type(exc)(message) from None
+        raise _named_as_given(exc, paths, "links") from None
+
+
+def _named_as_given(exc: InputError, paths: list[str], name: str) -> InputError:
+    """``exc`` with the temporary file a table was written to named as what the caller gave (``name``)."""
+    message = str(exc)
+    for path in paths:
+        if "linktriage-" in path:
+            message = message.replace(path, name)
+    return exc if message == str(exc) else type(exc)(message)

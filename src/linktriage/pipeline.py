@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import numbers
 import os
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -404,6 +405,10 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     from linktriage._exceptions import InputError
     from linktriage.learn import train
 
+    if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or not 2 <= cv <= 20:
+        raise InputError(f"cv must be a whole number of folds from 2 to 20, got {cv!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise InputError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
     table = _labelled_table(labels, pages, offline)
     if not len(table):
         raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "
