@@ -373,3 +373,16 @@ def test_openapi_fuzz_finds_no_server_error(server, mode):
             case.validate_response(response)
 
         check()
+
+
+def test_a_port_in_use_or_an_unknown_host_is_one_line_and_exit_2():
+    """uvicorn logged these over several lines and exited 3."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for args, message in [(["--port", str(port)], f"cannot listen on 127.0.0.1:{port}: "),
+                              (["--host", "no-such-host.invalid", "--port", "0"], "--host no-such-host.invalid: not an")]:
+            done = subprocess.run([*CLI, "serve", *args], capture_output=True, text=True, timeout=120)
+            assert done.returncode == 2, done.stderr
+            assert done.stderr.startswith(f"linktriage: error: {message}") and done.stderr.count("\n") == 1, done.stderr

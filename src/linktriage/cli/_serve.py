@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from linktriage._exceptions import InputError
 from linktriage.cli import app
 
 
@@ -31,6 +33,29 @@ def serve(
 
     application = create_app(str(model) if model else None, fetch=fetch, max_links=max_links,
                              max_body_bytes=max_body_bytes, timeout_s=timeout, max_concurrent=max_concurrent)
+    listening = _listening_socket(host, port)
+    port = listening.getsockname()[1]  # --port 0: the port the system chose
     typer.echo(f"linktriage: serving on http://{host}:{port} (fetch {'on' if fetch else 'off'}); "
                f"OpenAPI at /openapi.json", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(application, log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The socket uvicorn serves on, bound here: a port in use or an unknown host is one line and exit 2, where
+    uvicorn logs it over several lines and exits 3."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"--host {host}: not an address to listen on ({getattr(exc, 'strerror', None) or exc}); "
+                         "use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0") from None
+    listening = socket.socket(family, kind, proto)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: restarts reuse the port
+    try:
+        listening.bind(address)
+    except OSError as exc:
+        listening.close()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port or "
+                         "--host") from None
+    return listening
