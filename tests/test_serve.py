@@ -217,6 +217,7 @@ def test_too_many_links_is_422_naming_the_limit(client):
     (b'{"links": "https://a.example/"}', "links"),
     (b'{"links": [{"url": "https://a.example/"}]}', "source_url"),
     (b'{"links": [{"source_url": ""}]}', "source_url"),
+    (b'{"links": [{"source_url": " \\t "}]}', "is empty: give the referring page"),  # blank is empty too
     (b'{"links": [{"source_url": 42}]}', "source_url"),
     (b'{"links": [{"source_url": "https://a.example/", "color": "red"}]}', "color"),
     (b'{"links": [{"source_url": "https://a.example/\\ud800"}]}', "source_url"),

@@ -24,12 +24,18 @@ def _encodable(value: str) -> str:
 Text = Annotated[str, AfterValidator(_encodable)]
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty: give the referring page's URL")
+    return value
+
+
 class Link(BaseModel):
     """One backlink to judge, with the referring page's HTML when the caller has it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    source_url: Text = Field(min_length=1, max_length=MAX_URL_CHARS, description=(
+    source_url: Annotated[Text, AfterValidator(_not_blank)] = Field(min_length=1, max_length=MAX_URL_CHARS, description=(
         "The referring page. A value that is not an http(s) URL gives a row with link_status `error`."))
     target_url: Text = Field("", max_length=MAX_URL_CHARS, description="The page of your site it links to.")
     anchor: Text = Field("", max_length=MAX_ANCHOR_CHARS, description=(
