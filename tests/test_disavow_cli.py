@@ -168,3 +168,23 @@ def test_an_empty_confidence_is_still_a_link_not_judged(tmp_path, capsys):
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0
     assert _entries(tmp_path / "d.txt") == ["domain:example.net"]  # 0 and 1 are probabilities too
     assert "1 of 4 links meet the rule" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le", "cp1252"])
+def test_spreadsheet_encodings_without_bom_are_read(tmp_path, capsys, codec):
+    """UTF-16 without BOM was decoded as UTF-8 with NULs: 'lacks the column(s) source_url, ... (found: source_url, ...)'."""
+    path = tmp_path / "resaved.csv"
+    path.write_bytes("source_url,anchor,label,confidence\nhttps://spam.example.com/a,café crème,spam,0.95\n"
+                     .encode(codec))
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0, capsys.readouterr().err
+    assert _entries(tmp_path / "d.txt") == ["domain:example.com"]
+
+
+def test_a_header_with_nul_bytes_says_the_encoding_is_unknown(tmp_path, capsys):
+    # UTF-16 without BOM whose sample is mostly CJK text: the NUL pattern is too faint to detect it
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(("source_url,label,confidence\nhttps://x.example.com/" + "日本語" * 3000 + ",spam,0.9\n")
+                     .encode("utf-16-be"))
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "mixed.csv: cannot tell its text encoding" in err and "save it as UTF-8" in err and err.count("\n") == 1

@@ -67,20 +67,26 @@ def _read_one(path: Path) -> Iterator[dict]:
 
 def _check_columns(path: Path, columns: list[str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing and any("\x00" in c for c in columns):  # NULs print as nothing: "lacks source_url (found: source_url)"
+        raise InputError(f"{path.name}: cannot tell its text encoding (NUL bytes in the header, as in UTF-16 "
+                         "without a byte-order mark): save it as UTF-8 CSV")
     if missing:
         raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)} (found: "
                          f"{', '.join(columns[:12]) or 'none'}): give a file written by `linktriage score`")
 
 
 def _decode(path: Path) -> str:
+    # the export reader's detection: UTF-16 without BOM (its NULs are valid UTF-8, and gave header names that
+    # looked right but matched nothing), UTF-32, and the Windows code page a spreadsheet may re-save in
+    from linktriage.ingest._encoding import SAMPLE_BYTES, _encoding, reading_codec
+
     data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        encoding, bom = _encoding(data[:SAMPLE_BYTES], path.name)
+        return data.decode(reading_codec(encoding, bom))
+    except (InputError, UnicodeDecodeError):  # its messages speak of backlink exports: this is a predictions file
         raise InputError(f"{path.name} is neither UTF-8 nor UTF-16 text, JSON lines nor Parquet: "
-                         "give a file written by `linktriage score`") from None
+                         "give a file written by `linktriage score`, or save it as UTF-8 CSV") from None
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
