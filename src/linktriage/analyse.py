@@ -12,7 +12,7 @@ from typing import Sequence
 
 from linktriage._domains import registrable_domain
 from linktriage._records import Backlink, FetchResult, LinkContext
-from linktriage.extract import extract_page
+from linktriage.extract import MAX_HTML_CHARS, extract_page
 from linktriage.features import link_features, page_features
 from linktriage.locate import locate_links
 from linktriage.sources.warc import WarcArchive
@@ -108,7 +108,8 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
         if not links:
             results.append(LinkAnalysis(
                 row=backlink.row, link_status="missing", http_status=fetched.http_status,
-                reason=f"no link to {backlink.target_url or 'the target'} on the page",
+                reason=f"no link to {backlink.target_url or 'the target'} on the page"
+                       + (f" (only its first {MAX_HTML_CHARS:,} characters are read)" if page.cut else ""),
                 source_domain=page.source_domain))
             continue
         chosen = _choose(links, backlink.anchor)

@@ -61,6 +61,8 @@ class ParsedPage:
     #: block share them, so describing every link of a 2,000-link list is not 2,000 walks over the list.
     block_facts: dict = field(default_factory=dict, repr=False)
     listing_sizes: dict = field(default_factory=dict, repr=False)
+    #: the page was longer than MAX_HTML_CHARS and only its beginning was read
+    cut: bool = False
 
 
 def decode_html(body: bytes, declared: str = "") -> str:
@@ -115,7 +117,8 @@ def href_domain(href: str) -> str:
 
 def extract_page(fetched: FetchResult) -> ParsedPage | None:
     """Decode, parse and extract one fetched page. None when the body is not usable HTML."""
-    html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))[:MAX_HTML_CHARS]
+    html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))
+    cut, html = len(html) > MAX_HTML_CHARS, html[:MAX_HTML_CHARS]
     if "<" not in html:
         return None
     tree = _parse(html)
@@ -137,7 +140,7 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
     info = _page_info(tree, text, url, base_url, doc, metadata)
     source = registrable_domain(base_url if url.startswith("urn:") else url)
     return ParsedPage(info=info, tree=tree, base_url=base_url, source_domain=source,
-                      main_hrefs=main_hrefs, comments_text=comments_text, html=html, text=text)
+                      main_hrefs=main_hrefs, comments_text=comments_text, html=html, text=text, cut=cut)
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
