@@ -105,6 +105,9 @@ def test_a_scored_export_without_rows_gives_an_empty_disavow_file(tmp_path, caps
      '{"source_url":"https://x.example.net/"}\n', "no_label.jsonl row 2 has no label, confidence"),
     ("no_url.jsonl", '{"source_url":"https://spam.example.com/a","label":"spam","confidence":0.95}\n'
      '{"label":"spam","confidence":0.99}\n', "no_url.jsonl row 2 has no source_url"),
+    # an unquoted decimal comma: "0,95" read as confidence 0 and the link silently not disavowed
+    ("long_row.csv", "source_url,label,confidence\nhttps://spam.example.com/a,spam,0,95\n",
+     "long_row.csv row 2 has 4 fields, more than the header's 3: a value holds a ',' without quotes"),
 ])
 def test_a_row_without_the_needed_fields_is_named(tmp_path, capsys, name, content, message):
     """Only the first row's columns used to be checked: a later short row was an internal KeyError (exit 1)."""
@@ -188,3 +191,11 @@ def test_a_header_with_nul_bytes_says_the_encoding_is_unknown(tmp_path, capsys):
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
     err = capsys.readouterr().err
     assert "mixed.csv: cannot tell its text encoding" in err and "save it as UTF-8" in err and err.count("\n") == 1
+
+
+def test_trailing_empty_cells_are_not_extra_fields(tmp_path, capsys):
+    """Spreadsheets save a trailing separator ("...,0.95,"): harmless, unlike a value split by an unquoted comma."""
+    path = tmp_path / "trailing.csv"
+    path.write_text("source_url,label,confidence\nhttps://spam.example.com/a,spam,0.95,,\n", encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0, capsys.readouterr().err
+    assert "domain:example.com" in (tmp_path / "d.txt").read_text()

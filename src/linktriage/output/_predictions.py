@@ -104,6 +104,10 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
                 raise InputError(f"{path.name} row {number} has {len(values)} of the header's {len(names)} fields "
                                  f"(no {', '.join(lost[:5])}{', ...' if len(lost) > 5 else ''}): "
                                  "complete or delete that row")
+            if any(value.strip() for value in values[len(names):]):  # trailing empty cells are harmless
+                raise InputError(f"{path.name} row {number} has {len(values)} fields, more than the header's "
+                                 f"{len(names)}: a value holds a '{delimiter}' without quotes (a decimal comma?); "
+                                 "quote that value or delete the row")
             yield number, dict(zip(names, values))
     except csv.Error as exc:
         raise InputError(f"{path.name} line {reader.line_num}: unreadable CSV ({exc})") from None
