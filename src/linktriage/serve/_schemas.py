@@ -24,8 +24,13 @@ def _encodable(value: str) -> str:
 Text = Annotated[str, AfterValidator(_encodable)]
 
 
+#: the ASCII whitespace a blank source_url holds: one definition for the check and the published schema (Python's
+#: str.strip and regex engines disagree on characters such as "\x1e", which fuzzers then find)
+_BLANK = " \t\n\r\f\v"
+
+
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if not value.strip(_BLANK):
         raise ValueError("is empty: give the referring page's URL")
     return value
 
@@ -35,7 +40,8 @@ class Link(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source_url: Annotated[Text, AfterValidator(_not_blank)] = Field(min_length=1, max_length=MAX_URL_CHARS, description=(
+    source_url: Annotated[Text, AfterValidator(_not_blank)] = Field(min_length=1, json_schema_extra={
+        "pattern": "[^" + _BLANK.encode("unicode_escape").decode() + "]"}, max_length=MAX_URL_CHARS, description=(
         "The referring page. A value that is not an http(s) URL gives a row with link_status `error`."))
     target_url: Text = Field("", max_length=MAX_URL_CHARS, description="The page of your site it links to.")
     anchor: Text = Field("", max_length=MAX_ANCHOR_CHARS, description=(
