@@ -289,3 +289,14 @@ def test_usage_errors_exit_2_without_a_traceback():
         result = run_process(*args)
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_link_labelled_two_ways_is_skipped_and_counted(tmp_path, run):
+    """Two rows giving one link different labels were both used (trained on, or scored against), silently."""
+    labels = tmp_path / "labels.csv"
+    rows = (EXAMPLES / "labels.csv").read_text().splitlines()
+    first = rows[1].rsplit(",", 1)[0]
+    labels.write_text("\n".join([*rows, f"{first},guest_post"]) + "\n")
+    result = run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz")
+    assert result.returncode == 0, result.stderr
+    assert "real pages: 5 links" in result.stderr and "one link labelled differently in two rows 2" in result.stderr

@@ -76,6 +76,21 @@ class TrainResult:
     table: TrainingTable
 
 
+def _link_key(backlink: Backlink) -> tuple[str, str, str]:
+    """One link: its page, its target and its anchor (a page may link one target twice, from different places)."""
+    return backlink.source_url, backlink.target_url, " ".join(backlink.anchor.lower().split())
+
+
+def _conflicting_links(backlinks: Sequence[Backlink], labels: Sequence[str]) -> set[tuple[str, str, str]]:
+    """Links given two different labels (two reviewers, a pasted row): training on both would teach noise, and
+    neither can be trusted, so both rows are skipped and counted."""
+    seen: dict[tuple[str, str, str], set[str]] = {}
+    for backlink, label in zip(backlinks, labels):
+        if label in LABELS:
+            seen.setdefault(_link_key(backlink), set()).add(label)
+    return {key for key, given in seen.items() if len(given) > 1}
+
+
 def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Sequence[str] | None = None,
                          generated: Sequence[bool] | None = None, workers: int | None = None) -> TrainingTable:
     """Locate each labelled link on its page and compute its features; count what cannot be used and why."""
@@ -83,11 +98,14 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
 
     backlinks = list(backlinks)
     labels = [canonical_label(b.label) for b in backlinks]
+    conflicting = _conflicting_links(backlinks, labels)
     skipped: Counter = Counter()
     usable: list[int] = []
     for i, (b, label) in enumerate(zip(backlinks, labels)):
         if label not in LABELS:
             skipped[f"unknown label {b.label!r}" if b.label else "no label"] += 1
+        elif _link_key(b) in conflicting:
+            skipped["one link labelled differently in two rows"] += 1
         else:
             usable.append(i)
     keep_rows, feats, info = [], [], []
