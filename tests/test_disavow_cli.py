@@ -111,6 +111,10 @@ def test_a_scored_export_without_rows_gives_an_empty_disavow_file(tmp_path, caps
 ])
 def test_a_row_without_the_needed_fields_is_named(tmp_path, capsys, name, content, message):
     """Only the first row's columns used to be checked: a later short row was an internal KeyError (exit 1)."""
+    _refused_in_one_line(tmp_path, capsys, name, content, message)
+
+
+def _refused_in_one_line(tmp_path, capsys, name, content, message):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
@@ -134,11 +138,7 @@ _ROW = '"source_url":"https://spam.example.com/a","label":"spam","confidence":0.
 ])
 def test_values_python_cannot_hold_are_one_line(tmp_path, capsys, name, content, message):
     """An infinite http_status was an OverflowError, a deeply nested JSON file a RecursionError (internal errors)."""
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 2
-    err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1 and err.startswith("linktriage: error:")
+    _refused_in_one_line(tmp_path, capsys, name, content, message)
 
 
 @pytest.mark.parametrize("cell, shown", [("85", "'85'"), ("-3", "'-3'"), ("inf", "'inf'"), ("1e309", "'1e309'"),
