@@ -41,8 +41,11 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
     except _ABORT:
         print("linktriage: aborted", file=sys.stderr)
         return 130
-    except _USAGE as exc:  # usage errors: click's own one-liners
-        exc.show()
+    except _USAGE as exc:  # a mistyped command or option: one line, as every other bad input
+        context = getattr(exc, "ctx", None)  # the subcommand's, or the root's (named after argv[0]: not used)
+        command = "linktriage" + (f" {context.info_name}" if context is not None and context.parent else "")
+        print(f"linktriage: error: {' '.join(exc.format_message().split())} (see `{command} --help`)",
+              file=sys.stderr)
         return 2
     except (InputError, ModelError) as exc:  # a bad export, label file or model file given by the user
         print(f"linktriage: error: {exc}", file=sys.stderr)
