@@ -223,9 +223,19 @@ def test_train_arguments_are_checked_before_any_work(labelled, options, message)
         linktriage.train(labelled, pages=PAGES, **options)
 
 
-def test_train_tables_are_named_as_given_and_html_is_refused(labelled):
+def test_train_tables_are_named_as_given(labelled):
     with pytest.raises(InputError) as unlabelled:
         linktriage.train(labelled.drop(columns=["label"]), pages=None)  # pages=None: no archives, no TypeError
     assert "labelled links" in str(unlabelled.value) and "linktriage-" not in str(unlabelled.value)
-    with pytest.raises(InputError, match="not from an `html` column"):
-        linktriage.train(labelled.assign(html="<p>the page</p>"), pages=PAGES)
+
+
+def test_train_takes_pages_inline_as_score_does(labelled):
+    """An html column was silently ignored by train (every row not_fetched) while score used it."""
+    from linktriage.sources import WarcArchive
+
+    archive = WarcArchive([PAGES])
+    inline = labelled.assign(html=[archive.get(url).body.decode("utf-8") for url in labelled["source_url"]])
+    with pytest.raises(InputError, match="not_fetched"):  # without the html, nothing to train on
+        linktriage.train(labelled, pages=None)
+    model = linktriage.train(inline, pages=None, cv=2)
+    assert model.card_["n_links"] == 6 and model.card_["n_sites"] == 5

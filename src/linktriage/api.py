@@ -72,20 +72,22 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
     its grouped cross-validated metrics).
 
     ``labelled`` is a labelled file or a list of them (any export format plus a ``label`` column), or a DataFrame
-    / iterable of dicts laid out the same way. ``pages`` are WARC archives with the labelled links' pages; with
-    ``offline=False`` pages missing from them are fetched. Training needs usable links on pages of at least two
+    / iterable of dicts laid out the same way; as in :func:`score`, an ``html`` column holds a row's referring
+    page itself. ``pages`` are WARC archives with the labelled links' pages; with ``offline=False`` pages found
+    neither inline nor in them are fetched. Training needs usable links on pages of at least two
     sites (folds are grouped by site) unless ``with_shipped`` adds your labels to the shipped training data.
     """
     from linktriage.pipeline import train_model
 
+    from linktriage.ingest import read_exports
+
     files = _as_files(labelled, keep=HTML_COLUMN)
     with files as paths:
-        if any(isinstance(html, (str, bytes)) and html for html in files.extra):
-            raise InputError(f"train reads the labelled links' pages from WARC archives (pages=...), not from an "
-                             f"`{HTML_COLUMN}` column: archive the pages first, e.g. with `linktriage fetch`")
         try:
+            # pages given inline, as score takes them: one table row per Backlink (see _links), so they line up
+            supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
             result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
-                                 offline=offline)
+                                 offline=offline, supplied=supplied)
         except InputError as exc:
             raise _named_as_given(exc, paths, "labelled links") from None
     return result.model

@@ -377,8 +377,10 @@ def model_info(path: str | None = None) -> dict:
     return card
 
 
-def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool):
-    """Read labelled files (any export format plus a ``label`` column) and build their feature table."""
+def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
+                    supplied: Mapping[str, FetchResult] | None = None):
+    """Read labelled files (any export format plus a ``label`` column) and build their feature table; ``supplied``
+    pages (source URL -> page) are used before the archives, as in scoring."""
     from linktriage._exceptions import InputError
     from linktriage.ingest import read_exports
     from linktriage.learn import build_training_table
@@ -388,7 +390,7 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool):
         raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
                          f"{', '.join(LABELS)} per row")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
-    getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline))
+    getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline), supplied)
     return build_training_table(backlinks, getter)
 
 
@@ -397,7 +399,7 @@ def _skipped_text(table) -> str:
 
 
 def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
-                seed: int = 0, offline: bool = True):
+                seed: int = 0, offline: bool = True, supplied: Mapping[str, FetchResult] | None = None):
     """The ``train`` job: labelled files + their pages -> a fitted model with grouped cross-validated metrics.
 
     Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
@@ -409,7 +411,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         raise InputError(f"cv must be a whole number of folds from 2 to 20, got {cv!r}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise InputError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
-    table = _labelled_table(labels, pages, offline)
+    table = _labelled_table(labels, pages, offline, supplied)
     if not len(table):
         raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "
                          f"{', '.join(LABELS)} and their pages in --pages")
