@@ -125,3 +125,15 @@ def test_a_link_past_the_part_of_a_huge_page_that_is_read_says_so():
     assert frame["link_status"].tolist() == ["missing", "missing"]
     assert frame.loc[0, "reasons"].endswith(f"(only its first {MAX_HTML_CHARS:,} characters are read)")
     assert frame.loc[1, "reasons"] == f"no link to {TARGET} on the page"
+
+
+def test_linktriage_debug_lets_an_unforeseen_page_failure_through(monkeypatch):
+    import linktriage.analyse
+
+    def fails(page):
+        raise RuntimeError("something no rule foresaw")
+
+    monkeypatch.setattr(linktriage.analyse, "page_features", fails)
+    monkeypatch.setenv("LINKTRIAGE_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="no rule foresaw"):
+        linktriage.score([{"source_url": "https://a.example.org/p", "target_url": TARGET, "html": LINK}])

@@ -88,6 +88,9 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[P
         return _analyse_page(fetched, backlinks)
     except Exception as exc:  # noqa: BLE001 - one page of a 50,000-row run
         # A page no rule foresaw must not end the run and lose every other row: its rows say what happened.
+        # LINKTRIAGE_DEBUG=1 lets it through with its traceback, as for the CLI's internal errors.
+        if os.environ.get("LINKTRIAGE_DEBUG"):
+            raise
         failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,
                              reason=f"could not analyse the page ({exc.__class__.__name__}: {str(exc)[:200]})")
         return None, unfetched(backlinks, failed)
