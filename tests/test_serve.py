@@ -183,6 +183,24 @@ def test_fetch_gets_pages_sent_without_html(slow_server, faults):
     assert faults.paths()["/page/fetched"] == 1
 
 
+def test_site_feeds_relevance_on_a_fetching_server_and_is_refused_on_one_that_does_not(client, faults):
+    """The CLI's --site, for API callers: the site's pages are fetched to build the niche profile."""
+    fetching = FetchSettings(allow_private=True, respect_robots=False, max_retries=0, progress=False)
+    link = {"source_url": "https://blog.example/a", "target_url": "https://target.example/",
+            "html": "<article><p>Trail running shoes on wet rock: <a href='https://target.example/'>a shop</a> "
+                    "sells the ones that grip.</p></article>"}
+    with LiveServer(create_app(fetch=True, timeout_s=60, fetch_settings=fetching)) as live:
+        response = httpx.post(f"{live.url}/score", json={"links": [link], "site": faults.url("/page/trail-shoes")},
+                              timeout=60)
+        assert response.status_code == 200, response.text
+        assert isinstance(response.json()["rows"][0]["relevance"], float)
+        assert faults.paths()["/page/trail-shoes"] == 1  # the site's home page, fetched for the profile
+        without = httpx.post(f"{live.url}/score", json={"links": [link]}, timeout=60)
+        assert without.json()["rows"][0]["relevance"] is None  # neither niche nor site: no profile
+    refused = client.post("/score", json={"links": [link], "site": "https://target.example/"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "site"]
+
+
 def test_body_over_the_limit_is_413_before_reading_it(server):
     # Declared too large: refused before any of the body is sent.
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:

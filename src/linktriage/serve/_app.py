@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from linktriage import __version__
 from linktriage._exceptions import InputError
 from linktriage._records import SCHEMA_VERSION, Backlink, FetchResult
-from linktriage.serve._schemas import Health, Link, Problem, ScoreRequestBase, ScoreResponse
+from linktriage.serve._schemas import (MAX_URL_CHARS, Health, Link, Problem, ScoreRequestBase, ScoreResponse,
+                                       Text)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
 
     class ScoreRequest(ScoreRequestBase):
         links: list[Link] = Field(max_length=max_links, description=f"At most {max_links} links per request.")
+        if fetch:  # the site's pages are fetched: a server that fetches nothing has no such field (422 when sent)
+            site: Optional[Text] = Field(None, max_length=MAX_URL_CHARS, description=(
+                "The target site's URL, as `linktriage score --site`: its home page and a few internal pages are "
+                "fetched and, with `niche`, make the niche profile behind `relevance`."))
 
     app = FastAPI(
         title="linktriage", version=__version__,
@@ -111,7 +116,8 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                          504: {"model": Problem, "description": "Not scored within the timeout."}})
     async def score(request: ScoreRequest) -> dict:
         backlinks, supplied = backlinks_from_links(request.links)
-        run_options = dataclasses.replace(options, niche=(request.niche or "").strip() or None)
+        run_options = dataclasses.replace(options, niche=(request.niche or "").strip() or None,
+                                          site=(getattr(request, "site", None) or "").strip() or None)
         cancel = threading.Event()
         try:
             rows = await anyio.to_thread.run_sync(_score_all, backlinks, run_options, model, supplied, cancel,
