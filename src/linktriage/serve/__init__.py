@@ -2,7 +2,7 @@
 
     GET  /health         {"status": "ok"}
     GET  /model          the model card
-    POST /score          {"links": [{"source_url", "target_url", "anchor", "html"?}], "niche"?}
+    POST /score          {"links": [{"source_url", "target_url", "anchor", "html"?}], "niche"?, "site"? (--fetch)}
                          -> {"schema_version", "rows": [one output row per link, in order]}
     GET  /openapi.json   the schema; /docs renders it
 
