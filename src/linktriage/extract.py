@@ -28,6 +28,9 @@ _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 #: pages larger than this (decoded characters) are cut before parsing: memory and time stay bounded
 MAX_HTML_CHARS = 3_000_000
+#: entries of each per-process href cache (here and in locate): many times one page's distinct links, where the
+#: reuse is; 65,536 let a worker grow by ~100 MB over 1,000 pages instead of ~70 MB, for no measurable speed
+HREF_CACHE_SIZE = 16_384
 #: start tags nested deeper than this are dropped from pages that exceed libxml2's nesting limit (256)
 MAX_NESTING = 200
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")  # [^<>]: linear even on a "<a<a<a" page
@@ -98,7 +101,7 @@ def normalise_href(href: str, base_url: str) -> str:
     return _resolve(href, base_url)
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=HREF_CACHE_SIZE)
 def _resolve(href: str, base_url: str) -> str:
     # Page statistics, the locator's link table and its block statistics each resolve the same hrefs:
     # urljoin is the costly part, so each (href, base) is resolved once.
@@ -108,7 +111,7 @@ def _resolve(href: str, base_url: str) -> str:
         return ""
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=HREF_CACHE_SIZE)
 def href_domain(href: str) -> str:
     """``registrable_domain(href)``, remembered: page statistics and the locator's block statistics ask it of
     the same resolved hrefs (a URL split and a public-suffix look-up each time)."""

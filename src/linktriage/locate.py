@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from linktriage._domains import hostname, registrable_domain
 from linktriage._records import LinkContext
-from linktriage.extract import ParsedPage, href_domain, normalise_href
+from linktriage.extract import HREF_CACHE_SIZE, ParsedPage, href_domain, normalise_href
 from linktriage.sources.warc import url_key
 
 __all__ = ["locate_links", "external_links", "anchor_type", "target_matcher", "region_ancestors", "region_of"]
@@ -121,7 +121,7 @@ def _links(page: ParsedPage) -> list[_Link]:
     return table
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=HREF_CACHE_SIZE)
 def _href_facts(href: str) -> tuple[str, str, str]:
     """(url key, host without "www.", registrable domain) of a resolved href: four URL splits, done once per
     href (a page repeats its menu links, a site its share buttons)."""
