@@ -32,6 +32,28 @@ def test_a_local_output_is_moved_into_place_only_when_the_job_succeeds(tmp_path)
     assert out.read_text() == "new\n" and list(tmp_path.iterdir()) == [out]
 
 
+def test_partial_outputs_of_killed_runs_are_removed_and_others_kept(tmp_path):
+    """A run killed with SIGKILL (or by the out-of-memory killer) left its hidden partial output forever."""
+    import os
+    import subprocess
+    import time
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # a pid that no longer runs
+    old = time.time() - 3600
+    files = {"killed": f".partial-{ended.pid}-out.csv", "recent": f".partial-{ended.pid + 10**7}-out.csv",
+             "running": f".partial-{os.getppid()}-out.csv", "other output": f".partial-{ended.pid}-other.csv",
+             "not a pid": f".partial-{'9' * 40}-out.csv"}
+    for name in files.values():
+        (tmp_path / name).write_text("half")
+        os.utime(tmp_path / name, (old, old))
+    os.utime(tmp_path / files["recent"])  # still being written, perhaps by another machine sharing the folder
+    with writable(str(tmp_path / "out.csv"), "--output") as local:
+        Path(local).write_text("new\n")
+    left = {p.name for p in tmp_path.iterdir()}
+    assert left == {"out.csv", *files.values()} - {files["killed"]}
+
+
 def test_archives_none_and_paths_without_a_folder_are_handed_on(tmp_path):
     for path, kwargs in ((str(tmp_path / "pages.warc.gz"), {"resume": True}), (str(tmp_path / "no/out.csv"), {}),
                          (str(tmp_path), {}), (None, {})):

@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 import tempfile
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -85,6 +86,7 @@ def _replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | No
     if path is None or resume or not os.path.isdir(folder) or os.path.isdir(path):
         yield path
         return
+    _remove_stale_partials(folder, name)
     partial = os.path.join(folder, f".partial-{os.getpid()}-{name}")
     try:
         yield partial
@@ -94,6 +96,42 @@ def _replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | No
         raise
     if os.path.exists(partial):
         os.replace(partial, path)
+
+
+#: a partial output untouched this long, from a process that no longer runs, is left over from a killed run
+STALE_PARTIAL_SECONDS = 600
+_PARTIAL = re.compile(r"\.partial-(\d+)-(.+)", re.DOTALL)
+
+
+def _remove_stale_partials(folder: str, name: str) -> None:
+    """Delete ``.partial-<pid>-<name>`` files of earlier runs that were killed (SIGKILL, out of memory, power):
+    a normal failure removes its own. Only when that pid is not running here and the file has not changed for
+    STALE_PARTIAL_SECONDS, so a run writing the same output right now (here or on another machine sharing the
+    folder) keeps its file."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        found = _PARTIAL.fullmatch(entry.name)
+        if found is None or found[2] != name or int(found[1]) == os.getpid() or _running(int(found[1])):
+            continue
+        try:
+            if time.time() - entry.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                os.remove(entry.path)
+        except OSError:
+            pass  # gone already, or not ours to remove: the run goes on
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (a number no pid can be counts as running: not ours)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # exists but owned by someone else, or not a pid at all
+        return True
+    return True
 
 
 def _transfer(call, path: str, option: str, *args):
