@@ -18,7 +18,7 @@ from typing import Iterator
 
 from linktriage._exceptions import InputError
 
-__all__ = ["is_url", "import_fsspec", "url_filesystem", "writable"]
+__all__ = ["is_url", "import_fsspec", "replaced_on_success", "url_filesystem", "writable"]
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
 
@@ -56,7 +56,7 @@ def writable(path: str | None, option: str, *, resume: bool = False) -> Iterator
     Without it, a failed job uploads nothing: a half-written output never replaces a good one.
     """
     if path is None or not is_url(path):
-        with _replaced_on_success(path, resume=resume) as local:
+        with replaced_on_success(path, resume=resume) as local:
             yield local
         return
     filesystem, inner = url_filesystem(path, option)
@@ -75,7 +75,7 @@ def writable(path: str | None, option: str, *, resume: bool = False) -> Iterator
 
 
 @contextmanager
-def _replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | None]:
+def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | None]:
     """Write a local output beside ``path`` and move it into place only when the job succeeds, so a failed run
     (an export broken at row 655, a bad --archive) leaves the previous output as it was rather than emptied.
 

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from linktriage._exceptions import InputError, ModelError
 from linktriage._records import LABELS, Prediction
+from linktriage._remote import replaced_on_success
 from linktriage.features import FEATURE_GROUPS
 
 __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "FORMAT_VERSION"]
@@ -260,14 +261,13 @@ def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[s
     model.card_ = {**(getattr(model, "card_", None) or {}), **(card or {}),
                    "format_version": FORMAT_VERSION, "linktriage_version": __version__,
                    "sklearn_version": sklearn.__version__, "labels": list(LABELS)}
-    # Written beside the target and moved into place: a full disk leaves the previous model, not half a file.
-    partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
+    # Written beside the target and moved into place, as outputs are: a full disk leaves the previous model, not
+    # half a file.
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        sio.dump(model, partial)
-        os.replace(partial, target)
+        with replaced_on_success(str(target), resume=False) as partial:
+            sio.dump(model, partial)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(f"cannot write the model to {path}: {exc.strerror or exc}") from None
 
 
