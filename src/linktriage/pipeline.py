@@ -330,10 +330,11 @@ def _check_output_folder(option: str, path: str | None) -> None:
 
 def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str | None = None,
                  fmt: str | None = None, report: str | None = None, domains: str | None = None,
-                 on_chunk=None) -> ScoreSummary:
+                 on_chunk=None, escape_formulas: bool = True) -> ScoreSummary:
     """The ``score`` job: read exports, score every row, write the output (and optional report / domain view).
 
     Any of the three outputs may be an fsspec URL: it is written locally and uploaded once the job succeeded.
+    ``escape_formulas=False`` writes CSV cells exactly, even those a spreadsheet would run as formulas.
     """
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, write_domain_view
@@ -344,7 +345,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
     with writable(output, "--output") as output, writable(report, "--report") as report, \
             writable(domains, "--domains") as domains:
-        with open_writer(output, fmt) as writer:
+        with open_writer(output, fmt, escape_formulas=escape_formulas) as writer:
             # The model is loaded inside, once the first pages are out to the workers (loading takes seconds).
             for rows in score_backlinks(read_exports(exports, site=options.site), options):
                 writer.write(rows)
@@ -355,7 +356,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
                     on_chunk(rows)
         if domains:
             view = build_domain_view(kept, threshold=options.toxic_threshold, labels=options.toxic_labels)
-            write_domain_view(view, domains)
+            write_domain_view(view, domains, escape_formulas=escape_formulas)
         if report:
             from linktriage.output import write_html_report
 

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from linktriage.cli import app
+from linktriage.cli._errors import say
 
 
 @app.command()
@@ -30,4 +31,4 @@ def disavow(
                           labels=labels.split(","), level=level, merge=str(merge) if merge else None,
                           allow=str(allow) if allow else None)
     for line in summary.messages():
-        typer.echo(f"linktriage: {line}", err=True)
+        say(f"linktriage: {line}")

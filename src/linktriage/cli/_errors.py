@@ -21,9 +21,25 @@ _USAGE = (click.ClickException, _typer_click.ClickException)
 from linktriage._exceptions import InputError, LinkTriageError, ModelError
 
 
+# Messages quote file names, header cells, URLs and lines of the user's files, which anyone can have written: line
+# breaks would break the one-line promise, and other C0 / C1 controls (ESC sequences) would reach the terminal.
+_CONTROLS = {**dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd"),
+             **dict.fromkeys(map(ord, "\t\n\r\v\f"), " ")}
+
+
+def terminal_safe(text: object) -> str:
+    """``text`` as one line fit for a terminal: line breaks and tabs become spaces, other controls U+FFFD."""
+    return str(text).translate(_CONTROLS)
+
+
+def say(message: object) -> None:
+    """One line on stderr."""
+    print(terminal_safe(message), file=sys.stderr)
+
+
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings (a model saved by another scikit-learn, ...) as one line, without Python's source excerpt."""
-    print(f"linktriage: warning: {message}", file=sys.stderr)
+    say(f"linktriage: warning: {message}")
 
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
@@ -39,33 +55,29 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
     except _EXIT as exc:
         return exc.exit_code
     except _ABORT:
-        print("linktriage: aborted", file=sys.stderr)
+        say("linktriage: aborted")
         return 130
     except _USAGE as exc:  # a mistyped command or option: one line, as every other bad input
         context = getattr(exc, "ctx", None)  # the subcommand's, or the root's (named after argv[0]: not used)
         command = "linktriage" + (f" {context.info_name}" if context is not None and context.parent else "")
-        print(f"linktriage: error: {' '.join(exc.format_message().split())} (see `{command} --help`)",
-              file=sys.stderr)
+        say(f"linktriage: error: {' '.join(exc.format_message().split())} (see `{command} --help`)")
         return 2
     except (InputError, ModelError) as exc:  # a bad export, label file or model file given by the user
-        print(f"linktriage: error: {exc}", file=sys.stderr)
+        say(f"linktriage: error: {exc}")
         return 2
     except (LinkTriageError, OSError) as exc:
         if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
-            print(f"linktriage: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+            say(f"linktriage: error: {exc.strerror}: {exc.filename}")
             return 2
-        print(f"linktriage: error: {exc}", file=sys.stderr)
+        say(f"linktriage: error: {exc}")
         return 1
     except KeyboardInterrupt:
-        print("linktriage: interrupted", file=sys.stderr)
+        say("linktriage: interrupted")
         return 130
     except Exception as exc:  # an internal error: one line unless asked for the traceback
         if os.environ.get("LINKTRIAGE_DEBUG"):
             raise
-        print(
-            f"linktriage: internal error: {type(exc).__name__}: {exc} "
-            "(set LINKTRIAGE_DEBUG=1 for the traceback and please report it)",
-            file=sys.stderr,
-        )
+        say(f"linktriage: internal error: {type(exc).__name__}: {exc} "
+            "(set LINKTRIAGE_DEBUG=1 for the traceback and please report it)")
         return 1
     return 0

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from linktriage.cli import app
+from linktriage.cli._errors import say
 
 
 @app.command()
@@ -30,4 +31,4 @@ def fetch(
     urls = (row.source_url for row in read_exports([str(e) for e in exports], site=site) if row.source_url)
     summary = fetch_to_archive(urls, output, settings)
     for line in summary.lines():
-        typer.echo(f"linktriage: {line}", err=True)
+        say(f"linktriage: {line}")

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from linktriage.cli import app
+from linktriage.cli._errors import terminal_safe
 
 
 @app.command()
@@ -26,4 +27,6 @@ def info(
     if as_json:
         typer.echo(json.dumps(card, indent=2, default=str))
     else:
-        typer.echo(card.get("card_markdown") or json.dumps(card, indent=2, default=str))
+        # The card comes from the model file, which may come from anyone: no terminal controls, line breaks kept.
+        text = card.get("card_markdown") or json.dumps(card, indent=2, default=str)
+        typer.echo("\n".join(terminal_safe(line) for line in str(text).split("\n")))

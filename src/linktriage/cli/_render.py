@@ -6,6 +6,9 @@ import sys
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from linktriage.cli._errors import terminal_safe
 
 MAX_TABLE_ROWS = 200
 _LABEL_STYLE = {"editorial": "green", "guest_post": "cyan", "directory": "blue", "spam": "red", "link_farm": "magenta"}
@@ -20,13 +23,19 @@ def print_table(rows: list[dict]) -> None:
     for row in rows[:MAX_TABLE_ROWS]:
         label = row["label"] or ""
         table.add_row(
-            (row["source_url"] or "")[:60], f"[{_LABEL_STYLE.get(label, 'white')}]{label or '-'}[/]",
-            f"{row['confidence']:.2f}" if row["confidence"] is not None else "", row["position"] or "",
-            row["link_status"], row["reasons"] or "",
+            _plain((row["source_url"] or "")[:60]), Text(label or "-", style=_LABEL_STYLE.get(label, "white")),
+            f"{row['confidence']:.2f}" if row["confidence"] is not None else "", _plain(row["position"]),
+            _plain(row["link_status"]), _plain(row["reasons"]),
         )
     console.print(table)
     if len(rows) > MAX_TABLE_ROWS:
         console.print(f"... {len(rows) - MAX_TABLE_ROWS} more rows in the output file")
+
+
+def _plain(value: str | None) -> Text:
+    """Text from exports and pages as a table cell: shown as it is (no rich markup: "[/]" in a URL is no tag), with
+    no terminal controls (an ESC sequence in a URL would reach the terminal)."""
+    return Text(terminal_safe(value or ""))
 
 
 def progress_callback(keep: list[dict] | None):

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from linktriage.cli import app
+from linktriage.cli._errors import say
 from linktriage.cli._render import print_table, progress_callback
 
 
@@ -32,6 +33,7 @@ def score(
     engine: str = typer.Option("local", "--engine", help="local, or dask to run partitions on a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask); default: a LocalCluster."),
     table: bool = typer.Option(False, "--table", help="Print a readable table of the scored rows on stderr."),
+    raw_csv: bool = typer.Option(False, "--raw-csv", help="Write CSV cells exactly as read, even text a spreadsheet would run as a formula (default: such cells start with ')."),
 ) -> None:
     """Label every backlink of EXPORT.
 
@@ -50,7 +52,7 @@ def score(
     shown: list[dict] = []
     on_chunk = progress_callback(shown if table else None)
     summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,
-                           domains=domains, on_chunk=on_chunk)
+                           domains=domains, on_chunk=on_chunk, escape_formulas=not raw_csv)
     if table:
         print_table(shown)
-    typer.echo(f"linktriage: {summary.line()}", err=True)
+    say(f"linktriage: {summary.line()}")

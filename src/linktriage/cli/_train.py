@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from linktriage.cli import app
+from linktriage.cli._errors import say
 
 _LABELS_HELP = "Labelled file(s): any supported export format plus a `label` column (editorial, guest_post, directory, spam, link_farm)."
 
@@ -37,8 +38,8 @@ def train(
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
     skipped = ", ".join(f"{k} {v}" for k, v in result.table.skipped.items())
-    typer.echo(f"linktriage: trained on {len(result.table)} links" + (f" (skipped: {skipped})" if skipped else "")
-               + f"; wrote {output}", err=True)
+    say(f"linktriage: trained on {len(result.table)} links" + (f" (skipped: {skipped})" if skipped else "")
+               + f"; wrote {output}")
 
 
 @app.command()
@@ -62,6 +63,6 @@ def evaluate(
     for name, metrics in sections.items():
         print_metrics(metrics, name)
     if skipped:
-        typer.echo("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()), err=True)
+        say("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
     if report:
-        typer.echo(f"linktriage: wrote {report / 'REPORT.md'}", err=True)
+        say(f"linktriage: wrote {report / 'REPORT.md'}")

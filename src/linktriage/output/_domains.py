@@ -54,8 +54,11 @@ def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVO
     return view
 
 
-def write_domain_view(rows: list[dict], path, fmt: str | None = None) -> None:
-    """Write a domain view (from build_domain_view) as CSV, JSONL or Parquet; format from ``fmt`` or the extension."""
+def write_domain_view(rows: list[dict], path, fmt: str | None = None, *, escape_formulas: bool = True) -> None:
+    """Write a domain view (from build_domain_view) as CSV, JSONL or Parquet; format from ``fmt`` or the extension.
+
+    ``escape_formulas``: as for the rows' CSV (linktriage.output.open_writer).
+    """
     import csv
     import json
 
@@ -74,4 +77,4 @@ def write_domain_view(rows: list[dict], path, fmt: str | None = None) -> None:
         elif rows:
             writer = csv.DictWriter(handle, list(rows[0]))
             writer.writeheader()
-            writer.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
+            writer.writerows({k: _cell(v, escape_formulas) for k, v in r.items()} for r in rows)

