@@ -221,3 +221,14 @@ def test_old_mac_line_endings_are_read(tmp_path):
     path.write_bytes(b"source_url,target_url,anchor\rhttps://a.example/1,https://t.example/,one\r"
                      b"https://a.example/2,https://t.example/,two\r")
     assert [b.anchor for b in read_exports([path])] == ["one", "two"]
+
+
+def test_a_multi_line_cell_with_a_url_and_a_comma_on_a_line_is_a_cell(tmp_path):
+    """A context cell like "Our picks:\\nhttps://t.example/boots, great boots" is text, not swallowed rows: a
+    swallowed row holds as many delimiters as the header, a sentence with a URL in it rarely does."""
+    path = tmp_path / "export.csv"
+    path.write_text("source_url,target_url,anchor,left context\n"
+                    'https://a.example/1,https://t.example/,boots,"Our picks:\nhttps://t.example/boots, great boots"\n'
+                    "https://a.example/2,https://t.example/,two,\n", encoding="utf-8")
+    assert [b.export["export_left_context"] for b in read_exports([path])] == [
+        "Our picks:\nhttps://t.example/boots, great boots", None]
