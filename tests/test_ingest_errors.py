@@ -232,3 +232,16 @@ def test_a_multi_line_cell_with_a_url_and_a_comma_on_a_line_is_a_cell(tmp_path):
                     "https://a.example/2,https://t.example/,two,\n", encoding="utf-8")
     assert [b.export["export_left_context"] for b in read_exports([path])] == [
         "Our picks:\nhttps://t.example/boots, great boots", None]
+
+
+@pytest.mark.parametrize("text", [
+    "https://a.example/1\nhttps://a.example/2\nhttps://a.example/3\n",
+    "https://a.example/1,2024-01-02\nhttps://a.example/2,2024-01-03\n",
+    "https://a.example/1,https://t.example/\nhttps://a.example/2,https://t.example/\n",
+])
+def test_a_list_of_links_without_a_header_is_refused_not_read_without_its_first_link(tmp_path, text):
+    """Taken for a Search Console download in an unknown language, its first link became the header and vanished."""
+    path = tmp_path / "links.csv"
+    path.write_text(text, encoding="utf-8")
+    message = one_line_error(path, site="https://t.example/")
+    assert "first line is a link, not a header" in message and "source_url" in message

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from linktriage._exceptions import InputError, UnknownFormatError
 from linktriage.ingest._catalog import LAYOUTS
-from linktriage.ingest._gsc import by_shape
+from linktriage.ingest._gsc import by_shape, is_link
 from linktriage.ingest._encoding import Sniffed, sniff
 from linktriage.ingest._layout import ROLES, Layout, Match, best_match, closest_layout, normalize_header, snake_case
 from linktriage.ingest._values import cell_text
@@ -194,6 +194,9 @@ def _unknown(name: str, header: Sequence[str]) -> UnknownFormatError:
     if not found:
         return UnknownFormatError(f"{name}: no header row found in its first {HEADER_SCAN} lines; "
                                   "a backlink export needs a header with a source URL column (e.g. source_url)")
+    if is_link(found[0]):
+        return UnknownFormatError(f"{name}: its first line is a link, not a header ({found[0][:80]!r}): add a first "
+                                  "line naming the columns, e.g. source_url,target_url,anchor")
     layout, expects = closest_layout([normalize_header(c) for c in found], LAYOUTS)
     shown = ", ".join(repr(c) for c in found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12 else "")
     return UnknownFormatError(
