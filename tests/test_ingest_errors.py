@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -245,3 +246,19 @@ def test_a_list_of_links_without_a_header_is_refused_not_read_without_its_first_
     path.write_text(text, encoding="utf-8")
     message = one_line_error(path, site="https://t.example/")
     assert "first line is a link, not a header" in message and "source_url" in message
+
+
+def test_a_pipe_is_refused_not_read_without_its_start(tmp_path):
+    """`score <(zcat backlinks.csv.gz)`: the start read to detect the format was gone when the rows were read, so
+    rows were lost (all of them for a small file) with exit 0. An export is read more than once: it must be a file."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"source_url,target_url\nhttps://a.example/1,https://t.example/\n")
+        os.close(write_end)
+        message = one_line_error(f"/dev/fd/{read_end}")
+    finally:
+        os.close(read_end)
+    assert "is a pipe or device, not a file" in message and "save it to a file" in message
+    fifo = tmp_path / "named.csv"
+    os.mkfifo(fifo)  # not opened: opening a named pipe without a writer would wait forever
+    assert "is a pipe or device, not a file" in one_line_error(fifo)

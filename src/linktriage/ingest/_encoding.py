@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
 
@@ -67,6 +68,7 @@ def reading_codec(encoding: str, bom: bool) -> str:
 
 def sniff(path: str | os.PathLike) -> Sniffed:
     name = os.fspath(path)
+    _refuse_pipes(path, name)
     try:
         with open(path, "rb") as stream:
             head = stream.read(SAMPLE_BYTES + 1)
@@ -93,6 +95,18 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     if not sample.strip("\ufeff \t\r\n"):
         raise InputError(f"{name} is empty (no header line): export the backlinks again")
     return Sniffed("text", encoding, bom, sample, complete)
+
+
+def _refuse_pipes(path: str | os.PathLike, name: str) -> None:
+    """An export is read twice (its start to detect the format, then its rows): a pipe (``<(zcat x.csv.gz)``,
+    ``/dev/stdin``) would lose the start, or wait forever for a writer; stat looks without opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # open() says what is wrong
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        raise InputError(f"{name} is a pipe or device, not a file: it is read more than once, so save it to a file first "
+                         "(e.g. zcat backlinks.csv.gz > backlinks.csv) and pass that")
 
 
 def _zip(path: str | os.PathLike, name: str) -> Sniffed:
