@@ -107,7 +107,9 @@ def test_legacy_single_byte_encodings_are_decoded(tmp_path):
 
 def test_invalid_utf8_after_the_sampled_start(tmp_path):
     path = tmp_path / "late.csv"
-    path.write_bytes(b"source_url\n" + b"https://a.example.org/\n" * 20000 + b"https://b.example.org/\xff\xfe\n")
+    # the first non-ASCII bytes (past the 256 KB start) are UTF-8 and decide; bytes that are not come further on
+    path.write_bytes(b"source_url\n" + b"https://a.example.org/\n" * 20000 + "https://b.example.org/é\n".encode()
+                     + b"https://c.example.org/\n" * 5000 + b"https://d.example.org/\xff\xfe\n")
     message = one_line_error(path)
     assert "not valid utf-8 text near line" in message and "save it as UTF-8 CSV" in message
 
@@ -263,3 +265,19 @@ def test_a_pipe_is_refused_not_read_without_its_start(tmp_path):
     fifo = tmp_path / "named.csv"
     os.mkfifo(fifo)  # not opened: opening a named pipe without a writer would wait forever
     assert "is a pipe or device, not a file" in one_line_error(fifo)
+
+
+def test_windows_1252_whose_first_accent_is_past_the_sampled_start(tmp_path):
+    """An Excel-saved CSV (Windows-1252) of a large export is ASCII for its first 256 KB: that start says nothing
+    about the encoding, so the first non-ASCII bytes decide, wherever they are."""
+    rows = "".join(f"https://a{i}.example.org/page,https://t.example/,anchor {i}\r\n" for i in range(6000))
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("source_url,target_url,anchor\r\n" + rows + "https://z.example.org/,https://t.example/,"
+                      "caf\xe9 cr\xe8me\r\n").encode("cp1252"))
+    backlinks = list(read_exports([path]))
+    assert len(backlinks) == 6001 and backlinks[-1].anchor == "café crème"
+    assert detect_format(path).encoding == "cp1252"
+    utf8 = tmp_path / "utf8.csv"  # and UTF-8 stays UTF-8
+    utf8.write_bytes(("source_url,target_url,anchor\n" + rows + "https://z.example.org/,https://t.example/,"
+                      "café crème\n").encode("utf-8"))
+    assert detect_format(utf8).encoding == "utf-8" and list(read_exports([utf8]))[-1].anchor == "café crème"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: bytes from the first non-ASCII one that decide the encoding of a file whose start is ASCII
+_WINDOW = 64 * 1024
 # control characters that never occur in exported text (tab, newlines, form feed and escape can)
 _CONTROL = bytes(set(range(32)) - {9, 10, 11, 12, 13, 27})
 
@@ -90,6 +94,8 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip(path, name)
     encoding, bom = _encoding(head, name)
+    if not complete and not bom and head.isascii():  # ASCII reads the same in UTF-8 and Windows-1252
+        encoding = _past_ascii(path, name)
     sniffed = Sniffed("text", encoding, bom, complete=complete)
     sample = _decode(head, sniffed.codec, complete, name)
     if not sample.strip("\ufeff \t\r\n"):
@@ -127,18 +133,42 @@ def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     utf16 = _utf16_without_bom(head)
     if utf16:
         return utf16, False
+    return _text_encoding(head, name), False
+
+
+def _past_ascii(path: str | os.PathLike, name: str) -> str:
+    """The encoding of a file whose sampled start is ASCII, judged from its first non-ASCII bytes.
+
+    A large Excel-saved export (Windows-1252) often has its first accented letter megabytes in: judged from the
+    start it would be UTF-8, and reading would stop there. The rest is scanned (``bytes.isascii`` runs at memory
+    speed) until a non-ASCII byte; :data:`_WINDOW` bytes from it decide. All ASCII: UTF-8.
+    """
+    with open(path, "rb") as stream:
+        stream.seek(SAMPLE_BYTES)
+        while chunk := stream.read(1 << 20):
+            if chunk.isascii():
+                continue
+            # the bytes before are ASCII, so a UTF-8 sequence starts here, never in its middle
+            window = chunk[_NON_ASCII.search(chunk).start():][:_WINDOW]
+            window += stream.read(_WINDOW - len(window))
+            return _text_encoding(window, name)
+    return "utf-8"
+
+
+def _text_encoding(head: bytes, name: str) -> str:
+    """The encoding of text without BOM that is not UTF-16: UTF-8, Windows-1252, or what charset detection finds."""
     if head.count(b"\x00") > len(head) // 100:  # a stray NUL in one cell (a bad copy) is not a binary file
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8", False
+        return "utf-8"
     except UnicodeDecodeError:
         pass
     controls = sum(head.count(bytes([c])) for c in _CONTROL)
     if controls > len(head) // 100:
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
     if _western(head):
-        return "cp1252", False
+        return "cp1252"
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(head[:64 * 1024]))
@@ -149,7 +179,7 @@ def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     if best is None:
         raise InputError(f"{name}: cannot tell its text encoding (tried UTF-8, UTF-16 and UTF-32 with or "
                          "without BOM, and charset detection): save it as UTF-8 CSV")
-    return codecs.lookup(best.encoding).name, False
+    return codecs.lookup(best.encoding).name
 
 
 def _western(head: bytes) -> bool:
