@@ -281,3 +281,13 @@ def test_windows_1252_whose_first_accent_is_past_the_sampled_start(tmp_path):
     utf8.write_bytes(("source_url,target_url,anchor\n" + rows + "https://z.example.org/,https://t.example/,"
                       "café crème\n").encode("utf-8"))
     assert detect_format(utf8).encoding == "utf-8" and list(read_exports([utf8]))[-1].anchor == "café crème"
+
+
+def test_utf8_with_a_few_invalid_bytes_is_refused_not_read_as_another_encoding(tmp_path):
+    """UTF-8 text with one damaged byte was read as ISO-8859-2 (what charset detection offered): every accented
+    letter of the file silently became two wrong ones. It is UTF-8 that is damaged: say where."""
+    path = tmp_path / "damaged.csv"
+    path.write_bytes("source_url,anchor\nhttps://a.example.org/,café crème\nhttps://b.example.org/,déjà vu\n"
+                     .encode() + b"https://c.example.org/,bad \xff byte\n")
+    message = one_line_error(path)
+    assert "not valid utf-8 text at line 4" in message and "save it as UTF-8 CSV" in message

@@ -164,6 +164,8 @@ def _text_encoding(head: bytes, name: str) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _damaged_utf8(head):
+        return "utf-8"  # decoding it says where it is damaged
     controls = sum(head.count(bytes([c])) for c in _CONTROL)
     if controls > len(head) // 100:
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
@@ -180,6 +182,14 @@ def _text_encoding(head: bytes, name: str) -> str:
         raise InputError(f"{name}: cannot tell its text encoding (tried UTF-8, UTF-16 and UTF-32 with or "
                          "without BOM, and charset detection): save it as UTF-8 CSV")
     return codecs.lookup(best.encoding).name
+
+
+def _damaged_utf8(head: bytes) -> bool:
+    """UTF-8 with a few invalid bytes (a bad copy, a pasted Windows-1252 cell): more valid multi-byte sequences
+    than invalid bytes. Read in a single-byte encoding, its every accented letter would become two wrong ones."""
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=False)
+    invalid = text.count("\ufffd")
+    return sum(ord(ch) > 127 for ch in text) - invalid > invalid
 
 
 def _western(head: bytes) -> bool:
@@ -225,5 +235,8 @@ def _decode(head: bytes, codec: str, complete: bool, name: str) -> str:
     try:
         return codecs.getincrementaldecoder(codec)().decode(head, final=complete)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid {codec} text at byte {exc.start} (tried UTF-8, UTF-16, UTF-32 and "
-                         "charset detection): save it as UTF-8 CSV") from None
+        before = head[:exc.start].decode(codec, errors="replace")
+        line = before.count("\n" if "\n" in before else "\r") + 1
+        raise InputError(f"{name}: not valid {codec} text at line {line}, byte {exc.start} ({exc.reason}; tried UTF-8, "
+                         "UTF-16, UTF-32 and charset detection): the file is damaged or mixes encodings: save it as "
+                         "UTF-8 CSV") from None
