@@ -291,3 +291,22 @@ def test_utf8_with_a_few_invalid_bytes_is_refused_not_read_as_another_encoding(t
                      .encode() + b"https://c.example.org/,bad \xff byte\n")
     message = one_line_error(path)
     assert "not valid utf-8 text at line 4" in message and "save it as UTF-8 CSV" in message
+
+
+def test_zip_based_files_that_are_not_xlsx_say_what_they_are(tmp_path):
+    """A LibreOffice .ods or an Excel .xlsb is a ZIP too: 'extract it and pass the CSV inside' was the wrong advice."""
+    ods = tmp_path / "backlinks.ods"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert "is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV" in one_line_error(ods)
+    xlsb = tmp_path / "backlinks.xlsb"
+    with zipfile.ZipFile(xlsb, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00")
+    assert "is a binary Excel workbook (.xlsb): save it as .xlsx or CSV" in one_line_error(xlsb)
+    download = tmp_path / "links.zip"  # a download: the message names the tables inside
+    with zipfile.ZipFile(download, "w") as archive:
+        archive.writestr("Latest links.csv", "Linking page,Last crawled\nhttps://a.example.org/,2024-01-02\n")
+        archive.writestr("README.txt", "exported by ...")
+    message = one_line_error(download)
+    assert "is a ZIP archive, not an export: extract it and pass the CSV inside ('Latest links.csv')" in message

@@ -111,19 +111,30 @@ def _refuse_pipes(path: str | os.PathLike, name: str) -> None:
     except OSError:
         return  # open() says what is wrong
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
-        raise InputError(f"{name} is a pipe or device, not a file: it is read more than once, so save it to a file first "
-                         "(e.g. zcat backlinks.csv.gz > backlinks.csv) and pass that")
+        raise InputError(f"{name} is a pipe or device, not a file: it is read more than once, so save it to a file "
+                         "first (e.g. zcat backlinks.csv.gz > backlinks.csv) and pass that")
 
 
 def _zip(path: str | os.PathLike, name: str) -> Sniffed:
     try:
         with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            members = archive.namelist()
+            kind = archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in members else ""
+    # (ValueError, NotImplementedError, RuntimeError: a damaged entry, a compression or an encryption zipfile lacks)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
         raise InputError(f"{name} is a damaged ZIP or Excel file: export it again") from None
     if "xl/workbook.xml" in members:
         return Sniffed("xlsx")
-    raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the CSV inside")
+    # other formats that are ZIPs inside: extracting them gives no CSV
+    if "xl/workbook.bin" in members:
+        raise InputError(f"{name} is a binary Excel workbook (.xlsb): save it as .xlsx or CSV and pass that")
+    if kind.startswith("application/vnd.oasis.opendocument.spreadsheet"):
+        raise InputError(f"{name} is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV and pass that")
+    if kind or "[Content_Types].xml" in members or "Index/Document.iwa" in members:
+        raise InputError(f"{name} is a document ({kind or 'Office or Numbers'}), {_NOT_AN_EXPORT}")
+    tables = [m for m in members if m.lower().endswith((".csv", ".tsv", ".xlsx")) and "__MACOSX/" not in m]
+    inside = f" ({', '.join(repr(m) for m in tables[:5])}{', ...' if len(tables) > 5 else ''})" if tables else ""
+    raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the CSV inside{inside}")
 
 
 def _encoding(head: bytes, name: str) -> tuple[str, bool]:
