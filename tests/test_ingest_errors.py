@@ -310,3 +310,18 @@ def test_zip_based_files_that_are_not_xlsx_say_what_they_are(tmp_path):
         archive.writestr("README.txt", "exported by ...")
     message = one_line_error(download)
     assert "is a ZIP archive, not an export: extract it and pass the CSV inside ('Latest links.csv')" in message
+
+
+def test_a_password_protected_workbook_is_not_called_an_old_xls(tmp_path):
+    """Excel saves an encrypted .xlsx inside an OLE2 container, the same signature as an old .xls."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    entry = "EncryptedPackage".encode("utf-16-le")
+    path = tmp_path / "backlinks.xlsx"
+    path.write_bytes(ole + entry + b"\x00" * 100)
+    assert "is a password-protected Excel workbook: remove its password" in one_line_error(path)
+    renamed = tmp_path / "backlinks.dat"  # found by its EncryptedPackage stream, whatever its name
+    renamed.write_bytes(ole + entry + b"\x00" * 100)
+    assert "is a password-protected Excel workbook" in one_line_error(renamed)
+    old = tmp_path / "backlinks.xls"
+    old.write_bytes(ole + "Workbook".encode("utf-16-le"))
+    assert "old Excel .xls workbook" in one_line_error(old)

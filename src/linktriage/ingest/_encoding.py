@@ -20,6 +20,9 @@ __all__ = ["SAMPLE_BYTES", "Sniffed", "reading_codec", "sniff"]
 SAMPLE_BYTES = 256 * 1024
 
 _NOT_AN_EXPORT = "not a backlink export (CSV, TSV or XLSX)"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: the stream of an encrypted Office file, as its OLE2 directory names it (UTF-16)
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", f"a PNG image, {_NOT_AN_EXPORT}"),
     (b"\xff\xd8\xff", f"a JPEG image, {_NOT_AN_EXPORT}"),
@@ -28,7 +31,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", f"a TIFF image, {_NOT_AN_EXPORT}"),
     (b"MM\x00*", f"a TIFF image, {_NOT_AN_EXPORT}"),
     (b"%PDF-", f"a PDF document, {_NOT_AN_EXPORT}"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
+    (_OLE2, "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
     (b"\x1f\x8b", "gzip-compressed: decompress it and pass the file inside"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it and pass the CSV inside"),
     (b"Rar!\x1a\x07", "a RAR archive: extract it and pass the CSV inside"),
@@ -86,6 +89,10 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     head = head[:SAMPLE_BYTES]
     if not head:
         raise InputError(f"{name} is empty (0 bytes): export the backlinks again")
+    if head.startswith(_OLE2) and (_ENCRYPTED in head or name.lower().endswith((".xlsx", ".xlsm"))):
+        # Excel keeps an encrypted .xlsx in the container old .xls workbooks use
+        raise InputError(f"{name} is a password-protected Excel workbook: remove its password (in Excel: File > Info "
+                         "> Protect Workbook > Encrypt with Password, empty it) and save it, or save it as CSV")
     for magic, what in _SIGNATURES:
         if head.startswith(magic):
             raise InputError(f"{name} is {what}")
