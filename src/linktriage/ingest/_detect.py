@@ -163,13 +163,13 @@ def _consistency(width: int, rows: Sequence[list[str]]) -> float:
 
 
 def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
-    from linktriage.ingest._xlsx import open_workbook
+    from linktriage.ingest._xlsx import open_workbook, worksheet_rows
 
     widest: list[str] = []
     with open_workbook(path, name) as workbook:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
-            rows = list(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True))
+            rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
             for index, row in enumerate(rows):
                 header = [cell_text(c) for c in row]
                 if len([c for c in header if c]) > len([c for c in widest if c]):
