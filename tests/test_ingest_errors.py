@@ -142,6 +142,15 @@ def test_utf16_without_bom_is_recognised(tmp_path):
     assert next(read_exports([path])).source_url == "https://a.example.org/"
 
 
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
+def test_utf32_without_bom_is_recognised_not_called_binary(tmp_path, encoding):
+    path = tmp_path / "nobom.tsv"
+    path.write_bytes("Referring page URL\tTarget URL\nhttps://a.example.org/\thttps://b.example.com/\n"
+                     .encode(encoding))
+    assert detect_format(path).encoding == encoding
+    assert next(read_exports([path])).source_url == "https://a.example.org/"
+
+
 def test_the_closest_format_message_survives_a_file_with_no_header(tmp_path):
     path = tmp_path / "numbers.csv"
     path.write_text("\n".join(",".join(str(i * j) for j in range(3)) for i in range(5)) + "\n", encoding="utf-8")

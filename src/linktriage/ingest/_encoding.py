@@ -148,9 +148,9 @@ def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding, True
-    utf16 = _utf16_without_bom(head)
-    if utf16:
-        return utf16, False
+    wide = _utf32_without_bom(head) or _utf16_without_bom(head)
+    if wide:
+        return wide, False
     return _text_encoding(head, name), False
 
 
@@ -246,6 +246,20 @@ def _utf16_without_bom(head: bytes) -> str:
         return "utf-16-le"
     if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
         return "utf-16-be"
+    return ""
+
+
+def _utf32_without_bom(head: bytes) -> str:
+    """UTF-32 without BOM: mostly-ASCII text has three NULs in every four bytes, the fourth not."""
+    sample = head[:4096]
+    quarter = len(sample) // 4
+    if quarter < 8:
+        return ""
+    lanes = [sample[i::4][:quarter].count(0) for i in range(4)]
+    if lanes[0] < 0.05 * quarter and min(lanes[1:]) > 0.95 * quarter:
+        return "utf-32-le"
+    if lanes[3] < 0.05 * quarter and min(lanes[:3]) > 0.95 * quarter:
+        return "utf-32-be"
     return ""
 
 
