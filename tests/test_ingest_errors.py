@@ -40,6 +40,10 @@ def one_line_error(path, kind=InputError, **kwargs) -> str:
     (b"\r\n\r\n  \n", r"is empty \(no header line\)"),
     (codecs.BOM_UTF8 + b"\n", r"is empty \(no header line\)"),
     (b"<!DOCTYPE html><html><body>Backlinks</body></html>", r"is an HTML or XML page"),
+    # JSON Lines (linktriage's own JSONL output) or a JSON array: "unknown layout ... rename ... to source_url" misled
+    (b'{"source_url": "https://a.example.org/", "target_url": "https://t.example/"}\n{"source_url": "x"}\n',
+     r"is JSON, not a table: pass a CSV, TSV or XLSX export"),
+    (b'[\n  {"source_url": "https://a.example.org/"}\n]\n', r"is JSON, not a table"),
 ])
 def test_files_that_are_not_exports(tmp_path, data, expected):
     path = tmp_path / "backlinks.csv"

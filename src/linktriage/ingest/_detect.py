@@ -103,6 +103,10 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
     stripped = text.lstrip("\ufeff \t\r\n")[:200].casefold()
     if stripped.startswith(("<!doctype html", "<html", "<?xml", "<head")):
         raise InputError(f"{name} is an HTML or XML page, not a backlink export: use the tool's CSV export")
+    first = stripped.split("\n", 1)[0].strip()
+    if first in ("[", "{") or first.startswith(('{"', '[{', '["')):  # no export's header starts so
+        raise InputError(f"{name} is JSON, not a table: pass a CSV, TSV or XLSX export (from Python, "
+                         "linktriage.score also takes a list of dicts with source_url, target_url, anchor)")
     candidates: list[_Candidate] = []
     widest: list[str] = []
     parsed = {delimiter: _records(text, delimiter) for delimiter in DELIMITERS}
