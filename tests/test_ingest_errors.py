@@ -6,6 +6,8 @@ import codecs
 import gzip
 import io
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -338,3 +340,14 @@ def test_a_password_protected_workbook_is_not_called_an_old_xls(tmp_path):
     old = tmp_path / "backlinks.xls"
     old.write_bytes(ole + "Workbook".encode("utf-16-le"))
     assert "old Excel .xls workbook" in one_line_error(old)
+
+
+def test_an_unreadable_export_writes_nothing_to_standard_output(tmp_path):
+    """`score bad.csv --offline > out.csv` printed the output's CSV header before the error (exit 2): a script reading
+    standard output got a valid, empty table. The exports are judged before the output is opened."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"name,colour\nfoo,blue\n")
+    result = subprocess.run([sys.executable, "-c", "from linktriage.cli import main; main()", "score", str(path),
+                             "--offline"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""
