@@ -108,3 +108,13 @@ def test_a_damaged_workbook_part_is_one_line_not_a_traceback(tmp_path, part, cha
         list(read_exports([path]))
     message = str(error.value)
     assert where in message and "export it again or save it as CSV" in message and "\n" not in message
+
+
+def test_a_preamble_row_that_names_a_generic_column_is_not_the_header(tmp_path):
+    path = workbook(tmp_path / "report.xlsx", {"Backlinks": [
+        ["Source", "Ahrefs"], [],
+        ["Referring page URL", "Target URL", "Anchor"],
+        ["https://a.example.org/", "https://t.example/boots", "x"]]})
+    assert (detect_format(path).vendor, detect_format(path).header_row) == ("ahrefs", 2)
+    assert [(b.source_url, b.target_url) for b in read_exports([path])] == [
+        ("https://a.example.org/", "https://t.example/boots")]

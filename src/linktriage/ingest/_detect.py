@@ -117,10 +117,11 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
             match = best_match([normalize_header(c) for c in record], LAYOUTS)
             if match is None:
                 continue
+            # every matching line is a candidate: a report line like "Source,Ahrefs" matches the generic layout
+            # before the real header; among equals the earliest wins (two exports pasted together)
             consistency = _consistency(len(record), records[index + 1: index + 1 + CONSISTENCY_SCAN])
-            key = (consistency >= 0.5, match.score, consistency, len(record), -order)
+            key = (consistency >= 0.5, match.score, consistency, len(record), -order, -index)
             candidates.append(_Candidate(key, delimiter, index, record, match))
-            break
     if not candidates:
         for delimiter, records in parsed.items():
             match = _by_shape(records)
@@ -174,14 +175,18 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
             rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
+            found: list[tuple[tuple, Match, list[str], int]] = []
             for index, row in enumerate(rows):
                 header = [cell_text(c) for c in row]
                 if len([c for c in header if c]) > len([c for c in widest if c]):
                     widest = header
                 match = best_match([normalize_header(c) for c in header], LAYOUTS)
-                if match is not None:
-                    _refuse(match.layout, name)
-                    return _format(match, header, "xlsx", "", index, sheet=sheet.title)
+                if match is not None:  # the most specific header of the sheet, the earliest among equals
+                    found.append(((match.score, -index), match, header, index))
+            if found:
+                _, match, header, index = max(found, key=lambda f: f[0])
+                _refuse(match.layout, name)
+                return _format(match, header, "xlsx", "", index, sheet=sheet.title)
             match = _by_shape(rows)
             if match is not None:
                 return _format(match, [cell_text(c) for c in rows[0]], "xlsx", "", 0, sheet=sheet.title)
