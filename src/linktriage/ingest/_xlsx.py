@@ -12,9 +12,10 @@ from linktriage._exceptions import InputError
 
 __all__ = ["open_workbook", "sheet_rows", "worksheet_rows"]
 
-# what a damaged workbook raises: its ZIP (a bad CRC, a cut-off entry), a missing part, or broken XML inside
+# what a damaged workbook raises: its ZIP (a bad CRC, a cut-off entry), a missing part or shared string
+# (LookupError: KeyError, IndexError), or broken XML inside
 # (xml.etree's ParseError and lxml's XMLSyntaxError are both SyntaxErrors)
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, OSError, SyntaxError)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, TypeError, OSError, SyntaxError)
 
 
 @contextlib.contextmanager
