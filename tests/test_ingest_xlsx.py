@@ -99,7 +99,8 @@ def _damaged_copy(source, target, part, change):
     ("xl/worksheets/sheet1.xml", lambda data: data[: len(data) * 4 // 5] + b"<<", "sheet 'Links' is damaged"),
     ("xl/styles.xml", lambda data: b"<broken", "cannot open it as an Excel workbook"),
     # a cell pointing past the shared strings (their part lost or cut): an IndexError inside openpyxl
-    ("xl/worksheets/sheet1.xml", lambda data: data.replace(b'<row r="2">', b'<row r="2"><c r="F2" t="s"><v>99</v></c>', 1),
+    ("xl/worksheets/sheet1.xml",
+     lambda data: data.replace(b'<row r="2">', b'<row r="2"><c r="F2" t="s"><v>99</v></c>', 1),
      "sheet 'Links' is damaged after row 1"),
 ])
 def test_a_damaged_workbook_part_is_one_line_not_a_traceback(tmp_path, part, change, where):

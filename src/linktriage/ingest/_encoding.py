@@ -174,7 +174,7 @@ def _past_ascii(path: str | os.PathLike, name: str) -> str:
 
 
 def _text_encoding(head: bytes, name: str) -> str:
-    """The encoding of text without BOM that is not UTF-16: UTF-8, Windows-1252, or what charset detection finds."""
+    """The encoding of text without BOM nor UTF-16/32 zero bytes: UTF-8, Windows-1252, or charset detection's."""
     if head.count(b"\x00") > len(head) // 100:  # a stray NUL in one cell (a bad copy) is not a binary file
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
     try:

@@ -102,7 +102,8 @@ def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
                              "file again") from None
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not valid {fmt.encoding} text near line {reader.line_num + 1} ({exc.reason}; "
-                             "the encoding was judged from an earlier part of the file): save it as UTF-8 CSV") from None
+                             "the encoding was judged from an earlier part of the file): save it as UTF-8 CSV"
+                             ) from None
 
 
 def _swallowed_row(fmt: ExportFormat) -> re.Pattern[str]:
