@@ -111,6 +111,17 @@ def test_legacy_single_byte_encodings_are_decoded(tmp_path):
     assert next(read_exports([cyrillic])).anchor == "Купить недорогие туристические ботинки в Москве"
 
 
+def test_mac_roman_from_excel_for_mac_is_decoded(tmp_path):
+    """Excel for Mac's "CSV (Macintosh)" is Mac Roman with CR line ends; charset detection does not offer Mac Roman
+    and read French text as Mac Central European ('crŹme', 'déją')."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(("source_url,target_url,anchor\r" + "".join(
+        f"https://a{i}.example.org/,https://t.example/,café crème {i} – déjà vu façade\r" for i in range(5)))
+        .encode("mac_roman"))
+    assert detect_format(path).encoding == "mac_roman"
+    assert next(read_exports([path])).anchor == "café crème 0 – déjà vu façade"
+
+
 def test_invalid_utf8_after_the_sampled_start(tmp_path):
     path = tmp_path / "late.csv"
     # the first non-ASCII bytes (past the 256 KB start) are UTF-8 and decide; bytes that are not come further on

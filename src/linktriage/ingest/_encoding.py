@@ -196,6 +196,9 @@ def _text_encoding(head: bytes, name: str) -> str:
     # among equally clean readings, the Windows code page (what Excel writes) over Mac or DOS ones
     best = min((m for m in matches if m.chaos <= least), default=None,
                key=lambda m: not m.encoding.startswith("cp125"))
+    if (best is None or not best.encoding.startswith("cp125")) and _western(head, "mac_roman"):
+        # Excel for Mac's "CSV (Macintosh)"; charset detection does not offer Mac Roman at all
+        return "mac_roman"
     if best is None:
         raise InputError(f"{name}: cannot tell its text encoding (tried UTF-8, UTF-16 and UTF-32 with or "
                          "without BOM, and charset detection): save it as UTF-8 CSV")
@@ -210,8 +213,8 @@ def _damaged_utf8(head: bytes) -> bool:
     return sum(ord(ch) > 127 for ch in text) - invalid > invalid
 
 
-def _western(head: bytes) -> bool:
-    """Windows-1252, what Excel writes on Western systems, when it reads as Latin text.
+def _western(head: bytes, codec: str = "cp1252") -> bool:
+    """Windows-1252 (or ``codec``), what Excel writes on Western systems, when it reads as Latin text.
 
     charset detection is unreliable on short samples of mostly-ASCII exports (it prefers Baltic or Central European
     code pages for French or German text). Latin text has its accented letters between ASCII ones, while another
@@ -219,7 +222,7 @@ def _western(head: bytes) -> bool:
     charset detection.
     """
     try:
-        text = head.decode("cp1252")
+        text = head.decode(codec)
     except UnicodeDecodeError:  # bytes undefined in Windows-1252
         return False
     marks = [i for i, ch in enumerate(text) if ord(ch) > 127]
