@@ -111,6 +111,21 @@ def test_legacy_single_byte_encodings_are_decoded(tmp_path):
     assert next(read_exports([cyrillic])).anchor == "Купить недорогие туристические ботинки в Москве"
 
 
+@pytest.mark.parametrize("anchor", [
+    "The “best” hiking boots – our editor’s picks… €99",
+    "Les « meilleures » chaussures – l’avis de l’éditeur, très légères",
+    "„Die besten“ Wanderschuhe – für Männer & Frauen, größer",
+])
+def test_windows_1252_with_typographic_quotes_and_dashes_is_decoded(tmp_path, anchor):
+    """Curly quotes, guillemets and dashes are not letters: with them, Windows-1252 text failed the Latin-text test
+    and charset detection read it as DOS Central European or Windows Central European ('ôbestö', 'trčs légčres')."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("source_url\tanchor\r\n" + "".join(
+        f"https://a{i}.example.org/\t{anchor}\r\n" for i in range(20))).encode("cp1252"))
+    assert detect_format(path).encoding == "cp1252"
+    assert next(read_exports([path])).anchor == anchor
+
+
 def test_mac_roman_from_excel_for_mac_is_decoded(tmp_path):
     """Excel for Mac's "CSV (Macintosh)" is Mac Roman with CR line ends; charset detection does not offer Mac Roman
     and read French text as Mac Central European ('crŹme', 'déją')."""

@@ -43,6 +43,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+#: typographic punctuation at the same place in Windows-1250/1251/1252 (curly quotes, dashes, ellipsis, euro, ...)
+_TYPOGRAPHIC = frozenset("‘’‚“”„‹›«»–—…•·€™©®°§\u00a0")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 #: bytes from the first non-ASCII one that decide the encoding of a file whose start is ASCII
 _WINDOW = 64 * 1024
@@ -226,7 +228,12 @@ def _western(head: bytes, codec: str = "cp1252") -> bool:
     except UnicodeDecodeError:  # bytes undefined in Windows-1252
         return False
     marks = [i for i, ch in enumerate(text) if ord(ch) > 127]
-    if not marks or sum(text[i].isalpha() for i in marks) < 0.8 * len(marks):
+    if not marks:
+        return False
+    # typographic punctuation is the same in the Windows code pages (and what the run test below is not about):
+    # only the other marks are judged, so quotes neither fail Latin text nor pass a Central European one
+    marks = [i for i in marks if text[i] not in _TYPOGRAPHIC]
+    if sum(text[i].isalpha() for i in marks) < 0.8 * len(marks):
         return False
     in_long_runs, run = 0, 1
     for previous, current in zip(marks, marks[1:] + [-2]):
