@@ -400,3 +400,22 @@ def test_shapes_that_are_not_search_console(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="unknown export layout"):
         detect_format(path)
+
+
+def test_a_preamble_line_that_names_a_generic_column_is_not_the_header(tmp_path):
+    """A report line such as 'Source,Ahrefs' matches the generic layout ('source'); it was taken for the header, the
+    real header became a row and the targets and metrics were lost. The most specific header among the first lines
+    wins, the earliest among equals."""
+    path = tmp_path / "report.csv"
+    path.write_text("Backlinks report\nTarget,https://t.example/\nSource,Ahrefs\n\n"
+                    "Referring page URL,Target URL,Anchor,Domain rating\n"
+                    "https://a.example.org/,https://t.example/boots,x,12\n"
+                    "https://b.example.org/,https://t.example/,y,3\n", encoding="utf-8")
+    fmt = detect_format(path)
+    assert (fmt.vendor, fmt.header_row) == ("ahrefs", 4)
+    assert [(b.source_url, b.target_url, b.export["export_domain_rating"]) for b in read_exports([path])] == [
+        ("https://a.example.org/", "https://t.example/boots", 12), ("https://b.example.org/", "https://t.example/", 3)]
+    twice = tmp_path / "twice.csv"  # two exports pasted together: the first header is the header
+    twice.write_text("source_url,anchor\nhttps://a.example.org/,x\nsource_url,anchor\nhttps://b.example.org/,y\n",
+                     encoding="utf-8")
+    assert detect_format(twice).header_row == 0 and len(list(read_exports([twice]))) == 3

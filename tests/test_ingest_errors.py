@@ -5,6 +5,9 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -39,6 +42,10 @@ def one_line_error(path, kind=InputError, **kwargs) -> str:
     (b"\r\n\r\n  \n", r"is empty \(no header line\)"),
     (codecs.BOM_UTF8 + b"\n", r"is empty \(no header line\)"),
     (b"<!DOCTYPE html><html><body>Backlinks</body></html>", r"is an HTML or XML page"),
+    # JSON Lines (linktriage's own JSONL output) or a JSON array: "unknown layout ... rename ... to source_url" misled
+    (b'{"source_url": "https://a.example.org/", "target_url": "https://t.example/"}\n{"source_url": "x"}\n',
+     r"is JSON, not a table: pass a CSV, TSV or XLSX export"),
+    (b'[\n  {"source_url": "https://a.example.org/"}\n]\n', r"is JSON, not a table"),
 ])
 def test_files_that_are_not_exports(tmp_path, data, expected):
     path = tmp_path / "backlinks.csv"
@@ -104,9 +111,37 @@ def test_legacy_single_byte_encodings_are_decoded(tmp_path):
     assert next(read_exports([cyrillic])).anchor == "Купить недорогие туристические ботинки в Москве"
 
 
+@pytest.mark.parametrize("anchor", [
+    "The “best” hiking boots – our editor’s picks… €99",
+    "Les « meilleures » chaussures – l’avis de l’éditeur, très légères",
+    "„Die besten“ Wanderschuhe – für Männer & Frauen, größer",
+])
+def test_windows_1252_with_typographic_quotes_and_dashes_is_decoded(tmp_path, anchor):
+    """Curly quotes, guillemets and dashes are not letters: with them, Windows-1252 text failed the Latin-text test
+    and charset detection read it as DOS Central European or Windows Central European ('ôbestö', 'trčs légčres')."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("source_url\tanchor\r\n" + "".join(
+        f"https://a{i}.example.org/\t{anchor}\r\n" for i in range(20))).encode("cp1252"))
+    assert detect_format(path).encoding == "cp1252"
+    assert next(read_exports([path])).anchor == anchor
+
+
+def test_mac_roman_from_excel_for_mac_is_decoded(tmp_path):
+    """Excel for Mac's "CSV (Macintosh)" is Mac Roman with CR line ends; charset detection does not offer Mac Roman
+    and read French text as Mac Central European ('crŹme', 'déją')."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(("source_url,target_url,anchor\r" + "".join(
+        f"https://a{i}.example.org/,https://t.example/,café crème {i} – déjà vu façade\r" for i in range(5)))
+        .encode("mac_roman"))
+    assert detect_format(path).encoding == "mac_roman"
+    assert next(read_exports([path])).anchor == "café crème 0 – déjà vu façade"
+
+
 def test_invalid_utf8_after_the_sampled_start(tmp_path):
     path = tmp_path / "late.csv"
-    path.write_bytes(b"source_url\n" + b"https://a.example.org/\n" * 20000 + b"https://b.example.org/\xff\xfe\n")
+    # the first non-ASCII bytes (past the 256 KB start) are UTF-8 and decide; bytes that are not come further on
+    path.write_bytes(b"source_url\n" + b"https://a.example.org/\n" * 20000 + "https://b.example.org/é\n".encode()
+                     + b"https://c.example.org/\n" * 5000 + b"https://d.example.org/\xff\xfe\n")
     message = one_line_error(path)
     assert "not valid utf-8 text near line" in message and "save it as UTF-8 CSV" in message
 
@@ -136,6 +171,15 @@ def test_utf16_without_bom_is_recognised(tmp_path):
                      .encode("utf-16-le"))
     fmt = detect_format(path)
     assert (fmt.encoding, fmt.bom, fmt.vendor) == ("utf-16-le", False, "ahrefs")
+    assert next(read_exports([path])).source_url == "https://a.example.org/"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
+def test_utf32_without_bom_is_recognised_not_called_binary(tmp_path, encoding):
+    path = tmp_path / "nobom.tsv"
+    path.write_bytes("Referring page URL\tTarget URL\nhttps://a.example.org/\thttps://b.example.com/\n"
+                     .encode(encoding))
+    assert detect_format(path).encoding == encoding
     assert next(read_exports([path])).source_url == "https://a.example.org/"
 
 
@@ -221,3 +265,115 @@ def test_old_mac_line_endings_are_read(tmp_path):
     path.write_bytes(b"source_url,target_url,anchor\rhttps://a.example/1,https://t.example/,one\r"
                      b"https://a.example/2,https://t.example/,two\r")
     assert [b.anchor for b in read_exports([path])] == ["one", "two"]
+
+
+def test_a_multi_line_cell_with_a_url_and_a_comma_on_a_line_is_a_cell(tmp_path):
+    """A context cell like "Our picks:\\nhttps://t.example/boots, great boots" is text, not swallowed rows: a
+    swallowed row holds as many delimiters as the header, a sentence with a URL in it rarely does."""
+    path = tmp_path / "export.csv"
+    path.write_text("source_url,target_url,anchor,left context\n"
+                    'https://a.example/1,https://t.example/,boots,"Our picks:\nhttps://t.example/boots, great boots"\n'
+                    "https://a.example/2,https://t.example/,two,\n", encoding="utf-8")
+    assert [b.export["export_left_context"] for b in read_exports([path])] == [
+        "Our picks:\nhttps://t.example/boots, great boots", None]
+
+
+@pytest.mark.parametrize("text", [
+    "https://a.example/1\nhttps://a.example/2\nhttps://a.example/3\n",
+    "https://a.example/1,2024-01-02\nhttps://a.example/2,2024-01-03\n",
+    "https://a.example/1,https://t.example/\nhttps://a.example/2,https://t.example/\n",
+])
+def test_a_list_of_links_without_a_header_is_refused_not_read_without_its_first_link(tmp_path, text):
+    """Taken for a Search Console download in an unknown language, its first link became the header and vanished."""
+    path = tmp_path / "links.csv"
+    path.write_text(text, encoding="utf-8")
+    message = one_line_error(path, site="https://t.example/")
+    assert "first line is a link, not a header" in message and "source_url" in message
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd") or not hasattr(os, "mkfifo"), reason="POSIX pipes")
+def test_a_pipe_is_refused_not_read_without_its_start(tmp_path):
+    """`score <(zcat backlinks.csv.gz)`: the start read to detect the format was gone when the rows were read, so
+    rows were lost (all of them for a small file) with exit 0. An export is read more than once: it must be a file."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"source_url,target_url\nhttps://a.example/1,https://t.example/\n")
+        os.close(write_end)
+        message = one_line_error(f"/dev/fd/{read_end}")
+    finally:
+        os.close(read_end)
+    assert "is a pipe or device, not a file" in message and "save it to a file" in message
+    fifo = tmp_path / "named.csv"
+    os.mkfifo(fifo)  # not opened: opening a named pipe without a writer would wait forever
+    assert "is a pipe or device, not a file" in one_line_error(fifo)
+
+
+def test_windows_1252_whose_first_accent_is_past_the_sampled_start(tmp_path):
+    """An Excel-saved CSV (Windows-1252) of a large export is ASCII for its first 256 KB: that start says nothing
+    about the encoding, so the first non-ASCII bytes decide, wherever they are."""
+    rows = "".join(f"https://a{i}.example.org/page,https://t.example/,anchor {i}\r\n" for i in range(6000))
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("source_url,target_url,anchor\r\n" + rows + "https://z.example.org/,https://t.example/,"
+                      "caf\xe9 cr\xe8me\r\n").encode("cp1252"))
+    backlinks = list(read_exports([path]))
+    assert len(backlinks) == 6001 and backlinks[-1].anchor == "café crème"
+    assert detect_format(path).encoding == "cp1252"
+    utf8 = tmp_path / "utf8.csv"  # and UTF-8 stays UTF-8
+    utf8.write_bytes(("source_url,target_url,anchor\n" + rows + "https://z.example.org/,https://t.example/,"
+                      "café crème\n").encode("utf-8"))
+    assert detect_format(utf8).encoding == "utf-8" and list(read_exports([utf8]))[-1].anchor == "café crème"
+
+
+def test_utf8_with_a_few_invalid_bytes_is_refused_not_read_as_another_encoding(tmp_path):
+    """UTF-8 text with one damaged byte was read as ISO-8859-2 (what charset detection offered): every accented
+    letter of the file silently became two wrong ones. It is UTF-8 that is damaged: say where."""
+    path = tmp_path / "damaged.csv"
+    path.write_bytes("source_url,anchor\nhttps://a.example.org/,café crème\nhttps://b.example.org/,déjà vu\n"
+                     .encode() + b"https://c.example.org/,bad \xff byte\n")
+    message = one_line_error(path)
+    assert "not valid utf-8 text at line 4" in message and "save it as UTF-8 CSV" in message
+
+
+def test_zip_based_files_that_are_not_xlsx_say_what_they_are(tmp_path):
+    """A LibreOffice .ods or an Excel .xlsb is a ZIP too: 'extract it and pass the CSV inside' was the wrong advice."""
+    ods = tmp_path / "backlinks.ods"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert "is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV" in one_line_error(ods)
+    xlsb = tmp_path / "backlinks.xlsb"
+    with zipfile.ZipFile(xlsb, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00")
+    assert "is a binary Excel workbook (.xlsb): save it as .xlsx or CSV" in one_line_error(xlsb)
+    download = tmp_path / "links.zip"  # a download: the message names the tables inside
+    with zipfile.ZipFile(download, "w") as archive:
+        archive.writestr("Latest links.csv", "Linking page,Last crawled\nhttps://a.example.org/,2024-01-02\n")
+        archive.writestr("README.txt", "exported by ...")
+    message = one_line_error(download)
+    assert "is a ZIP archive, not an export: extract it and pass the CSV inside ('Latest links.csv')" in message
+
+
+def test_a_password_protected_workbook_is_not_called_an_old_xls(tmp_path):
+    """Excel saves an encrypted .xlsx inside an OLE2 container, the same signature as an old .xls."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    entry = "EncryptedPackage".encode("utf-16-le")
+    path = tmp_path / "backlinks.xlsx"
+    path.write_bytes(ole + entry + b"\x00" * 100)
+    assert "is a password-protected Excel workbook: remove its password" in one_line_error(path)
+    renamed = tmp_path / "backlinks.dat"  # found by its EncryptedPackage stream, whatever its name
+    renamed.write_bytes(ole + entry + b"\x00" * 100)
+    assert "is a password-protected Excel workbook" in one_line_error(renamed)
+    old = tmp_path / "backlinks.xls"
+    old.write_bytes(ole + "Workbook".encode("utf-16-le"))
+    assert "old Excel .xls workbook" in one_line_error(old)
+
+
+def test_an_unreadable_export_writes_nothing_to_standard_output(tmp_path):
+    """`score bad.csv --offline > out.csv` printed the output's CSV header before the error (exit 2): a script reading
+    standard output got a valid, empty table. The exports are judged before the output is opened."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"name,colour\nfoo,blue\n")
+    result = subprocess.run([sys.executable, "-c", "from linktriage.cli import main; main()", "score", str(path),
+                             "--offline"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""

@@ -139,3 +139,20 @@ def test_round_trip_of_whatever_a_csv_writer_writes(tmp_path, rows, encoding, de
     path.write_bytes(data)
     read = [(b.source_url, b.anchor) for b in read_exports([path])]
     assert read == [(f"https://s{n}.example.org/p?a=1,2;3", anchor) for n, anchor in rows]
+
+
+def test_hyperlink_formulas_and_invisible_characters_around_urls(tmp_path):
+    """A spreadsheet-made export may hold =HYPERLINK("url", "label") cells; a concatenated or pasted one a BOM or a
+    zero-width space before a URL. Those links are usable: they were error rows ('not a URL')."""
+    path = tmp_path / "links.csv"
+    path.write_text('source_url,target_url\n'
+                    '"=HYPERLINK(""https://a.example.org/1"")",https://t.example/\n'
+                    '"=hyperlink(""https://a.example.org/2"" ; ""Two"")",https://t.example/\n'
+                    '"=HYPERLINK(""https://a.example.org/3"",""Three"")","=HYPERLINK(""https://t.example/x"")"\n'
+                    '\ufeffhttps://a.example.org/4,https://t.example/\n'
+                    '\u200bhttps://a.example.org/5\u200b,https://t.example/\n'
+                    '=HYPERLINK(A1),https://t.example/\n', encoding="utf-8")
+    backlinks = list(read_exports([path]))
+    assert [(b.source_url, b.error) for b in backlinks] == [
+        (f"https://a.example.org/{i}", "") for i in range(1, 6)] + [("=HYPERLINK(A1)", "not a URL")]
+    assert backlinks[2].target_url == "https://t.example/x"

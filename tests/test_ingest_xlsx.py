@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -83,3 +84,41 @@ def test_search_console_xlsx_recognised_by_shape(tmp_path):
     assert (fmt.vendor, fmt.variant, fmt.sheet) == ("gsc", "latest links (header language not recognised)", "Tabela")
     assert [(b.source_url, b.export) for b in read_exports([path], site="https://t.example.com/")] == [
         ("https://a.example.org/x", {"export_last_seen": "2024-05-01"})]
+
+
+def _damaged_copy(source, target, part, change):
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for name in old.namelist():
+            data = old.read(name)
+            new.writestr(name, change(data) if name == part else data)
+    return target
+
+
+@pytest.mark.parametrize("part, change, where", [
+    ("xl/worksheets/sheet1.xml", lambda data: data[:300] + b"<<", "sheet 'Links' is damaged"),  # at its header
+    ("xl/worksheets/sheet1.xml", lambda data: data[: len(data) * 4 // 5] + b"<<", "sheet 'Links' is damaged"),
+    ("xl/styles.xml", lambda data: b"<broken", "cannot open it as an Excel workbook"),
+    # a cell pointing past the shared strings (their part lost or cut): an IndexError inside openpyxl
+    ("xl/worksheets/sheet1.xml",
+     lambda data: data.replace(b'<row r="2">', b'<row r="2"><c r="F2" t="s"><v>99</v></c>', 1),
+     "sheet 'Links' is damaged after row 1"),
+])
+def test_a_damaged_workbook_part_is_one_line_not_a_traceback(tmp_path, part, change, where):
+    """Broken XML inside a workbook (a bad copy, a tool's bug) raised a ParseError traceback, while rows were read."""
+    good = workbook(tmp_path / "good.xlsx", {"Links": [["source_url", "target_url"]] + [
+        [f"https://a{i}.example.org/", "https://t.example/"] for i in range(3000)]})
+    path = _damaged_copy(good, tmp_path / "damaged.xlsx", part, change)
+    with pytest.raises(InputError) as error:
+        list(read_exports([path]))
+    message = str(error.value)
+    assert where in message and "export it again or save it as CSV" in message and "\n" not in message
+
+
+def test_a_preamble_row_that_names_a_generic_column_is_not_the_header(tmp_path):
+    path = workbook(tmp_path / "report.xlsx", {"Backlinks": [
+        ["Source", "Ahrefs"], [],
+        ["Referring page URL", "Target URL", "Anchor"],
+        ["https://a.example.org/", "https://t.example/boots", "x"]]})
+    assert (detect_format(path).vendor, detect_format(path).header_row) == ("ahrefs", 2)
+    assert [(b.source_url, b.target_url) for b in read_exports([path])] == [
+        ("https://a.example.org/", "https://t.example/boots")]

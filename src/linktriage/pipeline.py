@@ -341,13 +341,15 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
 
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
+    # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
+    backlinks = read_exports(exports, site=options.site)
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
     with writable(output, "--output") as output, writable(report, "--report") as report, \
             writable(domains, "--domains") as domains:
         with open_writer(output, fmt, escape_formulas=escape_formulas) as writer:
             # The model is loaded inside, once the first pages are out to the workers (loading takes seconds).
-            for rows in score_backlinks(read_exports(exports, site=options.site), options):
+            for rows in score_backlinks(backlinks, options):
                 writer.write(rows)
                 summary.add(rows)
                 if report or domains:

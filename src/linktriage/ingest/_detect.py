@@ -16,7 +16,7 @@ from typing import Sequence
 
 from linktriage._exceptions import InputError, UnknownFormatError
 from linktriage.ingest._catalog import LAYOUTS
-from linktriage.ingest._gsc import by_shape
+from linktriage.ingest._gsc import by_shape, is_link
 from linktriage.ingest._encoding import Sniffed, sniff
 from linktriage.ingest._layout import ROLES, Layout, Match, best_match, closest_layout, normalize_header, snake_case
 from linktriage.ingest._values import cell_text
@@ -103,6 +103,10 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
     stripped = text.lstrip("\ufeff \t\r\n")[:200].casefold()
     if stripped.startswith(("<!doctype html", "<html", "<?xml", "<head")):
         raise InputError(f"{name} is an HTML or XML page, not a backlink export: use the tool's CSV export")
+    first = stripped.split("\n", 1)[0].strip()
+    if first in ("[", "{") or first.startswith(('{"', '[{', '["')):  # no export's header starts so
+        raise InputError(f"{name} is JSON, not a table: pass a CSV, TSV or XLSX export (from Python, "
+                         "linktriage.score also takes a list of dicts with source_url, target_url, anchor)")
     candidates: list[_Candidate] = []
     widest: list[str] = []
     parsed = {delimiter: _records(text, delimiter) for delimiter in DELIMITERS}
@@ -113,10 +117,11 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
             match = best_match([normalize_header(c) for c in record], LAYOUTS)
             if match is None:
                 continue
+            # every matching line is a candidate: a report line like "Source,Ahrefs" matches the generic layout
+            # before the real header; among equals the earliest wins (two exports pasted together)
             consistency = _consistency(len(record), records[index + 1: index + 1 + CONSISTENCY_SCAN])
-            key = (consistency >= 0.5, match.score, consistency, len(record), -order)
+            key = (consistency >= 0.5, match.score, consistency, len(record), -order, -index)
             candidates.append(_Candidate(key, delimiter, index, record, match))
-            break
     if not candidates:
         for delimiter, records in parsed.items():
             match = _by_shape(records)
@@ -163,21 +168,25 @@ def _consistency(width: int, rows: Sequence[list[str]]) -> float:
 
 
 def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
-    from linktriage.ingest._xlsx import open_workbook
+    from linktriage.ingest._xlsx import open_workbook, worksheet_rows
 
     widest: list[str] = []
     with open_workbook(path, name) as workbook:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
-            rows = list(sheet.iter_rows(max_row=HEADER_SCAN, values_only=True))
+            rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
+            found: list[tuple[tuple, Match, list[str], int]] = []
             for index, row in enumerate(rows):
                 header = [cell_text(c) for c in row]
                 if len([c for c in header if c]) > len([c for c in widest if c]):
                     widest = header
                 match = best_match([normalize_header(c) for c in header], LAYOUTS)
-                if match is not None:
-                    _refuse(match.layout, name)
-                    return _format(match, header, "xlsx", "", index, sheet=sheet.title)
+                if match is not None:  # the most specific header of the sheet, the earliest among equals
+                    found.append(((match.score, -index), match, header, index))
+            if found:
+                _, match, header, index = max(found, key=lambda f: f[0])
+                _refuse(match.layout, name)
+                return _format(match, header, "xlsx", "", index, sheet=sheet.title)
             match = _by_shape(rows)
             if match is not None:
                 return _format(match, [cell_text(c) for c in rows[0]], "xlsx", "", 0, sheet=sheet.title)
@@ -194,6 +203,9 @@ def _unknown(name: str, header: Sequence[str]) -> UnknownFormatError:
     if not found:
         return UnknownFormatError(f"{name}: no header row found in its first {HEADER_SCAN} lines; "
                                   "a backlink export needs a header with a source URL column (e.g. source_url)")
+    if is_link(found[0]):
+        return UnknownFormatError(f"{name}: its first line is a link, not a header ({found[0][:80]!r}): add a first "
+                                  "line naming the columns, e.g. source_url,target_url,anchor")
     layout, expects = closest_layout([normalize_header(c) for c in found], LAYOUTS)
     shown = ", ".join(repr(c) for c in found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12 else "")
     return UnknownFormatError(

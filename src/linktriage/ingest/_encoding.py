@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
+import stat
 import zipfile
 from dataclasses import dataclass
 
@@ -18,6 +20,9 @@ __all__ = ["SAMPLE_BYTES", "Sniffed", "reading_codec", "sniff"]
 SAMPLE_BYTES = 256 * 1024
 
 _NOT_AN_EXPORT = "not a backlink export (CSV, TSV or XLSX)"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: the stream of an encrypted Office file, as its OLE2 directory names it (UTF-16)
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", f"a PNG image, {_NOT_AN_EXPORT}"),
     (b"\xff\xd8\xff", f"a JPEG image, {_NOT_AN_EXPORT}"),
@@ -26,7 +31,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", f"a TIFF image, {_NOT_AN_EXPORT}"),
     (b"MM\x00*", f"a TIFF image, {_NOT_AN_EXPORT}"),
     (b"%PDF-", f"a PDF document, {_NOT_AN_EXPORT}"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
+    (_OLE2, "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
     (b"\x1f\x8b", "gzip-compressed: decompress it and pass the file inside"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it and pass the CSV inside"),
     (b"Rar!\x1a\x07", "a RAR archive: extract it and pass the CSV inside"),
@@ -38,6 +43,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+#: typographic punctuation at the same place in Windows-1250/1251/1252 (curly quotes, dashes, ellipsis, euro, ...)
+_TYPOGRAPHIC = frozenset("‘’‚“”„‹›«»–—…•·€™©®°§\u00a0")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: bytes from the first non-ASCII one that decide the encoding of a file whose start is ASCII
+_WINDOW = 64 * 1024
 # control characters that never occur in exported text (tab, newlines, form feed and escape can)
 _CONTROL = bytes(set(range(32)) - {9, 10, 11, 12, 13, 27})
 
@@ -67,6 +77,7 @@ def reading_codec(encoding: str, bom: bool) -> str:
 
 def sniff(path: str | os.PathLike) -> Sniffed:
     name = os.fspath(path)
+    _refuse_pipes(path, name)
     try:
         with open(path, "rb") as stream:
             head = stream.read(SAMPLE_BYTES + 1)
@@ -80,6 +91,10 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     head = head[:SAMPLE_BYTES]
     if not head:
         raise InputError(f"{name} is empty (0 bytes): export the backlinks again")
+    if head.startswith(_OLE2) and (_ENCRYPTED in head or name.lower().endswith((".xlsx", ".xlsm"))):
+        # Excel keeps an encrypted .xlsx in the container old .xls workbooks use
+        raise InputError(f"{name} is a password-protected Excel workbook: remove its password (in Excel: File > Info "
+                         "> Protect Workbook > Encrypt with Password, empty it) and save it, or save it as CSV")
     for magic, what in _SIGNATURES:
         if head.startswith(magic):
             raise InputError(f"{name} is {what}")
@@ -88,6 +103,8 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip(path, name)
     encoding, bom = _encoding(head, name)
+    if not complete and not bom and head.isascii():  # ASCII reads the same in UTF-8 and Windows-1252
+        encoding = _past_ascii(path, name)
     sniffed = Sniffed("text", encoding, bom, complete=complete)
     sample = _decode(head, sniffed.codec, complete, name)
     if not sample.strip("\ufeff \t\r\n"):
@@ -95,36 +112,85 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     return Sniffed("text", encoding, bom, sample, complete)
 
 
+def _refuse_pipes(path: str | os.PathLike, name: str) -> None:
+    """An export is read twice (its start to detect the format, then its rows): a pipe (``<(zcat x.csv.gz)``,
+    ``/dev/stdin``) would lose the start, or wait forever for a writer; stat looks without opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # open() says what is wrong
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        raise InputError(f"{name} is a pipe or device, not a file: it is read more than once, so save it to a file "
+                         "first (e.g. zcat backlinks.csv.gz > backlinks.csv) and pass that")
+
+
 def _zip(path: str | os.PathLike, name: str) -> Sniffed:
     try:
         with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            members = archive.namelist()
+            kind = archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in members else ""
+    # (ValueError, NotImplementedError, RuntimeError: a damaged entry, a compression or an encryption zipfile lacks)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
         raise InputError(f"{name} is a damaged ZIP or Excel file: export it again") from None
     if "xl/workbook.xml" in members:
         return Sniffed("xlsx")
-    raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the CSV inside")
+    # other formats that are ZIPs inside: extracting them gives no CSV
+    if "xl/workbook.bin" in members:
+        raise InputError(f"{name} is a binary Excel workbook (.xlsb): save it as .xlsx or CSV and pass that")
+    if kind.startswith("application/vnd.oasis.opendocument.spreadsheet"):
+        raise InputError(f"{name} is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV and pass that")
+    if kind or "[Content_Types].xml" in members or "Index/Document.iwa" in members:
+        raise InputError(f"{name} is a document ({kind or 'Office or Numbers'}), {_NOT_AN_EXPORT}")
+    tables = [m for m in members if m.lower().endswith((".csv", ".tsv", ".xlsx")) and "__MACOSX/" not in m]
+    inside = f" ({', '.join(repr(m) for m in tables[:5])}{', ...' if len(tables) > 5 else ''})" if tables else ""
+    raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the CSV inside{inside}")
 
 
 def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding, True
-    utf16 = _utf16_without_bom(head)
-    if utf16:
-        return utf16, False
+    wide = _utf32_without_bom(head) or _utf16_without_bom(head)
+    if wide:
+        return wide, False
+    return _text_encoding(head, name), False
+
+
+def _past_ascii(path: str | os.PathLike, name: str) -> str:
+    """The encoding of a file whose sampled start is ASCII, judged from its first non-ASCII bytes.
+
+    A large Excel-saved export (Windows-1252) often has its first accented letter megabytes in: judged from the
+    start it would be UTF-8, and reading would stop there. The rest is scanned (``bytes.isascii`` runs at memory
+    speed) until a non-ASCII byte; :data:`_WINDOW` bytes from it decide. All ASCII: UTF-8.
+    """
+    with open(path, "rb") as stream:
+        stream.seek(SAMPLE_BYTES)
+        while chunk := stream.read(1 << 20):
+            if chunk.isascii():
+                continue
+            # the bytes before are ASCII, so a UTF-8 sequence starts here, never in its middle
+            window = chunk[_NON_ASCII.search(chunk).start():][:_WINDOW]
+            window += stream.read(_WINDOW - len(window))
+            return _text_encoding(window, name)
+    return "utf-8"
+
+
+def _text_encoding(head: bytes, name: str) -> str:
+    """The encoding of text without BOM nor UTF-16/32 zero bytes: UTF-8, Windows-1252, or charset detection's."""
     if head.count(b"\x00") > len(head) // 100:  # a stray NUL in one cell (a bad copy) is not a binary file
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8", False
+        return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _damaged_utf8(head):
+        return "utf-8"  # decoding it says where it is damaged
     controls = sum(head.count(bytes([c])) for c in _CONTROL)
     if controls > len(head) // 100:
         raise InputError(f"{name} is a binary file, {_NOT_AN_EXPORT}")
     if _western(head):
-        return "cp1252", False
+        return "cp1252"
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(head[:64 * 1024]))
@@ -132,14 +198,25 @@ def _encoding(head: bytes, name: str) -> tuple[str, bool]:
     # among equally clean readings, the Windows code page (what Excel writes) over Mac or DOS ones
     best = min((m for m in matches if m.chaos <= least), default=None,
                key=lambda m: not m.encoding.startswith("cp125"))
+    if (best is None or not best.encoding.startswith("cp125")) and _western(head, "mac_roman"):
+        # Excel for Mac's "CSV (Macintosh)"; charset detection does not offer Mac Roman at all
+        return "mac_roman"
     if best is None:
         raise InputError(f"{name}: cannot tell its text encoding (tried UTF-8, UTF-16 and UTF-32 with or "
                          "without BOM, and charset detection): save it as UTF-8 CSV")
-    return codecs.lookup(best.encoding).name, False
+    return codecs.lookup(best.encoding).name
 
 
-def _western(head: bytes) -> bool:
-    """Windows-1252, what Excel writes on Western systems, when it reads as Latin text.
+def _damaged_utf8(head: bytes) -> bool:
+    """UTF-8 with a few invalid bytes (a bad copy, a pasted Windows-1252 cell): more valid multi-byte sequences
+    than invalid bytes. Read in a single-byte encoding, its every accented letter would become two wrong ones."""
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=False)
+    invalid = text.count("\ufffd")
+    return sum(ord(ch) > 127 for ch in text) - invalid > invalid
+
+
+def _western(head: bytes, codec: str = "cp1252") -> bool:
+    """Windows-1252 (or ``codec``), what Excel writes on Western systems, when it reads as Latin text.
 
     charset detection is unreliable on short samples of mostly-ASCII exports (it prefers Baltic or Central European
     code pages for French or German text). Latin text has its accented letters between ASCII ones, while another
@@ -147,11 +224,16 @@ def _western(head: bytes) -> bool:
     charset detection.
     """
     try:
-        text = head.decode("cp1252")
+        text = head.decode(codec)
     except UnicodeDecodeError:  # bytes undefined in Windows-1252
         return False
     marks = [i for i, ch in enumerate(text) if ord(ch) > 127]
-    if not marks or sum(text[i].isalpha() for i in marks) < 0.8 * len(marks):
+    if not marks:
+        return False
+    # typographic punctuation is the same in the Windows code pages (and what the run test below is not about):
+    # only the other marks are judged, so quotes neither fail Latin text nor pass a Central European one
+    marks = [i for i in marks if text[i] not in _TYPOGRAPHIC]
+    if sum(text[i].isalpha() for i in marks) < 0.8 * len(marks):
         return False
     in_long_runs, run = 0, 1
     for previous, current in zip(marks, marks[1:] + [-2]):
@@ -177,9 +259,26 @@ def _utf16_without_bom(head: bytes) -> str:
     return ""
 
 
+def _utf32_without_bom(head: bytes) -> str:
+    """UTF-32 without BOM: mostly-ASCII text has three NULs in every four bytes, the fourth not."""
+    sample = head[:4096]
+    quarter = len(sample) // 4
+    if quarter < 8:
+        return ""
+    lanes = [sample[i::4][:quarter].count(0) for i in range(4)]
+    if lanes[0] < 0.05 * quarter and min(lanes[1:]) > 0.95 * quarter:
+        return "utf-32-le"
+    if lanes[3] < 0.05 * quarter and min(lanes[:3]) > 0.95 * quarter:
+        return "utf-32-be"
+    return ""
+
+
 def _decode(head: bytes, codec: str, complete: bool, name: str) -> str:
     try:
         return codecs.getincrementaldecoder(codec)().decode(head, final=complete)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid {codec} text at byte {exc.start} (tried UTF-8, UTF-16, UTF-32 and "
-                         "charset detection): save it as UTF-8 CSV") from None
+        before = head[:exc.start].decode(codec, errors="replace")
+        line = before.count("\n" if "\n" in before else "\r") + 1
+        raise InputError(f"{name}: not valid {codec} text at line {line}, byte {exc.start} ({exc.reason}; tried UTF-8, "
+                         "UTF-16, UTF-32 and charset detection): the file is damaged or mixes encodings: save it as "
+                         "UTF-8 CSV") from None

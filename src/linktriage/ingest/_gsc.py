@@ -135,6 +135,11 @@ def _layouts() -> tuple[Layout, ...]:
 LAYOUTS = _layouts()
 
 
+def is_link(text: str) -> bool:
+    """A full http(s) URL, as a linking page is written in a links download."""
+    return bool(text) and "://" in text and not clean_url(text)[1]
+
+
 _DATE = re.compile(r"\d{1,4}\s*[-./年]\s*\d{1,2}\s*[-./月]?\s*\d{0,4}|\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? \w{3,9}\.? \d{4}")
 
 
@@ -150,11 +155,13 @@ def by_shape(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Layout 
         names.pop()
     if not 1 <= len(names) <= 2 or not all(names) or any(sep in n for n in names for sep in ",;\t|"):
         return None  # (a header with a delimiter in it was split with the wrong one)
+    if is_link(names[0]):
+        return None  # a list of links without a header: its first link is not a column name
     cells = [[cell_text(c) for c in row] for row in rows]
     cells = [row for row in cells if any(row)][:20]
     if not cells or any(len([c for c in row if c]) > len(names) for row in cells):
         return None
-    urls = sum(bool(row[0]) and not clean_url(row[0])[1] and "://" in row[0] for row in cells)
+    urls = sum(is_link(row[0]) for row in cells)
     dates = sum(len(row) > 1 and bool(_DATE.fullmatch(row[1])) for row in cells)
     if urls < 0.8 * len(cells) or (len(names) == 2 and dates < 0.8 * len(cells)):
         return None

@@ -86,7 +86,7 @@ def _records(name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
 def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
     with open(name, encoding=reading_codec(fmt.encoding, fmt.bom), newline="", errors="strict") as stream:
         reader = csv.reader(stream, delimiter=fmt.delimiter)
-        swallowed = re.compile(r"\n\s*\"?(?:https?://|www\.)[^\n]*" + re.escape(fmt.delimiter))
+        swallowed = _swallowed_row(fmt)
         try:
             for record in islice(reader, fmt.header_row + 1, None):
                 # A quote that never closes swallows the rows after it into one cell: rows would vanish silently.
@@ -102,7 +102,17 @@ def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
                              "file again") from None
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not valid {fmt.encoding} text near line {reader.line_num + 1} ({exc.reason}; "
-                             "the encoding was judged from the file's start): save it as UTF-8 CSV") from None
+                             "the encoding was judged from an earlier part of the file): save it as UTF-8 CSV"
+                             ) from None
+
+
+def _swallowed_row(fmt: ExportFormat) -> re.Pattern[str]:
+    """A line inside a cell that looks like a further row: it starts with a URL and has at least as many delimiters
+    as the header (a context or anchor that merely holds a URL followed by a comma is text)."""
+    separators = max(1, sum(1 for header, _ in fmt.columns if header) - 1)
+    delimiter = re.escape(fmt.delimiter)
+    # [^\n<delimiter>]: each repetition ends at the next delimiter, so a line with too few fails without backtracking
+    return re.compile(rf"\n\s*\"?(?:https?://|www\.)(?:[^\n{delimiter}]*{delimiter}){{{separators}}}")
 
 
 def _row_builder(name: str, fmt: ExportFormat, site: str,

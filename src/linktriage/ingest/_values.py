@@ -140,19 +140,29 @@ _HOST = re.compile(r"[\w\-.]+", re.UNICODE)
 # the common case, checked in one regex: http(s), an ASCII host with a dot, a short port, no spaces
 _PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]+(?::\d{1,4})?(?:[/?#]\S*)?", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
+# stripped around a URL: brackets, quotes, whitespace, and the invisible BOM / zero-width / direction marks a
+# concatenated file or a copy from a web page leaves (str.strip does not count them as whitespace)
+_AROUND = "<>\"' \t\r\n\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+# =HYPERLINK("url") or =HYPERLINK("url", "label") (";" in locales with decimal commas); a cell reference is not a URL
+_HYPERLINK = re.compile(r'=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;].*)?\)', re.IGNORECASE | re.DOTALL)
 _SCHEMELESS = re.compile(r"(?:[\w\-]+\.)+[\w\-]{2,}(?::\d{1,5})?(?:[/?#].*)?", re.UNICODE | re.DOTALL)
 
 
 def clean_url(raw: object) -> tuple[str, str]:
     """``(url, "")`` for a usable http(s) URL, else ``(stripped text, reason)``.
 
-    Whitespace is stripped; a scheme-less ``example.com/page`` or ``//example.com/page`` gets ``http://``.
+    Whitespace is stripped; a scheme-less ``example.com/page`` or ``//example.com/page`` gets ``http://``; a
+    spreadsheet's ``=HYPERLINK("url", "label")`` gives its url.
     """
-    text = _as_text(raw).strip("<>\"' \t\r\n")
+    text = _as_text(raw).strip(_AROUND)
     if _PLAIN_URL.fullmatch(text):
         return text, ""
     if not text:
         return "", "empty source URL"
+    if text.startswith("="):
+        formula = _HYPERLINK.fullmatch(text)
+        if formula:
+            return clean_url(formula.group(1))
     if text.startswith("//"):
         text = "http:" + text
     elif "://" not in text and _SCHEMELESS.fullmatch(text):
