@@ -182,3 +182,25 @@ def test_saving_where_a_model_cannot_go_is_an_input_error(fitted, tmp_path):
     save_model(fitted[0], tmp_path / "new" / "folder" / "m.skops")  # missing folders are created
     assert load_model(tmp_path / "new" / "folder" / "m.skops").card_["labels"] == list(LABELS)
     assert [p.name for p in (tmp_path / "new" / "folder").iterdir()] == ["m.skops"]  # no partial file left
+
+
+@pytest.mark.parametrize("estimator", ["gbm", "logreg"])
+def test_sample_weights_decide_between_conflicting_labels(estimator):
+    # 40 editorial-looking rows labelled editorial, 10 copies of them labelled guest_post: unweighted, the model
+    # leans editorial; the ten weighted x20 (as a user's own labels are weighed against the shipped ones) win.
+    X, y, groups = synthetic_table()
+    editorial = X[y == "editorial"]
+    X = pd.concat([X, editorial.iloc[:10]], ignore_index=True)
+    y = np.r_[y, ["guest_post"] * 10]
+    groups = np.r_[groups, [f"site{i % 8}" for i in range(10)]]
+    weights = np.r_[np.ones(len(y) - 10), np.full(10, 20.0)]
+
+    def guest_post_probability(sample_weight):
+        model = LinkClassifier(estimator=estimator, max_iter=40, cv=3).fit(X, y, groups=groups,
+                                                                          sample_weight=sample_weight)
+        return model.predict_proba(editorial)[:, list(model.classes_).index("guest_post")]
+
+    plain, ones, heavy = map(guest_post_probability, (None, np.ones(len(y)), weights))
+    # The model and its calibration both take the weights: an unweighted calibration pulled logreg back to editorial.
+    assert plain.mean() < 0.25 and heavy.mean() > 0.5
+    assert np.allclose(plain, ones)

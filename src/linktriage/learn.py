@@ -150,8 +150,10 @@ def canonical_label(value: str | None) -> str | None:
 
 
 def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifier, seed: int = 0,
-                   evaluate_mask: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
-    """Out-of-fold probabilities with folds grouped by site. Returns (proba, classes)."""
+                   evaluate_mask: np.ndarray | None = None,
+                   weights: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold probabilities with folds grouped by site (``weights``: per-row sample weights of the fits).
+    Returns (proba, classes)."""
     from sklearn.model_selection import GroupKFold
 
     n_groups = len(set(table.groups))
@@ -164,7 +166,9 @@ def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifi
     for train_idx, _ in splits:
         _check_fittable(table.labels[train_idx], table.groups[train_idx], folds)
     for train_idx, test_idx in splits:
-        model = make_model().fit(table.features.iloc[train_idx], table.labels[train_idx], groups=table.groups[train_idx])
+        fit_weights = {} if weights is None else {"sample_weight": weights[train_idx]}
+        model = make_model().fit(table.features.iloc[train_idx], table.labels[train_idx],
+                                 groups=table.groups[train_idx], **fit_weights)
         p = model.predict_proba(table.features.iloc[test_idx])
         for j, label in enumerate(model.classes_):
             proba[test_idx, LABELS.index(label)] = p[:, j]

@@ -9,6 +9,7 @@ import functools
 import os
 import sys
 import types
+import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -120,7 +121,10 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
 
-    def fit(self, X: pd.DataFrame, y: Sequence[str], groups: Sequence[str] | None = None) -> "LinkClassifier":
+    def fit(self, X: pd.DataFrame, y: Sequence[str], groups: Sequence[str] | None = None,
+            sample_weight: Sequence[float] | None = None) -> "LinkClassifier":
+        """Fit on named features; ``groups`` (sites) keep calibration folds apart; ``sample_weight`` weighs rows
+        in the model and in its calibration."""
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.model_selection import GroupKFold, StratifiedKFold
 
@@ -149,8 +153,17 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         # With a few labels, a training fold can miss a class: then one calibrated model per fold (ensemble)
         # is the only way scikit-learn can calibrate, so it is used for such small label sets only.
         every_fold_complete = all(len(set(y[train])) == len(set(y)) for train, _ in splits)
-        self.model_ = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits,
-                                             ensemble=not every_fold_complete).fit(X.to_numpy(), y)
+        weights = {}
+        if sample_weight is not None:
+            weights["sample_weight"] = np.asarray(sample_weight, dtype=float)
+            if self.estimator == "logreg":  # a Pipeline takes no sample_weight: it goes to its last step by name
+                weights["logisticregression__sample_weight"] = weights["sample_weight"]
+        calibrated = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits,
+                                            ensemble=not every_fold_complete)
+        with warnings.catch_warnings():
+            # scikit-learn warns that the Pipeline would get no weights; it gets them by name above.
+            warnings.filterwarnings("ignore", message="Since Pipeline does not appear to accept sample_weight")
+            self.model_ = calibrated.fit(X.to_numpy(), y, **weights)
         self.classes_ = self.model_.classes_
         # The reference row for reasons: what a typical training link looks like, per feature.
         self.reference_ = X.median().to_numpy(dtype=float)
