@@ -152,3 +152,35 @@ def test_unreachable_scheduler_is_a_one_line_input_error():
 def test_unknown_engine_is_an_input_error():
     with pytest.raises(InputError, match="unknown engine"):
         next(score_backlinks([], ScoreOptions(engine="spark")))
+
+
+def _cli(capsys, *args):
+    """The CLI in this process, as a user runs it: (exit code, stdout, stderr)."""
+    from linktriage.cli import app
+    from linktriage.cli._errors import run_app
+
+    capsys.readouterr()
+    code = run_app(app, [str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+EXAMPLE = [EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline"]
+
+
+@pytest.mark.parametrize("options", [["--engine", "bogus"], ["--scheduler", "tcp://127.0.0.1:1"],
+                                     ["--embedder", "bogus"]])
+def test_bad_options_print_one_line_and_no_output(capsys, options):
+    code, out, err = _cli(capsys, "score", *EXAMPLE, *options)
+    assert code == 2 and out == ""  # no CSV header on standard output before the error
+    assert len(err.strip().splitlines()) == 1 and err.startswith("linktriage: error: --")
+
+
+def test_dask_engine_without_distributed_says_what_to_install(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    monkeypatch.delitem(sys.modules, "linktriage._dask", raising=False)
+    code, out, err = _cli(capsys, "score", *EXAMPLE, "--engine", "dask")
+    assert code == 2 and out == "", err
+    assert "pip install 'linktriage[dask]'" in err and len(err.strip().splitlines()) == 1

@@ -176,6 +176,12 @@ def _check_options(options: ScoreOptions) -> None:
         raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
     if options.scheduler and options.engine != "dask":
         raise InputError(f"--scheduler {options.scheduler} is for the Dask engine: add --engine dask")
+    if options.engine == "dask":
+        try:
+            import distributed  # noqa: F401  (an optional extra: found missing now, not after the first chunk)
+        except ImportError:
+            raise InputError("--engine dask needs Dask's distributed scheduler: pip install 'linktriage[dask]'"
+                             ) from None
     if (options.embedder or "").strip().lower() not in EMBEDDERS:
         raise InputError(f"--embedder {options.embedder}: unknown embedder; choose one of {', '.join(EMBEDDERS)}")
 
@@ -338,6 +344,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, write_domain_view
 
+    _check_options(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     summary = ScoreSummary()
