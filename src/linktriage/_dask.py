@@ -58,10 +58,16 @@ class DaskExecutor(Executor):
         if scheduler:
             try:
                 self._client = Client(scheduler, timeout=timeout)
-            except (OSError, TimeoutError, ValueError) as exc:
+            except (OSError, TimeoutError) as exc:
                 raise InputError(
                     f"--scheduler {scheduler}: no Dask scheduler answers there ({exc.__class__.__name__}); start one "
                     "with `dask scheduler` (address tcp://HOST:8786) or leave --scheduler out for a local cluster"
+                ) from None
+            except Exception as exc:  # noqa: BLE001 - a malformed address, or a scheme not set up here (ucx, tls)
+                raise InputError(
+                    f"--scheduler {scheduler}: not a usable Dask scheduler address ({exc.__class__.__name__}: "
+                    f"{' '.join(str(exc).split())[:160]}); give it as tcp://HOST:8786, or leave --scheduler out "
+                    "for a local cluster"
                 ) from None
         else:
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,

@@ -194,12 +194,12 @@ def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClas
     executor = None
     pending = None
     try:
-        for chunk in _chunks(backlinks, options.chunk_size):
-            if executor is None and options.engine == "dask":
-                from linktriage._dask import DaskExecutor
+        if options.engine == "dask":  # connected before any row: a bad --scheduler fails even an empty export
+            from linktriage._dask import DaskExecutor
 
-                executor = DaskExecutor(options.scheduler, workers=options.workers, archive=getter.archive)
-            elif executor is None and _wants_pool(options, chunk):
+            executor = DaskExecutor(options.scheduler, workers=options.workers, archive=getter.archive)
+        for chunk in _chunks(backlinks, options.chunk_size):
+            if executor is None and _wants_pool(options, chunk):
                 executor = _local_pool(options, getter)
             # The next chunk's pages are sent out before this one is judged, so the workers never wait for the
             # parent; the model and the embedder load while the first chunk is being analysed.
