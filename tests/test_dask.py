@@ -198,3 +198,28 @@ def test_bad_scheduler_is_refused_even_for_an_empty_export(capsys, tmp_path):
     empty.write_text("source_url,target_url,anchor\n", encoding="utf-8")
     code, _, err = _cli(capsys, "score", empty, "--offline", "--engine", "dask", "--scheduler", "nonsense")
     assert code == 2 and "--scheduler nonsense" in err
+
+
+def _two_page_export(tmp_path, warc_factory):
+    pages = {f"https://site{i}.example.com/post": _page(i) for i in range(4)}
+    warc = warc_factory(pages)
+    export = tmp_path / "export.csv"
+    export.write_text("source_url,target_url,anchor\n" + "".join(f"{url},{TARGETS[0]},\n" for url in pages),
+                      encoding="utf-8")
+    return export, warc
+
+
+def test_worker_that_cannot_read_the_archives_is_a_one_line_input_error(cluster, warc_factory, tmp_path):
+    """The archives are indexed here, but the workers do not see them (no shared filesystem): say so."""
+    export, warc = _two_page_export(tmp_path, warc_factory)
+
+    def rows_then_hide_the_archive():  # read after the index is built and shipped, before any page is analysed
+        for backlink in read_exports([str(export)]):
+            if warc.exists():
+                warc.unlink()
+            yield backlink
+
+    options = ScoreOptions(pages=(str(warc),), offline=True, engine="dask", scheduler=cluster)
+    with pytest.raises(InputError, match=r"--pages .*pages\.warc\.gz: a Dask worker cannot read it .*same absolute path"):
+        list(score_backlinks(rows_then_hide_the_archive(), options))
+

@@ -85,13 +85,17 @@ class DaskExecutor(Executor):
 
     def map(self, fn: Callable, *iterables: Iterable, timeout: float | None = None, chunksize: int = 1
             ) -> Iterator[Any]:
-        """Results in the order of the inputs; every task is submitted before the first result is awaited."""
+        """Results in the order of the inputs; every task is submitted before the first result is awaited.
+
+        The first argument of each task names it in errors (the pipeline's tasks take a page URL or FetchResult).
+        """
+        iterables = tuple(list(items) for items in iterables)
         futures = self._client.map(fn, *iterables, pure=False, batch_size=BATCH_SIZE)
 
         def results() -> Iterator[Any]:
             try:
-                for future in futures:
-                    yield future.result(timeout)
+                for future, first in zip(futures, iterables[0]):
+                    yield self._result(future, timeout, getattr(first, "url", first))
             finally:
                 # Left early (an error, or the caller stopped): drop what is still queued, if the client lives.
                 unfinished = [f for f in futures if not f.done()]
@@ -99,6 +103,19 @@ class DaskExecutor(Executor):
                     self._client.cancel(unfinished)
 
         return results()
+
+    def _result(self, future, timeout: float | None, task: object) -> Any:
+        """``future.result(timeout)``, turning what a cluster can do to a run into one-line errors."""
+        try:
+            return future.result(timeout)
+        except TimeoutError:  # an OSError too, but the caller's own timeout
+            raise
+        except OSError as exc:  # the only files a task opens are the archives (fetching happens in the client)
+            raise InputError(
+                f"--pages {exc.filename or ''}: a Dask worker cannot read it ({exc.strerror or exc}); every worker "
+                "must see the archives at the same absolute path as this machine (a shared filesystem) or as "
+                "the same fsspec URL"
+            ) from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._client.close()
