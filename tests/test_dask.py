@@ -223,3 +223,20 @@ def test_worker_that_cannot_read_the_archives_is_a_one_line_input_error(cluster,
     with pytest.raises(InputError, match=r"--pages .*pages\.warc\.gz: a Dask worker cannot read it .*same absolute path"):
         list(score_backlinks(rows_then_hide_the_archive(), options))
 
+
+def test_cluster_without_workers_is_an_error_not_a_hang(warc_factory, tmp_path, monkeypatch):
+    import time
+
+    from distributed import LocalCluster
+
+    import linktriage._dask as engine
+
+    monkeypatch.setattr(engine, "NO_WORKERS_TIMEOUT", 2.0)
+    monkeypatch.setattr(engine, "CHECK_EVERY", 0.5)
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
+        started = time.monotonic()
+        with pytest.raises(InputError, match="no workers"):
+            _rows(export, warc, engine="dask", scheduler=empty.scheduler_address)
+        assert time.monotonic() - started < 30
+

@@ -24,6 +24,11 @@ __all__ = ["DaskExecutor"]
 
 #: tasks sent to the scheduler per message when a chunk's pages (thousands) are submitted at once
 BATCH_SIZE = 64
+#: seconds a run waits on a cluster that has no worker (none started yet, or all died) before giving up:
+#: Dask itself would wait for ever
+NO_WORKERS_TIMEOUT = 60.0
+#: how often, while waiting for a result, the cluster is asked whether it still has workers
+CHECK_EVERY = 5.0
 
 
 class _ShareArchive(WorkerPlugin):
@@ -107,7 +112,7 @@ class DaskExecutor(Executor):
     def _result(self, future, timeout: float | None, task: object) -> Any:
         """``future.result(timeout)``, turning what a cluster can do to a run into one-line errors."""
         try:
-            return future.result(timeout)
+            return self._wait(future, timeout)
         except TimeoutError:  # an OSError too, but the caller's own timeout
             raise
         except OSError as exc:  # the only files a task opens are the archives (fetching happens in the client)
@@ -116,6 +121,22 @@ class DaskExecutor(Executor):
                 "must see the archives at the same absolute path as this machine (a shared filesystem) or as "
                 "the same fsspec URL"
             ) from None
+
+    def _wait(self, future, timeout: float | None) -> Any:
+        if timeout is not None:
+            return future.result(timeout)
+        idle = 0.0  # seconds the cluster has had no worker, while this result was awaited
+        while True:
+            try:
+                return future.result(CHECK_EVERY)
+            except TimeoutError:
+                idle = 0.0 if self._client.nthreads() else idle + CHECK_EVERY
+                if idle >= NO_WORKERS_TIMEOUT:
+                    raise InputError(
+                        f"the Dask cluster at {self._client.scheduler.address} has had no workers for "
+                        f"{idle:.0f} s: start some with `dask worker {self._client.scheduler.address}`, or leave "
+                        "--scheduler out for a local cluster"
+                    ) from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._client.close()
