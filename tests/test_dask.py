@@ -240,3 +240,59 @@ def test_cluster_without_workers_is_an_error_not_a_hang(warc_factory, tmp_path, 
             _rows(export, warc, engine="dask", scheduler=empty.scheduler_address)
         assert time.monotonic() - started < 30
 
+
+from distributed.diagnostics.plugin import WorkerPlugin  # noqa: E402  (after importorskip above)
+
+
+class _ExitOnPage(WorkerPlugin):
+    """A worker plugin: the worker process dies (as on running out of memory) when it analyses ``url``; only the
+    first time when ``once`` names a file (created on that first death)."""
+
+    name = "exit-on-page"
+
+    def __init__(self, url: str, once: str | None = None) -> None:
+        self.url, self.once = url, once
+
+    def setup(self, worker) -> None:
+        import linktriage.analyse as analyse
+
+        original = analyse.analyse_page
+        analyse.analyse_page = lambda fetched, rows: self._maybe_exit(fetched.url) or original(fetched, rows)
+
+    def _maybe_exit(self, url: str) -> None:
+        import os
+
+        if url == self.url and not (self.once and os.path.exists(self.once)):
+            if self.once:
+                open(self.once, "w").close()
+            os._exit(1)
+
+
+def test_worker_killed_by_a_page_is_a_clear_error(warc_factory, tmp_path):
+    import dask
+    from distributed import Client, LocalCluster
+
+    from linktriage import LinkTriageError
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    # One death is enough to give up on a task (default 3: three worker restarts, ~10 s)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local, \
+            Client(local) as client:
+        client.register_plugin(_ExitOnPage("https://site2.example.com/post"))
+        with pytest.raises(LinkTriageError, match=r"Dask worker died while analysing https://site2\.example\.com/post"):
+            _rows(export, warc, engine="dask", scheduler=local.scheduler_address)
+
+
+def test_worker_dying_once_mid_run_changes_nothing(warc_factory, tmp_path):
+    """A worker that dies is restarted by its nanny and its tasks run again: the rows are those of the local engine."""
+    from distributed import Client, LocalCluster
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    local = _rows(export, warc)
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        client.register_plugin(_ExitOnPage("https://site2.example.com/post", once=str(tmp_path / "died")))
+        on_dask = _rows(export, warc, engine="dask", scheduler=cluster.scheduler_address)
+    assert (tmp_path / "died").exists()
+    _same(local, on_dask)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, LinkTriageError
 from linktriage.analyse import register_archive
 
 __all__ = ["DaskExecutor"]
@@ -111,8 +111,15 @@ class DaskExecutor(Executor):
 
     def _result(self, future, timeout: float | None, task: object) -> Any:
         """``future.result(timeout)``, turning what a cluster can do to a run into one-line errors."""
+        from distributed import KilledWorker
+
         try:
             return self._wait(future, timeout)
+        except KilledWorker:
+            raise LinkTriageError(
+                f"a Dask worker died while analysing {task} (out of memory, or a crash in a native library); "
+                "see the workers' logs, give workers more memory, or score without that row"
+            ) from None
         except TimeoutError:  # an OSError too, but the caller's own timeout
             raise
         except OSError as exc:  # the only files a task opens are the archives (fetching happens in the client)
