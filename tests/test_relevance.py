@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES
 
 from linktriage import InputError, ModelError
 from linktriage.relevance import (
@@ -205,3 +206,15 @@ def test_shipped_calibration_covers_every_embedder():
         assert calibration.slope > 0  # closer to the niche than the background must mean more relevant
         assert calibration.apply(np.array([-50.0]))[0] < 0.01 < 0.99 < calibration.apply(np.array([50.0]))[0]
     assert len(background_texts(MODELS_DIR)) >= 50
+
+
+def test_text_that_is_not_valid_unicode_is_embedded_not_an_error(coffee_scorer):
+    """`--niche $'caf\\xe9'` from a Latin-1 terminal reaches Python with a lone surrogate (surrogateescape)."""
+    import linktriage
+
+    frame = linktriage.score(str(EXAMPLES / "backlinks.csv"), pages=str(EXAMPLES / "pages.warc.gz"),
+                             niche="caf\udce9 espresso grinder")
+    values = frame["relevance"].dropna()
+    assert len(values) >= 5 and values.between(0, 1).all()
+    scores = coffee_scorer.score([COFFEE_PAGE + " \udcff"], ["espresso \ud800"], ["\udce9"])
+    assert 0 <= scores.relevance[0] <= 1 and np.isfinite(scores.context_similarity[0])
