@@ -296,3 +296,60 @@ def test_worker_dying_once_mid_run_changes_nothing(warc_factory, tmp_path):
         on_dask = _rows(export, warc, engine="dask", scheduler=cluster.scheduler_address)
     assert (tmp_path / "died").exists()
     _same(local, on_dask)
+
+
+class _KillOnPage(_ExitOnPage):
+    """A worker plugin: analysing ``url`` kills the process ``pid`` (the scheduler), then goes on."""
+
+    name = "kill-on-page"
+
+    def __init__(self, url: str, pid: int) -> None:
+        super().__init__(url)
+        self.pid = pid
+
+    def _maybe_exit(self, url: str) -> None:
+        import os
+        import signal
+        import time
+
+        if url == self.url:
+            os.kill(self.pid, signal.SIGKILL)
+            time.sleep(1)
+
+
+def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    info = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    try:
+        for _ in range(300):
+            if info.exists() and info.stat().st_size:
+                break
+            time.sleep(0.1)
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
+                                   "--nthreads", "1", "--no-dashboard"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})  # finds this module
+        with Client(scheduler_file=str(info), timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+            client.register_plugin(_KillOnPage("https://site1.example.com/post", scheduler.pid))
+        code, _, err = _cli(capsys, "score", export, "--pages", warc, "--offline", "--engine", "dask",
+                            "--scheduler", address)
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.kill()
+                process.wait(10)
+    assert code == 1 and err.startswith("linktriage: error: lost the connection to the Dask cluster"), err
+    assert len(err.strip().splitlines()) == 1, err

@@ -76,8 +76,13 @@ class DaskExecutor(Executor):
                 ) from None
         else:
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                         processes=processes, dashboard_address=":0", silence_logs=logging.ERROR)
+                                         processes=processes, dashboard_address=":0", silence_logs=logging.CRITICAL)
             self._client = Client(self._cluster)
+        # Dask logs its own tracebacks for a lost scheduler or a killed worker; _result says what happened in one
+        # line, so they would only bury it (restored at shutdown).
+        self._client_log = logging.getLogger("distributed.client")
+        self._client_log_level = self._client_log.level
+        self._client_log.setLevel(logging.CRITICAL)
         if archive is not None and len(archive):
             self._client.register_plugin(_ShareArchive(archive))
 
@@ -111,10 +116,20 @@ class DaskExecutor(Executor):
 
     def _result(self, future, timeout: float | None, task: object) -> Any:
         """``future.result(timeout)``, turning what a cluster can do to a run into one-line errors."""
+        from concurrent.futures import CancelledError
+
         from distributed import KilledWorker
+        from distributed.comm import CommClosedError
 
         try:
             return self._wait(future, timeout)
+        except (CancelledError, CommClosedError):
+            # This run cancels futures only once it stops waiting for them: the scheduler (or a worker holding the
+            # result, mid-transfer) left. CommClosedError is an OSError: it must not read as an unreadable archive.
+            raise LinkTriageError(
+                f"lost the connection to the Dask cluster at {self._client.scheduler.address} during the run (the "
+                "scheduler stopped, or the network failed): start it again and re-run"
+            ) from None
         except KilledWorker:
             raise LinkTriageError(
                 f"a Dask worker died while analysing {task} (out of memory, or a crash in a native library); "
@@ -149,3 +164,4 @@ class DaskExecutor(Executor):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+        self._client_log.setLevel(self._client_log_level)
