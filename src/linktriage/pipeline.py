@@ -12,6 +12,7 @@ import functools
 import itertools
 import numbers
 import os
+import warnings
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -292,12 +293,22 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
 
     embedder = load_embedder(options.embedder)
     site_texts: list[str] = []
+    fallback = "relevance uses --niche only" if (options.niche or "").strip() else "relevance stays empty"
     if options.site:
+        unread: list[str] = []  # why pages of the site could not be read; the home page's first
+
         def get_html(url: str):
             result = getter.get_many([url])[url]
-            return (result.final_url or url, result.body) if result.status == "ok" else None
+            if result.status == "ok":
+                return result.final_url or url, result.body
+            unread.append(result.reason or result.status)
+            return None
 
         site_texts = collect_site_texts(options.site, get_html)
+        if not site_texts:  # not an error (the run goes on), but the user asked for it: say why it is not used
+            why = unread[0] if unread else "no text on its home page"
+            warnings.warn(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}",
+                          stacklevel=2)
     profile = build_niche_profile(embedder, niche=options.niche, site_texts=site_texts)
     if profile is None:
         return None
