@@ -235,6 +235,14 @@ def _score_cli(capsys, *options):
     return code, [row["relevance"] for row in csv.DictReader(io.StringIO(out))], err
 
 
+@pytest.mark.parametrize("niche", ["", "   \t", "☕🍵🔥", "\x00\x01\x02"])
+def test_niche_with_nothing_to_embed_leaves_relevance_empty_with_a_note(capsys, niche):
+    code, relevance, err = _score_cli(capsys, "--offline", "--niche", niche)
+    assert code == 0 and len(relevance) == 8 and not any(relevance)
+    notes = [line for line in err.splitlines() if line.startswith("linktriage: warning: --niche")]
+    assert len(notes) == 1 and "relevance stays empty" in notes[0], err
+
+
 @pytest.mark.parametrize("path, allow_private, reason", [
     ("/page/home", False, "use --allow-private"),  # a private address, refused
     ("/pdf", True, "not HTML"),

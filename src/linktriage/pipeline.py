@@ -287,7 +287,7 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
 
 def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
     """The relevance stage, or None when no niche was given (the column then stays empty)."""
-    if not options.niche and not options.site:
+    if options.niche is None and not options.site:
         return None
     from linktriage.relevance import RelevanceScorer, build_niche_profile, collect_site_texts, load_embedder
 
@@ -311,6 +311,10 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
                           stacklevel=2)
     profile = build_niche_profile(embedder, niche=options.niche, site_texts=site_texts)
     if profile is None:
+        if options.niche is not None and not site_texts:
+            warnings.warn(f"--niche {_shown(options.niche)} has no words the {embedder.name} embedder knows (empty, "
+                          "blank, or only symbols): relevance stays empty; describe the niche in words",
+                          stacklevel=2)
         return None
     scorer = RelevanceScorer(embedder, profile)
 
@@ -326,6 +330,11 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
         return {b.row: float(value) for (b, _), value in zip(judged, result.relevance) if value == value}
 
     return score
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a one-line message: control characters escaped, at most ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _page_text(page: PageSummary) -> str:
