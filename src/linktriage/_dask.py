@@ -131,9 +131,11 @@ class DaskExecutor(Executor):
                 "scheduler stopped, or the network failed): start it again and re-run"
             ) from None
         except KilledWorker:
+            # Dask blames every task the dying worker held: the page named may be the culprit or its neighbour.
             raise LinkTriageError(
-                f"a Dask worker died while analysing {task} (out of memory, or a crash in a native library); "
-                "see the workers' logs, give workers more memory, or score without that row"
+                f"Dask workers died again and again while analysing pages, {task} among them (out of memory, or a "
+                "crash in a native library); see the workers' logs, give workers more memory, or score without "
+                "that page"
             ) from None
         except TimeoutError:  # an OSError too, but the caller's own timeout
             raise
