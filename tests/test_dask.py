@@ -354,3 +354,31 @@ def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_pa
     assert code == 1 and err.startswith("linktriage: error: lost the connection to the Dask cluster"), err
     assert len(err.strip().splitlines()) == 1, err
 
+
+def test_cluster_without_linktriage_is_a_one_line_error(capsys, tmp_path):
+    """A scheduler (or workers) started from an environment without linktriage cannot unpickle its tasks."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text("import sys\nsys.modules['linktriage'] = None\n", encoding="utf-8")
+    info = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env={**os.environ, "PYTHONPATH": str(hide)})
+    try:
+        for _ in range(300):
+            if info.exists() and info.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = __import__("json").loads(info.read_text())["address"]
+        code, _, err = _cli(capsys, "score", *EXAMPLE, "--engine", "dask", "--scheduler", address)
+    finally:
+        scheduler.kill()
+        scheduler.wait(10)
+    assert code == 2 and "cannot load linktriage" in err and "install linktriage" in err, err
+    assert len(err.strip().splitlines()) == 1, err

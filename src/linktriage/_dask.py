@@ -31,6 +31,13 @@ NO_WORKERS_TIMEOUT = 60.0
 CHECK_EVERY = 5.0
 
 
+def _version() -> str:
+    """The linktriage version where this runs (sent to the scheduler and the workers by reference)."""
+    from linktriage import __version__
+
+    return __version__
+
+
 class _ShareArchive(WorkerPlugin):
     """Hands the client's archive index to every worker, including workers that join later.
 
@@ -74,6 +81,7 @@ class DaskExecutor(Executor):
                     f"{' '.join(str(exc).split())[:160]}); give it as tcp://HOST:8786, or leave --scheduler out "
                     "for a local cluster"
                 ) from None
+            self._check_software(scheduler)
         else:
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                          processes=processes, dashboard_address=":0", silence_logs=logging.CRITICAL)
@@ -85,6 +93,28 @@ class DaskExecutor(Executor):
         self._client_log.setLevel(logging.CRITICAL)
         if archive is not None and len(archive):
             self._client.register_plugin(_ShareArchive(archive))
+
+    def _check_software(self, scheduler: str) -> None:
+        """The scheduler and the workers must run this linktriage: else every task fails to unpickle (Dask's error
+        is several lines about 'different environments') or, from another version, the rows could differ."""
+        from linktriage import __version__
+
+        try:
+            found = {"the scheduler": self._client.run_on_scheduler(_version), **self._client.run(_version)}
+        except Exception as exc:  # noqa: BLE001 - Dask re-raises the remote ImportError as a bare Exception
+            self._client.close()
+            raise InputError(
+                f"--scheduler {scheduler}: the Dask cluster cannot load linktriage ({str(exc).splitlines()[0][:160]}); "
+                f"install linktriage {__version__} on the scheduler and on every worker"
+            ) from None
+        other = {where: version for where, version in found.items() if version != __version__}
+        if other:
+            self._client.close()
+            where, version = next(iter(other.items()))
+            raise InputError(
+                f"--scheduler {scheduler}: {where} runs linktriage {version}, this machine {__version__}; install "
+                "the same version on the scheduler and on every worker"
+            )
 
     @property
     def client(self):
