@@ -186,11 +186,11 @@ def test_dask_engine_without_distributed_says_what_to_install(capsys, monkeypatc
     assert "pip install 'linktriage[dask]'" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("address", ["nonsense", "http://x", "ucx://127.0.0.1:1", "tls://127.0.0.1:1", "tcp://"])
+@pytest.mark.parametrize("address", ["nonsense", "http://x", "ucx://127.0.0.1:1", "tls://127.0.0.1:1", "tcp://", "", " "])
 def test_malformed_scheduler_address_is_one_line_exit_2(capsys, address):
     code, out, err = _cli(capsys, "score", *EXAMPLE, "--engine", "dask", "--scheduler", address)
     assert code == 2 and out == "", err  # nothing on stdout that looks like an (empty) result
-    assert err.startswith(f"linktriage: error: --scheduler {address}") and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"linktriage: error: --scheduler {address.strip()}") and len(err.strip().splitlines()) == 1
 
 
 def test_bad_scheduler_is_refused_even_for_an_empty_export(capsys, tmp_path):

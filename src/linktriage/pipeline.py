@@ -175,6 +175,9 @@ def _check_options(options: ScoreOptions) -> None:
 
     if options.engine not in ("local", "dask"):
         raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
+    if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler "$UNSET"`: not a local run
+        raise InputError("--scheduler is empty: give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
+                         "out for a local cluster")
     if options.scheduler and options.engine != "dask":
         raise InputError(f"--scheduler {options.scheduler} is for the Dask engine: add --engine dask")
     if options.engine == "dask":
