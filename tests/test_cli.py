@@ -311,3 +311,15 @@ def test_python_dash_m_runs_the_same_command_line():
     result = subprocess.run([sys.executable, "-m", "linktriage", "score", EXAMPLES / "backlinks.csv", "--engine",
                              "bogus"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and result.stderr.startswith("linktriage: error: --engine bogus"), result.stderr
+
+
+def test_interrupted_run_exits_130_not_0(run, monkeypatch):
+    """Ctrl-C mid-run: typer turns KeyboardInterrupt into an exit code it returns; it must not become success."""
+    import linktriage.pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(linktriage.pipeline, "score_export", interrupted)
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline")
+    assert result.returncode == 130 and result.stderr.strip() == "linktriage: interrupted", result
