@@ -382,3 +382,60 @@ def test_cluster_without_linktriage_is_a_one_line_error(capsys, tmp_path):
         scheduler.wait(10)
     assert code == 2 and "cannot load linktriage" in err and "install linktriage" in err, err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def _status_on_worker(key: tuple, url: str) -> str | None:
+    """How the archive index this worker holds under ``key`` (as the tasks name it) reads ``url``; None: no index."""
+    from linktriage.analyse import _ARCHIVES
+
+    archive = _ARCHIVES.get(tuple(key))
+    return None if archive is None else archive.get(url).status
+
+
+def test_workers_get_the_index_of_relative_archive_paths_from_another_directory(warc_factory, tmp_path, monkeypatch):
+    """`--pages pages.warc.gz` (relative): a worker started in another directory must still be handed the index,
+    under the key the tasks use, instead of reading every archive again itself."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    from linktriage._dask import DaskExecutor
+    from linktriage.analyse import archive_key
+    from linktriage.sources.warc import WarcArchive
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    monkeypatch.chdir(warc.parent)
+    archive = WarcArchive([warc.name])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    info = tmp_path / "scheduler.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)], cwd=elsewhere,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    worker = None
+    try:
+        for _ in range(300):
+            if info.exists() and info.stat().st_size:
+                break
+            time.sleep(0.1)
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
+                                   "--nthreads", "1", "--no-dashboard"], cwd=elsewhere,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        with Client(scheduler_file=str(info), timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+        executor = DaskExecutor(address, archive=archive)
+        try:
+            found = executor.client.run(_status_on_worker, archive_key(archive), "https://site1.example.com/post")
+        finally:
+            executor.shutdown()
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.kill()
+                process.wait(10)
+    assert list(found.values()) == ["ok"], found

@@ -42,13 +42,14 @@ class _ShareArchive(WorkerPlugin):
     """Hands the client's archive index to every worker, including workers that join later.
 
     The index is URL -> (file, offset): small next to the archives, and it spares each worker a full read of
-    every WARC file to build its own.
+    every WARC file to build its own. Its files are named by absolute path: a worker started in another directory
+    must find them, and find the index under the key the tasks carry.
     """
 
     name = "linktriage-archive-index"
 
     def __init__(self, archive) -> None:
-        self.archive = archive
+        self.archive = archive.with_absolute_paths()
 
     def setup(self, worker) -> None:
         register_archive(self.archive)
