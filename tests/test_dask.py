@@ -392,9 +392,11 @@ def _status_on_worker(key: tuple, url: str) -> str | None:
     return None if archive is None else archive.get(url).status
 
 
-def test_workers_get_the_index_of_relative_archive_paths_from_another_directory(warc_factory, tmp_path, monkeypatch):
-    """`--pages pages.warc.gz` (relative): a worker started in another directory must still be handed the index,
-    under the key the tasks use, instead of reading every archive again itself."""
+@pytest.mark.parametrize("form", ["relative", "url"])
+def test_workers_in_another_directory_get_the_archive_index(warc_factory, tmp_path, monkeypatch, form):
+    """`--pages pages.warc.gz` (relative) or `--pages local:///.../pages.warc.gz` (an fsspec URL): a worker started
+    in another directory must still be handed the index, under the key the tasks use, instead of reading every
+    archive again itself (or, for a URL, looking for it as a local file and failing)."""
     import os
     import subprocess
     import sys
@@ -408,7 +410,7 @@ def test_workers_get_the_index_of_relative_archive_paths_from_another_directory(
 
     export, warc = _two_page_export(tmp_path, warc_factory)
     monkeypatch.chdir(warc.parent)
-    archive = WarcArchive([warc.name])
+    archive = WarcArchive([warc.name if form == "relative" else f"local://{warc}"])
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     info = tmp_path / "scheduler.json"
