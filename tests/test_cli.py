@@ -305,3 +305,21 @@ def test_a_link_labelled_two_ways_is_skipped_and_counted(tmp_path, run):
     result = run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz")
     assert result.returncode == 0, result.stderr
     assert "real pages: 5 links" in result.stderr and "one link labelled differently in two rows 2" in result.stderr
+
+
+def test_python_dash_m_runs_the_same_command_line():
+    result = subprocess.run([sys.executable, "-m", "linktriage", "score", EXAMPLES / "backlinks.csv", "--engine",
+                             "bogus"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stderr.startswith("linktriage: error: --engine bogus"), result.stderr
+
+
+def test_interrupted_run_exits_130_not_0(run, monkeypatch):
+    """Ctrl-C mid-run: typer turns KeyboardInterrupt into an exit code it returns; it must not become success."""
+    import linktriage.pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(linktriage.pipeline, "score_export", interrupted)
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline")
+    assert result.returncode == 130 and result.stderr.strip() == "linktriage: interrupted", result

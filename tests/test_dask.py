@@ -152,3 +152,292 @@ def test_unreachable_scheduler_is_a_one_line_input_error():
 def test_unknown_engine_is_an_input_error():
     with pytest.raises(InputError, match="unknown engine"):
         next(score_backlinks([], ScoreOptions(engine="spark")))
+
+
+def _cli(capsys, *args):
+    """The CLI in this process, as a user runs it: (exit code, stdout, stderr)."""
+    from linktriage.cli import app
+    from linktriage.cli._errors import run_app
+
+    capsys.readouterr()
+    code = run_app(app, [str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+EXAMPLE = [EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline"]
+
+
+@pytest.mark.parametrize("options", [["--engine", "bogus"], ["--scheduler", "tcp://127.0.0.1:1"],
+                                     ["--embedder", "bogus"]])
+def test_bad_options_print_one_line_and_no_output(capsys, options):
+    code, out, err = _cli(capsys, "score", *EXAMPLE, *options)
+    assert code == 2 and out == ""  # no CSV header on standard output before the error
+    assert len(err.strip().splitlines()) == 1 and err.startswith("linktriage: error: --")
+
+
+def test_dask_engine_without_distributed_says_what_to_install(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    monkeypatch.delitem(sys.modules, "linktriage._dask", raising=False)
+    code, out, err = _cli(capsys, "score", *EXAMPLE, "--engine", "dask")
+    assert code == 2 and out == "", err  # nothing on stdout that looks like an (empty) result
+    assert "pip install 'linktriage[dask]'" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("address", ["nonsense", "http://x", "ucx://127.0.0.1:1", "tls://127.0.0.1:1", "tcp://", "", " "])
+def test_malformed_scheduler_address_is_one_line_exit_2(capsys, address):
+    code, out, err = _cli(capsys, "score", *EXAMPLE, "--engine", "dask", "--scheduler", address)
+    assert code == 2 and out == "", err  # nothing on stdout that looks like an (empty) result
+    assert err.startswith(f"linktriage: error: --scheduler {address.strip()}") and len(err.strip().splitlines()) == 1
+
+
+def test_bad_scheduler_is_refused_even_for_an_empty_export(capsys, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("source_url,target_url,anchor\n", encoding="utf-8")
+    code, _, err = _cli(capsys, "score", empty, "--offline", "--engine", "dask", "--scheduler", "nonsense")
+    assert code == 2 and "--scheduler nonsense" in err
+
+
+def _two_page_export(tmp_path, warc_factory):
+    pages = {f"https://site{i}.example.com/post": _page(i) for i in range(4)}
+    warc = warc_factory(pages)
+    export = tmp_path / "export.csv"
+    export.write_text("source_url,target_url,anchor\n" + "".join(f"{url},{TARGETS[0]},\n" for url in pages),
+                      encoding="utf-8")
+    return export, warc
+
+
+def test_worker_that_cannot_read_the_archives_is_a_one_line_input_error(cluster, warc_factory, tmp_path):
+    """The archives are indexed here, but the workers do not see them (no shared filesystem): say so."""
+    export, warc = _two_page_export(tmp_path, warc_factory)
+
+    def rows_then_hide_the_archive():  # read after the index is built and shipped, before any page is analysed
+        for backlink in read_exports([str(export)]):
+            if warc.exists():
+                warc.unlink()
+            yield backlink
+
+    options = ScoreOptions(pages=(str(warc),), offline=True, engine="dask", scheduler=cluster)
+    with pytest.raises(InputError, match=r"--pages .*pages\.warc\.gz: a Dask worker cannot read it .*same absolute path"):
+        list(score_backlinks(rows_then_hide_the_archive(), options))
+
+
+def test_cluster_without_workers_is_an_error_not_a_hang(warc_factory, tmp_path, monkeypatch):
+    import time
+
+    from distributed import LocalCluster
+
+    import linktriage._dask as engine
+
+    monkeypatch.setattr(engine, "NO_WORKERS_TIMEOUT", 2.0)
+    monkeypatch.setattr(engine, "CHECK_EVERY", 0.5)
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
+        started = time.monotonic()
+        with pytest.raises(InputError, match="no workers"):
+            _rows(export, warc, engine="dask", scheduler=empty.scheduler_address)
+        assert time.monotonic() - started < 30
+
+
+from distributed.diagnostics.plugin import WorkerPlugin  # noqa: E402  (after importorskip above)
+
+
+class _ExitOnPage(WorkerPlugin):
+    """A worker plugin: the worker process dies (as on running out of memory) when it analyses ``url``; only the
+    first time when ``once`` names a file (created on that first death)."""
+
+    name = "exit-on-page"
+
+    def __init__(self, url: str, once: str | None = None) -> None:
+        self.url, self.once = url, once
+
+    def setup(self, worker) -> None:
+        import linktriage.analyse as analyse
+
+        original = analyse.analyse_page
+        analyse.analyse_page = lambda fetched, rows: self._maybe_exit(fetched.url) or original(fetched, rows)
+
+    def _maybe_exit(self, url: str) -> None:
+        import os
+
+        if url == self.url and not (self.once and os.path.exists(self.once)):
+            if self.once:
+                open(self.once, "w").close()
+            os._exit(1)
+
+
+def test_worker_killed_by_a_page_is_a_clear_error(warc_factory, tmp_path):
+    import dask
+    from distributed import Client, LocalCluster
+
+    from linktriage import LinkTriageError
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    # One death is enough to give up on a task (default 3: three worker restarts, ~10 s)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local, \
+            Client(local) as client:
+        client.register_plugin(_ExitOnPage("https://site2.example.com/post"))
+        with pytest.raises(LinkTriageError, match=r"Dask workers died .* while analysing pages, https://site\d\.example"):
+            _rows(export, warc, engine="dask", scheduler=local.scheduler_address)
+
+
+def test_worker_dying_once_mid_run_changes_nothing(warc_factory, tmp_path):
+    """A worker that dies is restarted by its nanny and its tasks run again: the rows are those of the local engine."""
+    from distributed import Client, LocalCluster
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    local = _rows(export, warc)
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        client.register_plugin(_ExitOnPage("https://site2.example.com/post", once=str(tmp_path / "died")))
+        on_dask = _rows(export, warc, engine="dask", scheduler=cluster.scheduler_address)
+    assert (tmp_path / "died").exists()
+    _same(local, on_dask)
+
+
+class _KillOnPage(_ExitOnPage):
+    """A worker plugin: analysing ``url`` kills the process ``pid`` (the scheduler), then goes on."""
+
+    name = "kill-on-page"
+
+    def __init__(self, url: str, pid: int) -> None:
+        super().__init__(url)
+        self.pid = pid
+
+    def _maybe_exit(self, url: str) -> None:
+        import os
+        import signal
+        import time
+
+        if url == self.url:
+            os.kill(self.pid, signal.SIGKILL)
+            time.sleep(1)
+
+
+def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    info = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    try:
+        for _ in range(300):
+            if info.exists() and info.stat().st_size:
+                break
+            time.sleep(0.1)
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
+                                   "--nthreads", "1", "--no-dashboard"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})  # finds this module
+        with Client(scheduler_file=str(info), timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+            client.register_plugin(_KillOnPage("https://site1.example.com/post", scheduler.pid))
+        code, _, err = _cli(capsys, "score", export, "--pages", warc, "--offline", "--engine", "dask",
+                            "--scheduler", address)
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.kill()
+                process.wait(10)
+    assert code == 1 and err.startswith("linktriage: error: lost the connection to the Dask cluster"), err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_cluster_without_linktriage_is_a_one_line_error(capsys, tmp_path):
+    """A scheduler (or workers) started from an environment without linktriage cannot unpickle its tasks."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text("import sys\nsys.modules['linktriage'] = None\n", encoding="utf-8")
+    info = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env={**os.environ, "PYTHONPATH": str(hide)})
+    try:
+        for _ in range(300):
+            if info.exists() and info.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = __import__("json").loads(info.read_text())["address"]
+        code, _, err = _cli(capsys, "score", *EXAMPLE, "--engine", "dask", "--scheduler", address)
+    finally:
+        scheduler.kill()
+        scheduler.wait(10)
+    assert code == 2 and "cannot load linktriage" in err and "install linktriage" in err, err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def _status_on_worker(key: tuple, url: str) -> str | None:
+    """How the archive index this worker holds under ``key`` (as the tasks name it) reads ``url``; None: no index."""
+    from linktriage.analyse import _ARCHIVES
+
+    archive = _ARCHIVES.get(tuple(key))
+    return None if archive is None else archive.get(url).status
+
+
+@pytest.mark.parametrize("form", ["relative", "url"])
+def test_workers_in_another_directory_get_the_archive_index(warc_factory, tmp_path, monkeypatch, form):
+    """`--pages pages.warc.gz` (relative) or `--pages local:///.../pages.warc.gz` (an fsspec URL): a worker started
+    in another directory must still be handed the index, under the key the tasks use, instead of reading every
+    archive again itself (or, for a URL, looking for it as a local file and failing)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    from linktriage._dask import DaskExecutor
+    from linktriage.analyse import archive_key
+    from linktriage.sources.warc import WarcArchive
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    monkeypatch.chdir(warc.parent)
+    archive = WarcArchive([warc.name if form == "relative" else f"local://{warc}"])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    info = tmp_path / "scheduler.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)], cwd=elsewhere,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    worker = None
+    try:
+        for _ in range(300):
+            if info.exists() and info.stat().st_size:
+                break
+            time.sleep(0.1)
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
+                                   "--nthreads", "1", "--no-dashboard"], cwd=elsewhere,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        with Client(scheduler_file=str(info), timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+        executor = DaskExecutor(address, archive=archive)
+        try:
+            found = executor.client.run(_status_on_worker, archive_key(archive), "https://site1.example.com/post")
+        finally:
+            executor.shutdown()
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.kill()
+                process.wait(10)
+    assert list(found.values()) == ["ok"], found

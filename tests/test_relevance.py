@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES
 
 from linktriage import InputError, ModelError
 from linktriage.relevance import (
@@ -205,3 +206,61 @@ def test_shipped_calibration_covers_every_embedder():
         assert calibration.slope > 0  # closer to the niche than the background must mean more relevant
         assert calibration.apply(np.array([-50.0]))[0] < 0.01 < 0.99 < calibration.apply(np.array([50.0]))[0]
     assert len(background_texts(MODELS_DIR)) >= 50
+
+
+def test_text_that_is_not_valid_unicode_is_embedded_not_an_error(coffee_scorer):
+    """`--niche $'caf\\xe9'` from a Latin-1 terminal reaches Python with a lone surrogate (surrogateescape)."""
+    import linktriage
+
+    frame = linktriage.score(str(EXAMPLES / "backlinks.csv"), pages=str(EXAMPLES / "pages.warc.gz"),
+                             niche="caf\udce9 espresso grinder")
+    values = frame["relevance"].dropna()
+    assert len(values) >= 5 and values.between(0, 1).all()
+    scores = coffee_scorer.score([COFFEE_PAGE + " \udcff"], ["espresso \ud800"], ["\udce9"])
+    assert 0 <= scores.relevance[0] <= 1 and np.isfinite(scores.context_similarity[0])
+
+
+def _score_cli(capsys, *options):
+    """`linktriage score` on the offline example, in this process: (exit code, relevance column, stderr)."""
+    import csv
+    import io
+
+    from linktriage.cli import app
+    from linktriage.cli._errors import run_app
+
+    capsys.readouterr()
+    code = run_app(app, ["score", str(EXAMPLES / "backlinks.csv"), "--pages", str(EXAMPLES / "pages.warc.gz"),
+                         *options])
+    out, err = capsys.readouterr()
+    return code, [row["relevance"] for row in csv.DictReader(io.StringIO(out))], err
+
+
+@pytest.mark.parametrize("niche", ["", "   \t", "☕🍵🔥", "\x00\x01\x02"])
+def test_niche_with_nothing_to_embed_leaves_relevance_empty_with_a_note(capsys, niche):
+    code, relevance, err = _score_cli(capsys, "--offline", "--niche", niche)
+    assert code == 0 and len(relevance) == 8 and not any(relevance)
+    notes = [line for line in err.splitlines() if line.startswith("linktriage: warning: --niche")]
+    assert len(notes) == 1 and "relevance stays empty" in notes[0], err
+
+
+@pytest.mark.parametrize("path, allow_private, reason", [
+    ("/page/home", False, "use --allow-private"),  # a private address, refused
+    ("/pdf", True, "not HTML"),
+    ("/loop/a", True, "redirect loop"),
+    (None, True, "connection"),  # nothing listens there
+])
+def test_unreadable_site_leaves_relevance_to_the_niche_with_a_note(capsys, path, allow_private, reason):
+    from faultserver import FaultServer
+
+    with FaultServer() as server:
+        site = server.url(path) if path else "http://127.0.0.1:1/"
+        private = ["--allow-private"] if allow_private else []
+        code, relevance, err = _score_cli(capsys, "--site", site, *private, "--niche", COFFEE)
+        assert code == 0 and len(relevance) == 8 and sum(bool(r) for r in relevance) >= 5
+        assert all(0 <= float(r) <= 1 for r in relevance if r)
+        notes = [line for line in err.splitlines() if line.startswith("linktriage: warning: --site")]
+        assert len(notes) == 1 and reason in notes[0] and "--niche only" in notes[0], err
+
+        code, relevance, err = _score_cli(capsys, "--site", site, *private)
+        assert code == 0 and not any(relevance)
+        assert "relevance stays empty" in err and reason in err

@@ -17,26 +17,39 @@ from typing import Any, Callable, Iterable, Iterator
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, LinkTriageError
 from linktriage.analyse import register_archive
 
 __all__ = ["DaskExecutor"]
 
 #: tasks sent to the scheduler per message when a chunk's pages (thousands) are submitted at once
 BATCH_SIZE = 64
+#: seconds a run waits on a cluster that has no worker (none started yet, or all died) before giving up:
+#: Dask itself would wait for ever
+NO_WORKERS_TIMEOUT = 60.0
+#: how often, while waiting for a result, the cluster is asked whether it still has workers
+CHECK_EVERY = 5.0
+
+
+def _version() -> str:
+    """The linktriage version where this runs (sent to the scheduler and the workers by reference)."""
+    from linktriage import __version__
+
+    return __version__
 
 
 class _ShareArchive(WorkerPlugin):
     """Hands the client's archive index to every worker, including workers that join later.
 
     The index is URL -> (file, offset): small next to the archives, and it spares each worker a full read of
-    every WARC file to build its own.
+    every WARC file to build its own. Its files are named by absolute path: a worker started in another directory
+    must find them, and find the index under the key the tasks carry.
     """
 
     name = "linktriage-archive-index"
 
     def __init__(self, archive) -> None:
-        self.archive = archive
+        self.archive = archive.with_absolute_paths()
 
     def setup(self, worker) -> None:
         register_archive(self.archive)
@@ -58,17 +71,51 @@ class DaskExecutor(Executor):
         if scheduler:
             try:
                 self._client = Client(scheduler, timeout=timeout)
-            except (OSError, TimeoutError, ValueError) as exc:
+            except (OSError, TimeoutError) as exc:
                 raise InputError(
                     f"--scheduler {scheduler}: no Dask scheduler answers there ({exc.__class__.__name__}); start one "
                     "with `dask scheduler` (address tcp://HOST:8786) or leave --scheduler out for a local cluster"
                 ) from None
+            except Exception as exc:  # noqa: BLE001 - a malformed address, or a scheme not set up here (ucx, tls)
+                raise InputError(
+                    f"--scheduler {scheduler}: not a usable Dask scheduler address ({exc.__class__.__name__}: "
+                    f"{' '.join(str(exc).split())[:160]}); give it as tcp://HOST:8786, or leave --scheduler out "
+                    "for a local cluster"
+                ) from None
+            self._check_software(scheduler)
         else:
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                         processes=processes, dashboard_address=":0", silence_logs=logging.ERROR)
+                                         processes=processes, dashboard_address=":0", silence_logs=logging.CRITICAL)
             self._client = Client(self._cluster)
+        # Dask logs its own tracebacks for a lost scheduler or a killed worker; _result says what happened in one
+        # line, so they would only bury it (restored at shutdown).
+        self._client_log = logging.getLogger("distributed.client")
+        self._client_log_level = self._client_log.level
+        self._client_log.setLevel(logging.CRITICAL)
         if archive is not None and len(archive):
             self._client.register_plugin(_ShareArchive(archive))
+
+    def _check_software(self, scheduler: str) -> None:
+        """The scheduler and the workers must run this linktriage: else every task fails to unpickle (Dask's error
+        is several lines about 'different environments') or, from another version, the rows could differ."""
+        from linktriage import __version__
+
+        try:
+            found = {"the scheduler": self._client.run_on_scheduler(_version), **self._client.run(_version)}
+        except Exception as exc:  # noqa: BLE001 - Dask re-raises the remote ImportError as a bare Exception
+            self._client.close()
+            raise InputError(
+                f"--scheduler {scheduler}: the Dask cluster cannot load linktriage ({str(exc).splitlines()[0][:160]}); "
+                f"install linktriage {__version__} on the scheduler and on every worker"
+            ) from None
+        other = {where: version for where, version in found.items() if version != __version__}
+        if other:
+            self._client.close()
+            where, version = next(iter(other.items()))
+            raise InputError(
+                f"--scheduler {scheduler}: {where} runs linktriage {version}, this machine {__version__}; install "
+                "the same version on the scheduler and on every worker"
+            )
 
     @property
     def client(self):
@@ -79,13 +126,17 @@ class DaskExecutor(Executor):
 
     def map(self, fn: Callable, *iterables: Iterable, timeout: float | None = None, chunksize: int = 1
             ) -> Iterator[Any]:
-        """Results in the order of the inputs; every task is submitted before the first result is awaited."""
+        """Results in the order of the inputs; every task is submitted before the first result is awaited.
+
+        The first argument of each task names it in errors (the pipeline's tasks take a page URL or FetchResult).
+        """
+        iterables = tuple(list(items) for items in iterables)
         futures = self._client.map(fn, *iterables, pure=False, batch_size=BATCH_SIZE)
 
         def results() -> Iterator[Any]:
             try:
-                for future in futures:
-                    yield future.result(timeout)
+                for future, first in zip(futures, iterables[0]):
+                    yield self._result(future, timeout, getattr(first, "url", first))
             finally:
                 # Left early (an error, or the caller stopped): drop what is still queued, if the client lives.
                 unfinished = [f for f in futures if not f.done()]
@@ -94,7 +145,56 @@ class DaskExecutor(Executor):
 
         return results()
 
+    def _result(self, future, timeout: float | None, task: object) -> Any:
+        """``future.result(timeout)``, turning what a cluster can do to a run into one-line errors."""
+        from concurrent.futures import CancelledError
+
+        from distributed import KilledWorker
+        from distributed.comm import CommClosedError
+
+        try:
+            return self._wait(future, timeout)
+        except (CancelledError, CommClosedError):
+            # This run cancels futures only once it stops waiting for them: the scheduler (or a worker holding the
+            # result, mid-transfer) left. CommClosedError is an OSError: it must not read as an unreadable archive.
+            raise LinkTriageError(
+                f"lost the connection to the Dask cluster at {self._client.scheduler.address} during the run (the "
+                "scheduler stopped, or the network failed): start it again and re-run"
+            ) from None
+        except KilledWorker:
+            # Dask blames every task the dying worker held: the page named may be the culprit or its neighbour.
+            raise LinkTriageError(
+                f"Dask workers died again and again while analysing pages, {task} among them (out of memory, or a "
+                "crash in a native library); see the workers' logs, give workers more memory, or score without "
+                "that page"
+            ) from None
+        except TimeoutError:  # an OSError too, but the caller's own timeout
+            raise
+        except OSError as exc:  # the only files a task opens are the archives (fetching happens in the client)
+            raise InputError(
+                f"--pages {exc.filename or ''}: a Dask worker cannot read it ({exc.strerror or exc}); every worker "
+                "must see the archives at the same absolute path as this machine (a shared filesystem) or as "
+                "the same fsspec URL"
+            ) from None
+
+    def _wait(self, future, timeout: float | None) -> Any:
+        if timeout is not None:
+            return future.result(timeout)
+        idle = 0.0  # seconds the cluster has had no worker, while this result was awaited
+        while True:
+            try:
+                return future.result(CHECK_EVERY)
+            except TimeoutError:
+                idle = 0.0 if self._client.nthreads() else idle + CHECK_EVERY
+                if idle >= NO_WORKERS_TIMEOUT:
+                    raise InputError(
+                        f"the Dask cluster at {self._client.scheduler.address} has had no workers for "
+                        f"{idle:.0f} s: start some with `dask worker {self._client.scheduler.address}`, or leave "
+                        "--scheduler out for a local cluster"
+                    ) from None
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+        self._client_log.setLevel(self._client_log_level)

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from linktriage._domains import registrable_domain
 from linktriage._records import Backlink, FetchResult, LinkContext
+from linktriage._remote import is_url
 from linktriage.extract import MAX_HTML_CHARS, extract_page
 from linktriage.features import link_features, page_features
 from linktriage.locate import locate_links
@@ -64,8 +65,9 @@ def register_archive(archive: WarcArchive) -> None:
 
 
 def archive_key(archive: WarcArchive) -> tuple[str, ...]:
-    """The archive's files as absolute paths: what ``analyse_source`` is given, valid in any worker's directory."""
-    return tuple(os.path.abspath(p) for p in archive.paths)
+    """The archive's files as absolute paths (fsspec URLs as they are): what ``analyse_source`` is given, valid in
+    any worker's directory. A URL made "absolute" would become a local path that exists nowhere."""
+    return tuple(p if is_url(p) else os.path.abspath(p) for p in archive.paths)
 
 
 def analyse_source(paths: tuple[str, ...], source: FetchResult | str, backlinks: Sequence[Backlink]

@@ -12,6 +12,7 @@ import functools
 import itertools
 import numbers
 import os
+import warnings
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -174,8 +175,17 @@ def _check_options(options: ScoreOptions) -> None:
 
     if options.engine not in ("local", "dask"):
         raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
+    if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler "$UNSET"`: not a local run
+        raise InputError("--scheduler is empty: give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
+                         "out for a local cluster")
     if options.scheduler and options.engine != "dask":
         raise InputError(f"--scheduler {options.scheduler} is for the Dask engine: add --engine dask")
+    if options.engine == "dask":
+        try:
+            import distributed  # noqa: F401  (an optional extra: found missing now, not after the first chunk)
+        except ImportError:
+            raise InputError("--engine dask needs Dask's distributed scheduler: pip install 'linktriage[dask]'"
+                             ) from None
     if (options.embedder or "").strip().lower() not in EMBEDDERS:
         raise InputError(f"--embedder {options.embedder}: unknown embedder; choose one of {', '.join(EMBEDDERS)}")
 
@@ -188,12 +198,12 @@ def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClas
     executor = None
     pending = None
     try:
-        for chunk in _chunks(backlinks, options.chunk_size):
-            if executor is None and options.engine == "dask":
-                from linktriage._dask import DaskExecutor
+        if options.engine == "dask":  # connected before any row: a bad --scheduler fails even an empty export
+            from linktriage._dask import DaskExecutor
 
-                executor = DaskExecutor(options.scheduler, workers=options.workers, archive=getter.archive)
-            elif executor is None and _wants_pool(options, chunk):
+            executor = DaskExecutor(options.scheduler, workers=options.workers, archive=getter.archive)
+        for chunk in _chunks(backlinks, options.chunk_size):
+            if executor is None and _wants_pool(options, chunk):
                 executor = _local_pool(options, getter)
             # The next chunk's pages are sent out before this one is judged, so the workers never wait for the
             # parent; the model and the embedder load while the first chunk is being analysed.
@@ -280,20 +290,34 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
 
 def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
     """The relevance stage, or None when no niche was given (the column then stays empty)."""
-    if not options.niche and not options.site:
+    if options.niche is None and not options.site:
         return None
     from linktriage.relevance import RelevanceScorer, build_niche_profile, collect_site_texts, load_embedder
 
     embedder = load_embedder(options.embedder)
     site_texts: list[str] = []
+    fallback = "relevance uses --niche only" if (options.niche or "").strip() else "relevance stays empty"
     if options.site:
+        unread: list[str] = []  # why pages of the site could not be read; the home page's first
+
         def get_html(url: str):
             result = getter.get_many([url])[url]
-            return (result.final_url or url, result.body) if result.status == "ok" else None
+            if result.status == "ok":
+                return result.final_url or url, result.body
+            unread.append(result.reason or result.status)
+            return None
 
         site_texts = collect_site_texts(options.site, get_html)
+        if not site_texts:  # not an error (the run goes on), but the user asked for it: say why it is not used
+            why = unread[0] if unread else "no text on its home page"
+            warnings.warn(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}",
+                          stacklevel=2)
     profile = build_niche_profile(embedder, niche=options.niche, site_texts=site_texts)
     if profile is None:
+        if options.niche is not None and not site_texts:
+            warnings.warn(f"--niche {_shown(options.niche)} has no words the {embedder.name} embedder knows (empty, "
+                          "blank, or only symbols): relevance stays empty; describe the niche in words",
+                          stacklevel=2)
         return None
     scorer = RelevanceScorer(embedder, profile)
 
@@ -309,6 +333,11 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
         return {b.row: float(value) for (b, _), value in zip(judged, result.relevance) if value == value}
 
     return score
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a one-line message: control characters escaped, at most ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _page_text(page: PageSummary) -> str:
@@ -339,6 +368,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, write_domain_view
 
+    _check_options(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty

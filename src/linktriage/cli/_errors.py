@@ -51,7 +51,13 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
 
 def _run(app: typer.Typer, args: list[str] | None) -> int:
     try:
-        app(args=args, standalone_mode=False)
+        # Outside standalone mode, typer returns an Exit's code instead of raising it, and turns Ctrl-C into
+        # Exit(130): a code returned here must not be taken for success.
+        code = app(args=args, standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code:
+            if code == 130:
+                print("linktriage: interrupted", file=sys.stderr)
+            return code
     except _EXIT as exc:
         return exc.exit_code
     except _ABORT:

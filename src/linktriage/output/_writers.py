@@ -83,8 +83,8 @@ class RowWriter:
             self._csv.writeheader()
         self._csv.writerows({key: _cell(value, self._escape) for key, value in row.items()} for row in rows)
 
-    def close(self) -> None:
-        if self._csv is None and self._fmt == "csv":  # no rows at all: still a CSV with its header
+    def close(self, *, complete: bool = True) -> None:
+        if self._csv is None and self._fmt == "csv" and complete:  # no rows at all: still a CSV with its header
             csv.DictWriter(self._stream, OUTPUT_COLUMNS).writeheader()
         self._stream.flush()
         if self._owns:
@@ -93,8 +93,9 @@ class RowWriter:
     def __enter__(self) -> "RowWriter":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc: object) -> None:
+        # A run that failed before its first row writes no header: on stdout it would read as an empty result.
+        self.close(complete=exc_type is None)
 
 
 def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None,

@@ -25,8 +25,11 @@ _SPACES = re.compile(r"\s+")
 
 def chunk_text(text: str, *, chunk_chars: int = CHUNK_CHARS, max_chunks: int = MAX_CHUNKS) -> list[str]:
     """Paragraph-aware chunks of at most ``chunk_chars`` characters (a longer sentence is cut on words)."""
+    # A lone surrogate (bytes that were not UTF-8, e.g. `--niche` typed in a Latin-1 terminal) would make the
+    # tokenizer raise: it becomes "?" like any other character that cannot be encoded.
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")
     pieces: list[str] = []
-    for paragraph in _PARAGRAPHS.split(text or ""):
+    for paragraph in _PARAGRAPHS.split(text):
         paragraph = _SPACES.sub(" ", paragraph).strip()
         if not paragraph:
             continue

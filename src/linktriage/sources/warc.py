@@ -172,6 +172,26 @@ class WarcArchive:
         if last is not None and not _complete(last):
             self._cut_off.add(last)
 
+    def with_absolute_paths(self) -> "WarcArchive":
+        """This index, its local files named by absolute path: valid in a process with another working directory
+        (a Dask worker). Nothing is read again."""
+        absolute = {path: path if is_url(path) else os.path.abspath(path) for path in self.paths}
+        if all(path == full for path, full in absolute.items()):
+            return self
+        moved: dict[_Entry, _Entry] = {}
+
+        def move(entry: _Entry) -> _Entry:
+            if entry not in moved:
+                moved[entry] = _Entry(absolute[entry.path], entry.offset, entry.uri)
+            return moved[entry]
+
+        copy = WarcArchive()
+        copy.paths = list(absolute.values())
+        copy._exact = {url: move(entry) for url, entry in self._exact.items()}
+        copy._lenient = {key: move(entry) for key, entry in self._lenient.items()}
+        copy._cut_off = {move(entry) for entry in self._cut_off}
+        return copy
+
     def __len__(self) -> int:
         return len(self._exact)
 
