@@ -19,7 +19,7 @@ Routes (``<x>`` = a path segment, ``name`` = anything, used to tell pages apart)
     /binary-as-html                PNG bytes as text/html       /pdf                     application/pdf
     /charset/<utf8-header-latin1-body|missing|meta-only>       /nested/<depth>          deeply nested <div>s
     /no-type                       HTML without Content-Type    /text-plain              text/plain prose
-    /robots.txt                    per host: ``server.robots[host] = (status, body)``; 404 by default
+    /robots.txt                    per host: ``server.robots[host] = (status, body[, headers])``; 404 by default
 """
 
 from __future__ import annotations
@@ -219,8 +219,8 @@ class FaultServer:
         if self.latency:
             await asyncio.sleep(self.latency)
         if parts.path == "/robots.txt":
-            status, text = self.robots.get(host, self.robots.get("*", (404, "not found")))
-            return await self._send(writer, status, text.encode(), {"Content-Type": "text/plain"})
+            status, text, *headers = self.robots.get(host, self.robots.get("*", (404, "not found")))
+            return await self._send(writer, status, text.encode(), {"Content-Type": "text/plain", **(headers or [{}])[0]})
         if first == "page":
             await asyncio.sleep(float(query.get("delay", 0)))
             return await self._send(writer, 200, html_page(segments[-1]))

@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 import tracemalloc
+from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer
@@ -154,6 +155,16 @@ def test_a_page_setting_a_cookie_and_redirecting_to_itself_is_not_a_loop(server)
 def test_redirect_to_another_scheme_is_refused(server):
     result = fetch_one(server.url("/redirect-to?url=file:///etc/passwd"))
     assert result.status == "error" and "file" in result.reason and result.http_status == 302
+
+
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "data:text/html,hi", "http://[::1", "http://[::1]:99999/",
+                                      "http://exa mple.com/"])
+def test_a_redirect_to_an_unparseable_location_is_that_rows_error_and_not_retried(server, location):
+    path = "/redirect-to?url=" + quote(location, safe="")
+    result = fetch_one(server.url(path))
+    assert (result.status, result.http_status, result.redirected) == ("error", 302, True)
+    assert result.reason.startswith("redirect to an unusable URL (invalid URL"), result.reason
+    assert hits(server, path) == 1  # a broken Location is the server's final word, not a broken connection
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])

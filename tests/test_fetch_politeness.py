@@ -109,6 +109,14 @@ def test_robots_4xx_allows_everything(server):
     assert result.status == "ok"
 
 
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "http://[::1", "ftp://example.com/robots.txt"])
+def test_robots_redirecting_to_an_unusable_url_is_no_robots_txt(server, location):
+    server.robots[HOSTS[0]] = (302, "", {"Location": location})
+    [result] = fetch_pages([server.url("/page/unusable-robots")], BASE)
+    assert result.status == "ok", result.reason
+    assert server.paths()["/robots.txt"] == 1
+
+
 def test_robots_crawl_delay_spaces_requests(server):
     server.robots[HOSTS[0]] = (200, "User-agent: *\nCrawl-delay: 0.3\n")
     urls = [server.url(f"/page/c{i}") for i in range(4)]

@@ -22,7 +22,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,7 +30,8 @@ from linktriage._records import FetchResult
 from linktriage.sources._archive_writer import ArchiveWriter, Exchange
 from linktriage.sources._fetch_body import charset_of
 from linktriage.sources._fetch_http import (
-    REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, request, retry_after,
+    REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, redirect_target, request,
+    retry_after,
 )
 from linktriage.sources._fetch_settings import FetchSettings
 from linktriage.sources._robots import RobotsAnswer, RobotsCache
@@ -266,7 +267,7 @@ class Engine:
                 exchanges.append(answer.exchange)
             location = answer.headers.get("location", "").strip()
             if answer.code in REDIRECT_STATUSES and location:
-                target, problem = check_url(urljoin(current, location))
+                target, problem = redirect_target(current, location)
                 if problem:
                     return FetchResult(url=url, status="error", final_url=current, http_status=answer.code,
                                        reason=f"redirect to an unusable URL ({problem})", redirected=True), []
@@ -304,7 +305,7 @@ class Engine:
                                     failure_reason=_with_retries(answer.reason, answer.retries))
             location = answer.headers.get("location", "").strip()
             if answer.code in REDIRECT_STATUSES and location:
-                target, problem = check_url(urljoin(current, location))
+                target, problem = redirect_target(current, location)
                 if problem:
                     return RobotsAnswer(404)  # a redirect to nowhere usable: as if there were no robots.txt
                 current = target

@@ -14,6 +14,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 import httpcore
 import httpx
@@ -27,8 +28,8 @@ from linktriage.sources._netguard import GuardedBackend, GuardError
 from linktriage.sources._robots import ROBOTS_MAX_BYTES
 
 __all__ = [
-    "REDIRECT_STATUSES", "RETRY_STATUSES", "Answer", "Failure", "check_url", "failure_for", "make_client", "request",
-    "retry_after",
+    "REDIRECT_STATUSES", "RETRY_STATUSES", "Answer", "Failure", "check_url", "failure_for", "make_client",
+    "redirect_target", "request", "retry_after",
 ]
 
 #: answers worth another attempt: the server is overloaded or briefly broken
@@ -68,6 +69,15 @@ def check_url(url: str) -> tuple[str, str]:
     if parsed.port is not None and not 0 < parsed.port < 65536:
         return "", f"invalid URL: bad port {parsed.port}"
     return str(parsed.copy_with(fragment=None)), ""
+
+
+def redirect_target(current: str, location: str) -> tuple[str, str]:
+    """Where a redirect from ``current`` leads, checked like any URL: ``(URL, "")`` or ``("", reason)``."""
+    try:
+        joined = urljoin(current, location)
+    except ValueError as exc:  # "http://[::1": urllib cannot even split it
+        return "", f"invalid URL: {exc}"
+    return check_url(joined)
 
 
 @dataclass(slots=True)
@@ -158,6 +168,19 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+class _Client(httpx.AsyncClient):
+    """An AsyncClient that leaves redirects alone entirely.
+
+    Even with ``follow_redirects=False`` httpx builds the next request of a redirect inside ``send`` and raises
+    on a Location it cannot parse ("javascript:...", "http://[::1") before the answer is returned: a broken
+    Location would look like a broken connection, be retried, and hide the 3xx. The engine reads Location itself
+    (:func:`redirect_target`), so the request httpx would build is never needed.
+    """
+
+    def _build_redirect_request(self, request: httpx.Request, response: httpx.Response) -> httpx.Request:
+        return request  # becomes response.next_request, which nothing reads
+
+
 def make_client(settings: FetchSettings) -> httpx.AsyncClient:
     ssl_context = httpx.create_ssl_context(trust_env=False)
     max_connections = settings.concurrency  # one request per page in progress: robots.txt is fetched inside a page
@@ -170,7 +193,7 @@ def make_client(settings: FetchSettings) -> httpx.AsyncClient:
     )
     # Cookies live per page (see the engine's _Page); the client-wide jar refuses all so pages never share state.
     no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    return httpx.AsyncClient(
+    return _Client(
         transport=transport, follow_redirects=False, trust_env=False, cookies=no_cookies,
         timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                               write=settings.read_timeout, pool=settings.total_timeout),
