@@ -260,6 +260,19 @@ def test_rows_in_equal_rows_out_whatever_the_input(server):
         assert by_url[url].status == "error" and by_url[url].reason.startswith("invalid URL"), url
 
 
+@pytest.mark.parametrize("archived", [False, True])
+def test_urls_that_python_cannot_split_are_error_rows(server, tmp_path, archived):
+    urls = ["http://[::1/x", "http://[]/y", "https://[not-an-ip]/", server.url("/page/beside-bad-brackets")]
+    if archived:  # answered from the archive first: looking a URL up there must not raise either
+        list(fetch_pages([server.url("/page/beside-bad-brackets")], FAST, archive=tmp_path / "pages.warc.gz"))
+    results = list(fetch_pages(urls, FAST, archive=tmp_path / "pages.warc.gz" if archived else None))
+    assert sorted(r.url for r in results) == sorted(urls)
+    by_url = {r.url: r for r in results}
+    assert by_url[urls[-1]].status == "ok"
+    for url in urls[:-1]:
+        assert by_url[url].status == "error" and by_url[url].reason.startswith("invalid URL"), by_url[url]
+
+
 def test_a_url_without_a_scheme_is_taken_as_http(server):
     url = server.url("/page/schemeless").removeprefix("http://")
     result = fetch_one(url)

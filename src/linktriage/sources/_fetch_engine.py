@@ -135,7 +135,10 @@ class Engine:
             self._changed.set()
 
     def _host(self, url: str) -> _Host:
-        name = (urlsplit(url).hostname or "").lower()
+        try:
+            name = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # "http://[::1": check_url refuses it in its task; raising here would lose the URL
+            name = ""
         host = self._hosts.get(name)
         if host is None:
             if name:

@@ -100,8 +100,11 @@ def url_key(url: str) -> str:
         return url
     if "//" not in url.split("?", 1)[0]:
         url = "http://" + url
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:  # "http://[::1", "http://[]/": not a URL any page is archived under, keep it as it is
+        return url
     if not host.isascii():  # IDN: the unicode and punycode spellings name the same host
         try:
             host = to_ascii_host(host)
