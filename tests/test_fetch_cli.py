@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer
@@ -96,6 +97,20 @@ def test_without_allow_private_loopback_is_refused(server, tmp_path):
     assert done.returncode == 0
     assert "error" in done.stderr and "refused: non-public address (1)" in done.stderr
     assert server.paths()["/page/cli-private"] == 0
+
+
+@needs_ingest
+def test_a_long_host_name_with_a_stray_character_is_refused_at_once(server, tmp_path):
+    """The host-name check once backtracked exponentially, holding the GIL: 20 letters and a '!' took 10 s, 40 hung
+    the whole process, whether the name came from the export or from a redirect's Location."""
+    bad = "http://" + "a" * 60 + "!/"
+    urls = [bad, server.url("/redirect-to?url=" + quote(bad, safe="")), server.url("/page/next-to-a-stray-char")]
+    archive = tmp_path / "pages.warc.gz"
+    done = run("fetch", str(export(tmp_path, urls)), "-o", str(archive), "--allow-private", timeout=20)
+    assert done.returncode == 0, done.stderr
+    assert "linktriage: 3 pages" in done.stderr and "invalid URL (1)" in done.stderr
+    assert "redirect to an unusable URL (1)" in done.stderr
+    assert responses(archive) == [urls[2]]
 
 
 def test_an_output_that_is_not_a_warc_is_a_one_line_error(server, tmp_path):

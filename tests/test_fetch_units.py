@@ -132,13 +132,16 @@ def test_retry_after_as_seconds_or_http_date():
     ("//cdn.example.com/x", "http://cdn.example.com/x"),
     ("http://café.example/", "http://xn--caf-dma.example/"),
     ("http://[2001:db8::1]:8080/", "http://[2001:db8::1]:8080/"),
+    ("http://_dmarc.a-b.example.com./x", "http://_dmarc.a-b.example.com./x"),
+    ("http://" + "a" * 63 + ".com/", "http://" + "a" * 63 + ".com/"),
 ])
 def test_check_url_accepts_and_normalises(url, expected):
     assert check_url(url) == (expected, "")
 
 
 @pytest.mark.parametrize("url", ["", "mailto:a@b.c", "javascript:void(0)", "ftp://example.com/",
-                                 "http://", "http://a b.com/", "http://example.com:70000/", "data:text/html,hi"])
+                                 "http://", "http://a b.com/", "http://example.com:70000/", "data:text/html,hi",
+                                 "http://-a.com/", "http://a..com/", "http://" + "a" * 64 + ".com/"])
 def test_check_url_refuses(url):
     target, reason = check_url(url)
     assert target == "" and reason.startswith("invalid URL")

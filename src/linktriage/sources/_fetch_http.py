@@ -38,8 +38,11 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: bodies of non-page answers (redirects, errors) are kept up to this size, for the archive
 SMALL_BODY = 64_000
 _OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")
-#: a DNS name (IDNs arrive punycoded) or an IP literal
-_HOST = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?\.?)+$|^[0-9A-Fa-f:.]+$")
+#: a DNS name (IDNs arrive punycoded) or an IP literal. Each label ends at a dot that must be there: with the dot
+#: optional, a long name followed by a stray character ("aaaa…a!") backtracked through every way of cutting it
+#: into labels, exponential in its length (40 letters hung the process).
+_LABEL = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}"
+_HOST = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$|^[0-9A-Fa-f:.]+$")
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
