@@ -273,6 +273,13 @@ def test_urls_that_python_cannot_split_are_error_rows(server, tmp_path, archived
         assert by_url[url].status == "error" and by_url[url].reason.startswith("invalid URL"), by_url[url]
 
 
+def test_a_host_that_is_not_valid_idna_is_an_invalid_url_not_an_internal_error(server):
+    bad = "http://xn--zz.example/"  # punycode that decodes to nothing: httpx cannot even build the request
+    results = {r.url: r for r in fetch_pages([bad, server.url("/redirect-to?url=" + quote(bad, safe=""))], FAST)}
+    assert {r.status for r in results.values()} == {"error"}
+    assert all("invalid URL: bad host name 'xn--zz.example'" in r.reason for r in results.values()), results
+
+
 def test_a_url_without_a_scheme_is_taken_as_http(server):
     url = server.url("/page/schemeless").removeprefix("http://")
     result = fetch_one(url)

@@ -65,10 +65,15 @@ def check_url(url: str) -> tuple[str, str]:
         return "", f"invalid URL: {exc}"
     if parsed.scheme not in ("http", "https"):
         return "", f"invalid URL: scheme {parsed.scheme}: is not fetched"
-    if not parsed.host:
+    host = parsed.raw_host.decode("ascii", errors="replace")
+    if not host:
         return "", "invalid URL: no host"
-    if not _HOST.match(parsed.raw_host.decode("ascii", errors="replace")):
-        return "", f"invalid URL: bad host name {parsed.host[:80]!r}"
+    if not _HOST.match(host):
+        return "", f"invalid URL: bad host name {host[:80]!r}"
+    try:
+        parsed.host  # decodes punycode, as httpx does to build the request: "xn--zz" is no IDNA label
+    except UnicodeError as exc:
+        return "", f"invalid URL: bad host name {host[:80]!r} ({exc})"
     if parsed.port is not None and not 0 < parsed.port < 65536:
         return "", f"invalid URL: bad port {parsed.port}"
     return str(parsed.copy_with(fragment=None)), ""
