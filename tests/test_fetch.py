@@ -309,3 +309,28 @@ def test_an_untrusted_certificate_is_a_tls_error(tmp_path):
         result = fetch_one(tls.url("/page/tls"))
         assert result.status == "error" and result.reason.startswith("TLS error: certificate not trusted")
         assert tls.paths()["/page/tls"] == 0
+
+
+def test_high_concurrency_on_many_hosts_costs_no_more_cpu_per_page(server, monkeypatch):
+    """--concurrency 512 on as many hosts: httpcore's pool walks every connection for every waiting request on
+    each event, so one pool of 512 spent ~10x the CPU per page of a pool of 32, and the starved event loop timed
+    healthy pages out. CPU time (not wall time) keeps the comparison fair on a busy machine."""
+    from linktriage.sources import _netguard
+
+    real = _netguard.resolve
+
+    async def many_hosts(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"] if host.endswith(".many.test") else await real(host, port)
+
+    monkeypatch.setattr(_netguard, "resolve", many_hosts)
+
+    def cpu_per_page(concurrency: int) -> float:
+        urls = [f"http://h{i}-{concurrency}.many.test:{server.port}/page/p{i}?delay=0.02" for i in range(600)]
+        start = time.process_time()
+        results = list(fetch_pages(urls, dataclasses.replace(FAST, concurrency=concurrency, total_timeout=30.0,
+                                                             read_timeout=30.0, connect_timeout=30.0)))
+        assert [r.status for r in results] == ["ok"] * len(urls), {r.reason for r in results}
+        return (time.process_time() - start) / len(urls)
+
+    low, high = cpu_per_page(32), cpu_per_page(512)
+    assert high < 2 * low, f"{high * 1000:.2f} ms of CPU per page at 512 pages at once, {low * 1000:.2f} ms at 32"

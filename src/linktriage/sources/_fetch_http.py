@@ -189,14 +189,51 @@ class _Client(httpx.AsyncClient):
         return request  # becomes response.next_request, which nothing reads
 
 
+#: pages in progress per httpcore connection pool (see _ShardedPool)
+PAGES_PER_POOL = 16
+
+
+class _ShardedPool:
+    """Connection pools side by side, each origin always served by the same one.
+
+    httpcore's pool walks all its connections for every waiting request, and all of them again for every idle
+    one, each time a request starts or a response ends (encode/httpcore#1035). At 512 pages in progress on as
+    many hosts that was 90 % of the fetcher's CPU: the event loop fell so far behind that healthy pages timed out.
+    With ``PAGES_PER_POOL`` pages per pool the walks stay short. The engine already bounds the pages in progress
+    (one request each at a time), so each pool may open up to ``pages`` connections and none ever makes a request
+    wait for another pool's share; each keeps at most ``PAGES_PER_POOL`` connections alive once idle, so that the
+    open sockets stay near ``pages`` (idle ones of finished hosts would otherwise pile up for the keep-alive
+    time: 1,500 sockets at 512 pages, past the usual limit of 1,024 open files).
+    """
+
+    def __init__(self, pages: int, **options) -> None:
+        keepalive = min(pages, PAGES_PER_POOL)
+        self._pools = [httpcore.AsyncConnectionPool(max_connections=pages, max_keepalive_connections=keepalive, **options)
+                       for _ in range(-(-pages // PAGES_PER_POOL))]
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        origin = request.url.origin
+        pool = self._pools[hash((origin.scheme, origin.host, origin.port)) % len(self._pools)]
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()
+
+    async def __aenter__(self) -> "_ShardedPool":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+
 def make_client(settings: FetchSettings) -> httpx.AsyncClient:
     ssl_context = httpx.create_ssl_context(trust_env=False)
-    max_connections = settings.concurrency  # one request per page in progress: robots.txt is fetched inside a page
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, retries=0)
-    # httpx has no knob for the network backend: swap in a pool whose backend checks resolved addresses.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context, max_connections=max_connections, max_keepalive_connections=max_connections,
-        keepalive_expiry=5.0, http1=True, http2=False,
+    # httpx has no knob for the network backend: swap in pools whose backend checks resolved addresses.
+    # One request per page in progress (robots.txt is fetched inside a page): concurrency bounds the connections.
+    transport._pool = _ShardedPool(
+        settings.concurrency, ssl_context=ssl_context, keepalive_expiry=5.0, http1=True, http2=False,
         network_backend=GuardedBackend(allow_private=settings.allow_private),
     )
     # Cookies live per page (see the engine's _Page); the client-wide jar refuses all so pages never share state.
