@@ -61,6 +61,19 @@ def test_fetched_pages_are_archived_with_request_records_and_redirect_hops(serve
             live.status, live.http_status, live.body, live.redirected), url
 
 
+def test_a_page_that_redirects_to_itself_has_not_moved_live_or_archived(server, tmp_path):
+    """A site that sets a cookie and redirects to the same URL (a consent or session check) serves the page where
+    it was: the live answer was 'redirected' (link_status redirected, 'page redirects to <itself>') while the
+    archive, which keeps one answer per URL, read it as not redirected, so an offline re-score differed."""
+    archive = tmp_path / "pages.warc.gz"
+    url = server.url("/cookie-redirect")
+    [live] = fetch_pages([url], FAST, archive=archive)
+    again = WarcArchive([archive]).get(url)
+    assert (live.status, live.redirected, live.final_url) == ("ok", False, url)
+    assert (again.status, again.redirected, again.final_url, again.body) == (
+        live.status, live.redirected, live.final_url, live.body)
+
+
 def test_bodies_are_archived_decoded(server, tmp_path):
     archive = tmp_path / "pages.warc.gz"
     list(fetch_pages([server.url("/gzip-page")], FAST, archive=archive))

@@ -252,7 +252,9 @@ class Engine:
         visited = [current]
         seen = {(current, "")}
         for hop in range(settings.max_redirects + 1):
-            redirected = hop > 0
+            # moved only if it ends elsewhere: a cookie set and a redirect back to the same URL is the same page
+            # (and the archive, one answer per URL, reads it so)
+            redirected = current != visited[0]
             final_url = current if redirected else ""
             if settings.respect_robots:
                 verdict = await self._robots.check(current)
