@@ -106,3 +106,29 @@ def test_an_unknown_host_is_a_dns_error(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
     [result] = fetch_pages(["http://nosuch.invalid/page"], GUARDED)
     assert result.status == "error" and result.reason == "DNS: nosuch.invalid does not resolve"
+
+
+def test_robots_txt_redirecting_to_loopback_does_not_refuse_the_public_page(server, public_test_resolves_to_127_0_0_2):
+    """The refusal belongs to the redirect target, not to the page: reporting 'refused: loopback address ... (use
+    --allow-private)' on a public page would point the user at the one switch that must stay off."""
+    server.robots["public.test"] = (302, "", {"Location": server.url("/robots.txt")})
+    [result] = fetch_pages([f"http://public.test:{server.port}/page/public-despite-robots"], GUARDED)
+    assert result.status == "ok", result.reason  # as for any robots.txt redirect to a URL that is not fetched
+    assert server.paths()["/page/public-despite-robots"] == 1
+
+
+def test_robots_txt_redirecting_to_a_dead_host_blocks_the_origin_and_says_so(server, public_test_resolves_to_127_0_0_2,
+                                                                            monkeypatch):
+    real = socket.getaddrinfo
+
+    def fake_getaddrinfo(host, *args, **kwargs):
+        if host == "gone.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    server.robots["public.test"] = (301, "", {"Location": "http://gone.invalid/robots.txt"})
+    [result] = fetch_pages([f"http://public.test:{server.port}/page/behind-dead-robots"], GUARDED)
+    assert result.status == "blocked"  # RFC 9309: an unreachable robots.txt disallows the origin
+    assert result.reason == "robots.txt unreachable (redirected to http://gone.invalid/robots.txt: DNS: gone.invalid does not resolve)"
+    assert server.paths()["/page/behind-dead-robots"] == 0

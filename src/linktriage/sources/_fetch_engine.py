@@ -305,9 +305,14 @@ class Engine:
         current = robots_url
         for _ in range(5):  # RFC 9309: follow at least five redirects
             answer = await self._get(current, page, purpose="robots")
-            if isinstance(answer, Failure):  # the page would fail the same way: report the failure itself
+            if isinstance(answer, Failure) and current == robots_url:  # the page would fail the same way
                 return RobotsAnswer(None, failure_status=answer.status,
                                     failure_reason=_with_retries(answer.reason, answer.retries))
+            if isinstance(answer, Failure):  # where robots.txt redirected to, not the page's own host
+                if answer.reason.startswith("refused:"):  # a non-public address: not fetched, like an ftp: URL
+                    return RobotsAnswer(404)
+                return RobotsAnswer(None, failure_status="blocked", failure_reason=_clip(
+                    f"robots.txt unreachable (redirected to {current}: {_with_retries(answer.reason, answer.retries)})"))
             location = answer.headers.get("location", "").strip()
             if answer.code in REDIRECT_STATUSES and location:
                 target, problem = redirect_target(current, location)
