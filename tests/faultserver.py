@@ -19,6 +19,7 @@ Routes (``<x>`` = a path segment, ``name`` = anything, used to tell pages apart)
     /binary-as-html                PNG bytes as text/html       /pdf                     application/pdf
     /charset/<utf8-header-latin1-body|missing|meta-only>       /nested/<depth>          deeply nested <div>s
     /no-type                       HTML without Content-Type    /text-plain              text/plain prose
+    /headers/<code>?Name=value     that status with those response headers (values sent as latin-1 bytes)
     /robots.txt                    per host: ``server.robots[host] = (status, body[, headers])``; 404 by default
 """
 
@@ -227,6 +228,8 @@ class FaultServer:
         if first == "status":
             code = int(segments[1])
             return await self._send(writer, code, html_page(f"status {code}"))
+        if first == "headers":
+            return await self._send(writer, int(segments[1]), html_page("headers"), query)
         if first == "flaky":
             if self.count(parts.path) <= int(segments[1]):
                 return await self._send(writer, 503, b"busy")

@@ -93,6 +93,16 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(server):
     assert hits(server, "/retry-after/3600/5/impatient") == 1
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "1\u00b2", "-5", "1.5", "soon", "Wed, 99 Foo 2026 00:00:00 GMT"])
+def test_an_unreadable_retry_after_falls_back_to_the_backoff(server, value):
+    # "²" is byte 0xB2 on the wire: str.isdigit() says yes, float() says no, and the row was an internal error
+    path = "/headers/503?Retry-After=" + quote(value)
+    start = time.monotonic()
+    result = fetch_one(server.url(path))
+    assert (result.status, result.http_status, result.reason) == ("error", 503, "HTTP 503 (after 2 retries)")
+    assert time.monotonic() - start < 2 and hits(server, path) == 3
+
+
 def test_slow_headers_hit_the_read_timeout(server):
     start = time.monotonic()
     result = fetch_one(server.url("/slow/5"), dataclasses.replace(FAST, read_timeout=0.3))

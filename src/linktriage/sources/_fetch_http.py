@@ -165,7 +165,7 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # isdigit() alone takes "²" (byte 0xB2 read as latin-1), float() not
         return float(value)
     try:
         when = parsedate_to_datetime(value)
