@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer
@@ -72,6 +73,20 @@ def test_a_page_that_redirects_to_itself_has_not_moved_live_or_archived(server, 
     assert (live.status, live.redirected, live.final_url) == ("ok", False, url)
     assert (again.status, again.redirected, again.final_url, again.body) == (
         live.status, live.redirected, live.final_url, live.body)
+
+
+@pytest.mark.parametrize("location", [
+    "/page/café".encode("utf-8").decode("latin-1"),  # sent as UTF-8 bytes, as most servers do
+    "/page/café",  # sent as one latin-1 byte
+    "{base}/page/naïve",  # absolute: warcio's own escaping turned "http://" into "http%3A//"
+])
+def test_a_redirect_with_a_non_ascii_location_is_followed_the_same_in_the_archive(server, tmp_path, location):
+    archive = tmp_path / "pages.warc.gz"
+    url = server.url("/redirect-to?url=" + quote(location.format(base=server.url(""))))
+    [live] = fetch_pages([url], FAST, archive=archive)
+    assert live.status == "ok" and live.redirected
+    again = WarcArchive([archive]).get(url)
+    assert (again.status, again.final_url, again.body) == (live.status, live.final_url, live.body), again.reason
 
 
 def test_bodies_are_archived_decoded(server, tmp_path):

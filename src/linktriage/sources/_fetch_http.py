@@ -14,7 +14,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import httpcore
 import httpx
@@ -329,8 +329,24 @@ def _exchange(request: httpx.Request, response: httpx.Response, body: bytes, dec
     return Exchange(
         url=str(request.url),
         request_line=f"GET {target} HTTP/1.1",
-        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+        request_headers=_archived_headers(request.headers),
         status_line=f"{response.http_version} {response.status_code} {response.reason_phrase}".strip(),
-        response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        response_headers=_archived_headers(response.headers),
         body=body, ip_address=address, truncated="length" if decoder is not None and decoder.truncated else "",
     )
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _archived_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers as the engine read them, in ASCII: a non-ASCII Location must lead to the same URL when read back.
+
+    Values are decoded as httpx decodes them for the engine (UTF-8 when the bytes are UTF-8, else latin-1), and
+    non-ASCII characters percent-encoded as UTF-8, which is what the engine's URL parsing does with them too.
+    Left to warcio, a UTF-8 Location was read as latin-1 mojibake and an absolute one escaped whole
+    ("http%3A//host/..."), so the archive's redirect led nowhere.
+    """
+    encoding = headers.encoding
+    return [(name.decode(encoding), _NON_ASCII.sub(lambda m: quote(m.group()), value.decode(encoding)))
+            for name, value in headers.raw]
