@@ -141,7 +141,8 @@ def test_check_url_accepts_and_normalises(url, expected):
 
 @pytest.mark.parametrize("url", ["", "mailto:a@b.c", "javascript:void(0)", "ftp://example.com/",
                                  "http://", "http://a b.com/", "http://example.com:70000/", "data:text/html,hi",
-                                 "http://-a.com/", "http://a..com/", "http://xn--zz.com/", "http://" + "a" * 64 + ".com/"])
+                                 "http://-a.com/", "http://a..com/", "http://xn--zz.com/",
+                                 "http://" + "abcdefghi." * 30 + "com/", "http://" + "a" * 64 + ".com/"])
 def test_check_url_refuses(url):
     target, reason = check_url(url)
     assert target == "" and reason.startswith("invalid URL")

@@ -70,6 +70,8 @@ def check_url(url: str) -> tuple[str, str]:
         return "", "invalid URL: no host"
     if not _HOST.match(host):
         return "", f"invalid URL: bad host name {host[:80]!r}"
+    if len(host.rstrip(".")) > 253:  # DNS names stop there; the lookup would fail with the whole name as its reason
+        return "", f"invalid URL: host name over 253 characters ({host[:40]}…)"
     try:
         parsed.host  # decodes punycode, as httpx does to build the request: "xn--zz" is no IDNA label
     except UnicodeError as exc:
