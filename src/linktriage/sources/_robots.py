@@ -120,7 +120,8 @@ class RobotsCache:
 
     async def check(self, url: str) -> Verdict:
         parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        # the origin is scheme, host and port: "user:password@" is no part of it (and must not be lower-cased and sent)
+        origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
         future = self._rules.get(origin)
         if future is None:
             future = asyncio.get_running_loop().create_future()
