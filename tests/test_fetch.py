@@ -329,8 +329,8 @@ def test_high_concurrency_on_many_hosts_costs_no_more_cpu_per_page(server, monke
 
     real = _netguard.resolve
 
-    async def many_hosts(host: str, port: int) -> list[str]:
-        return ["127.0.0.1"] if host.endswith(".many.test") else await real(host, port)
+    async def many_hosts(host: str, port: int, timeout: float | None = None) -> list[str]:
+        return ["127.0.0.1"] if host.endswith(".many.test") else await real(host, port, timeout)
 
     monkeypatch.setattr(_netguard, "resolve", many_hosts)
 
