@@ -79,6 +79,8 @@ def test_a_page_that_redirects_to_itself_has_not_moved_live_or_archived(server, 
     "/page/café".encode("utf-8").decode("latin-1"),  # sent as UTF-8 bytes, as most servers do
     "/page/café",  # sent as one latin-1 byte
     "{base}/page/naïve",  # absolute: warcio's own escaping turned "http://" into "http%3A//"
+    "/page/a b",  # httpx escapes the space, urljoin did not
+    "{base}/page/ok/../dots",  # httpx removes dot segments of an absolute URL, urljoin did not
 ])
 def test_a_redirect_with_a_non_ascii_location_is_followed_the_same_in_the_archive(server, tmp_path, location):
     archive = tmp_path / "pages.warc.gz"

@@ -203,7 +203,7 @@ class WarcArchive:
             location = headers.get("location", "")
             if 300 <= (code or 0) < 400 and location:
                 try:
-                    target = urljoin(entry.uri, location)
+                    target = _redirect_target(entry.uri, location)
                     key = url_key(target)
                 except ValueError:  # "http://[::1": one archived page's broken header must not stop the run
                     return FetchResult(url=url, status="error", final_url=entry.uri, http_status=code,
@@ -213,7 +213,7 @@ class WarcArchive:
                     return FetchResult(url=url, status="error", final_url=target, http_status=code,
                                        reason="redirect loop in archive", redirected=True)
                 seen.add(key)
-                nxt = self._find(target)
+                nxt = self._find(target) or self._find(urljoin(entry.uri, location))  # other tools' spelling
                 if nxt is None:
                     return FetchResult(url=url, status="not_fetched", final_url=target, http_status=code,
                                        reason="redirect target not in the archives", redirected=True)
@@ -255,6 +255,16 @@ class WarcArchive:
             stream = record.content_stream() if record.http_headers is not None else record.raw_stream
             body = _read_up_to(stream, MAX_PAGE_BYTES + 1)
         return code, headers, body
+
+
+def _redirect_target(base: str, location: str) -> str:
+    """Where an archived redirect leads, resolved as the live fetcher resolved it when it archived the next hop
+    (httpx escapes a space and removes the dot segments of an absolute URL; urljoin does neither, so the hop was
+    not found). A Location the fetcher would refuse is joined plainly; urljoin may raise ValueError."""
+    from linktriage.sources._fetch_http import redirect_target  # here: _fetch_http imports what imports this module
+
+    target, problem = redirect_target(base, location.strip())
+    return urljoin(base, location) if problem else target
 
 
 def _read_up_to(stream, size: int) -> bytes:
