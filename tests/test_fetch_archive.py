@@ -91,6 +91,20 @@ def test_a_redirect_with_a_non_ascii_location_is_followed_the_same_in_the_archiv
     assert (again.status, again.final_url, again.body) == (live.status, live.final_url, live.body), again.reason
 
 
+@pytest.mark.parametrize("path", ["/page/ü ä?q=ß", "/page/a b", "/page/x/../y", "/page/café", "/page/a?b=c d"])
+def test_a_source_url_with_spaces_unicode_or_dot_segments_is_found_in_the_archive(server, tmp_path, path):
+    """The fetcher requests (and archives) the URL as httpx writes it: '/page/a%20b', '/page/y'. The export's own
+    spelling must find it there, or an offline re-score says not_fetched and every resumed fetch asks again."""
+    archive = tmp_path / "pages.warc.gz"
+    url = server.url(path)
+    [live] = fetch_pages([url], FAST, archive=archive)
+    again = WarcArchive([archive]).get(url)
+    assert again is not None and (again.status, again.body) == (live.status, live.body) == ("ok", live.body)
+    before = sum(server.paths().values())
+    [resumed] = fetch_pages([url], FAST, archive=archive)
+    assert resumed.status == "ok" and sum(server.paths().values()) == before
+
+
 def test_bodies_are_archived_decoded(server, tmp_path):
     archive = tmp_path / "pages.warc.gz"
     list(fetch_pages([server.url("/gzip-page")], FAST, archive=archive))

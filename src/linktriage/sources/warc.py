@@ -186,7 +186,16 @@ class WarcArchive:
         return iter(self._exact)
 
     def _find(self, url: str) -> _Entry | None:
-        return self._exact.get(url) or self._lenient.get(url_key(url))
+        found = self._exact.get(url) or self._lenient.get(url_key(url))
+        if found is None and self._lenient:
+            # linktriage archives a page under the URL it requested, as httpx writes it ("/a b" -> "/a%20b",
+            # "/x/../y" -> "/y", "é" -> "%C3%A9"): the export's own spelling must find it too
+            from linktriage.sources._fetch_http import check_url  # here: _fetch_http imports this module's importers
+
+            requested = check_url(url)[0]
+            if requested and requested != url:
+                found = self._exact.get(requested) or self._lenient.get(url_key(requested))
+        return found
 
     def get(self, url: str) -> FetchResult | None:
         """The archived page for ``url`` (redirects followed inside the archive), or None when not archived."""
