@@ -199,6 +199,30 @@ def test_an_archive_that_cannot_be_written_stops_the_run(server, tmp_path, monke
         list(fetch_pages([server.url(f"/page/full{i}") for i in range(5)], FAST, archive=tmp_path / "pages.warc.gz"))
 
 
+def test_a_record_the_archive_cannot_write_stops_the_run_instead_of_hanging_it(server, tmp_path, monkeypatch):
+    """Any failure to archive a page (not only an OSError) must end the run: the page was never delivered, so
+    waiting for it hung the run for ever."""
+    import threading
+
+    def unwritable(self, exchanges):
+        raise ValueError("a record warcio cannot serialise")
+
+    monkeypatch.setattr(ArchiveWriter, "write", unwritable)
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            list(fetch_pages([server.url("/page/odd-record")], FAST, archive=tmp_path / "pages.warc.gz"))
+        except Exception as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the run hung on a page it could not archive"
+    assert [str(exc) for exc in outcome] == ["a record warcio cannot serialise"]
+
+
 def test_two_runs_cannot_append_to_one_archive_at_once(server, tmp_path):
     archive = tmp_path / "pages.warc.gz"
     first = fetch_pages([server.url(f"/page/lock{i}?delay=0.1") for i in range(4)], FAST, archive=archive)

@@ -229,8 +229,8 @@ class Engine:
                 assert self.loop is not None
                 try:
                     offsets = await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
-                except OSError as exc:  # disk full, file gone: the whole run must stop, loudly
-                    self._fatal = self._fatal or exc
+                except Exception as exc:  # disk full, file gone, a record that cannot be written: the whole run
+                    self._fatal = self._fatal or exc  # must stop, loudly (the page will never be delivered)
                     return
                 offset = offsets[-1]  # the final answer is the last exchange
             await self._deliver(result, offset)
