@@ -18,6 +18,7 @@ import pytest
 from faultserver import FaultServer
 
 from linktriage import FetchResult
+from linktriage.sources import WarcArchive
 from linktriage.sources.fetch import FetchSettings, fetch_pages
 
 FAST = FetchSettings(
@@ -194,6 +195,15 @@ def test_compression_bombs_are_stopped_early_with_bounded_memory(server, encodin
 def test_a_normal_gzip_page_is_decoded(server):
     result = fetch_one(server.url("/gzip-page"))
     assert result.status == "ok" and result.body.startswith(b"<!DOCTYPE html>")
+
+
+def test_a_page_whose_compressed_stream_stops_short_is_an_error_not_a_shorter_page(server, tmp_path):
+    """Read as a page, what was cut off (here the link) would be reported missing: as for a body shorter than its
+    Content-Length, or an archive's cut-off last record, the row is an error and nothing is archived."""
+    archive = tmp_path / "pages.warc.gz"
+    [result] = fetch_pages([server.url("/gzip-cut")], FAST, archive=archive)
+    assert (result.status, result.http_status, result.reason) == ("error", 200, "undecodable body: gzip data cut off")
+    assert result.body == b"" and len(WarcArchive([archive])) == 0
 
 
 def test_a_50_mb_page_is_cut_at_the_cap_with_bounded_memory(server):

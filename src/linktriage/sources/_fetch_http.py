@@ -294,6 +294,7 @@ async def _read_page(response: httpx.Response, answer: Answer, settings: FetchSe
                 _refuse_unless_html(content_type, decoder.head())
         if not sniffed:
             _refuse_unless_html(content_type, decoder.head())
+        decoder.finish()
     except BodyRefused as exc:
         answer.refusal = exc.reason
         return None
