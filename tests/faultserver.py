@@ -15,11 +15,13 @@ Routes (``<x>`` = a path segment, ``name`` = anything, used to tell pages apart)
     /redirect/<n>                  n redirects, then a page     /loop/a, /loop/b         a -> b -> a
     /redirect-to?url=U[&code=302]  one redirect to U            /cookie-redirect         Set-Cookie + redirect to itself
     /bomb/<gzip|deflate|br>        100 MB of zeros, compressed  /gzip-page               a normal gzip-encoded page
+    /gzip-cut                      a gzip page whose compressed stream stops short (Content-Length matches)
     /big/<mb>                      endless-looking page, chunked /big-cl/<mb>             same with Content-Length
     /binary-as-html                PNG bytes as text/html       /pdf                     application/pdf
     /charset/<utf8-header-latin1-body|missing|meta-only>       /nested/<depth>          deeply nested <div>s
     /no-type                       HTML without Content-Type    /text-plain              text/plain prose
-    /robots.txt                    per host: ``server.robots[host] = (status, body)``; 404 by default
+    /headers/<code>?Name=value     that status with those response headers (values sent as latin-1 bytes)
+    /robots.txt                    per host: ``server.robots[host] = (status, body[, headers])``; 404 by default
 """
 
 from __future__ import annotations
@@ -219,14 +221,16 @@ class FaultServer:
         if self.latency:
             await asyncio.sleep(self.latency)
         if parts.path == "/robots.txt":
-            status, text = self.robots.get(host, self.robots.get("*", (404, "not found")))
-            return await self._send(writer, status, text.encode(), {"Content-Type": "text/plain"})
+            status, text, *headers = self.robots.get(host, self.robots.get("*", (404, "not found")))
+            return await self._send(writer, status, text.encode(), {"Content-Type": "text/plain", **(headers or [{}])[0]})
         if first == "page":
             await asyncio.sleep(float(query.get("delay", 0)))
             return await self._send(writer, 200, html_page(segments[-1]))
         if first == "status":
             code = int(segments[1])
             return await self._send(writer, code, html_page(f"status {code}"))
+        if first == "headers":
+            return await self._send(writer, int(segments[1]), html_page("headers"), query)
         if first == "flaky":
             if self.count(parts.path) <= int(segments[1]):
                 return await self._send(writer, 503, b"busy")
@@ -279,6 +283,9 @@ class FaultServer:
             return await self._send(writer, 200, bomb(encoding), {"Content-Encoding": encoding})
         if first == "gzip-page":
             return await self._send(writer, 200, gzip.compress(html_page("zipped")), {"Content-Encoding": "gzip"})
+        if first == "gzip-cut":  # the compressed stream stops short; Content-Length matches what is sent
+            page = html_page("cut", "<p>" + "more text " * 500 + "<a href='https://target.example/'>late</a></p>")
+            return await self._send(writer, 200, gzip.compress(page)[:-200], {"Content-Encoding": "gzip"})
         if first in ("big", "big-cl"):
             return await self._big(writer, int(float(segments[1]) * 1_000_000), first == "big-cl", parts.path)
         if first == "binary-as-html":

@@ -12,11 +12,13 @@ import subprocess
 import threading
 import time
 import tracemalloc
+from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer
 
 from linktriage import FetchResult
+from linktriage.sources import WarcArchive
 from linktriage.sources.fetch import FetchSettings, fetch_pages
 
 FAST = FetchSettings(
@@ -92,6 +94,16 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(server):
     assert hits(server, "/retry-after/3600/5/impatient") == 1
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "1\u00b2", "-5", "1.5", "soon", "Wed, 99 Foo 2026 00:00:00 GMT"])
+def test_an_unreadable_retry_after_falls_back_to_the_backoff(server, value):
+    # "²" is byte 0xB2 on the wire: str.isdigit() says yes, float() says no, and the row was an internal error
+    path = "/headers/503?Retry-After=" + quote(value)
+    start = time.monotonic()
+    result = fetch_one(server.url(path))
+    assert (result.status, result.http_status, result.reason) == ("error", 503, "HTTP 503 (after 2 retries)")
+    assert time.monotonic() - start < 2 and hits(server, path) == 3
+
+
 def test_slow_headers_hit_the_read_timeout(server):
     start = time.monotonic()
     result = fetch_one(server.url("/slow/5"), dataclasses.replace(FAST, read_timeout=0.3))
@@ -156,6 +168,16 @@ def test_redirect_to_another_scheme_is_refused(server):
     assert result.status == "error" and "file" in result.reason and result.http_status == 302
 
 
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "data:text/html,hi", "http://[::1", "http://[::1]:99999/",
+                                      "http://exa mple.com/"])
+def test_a_redirect_to_an_unparseable_location_is_that_rows_error_and_not_retried(server, location):
+    path = "/redirect-to?url=" + quote(location, safe="")
+    result = fetch_one(server.url(path))
+    assert (result.status, result.http_status, result.redirected) == ("error", 302, True)
+    assert result.reason.startswith("redirect to an unusable URL (invalid URL"), result.reason
+    assert hits(server, path) == 1  # a broken Location is the server's final word, not a broken connection
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
 def test_compression_bombs_are_stopped_early_with_bounded_memory(server, encoding):
     settings = dataclasses.replace(FAST, max_decompressed_bytes=2_000_000)
@@ -173,6 +195,15 @@ def test_compression_bombs_are_stopped_early_with_bounded_memory(server, encodin
 def test_a_normal_gzip_page_is_decoded(server):
     result = fetch_one(server.url("/gzip-page"))
     assert result.status == "ok" and result.body.startswith(b"<!DOCTYPE html>")
+
+
+def test_a_page_whose_compressed_stream_stops_short_is_an_error_not_a_shorter_page(server, tmp_path):
+    """Read as a page, what was cut off (here the link) would be reported missing: as for a body shorter than its
+    Content-Length, or an archive's cut-off last record, the row is an error and nothing is archived."""
+    archive = tmp_path / "pages.warc.gz"
+    [result] = fetch_pages([server.url("/gzip-cut")], FAST, archive=archive)
+    assert (result.status, result.http_status, result.reason) == ("error", 200, "undecodable body: gzip data cut off")
+    assert result.body == b"" and len(WarcArchive([archive])) == 0
 
 
 def test_a_50_mb_page_is_cut_at_the_cap_with_bounded_memory(server):
@@ -249,6 +280,26 @@ def test_rows_in_equal_rows_out_whatever_the_input(server):
         assert by_url[url].status == "error" and by_url[url].reason.startswith("invalid URL"), url
 
 
+@pytest.mark.parametrize("archived", [False, True])
+def test_urls_that_python_cannot_split_are_error_rows(server, tmp_path, archived):
+    urls = ["http://[::1/x", "http://[]/y", "https://[not-an-ip]/", server.url("/page/beside-bad-brackets")]
+    if archived:  # answered from the archive first: looking a URL up there must not raise either
+        list(fetch_pages([server.url("/page/beside-bad-brackets")], FAST, archive=tmp_path / "pages.warc.gz"))
+    results = list(fetch_pages(urls, FAST, archive=tmp_path / "pages.warc.gz" if archived else None))
+    assert sorted(r.url for r in results) == sorted(urls)
+    by_url = {r.url: r for r in results}
+    assert by_url[urls[-1]].status == "ok"
+    for url in urls[:-1]:
+        assert by_url[url].status == "error" and by_url[url].reason.startswith("invalid URL"), by_url[url]
+
+
+def test_a_host_that_is_not_valid_idna_is_an_invalid_url_not_an_internal_error(server):
+    bad = "http://xn--zz.example/"  # punycode that decodes to nothing: httpx cannot even build the request
+    results = {r.url: r for r in fetch_pages([bad, server.url("/redirect-to?url=" + quote(bad, safe=""))], FAST)}
+    assert {r.status for r in results.values()} == {"error"}
+    assert all("invalid URL: bad host name 'xn--zz.example'" in r.reason for r in results.values()), results
+
+
 def test_a_url_without_a_scheme_is_taken_as_http(server):
     url = server.url("/page/schemeless").removeprefix("http://")
     result = fetch_one(url)
@@ -278,3 +329,28 @@ def test_an_untrusted_certificate_is_a_tls_error(tmp_path):
         result = fetch_one(tls.url("/page/tls"))
         assert result.status == "error" and result.reason.startswith("TLS error: certificate not trusted")
         assert tls.paths()["/page/tls"] == 0
+
+
+def test_high_concurrency_on_many_hosts_costs_no_more_cpu_per_page(server, monkeypatch):
+    """--concurrency 512 on as many hosts: httpcore's pool walks every connection for every waiting request on
+    each event, so one pool of 512 spent ~10x the CPU per page of a pool of 32, and the starved event loop timed
+    healthy pages out. CPU time (not wall time) keeps the comparison fair on a busy machine."""
+    from linktriage.sources import _netguard
+
+    real = _netguard.resolve
+
+    async def many_hosts(host: str, port: int, timeout: float | None = None) -> list[str]:
+        return ["127.0.0.1"] if host.endswith(".many.test") else await real(host, port, timeout)
+
+    monkeypatch.setattr(_netguard, "resolve", many_hosts)
+
+    def cpu_per_page(concurrency: int) -> float:
+        urls = [f"http://h{i}-{concurrency}.many.test:{server.port}/page/p{i}?delay=0.02" for i in range(600)]
+        start = time.process_time()
+        results = list(fetch_pages(urls, dataclasses.replace(FAST, concurrency=concurrency, total_timeout=30.0,
+                                                             read_timeout=30.0, connect_timeout=30.0)))
+        assert [r.status for r in results] == ["ok"] * len(urls), {r.reason for r in results}
+        return (time.process_time() - start) / len(urls)
+
+    low, high = cpu_per_page(32), cpu_per_page(512)
+    assert high < 2 * low, f"{high * 1000:.2f} ms of CPU per page at 512 pages at once, {low * 1000:.2f} ms at 32"

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer
@@ -59,6 +60,49 @@ def test_fetched_pages_are_archived_with_request_records_and_redirect_hops(serve
         again = reader.get(url)
         assert (again.status, again.http_status, again.body, again.redirected) == (
             live.status, live.http_status, live.body, live.redirected), url
+
+
+def test_a_page_that_redirects_to_itself_has_not_moved_live_or_archived(server, tmp_path):
+    """A site that sets a cookie and redirects to the same URL (a consent or session check) serves the page where
+    it was: the live answer was 'redirected' (link_status redirected, 'page redirects to <itself>') while the
+    archive, which keeps one answer per URL, read it as not redirected, so an offline re-score differed."""
+    archive = tmp_path / "pages.warc.gz"
+    url = server.url("/cookie-redirect")
+    [live] = fetch_pages([url], FAST, archive=archive)
+    again = WarcArchive([archive]).get(url)
+    assert (live.status, live.redirected, live.final_url) == ("ok", False, url)
+    assert (again.status, again.redirected, again.final_url, again.body) == (
+        live.status, live.redirected, live.final_url, live.body)
+
+
+@pytest.mark.parametrize("location", [
+    "/page/café".encode("utf-8").decode("latin-1"),  # sent as UTF-8 bytes, as most servers do
+    "/page/café",  # sent as one latin-1 byte
+    "{base}/page/naïve",  # absolute: warcio's own escaping turned "http://" into "http%3A//"
+    "/page/a b",  # httpx escapes the space, urljoin did not
+    "{base}/page/ok/../dots",  # httpx removes dot segments of an absolute URL, urljoin did not
+])
+def test_a_redirect_with_a_non_ascii_location_is_followed_the_same_in_the_archive(server, tmp_path, location):
+    archive = tmp_path / "pages.warc.gz"
+    url = server.url("/redirect-to?url=" + quote(location.format(base=server.url(""))))
+    [live] = fetch_pages([url], FAST, archive=archive)
+    assert live.status == "ok" and live.redirected
+    again = WarcArchive([archive]).get(url)
+    assert (again.status, again.final_url, again.body) == (live.status, live.final_url, live.body), again.reason
+
+
+@pytest.mark.parametrize("path", ["/page/ü ä?q=ß", "/page/a b", "/page/x/../y", "/page/café", "/page/a?b=c d"])
+def test_a_source_url_with_spaces_unicode_or_dot_segments_is_found_in_the_archive(server, tmp_path, path):
+    """The fetcher requests (and archives) the URL as httpx writes it: '/page/a%20b', '/page/y'. The export's own
+    spelling must find it there, or an offline re-score says not_fetched and every resumed fetch asks again."""
+    archive = tmp_path / "pages.warc.gz"
+    url = server.url(path)
+    [live] = fetch_pages([url], FAST, archive=archive)
+    again = WarcArchive([archive]).get(url)
+    assert again is not None and (again.status, again.body) == (live.status, live.body) == ("ok", live.body)
+    before = sum(server.paths().values())
+    [resumed] = fetch_pages([url], FAST, archive=archive)
+    assert resumed.status == "ok" and sum(server.paths().values()) == before
 
 
 def test_bodies_are_archived_decoded(server, tmp_path):
@@ -153,6 +197,30 @@ def test_an_archive_that_cannot_be_written_stops_the_run(server, tmp_path, monke
     monkeypatch.setattr(ArchiveWriter, "write", disk_full)
     with pytest.raises(OSError, match="No space left on device"):
         list(fetch_pages([server.url(f"/page/full{i}") for i in range(5)], FAST, archive=tmp_path / "pages.warc.gz"))
+
+
+def test_a_record_the_archive_cannot_write_stops_the_run_instead_of_hanging_it(server, tmp_path, monkeypatch):
+    """Any failure to archive a page (not only an OSError) must end the run: the page was never delivered, so
+    waiting for it hung the run for ever."""
+    import threading
+
+    def unwritable(self, exchanges):
+        raise ValueError("a record warcio cannot serialise")
+
+    monkeypatch.setattr(ArchiveWriter, "write", unwritable)
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            list(fetch_pages([server.url("/page/odd-record")], FAST, archive=tmp_path / "pages.warc.gz"))
+        except Exception as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the run hung on a page it could not archive"
+    assert [str(exc) for exc in outcome] == ["a record warcio cannot serialise"]
 
 
 def test_two_runs_cannot_append_to_one_archive_at_once(server, tmp_path):

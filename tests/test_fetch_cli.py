@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer
@@ -98,6 +100,20 @@ def test_without_allow_private_loopback_is_refused(server, tmp_path):
     assert server.paths()["/page/cli-private"] == 0
 
 
+@needs_ingest
+def test_a_long_host_name_with_a_stray_character_is_refused_at_once(server, tmp_path):
+    """The host-name check once backtracked exponentially, holding the GIL: 20 letters and a '!' took 10 s, 40 hung
+    the whole process, whether the name came from the export or from a redirect's Location."""
+    bad = "http://" + "a" * 60 + "!/"
+    urls = [bad, server.url("/redirect-to?url=" + quote(bad, safe="")), server.url("/page/next-to-a-stray-char")]
+    archive = tmp_path / "pages.warc.gz"
+    done = run("fetch", str(export(tmp_path, urls)), "-o", str(archive), "--allow-private", timeout=20)
+    assert done.returncode == 0, done.stderr
+    assert "linktriage: 3 pages" in done.stderr and "invalid URL (1)" in done.stderr
+    assert "redirect to an unusable URL (1)" in done.stderr
+    assert responses(archive) == [urls[2]]
+
+
 def test_an_output_that_is_not_a_warc_is_a_one_line_error(server, tmp_path):
     not_warc = tmp_path / "notes.txt"
     not_warc.write_text("my notes\n")
@@ -131,3 +147,43 @@ def test_a_killed_fetch_resumes_without_refetching(tmp_path):
         assert archived_then >= 5
         assert sum(n for p, n in refetched.items() if p.startswith("/page/kill")) == 60 - archived_then
         assert sorted(responses(archive)) == sorted(urls)
+
+
+def _interrupt_mid_fetch(server, tmp_path, sig: signal.Signals, output: str, name: str):
+    """Start `linktriage fetch` on 60 slow pages, send ``sig`` once 10 are asked for, and wait for it to end."""
+    urls = [server.url(f"/page/{name}{i}?delay=0.05") for i in range(60)]
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    child = subprocess.Popen([*CLI, "fetch", str(export(tmp_path, urls)), "-o", output, "--allow-private",
+                              "--concurrency", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "TMPDIR": str(temp)})
+    deadline = time.monotonic() + 30
+    while sum(p.startswith(f"/page/{name}") for p in server.paths().elements()) < 10:
+        assert time.monotonic() < deadline and child.poll() is None
+        time.sleep(0.01)
+    child.send_signal(sig)
+    _, stderr = child.communicate(timeout=30)
+    return child.returncode, stderr, urls, temp
+
+
+@needs_ingest
+def test_ctrl_c_mid_fetch_exits_130_and_leaves_a_readable_archive(server, tmp_path):
+    archive = tmp_path / "pages.warc.gz"
+    code, stderr, urls, _ = _interrupt_mid_fetch(server, tmp_path, signal.SIGINT, str(archive), "ctrl-c")
+    assert code == 130 and stderr.strip() == "linktriage: interrupted", (code, stderr)
+    kept = responses(archive)
+    assert 0 < len(kept) < len(urls) and set(kept) <= set(urls)
+    done = run("fetch", str(export(tmp_path, urls)), "-o", str(archive), "--allow-private")
+    assert done.returncode == 0 and f"({len(kept)} already there)" in done.stderr
+
+
+@needs_ingest
+def test_sigterm_mid_fetch_still_uploads_an_archive_url_and_cleans_up(server, tmp_path):
+    """`timeout`, `docker stop` and job schedulers stop a run with SIGTERM: it ends like Ctrl-C (archive uploaded,
+    temporary files removed), with exit code 143."""
+    archive = tmp_path / "store" / "pages.warc.gz"
+    archive.parent.mkdir()
+    code, stderr, urls, temp = _interrupt_mid_fetch(server, tmp_path, signal.SIGTERM, archive.as_uri(), "sigterm")
+    assert code == 143 and stderr.strip() == "linktriage: terminated", (code, stderr)
+    assert 0 < len(responses(archive)) < len(urls)
+    assert list(temp.iterdir()) == []

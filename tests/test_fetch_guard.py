@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import time
 
 import pytest
 from faultserver import FaultServer
@@ -63,9 +64,9 @@ def public_test_resolves_to_127_0_0_2(monkeypatch):
     """public.test -> 127.0.0.2, treated as public; rebind.test -> 127.0.0.1; anything else: the real resolver."""
     real_resolve, real_refusal = _netguard.resolve, _netguard.address_refusal
 
-    async def fake_resolve(host: str, port: int) -> list[str]:
+    async def fake_resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
         return {"public.test": ["127.0.0.2"], "rebind.test": ["127.0.0.1"],
-                "mixed.test": ["127.0.0.2", "127.0.0.1"]}.get(host) or await real_resolve(host, port)
+                "mixed.test": ["127.0.0.2", "127.0.0.1"]}.get(host) or await real_resolve(host, port, timeout)
 
     monkeypatch.setattr(_netguard, "resolve", fake_resolve)
     monkeypatch.setattr(_netguard, "address_refusal", lambda a: None if a == "127.0.0.2" else real_refusal(a))
@@ -106,3 +107,51 @@ def test_an_unknown_host_is_a_dns_error(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
     [result] = fetch_pages(["http://nosuch.invalid/page"], GUARDED)
     assert result.status == "error" and result.reason == "DNS: nosuch.invalid does not resolve"
+
+
+def test_robots_txt_redirecting_to_loopback_does_not_refuse_the_public_page(server, public_test_resolves_to_127_0_0_2):
+    """The refusal belongs to the redirect target, not to the page: reporting 'refused: loopback address ... (use
+    --allow-private)' on a public page would point the user at the one switch that must stay off."""
+    server.robots["public.test"] = (302, "", {"Location": server.url("/robots.txt")})
+    [result] = fetch_pages([f"http://public.test:{server.port}/page/public-despite-robots"], GUARDED)
+    assert result.status == "ok", result.reason  # as for any robots.txt redirect to a URL that is not fetched
+    assert server.paths()["/page/public-despite-robots"] == 1
+
+
+def test_robots_txt_redirecting_to_a_dead_host_blocks_the_origin_and_says_so(server, public_test_resolves_to_127_0_0_2,
+                                                                            monkeypatch):
+    real = socket.getaddrinfo
+
+    def fake_getaddrinfo(host, *args, **kwargs):
+        if host == "gone.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    server.robots["public.test"] = (301, "", {"Location": "http://gone.invalid/robots.txt"})
+    [result] = fetch_pages([f"http://public.test:{server.port}/page/behind-dead-robots"], GUARDED)
+    assert result.status == "blocked"  # RFC 9309: an unreachable robots.txt disallows the origin
+    assert result.reason == "robots.txt unreachable (redirected to http://gone.invalid/robots.txt: DNS: gone.invalid does not resolve)"
+    assert server.paths()["/page/behind-dead-robots"] == 0
+
+
+def test_lookups_stuck_on_dead_name_servers_do_not_time_healthy_hosts_out(server, monkeypatch):
+    """Name lookups run on a few threads and cannot be abandoned: one that times out keeps its thread until the
+    system resolver gives up. Dead domains (common in backlink exports) then filled every thread, and healthy
+    hosts queued behind them were reported 'DNS lookup ... timed out' without ever being looked up in time."""
+    real = socket.getaddrinfo
+
+    def fake_getaddrinfo(host, *args, **kwargs):
+        if host.endswith(".dead.test"):
+            time.sleep(1.2)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real("127.0.0.1" if host.endswith(".alive.test") else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    dead = [f"http://d{i}.dead.test:{server.port}/page/x" for i in range(16)]
+    alive = [f"http://a{i}.alive.test:{server.port}/page/a{i}" for i in range(16)]
+    settings = dataclasses.replace(GUARDED, allow_private=True, concurrency=4, connect_timeout=0.4)
+    results = {r.url: r for r in fetch_pages(dead + alive, settings)}
+    assert {results[url].reason for url in dead} == {f"DNS lookup for {url[7:].split(':')[0]} timed out"
+                                                      for url in dead}
+    assert {results[url].status for url in alive} == {"ok"}, {results[url].reason for url in alive}

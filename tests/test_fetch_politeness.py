@@ -109,6 +109,27 @@ def test_robots_4xx_allows_everything(server):
     assert result.status == "ok"
 
 
+@pytest.mark.parametrize("location", ["javascript:alert(1)", "http://[::1", "ftp://example.com/robots.txt"])
+def test_robots_redirecting_to_an_unusable_url_is_no_robots_txt(server, location):
+    server.robots[HOSTS[0]] = (302, "", {"Location": location})
+    [result] = fetch_pages([server.url("/page/unusable-robots")], BASE)
+    assert result.status == "ok", result.reason
+    assert server.paths()["/robots.txt"] == 1
+
+
+def test_credentials_in_a_url_are_not_sent_for_robots_txt_nor_split_its_cache(server):
+    """robots.txt belongs to the origin (scheme, host, port, RFC 9309): user:password@ in an export's URL is not
+    part of it. It was: robots.txt was asked once per credential, with the password lower-cased."""
+    server.robots[HOSTS[0]] = (200, "User-agent: *\nDisallow: /page/private\n")
+    base = server.url("/page/")
+    urls = [base.replace("://", "://Alice:S3cret@") + "one", base.replace("://", "://bob:Pw@") + "two",
+            base.replace("://", "://bob:Pw@") + "private"]
+    results = {r.url: r for r in fetch_pages(urls, BASE)}
+    assert [results[u].status for u in urls] == ["ok", "ok", "blocked"]
+    robots = [hit for hit in server.hits if hit.path == "/robots.txt"]
+    assert len(robots) == 1 and "authorization" not in robots[0].headers
+
+
 def test_robots_crawl_delay_spaces_requests(server):
     server.robots[HOSTS[0]] = (200, "User-agent: *\nCrawl-delay: 0.3\n")
     urls = [server.url(f"/page/c{i}") for i in range(4)]

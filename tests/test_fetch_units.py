@@ -82,6 +82,20 @@ def test_unknown_encodings_are_refused(encoding, message):
         BodyDecoder(encoding, max_raw=1, max_decoded=1)
 
 
+@pytest.mark.parametrize(("encoding", "encode"), [("gzip", gzip.compress), ("deflate", zlib.compress),
+                                                  ("deflate", lambda b: zlib.compress(b)[2:-4]), ("br", brotli.compress),
+                                                  ("gzip, br", lambda b: brotli.compress(gzip.compress(b)))])
+def test_a_compressed_body_that_stops_short_is_refused_when_finished(encoding, encode):
+    data = encode(HTML)
+    whole = BodyDecoder(encoding, max_raw=10**6, max_decoded=10**6)
+    whole.feed(data)
+    whole.finish()  # a complete stream passes
+    cut = BodyDecoder(encoding, max_raw=10**6, max_decoded=10**6)
+    cut.feed(data[: len(data) // 2])
+    with pytest.raises(BodyRefused, match=r"^undecodable body: (gzip|deflate|br) data cut off$"):
+        cut.finish()
+
+
 def test_corrupt_compressed_data_is_refused():
     with pytest.raises(BodyRefused, match="undecodable body: broken gzip data"):
         decode(b"\x1f\x8b\x08\x00garbage-garbage-garbage", "gzip")
@@ -132,13 +146,17 @@ def test_retry_after_as_seconds_or_http_date():
     ("//cdn.example.com/x", "http://cdn.example.com/x"),
     ("http://café.example/", "http://xn--caf-dma.example/"),
     ("http://[2001:db8::1]:8080/", "http://[2001:db8::1]:8080/"),
+    ("http://_dmarc.a-b.example.com./x", "http://_dmarc.a-b.example.com./x"),
+    ("http://" + "a" * 63 + ".com/", "http://" + "a" * 63 + ".com/"),
 ])
 def test_check_url_accepts_and_normalises(url, expected):
     assert check_url(url) == (expected, "")
 
 
 @pytest.mark.parametrize("url", ["", "mailto:a@b.c", "javascript:void(0)", "ftp://example.com/",
-                                 "http://", "http://a b.com/", "http://example.com:70000/", "data:text/html,hi"])
+                                 "http://", "http://a b.com/", "http://example.com:70000/", "data:text/html,hi",
+                                 "http://-a.com/", "http://a..com/", "http://xn--zz.com/",
+                                 "http://" + "abcdefghi." * 30 + "com/", "http://" + "a" * 64 + ".com/"])
 def test_check_url_refuses(url):
     target, reason = check_url(url)
     assert target == "" and reason.startswith("invalid URL")

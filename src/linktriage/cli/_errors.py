@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import warnings
+from typing import Iterator
 
 import click
 import typer
@@ -42,21 +46,58 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
     say(f"linktriage: warning: {message}")
 
 
+class _Terminated:
+    """SIGTERM (``timeout``, ``docker stop``, a job scheduler) stops a run the way Ctrl-C does.
+
+    Python's default is to die on the spot: no ``finally`` runs, so an archive given as a URL is never uploaded and
+    temporary files stay behind. The handler raises KeyboardInterrupt in the main thread instead, and remembers
+    why, so the run ends with "terminated" and exit code 143 (128 + SIGTERM) rather than "interrupted" and 130.
+    """
+
+    def __init__(self) -> None:
+        self.received = False
+
+    def __call__(self, signum, frame) -> None:
+        self.received = True
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+            yield
+            return
+        previous = signal.signal(signal.SIGTERM, self)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app (on ``args``, default sys.argv) and return the exit code; errors become one line on stderr."""
-    with warnings.catch_warnings():
+    terminated = _Terminated()
+    with warnings.catch_warnings(), terminated.installed():
         warnings.showwarning = _one_line_warning
-        return _run(app, args)
+        code = _run(app, args)
+    if code == _INTERRUPTED:
+        print(f"linktriage: {'terminated' if terminated.received else 'interrupted'}", file=sys.stderr)
+        return 143 if terminated.received else 130
+    return code
+
+
+#: what _run returns for Ctrl-C or SIGTERM: run_app tells them apart
+_INTERRUPTED = -130
 
 
 def _run(app: typer.Typer, args: list[str] | None) -> int:
     try:
-        # Outside standalone mode, typer returns an Exit's code instead of raising it, and turns Ctrl-C into
-        # Exit(130): a code returned here must not be taken for success.
+        # Typer (>= 0.20) turns Ctrl-C inside a command into Exit(130) and, outside standalone mode, returns an
+        # Exit's code instead of raising it: a code returned here must become the exit code, not be taken for
+        # success (an interrupted run exited 0).
         code = app(args=args, standalone_mode=False)
+        if code == 130:
+            return _INTERRUPTED
         if isinstance(code, int) and not isinstance(code, bool) and code:
-            if code == 130:
-                print("linktriage: interrupted", file=sys.stderr)
             return code
     except _EXIT as exc:
         return exc.exit_code
@@ -78,12 +119,11 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
         say(f"linktriage: error: {exc}")
         return 1
     except KeyboardInterrupt:
-        say("linktriage: interrupted")
-        return 130
+        return _INTERRUPTED
     except Exception as exc:  # an internal error: one line unless asked for the traceback
         if os.environ.get("LINKTRIAGE_DEBUG"):
             raise
         say(f"linktriage: internal error: {type(exc).__name__}: {exc} "
             "(set LINKTRIAGE_DEBUG=1 for the traceback and please report it)")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0

@@ -137,6 +137,14 @@ class _Layer:
                 self._zlib = zlib.decompressobj(47)
         return bytes(out)
 
+    @property
+    def finished(self) -> bool:
+        """Whether the compressed stream reached its proper end (trailer included)."""
+        if self._brotli is not None:
+            return self._brotli.is_finished()
+        assert self._zlib is not None
+        return self._zlib.eof
+
 
 class BodyDecoder:
     """Decode a raw body chunk by chunk, refusing it once raw bytes exceed ``max_raw`` or decoded bytes ``max_decoded``.
@@ -196,3 +204,10 @@ class BodyDecoder:
             data = data[:room]
             self.truncated = True
         self._out += data
+
+    def finish(self) -> None:
+        """Refuse a body whose compressed stream stops before its end: the server cut it (its Content-Length
+        counted the cut stream), and read as a page, the links after the cut would be reported missing."""
+        for layer in self._layers:
+            if not layer.finished:
+                raise BodyRefused(f"undecodable body: {layer.encoding} data cut off")

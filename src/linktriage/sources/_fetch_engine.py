@@ -22,7 +22,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,7 +30,8 @@ from linktriage._records import FetchResult
 from linktriage.sources._archive_writer import ArchiveWriter, Exchange
 from linktriage.sources._fetch_body import charset_of
 from linktriage.sources._fetch_http import (
-    REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, request, retry_after,
+    REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, redirect_target, request,
+    retry_after,
 )
 from linktriage.sources._fetch_settings import FetchSettings
 from linktriage.sources._robots import RobotsAnswer, RobotsCache
@@ -134,7 +135,10 @@ class Engine:
             self._changed.set()
 
     def _host(self, url: str) -> _Host:
-        name = (urlsplit(url).hostname or "").lower()
+        try:
+            name = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # "http://[::1": check_url refuses it in its task; raising here would lose the URL
+            name = ""
         host = self._hosts.get(name)
         if host is None:
             if name:
@@ -225,8 +229,8 @@ class Engine:
                 assert self.loop is not None
                 try:
                     offsets = await self.loop.run_in_executor(self._write_pool, self._writer.write, exchanges)
-                except OSError as exc:  # disk full, file gone: the whole run must stop, loudly
-                    self._fatal = self._fatal or exc
+                except Exception as exc:  # disk full, file gone, a record that cannot be written: the whole run
+                    self._fatal = self._fatal or exc  # must stop, loudly (the page will never be delivered)
                     return
                 offset = offsets[-1]  # the final answer is the last exchange
             await self._deliver(result, offset)
@@ -248,7 +252,9 @@ class Engine:
         visited = [current]
         seen = {(current, "")}
         for hop in range(settings.max_redirects + 1):
-            redirected = hop > 0
+            # moved only if it ends elsewhere: a cookie set and a redirect back to the same URL is the same page
+            # (and the archive, one answer per URL, reads it so)
+            redirected = current != visited[0]
             final_url = current if redirected else ""
             if settings.respect_robots:
                 verdict = await self._robots.check(current)
@@ -266,7 +272,7 @@ class Engine:
                 exchanges.append(answer.exchange)
             location = answer.headers.get("location", "").strip()
             if answer.code in REDIRECT_STATUSES and location:
-                target, problem = check_url(urljoin(current, location))
+                target, problem = redirect_target(current, location)
                 if problem:
                     return FetchResult(url=url, status="error", final_url=current, http_status=answer.code,
                                        reason=f"redirect to an unusable URL ({problem})", redirected=True), []
@@ -299,12 +305,17 @@ class Engine:
         current = robots_url
         for _ in range(5):  # RFC 9309: follow at least five redirects
             answer = await self._get(current, page, purpose="robots")
-            if isinstance(answer, Failure):  # the page would fail the same way: report the failure itself
+            if isinstance(answer, Failure) and current == robots_url:  # the page would fail the same way
                 return RobotsAnswer(None, failure_status=answer.status,
                                     failure_reason=_with_retries(answer.reason, answer.retries))
+            if isinstance(answer, Failure):  # where robots.txt redirected to, not the page's own host
+                if answer.reason.startswith("refused:"):  # a non-public address: not fetched, like an ftp: URL
+                    return RobotsAnswer(404)
+                return RobotsAnswer(None, failure_status="blocked", failure_reason=_clip(
+                    f"robots.txt unreachable (redirected to {current}: {_with_retries(answer.reason, answer.retries)})"))
             location = answer.headers.get("location", "").strip()
             if answer.code in REDIRECT_STATUSES and location:
-                target, problem = check_url(urljoin(current, location))
+                target, problem = redirect_target(current, location)
                 if problem:
                     return RobotsAnswer(404)  # a redirect to nowhere usable: as if there were no robots.txt
                 current = target

@@ -14,6 +14,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote, urljoin
 
 import httpcore
 import httpx
@@ -27,8 +28,8 @@ from linktriage.sources._netguard import GuardedBackend, GuardError
 from linktriage.sources._robots import ROBOTS_MAX_BYTES
 
 __all__ = [
-    "REDIRECT_STATUSES", "RETRY_STATUSES", "Answer", "Failure", "check_url", "failure_for", "make_client", "request",
-    "retry_after",
+    "REDIRECT_STATUSES", "RETRY_STATUSES", "Answer", "Failure", "check_url", "failure_for", "make_client",
+    "redirect_target", "request", "retry_after",
 ]
 
 #: answers worth another attempt: the server is overloaded or briefly broken
@@ -37,8 +38,11 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: bodies of non-page answers (redirects, errors) are kept up to this size, for the archive
 SMALL_BODY = 64_000
 _OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")
-#: a DNS name (IDNs arrive punycoded) or an IP literal
-_HOST = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?\.?)+$|^[0-9A-Fa-f:.]+$")
+#: a DNS name (IDNs arrive punycoded) or an IP literal. Each label ends at a dot that must be there: with the dot
+#: optional, a long name followed by a stray character ("aaaa…a!") backtracked through every way of cutting it
+#: into labels, exponential in its length (40 letters hung the process).
+_LABEL = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}"
+_HOST = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$|^[0-9A-Fa-f:.]+$")
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -61,13 +65,29 @@ def check_url(url: str) -> tuple[str, str]:
         return "", f"invalid URL: {exc}"
     if parsed.scheme not in ("http", "https"):
         return "", f"invalid URL: scheme {parsed.scheme}: is not fetched"
-    if not parsed.host:
+    host = parsed.raw_host.decode("ascii", errors="replace")
+    if not host:
         return "", "invalid URL: no host"
-    if not _HOST.match(parsed.raw_host.decode("ascii", errors="replace")):
-        return "", f"invalid URL: bad host name {parsed.host[:80]!r}"
+    if not _HOST.match(host):
+        return "", f"invalid URL: bad host name {host[:80]!r}"
+    if len(host.rstrip(".")) > 253:  # DNS names stop there; the lookup would fail with the whole name as its reason
+        return "", f"invalid URL: host name over 253 characters ({host[:40]}…)"
+    try:
+        parsed.host  # decodes punycode, as httpx does to build the request: "xn--zz" is no IDNA label
+    except UnicodeError as exc:
+        return "", f"invalid URL: bad host name {host[:80]!r} ({exc})"
     if parsed.port is not None and not 0 < parsed.port < 65536:
         return "", f"invalid URL: bad port {parsed.port}"
     return str(parsed.copy_with(fragment=None)), ""
+
+
+def redirect_target(current: str, location: str) -> tuple[str, str]:
+    """Where a redirect from ``current`` leads, checked like any URL: ``(URL, "")`` or ``("", reason)``."""
+    try:
+        joined = urljoin(current, location)
+    except ValueError as exc:  # "http://[::1": urllib cannot even split it
+        return "", f"invalid URL: {exc}"
+    return check_url(joined)
 
 
 @dataclass(slots=True)
@@ -147,7 +167,7 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # isdigit() alone takes "²" (byte 0xB2 read as latin-1), float() not
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -158,19 +178,69 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+class _Client(httpx.AsyncClient):
+    """An AsyncClient that leaves redirects alone entirely.
+
+    Even with ``follow_redirects=False`` httpx builds the next request of a redirect inside ``send`` and raises
+    on a Location it cannot parse ("javascript:...", "http://[::1") before the answer is returned: a broken
+    Location would look like a broken connection, be retried, and hide the 3xx. The engine reads Location itself
+    (:func:`redirect_target`), so the request httpx would build is never needed.
+    """
+
+    def _build_redirect_request(self, request: httpx.Request, response: httpx.Response) -> httpx.Request:
+        return request  # becomes response.next_request, which nothing reads
+
+
+#: pages in progress per httpcore connection pool (see _ShardedPool)
+PAGES_PER_POOL = 16
+
+
+class _ShardedPool:
+    """Connection pools side by side, each origin always served by the same one.
+
+    httpcore's pool walks all its connections for every waiting request, and all of them again for every idle
+    one, each time a request starts or a response ends (encode/httpcore#1035). At 512 pages in progress on as
+    many hosts that was 90 % of the fetcher's CPU: the event loop fell so far behind that healthy pages timed out.
+    With ``PAGES_PER_POOL`` pages per pool the walks stay short. The engine already bounds the pages in progress
+    (one request each at a time), so each pool may open up to ``pages`` connections and none ever makes a request
+    wait for another pool's share; each keeps at most ``PAGES_PER_POOL`` connections alive once idle, so that the
+    open sockets stay near ``pages`` (idle ones of finished hosts would otherwise pile up for the keep-alive
+    time: 1,500 sockets at 512 pages, past the usual limit of 1,024 open files).
+    """
+
+    def __init__(self, pages: int, **options) -> None:
+        keepalive = min(pages, PAGES_PER_POOL)
+        self._pools = [httpcore.AsyncConnectionPool(max_connections=pages, max_keepalive_connections=keepalive, **options)
+                       for _ in range(-(-pages // PAGES_PER_POOL))]
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        origin = request.url.origin
+        pool = self._pools[hash((origin.scheme, origin.host, origin.port)) % len(self._pools)]
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()
+
+    async def __aenter__(self) -> "_ShardedPool":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+
 def make_client(settings: FetchSettings) -> httpx.AsyncClient:
     ssl_context = httpx.create_ssl_context(trust_env=False)
-    max_connections = settings.concurrency  # one request per page in progress: robots.txt is fetched inside a page
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, retries=0)
-    # httpx has no knob for the network backend: swap in a pool whose backend checks resolved addresses.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context, max_connections=max_connections, max_keepalive_connections=max_connections,
-        keepalive_expiry=5.0, http1=True, http2=False,
+    # httpx has no knob for the network backend: swap in pools whose backend checks resolved addresses.
+    # One request per page in progress (robots.txt is fetched inside a page): concurrency bounds the connections.
+    transport._pool = _ShardedPool(
+        settings.concurrency, ssl_context=ssl_context, keepalive_expiry=5.0, http1=True, http2=False,
         network_backend=GuardedBackend(allow_private=settings.allow_private),
     )
     # Cookies live per page (see the engine's _Page); the client-wide jar refuses all so pages never share state.
     no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    return httpx.AsyncClient(
+    return _Client(
         transport=transport, follow_redirects=False, trust_env=False, cookies=no_cookies,
         timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                               write=settings.read_timeout, pool=settings.total_timeout),
@@ -224,6 +294,7 @@ async def _read_page(response: httpx.Response, answer: Answer, settings: FetchSe
                 _refuse_unless_html(content_type, decoder.head())
         if not sniffed:
             _refuse_unless_html(content_type, decoder.head())
+        decoder.finish()
     except BodyRefused as exc:
         answer.refusal = exc.reason
         return None
@@ -261,8 +332,24 @@ def _exchange(request: httpx.Request, response: httpx.Response, body: bytes, dec
     return Exchange(
         url=str(request.url),
         request_line=f"GET {target} HTTP/1.1",
-        request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+        request_headers=_archived_headers(request.headers),
         status_line=f"{response.http_version} {response.status_code} {response.reason_phrase}".strip(),
-        response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+        response_headers=_archived_headers(response.headers),
         body=body, ip_address=address, truncated="length" if decoder is not None and decoder.truncated else "",
     )
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _archived_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers as the engine read them, in ASCII: a non-ASCII Location must lead to the same URL when read back.
+
+    Values are decoded as httpx decodes them for the engine (UTF-8 when the bytes are UTF-8, else latin-1), and
+    non-ASCII characters percent-encoded as UTF-8, which is what the engine's URL parsing does with them too.
+    Left to warcio, a UTF-8 Location was read as latin-1 mojibake and an absolute one escaped whole
+    ("http%3A//host/..."), so the archive's redirect led nowhere.
+    """
+    encoding = headers.encoding
+    return [(name.decode(encoding), _NON_ASCII.sub(lambda m: quote(m.group()), value.decode(encoding)))
+            for name, value in headers.raw]

@@ -73,21 +73,40 @@ def address_refusal(address: str) -> str | None:
     return None
 
 
-async def resolve(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, in resolver order, without duplicates (IP literals resolve to themselves)."""
+async def resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
+    """The addresses ``host`` resolves to, in resolver order, without duplicates (IP literals resolve to themselves).
+
+    The system resolver runs on the loop's executor threads and a lookup cannot be abandoned: one that timed out
+    keeps its thread until the resolver gives up (tens of seconds for a domain whose name servers are dead).
+    ``timeout`` therefore counts from when a thread takes the lookup up, not while it waits for one: behind a
+    run of dead domains a healthy host was reported as timing out without having been looked up.
+    """
     try:
         return [str(ipaddress.ip_address(host))]  # a literal needs no lookup (odd spellings like 0x7f.1 still get one)
     except ValueError:
         pass
     loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+
+    def lookup() -> list:
+        loop.call_soon_threadsafe(started.set)
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+
+    pending = loop.run_in_executor(None, lookup)
     try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        await started.wait()
+        async with asyncio.timeout(timeout):
+            infos = await pending
+    except TimeoutError:
+        raise NameNotResolved(f"DNS lookup for {host} timed out") from None
     except socket.gaierror as exc:
         if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
             raise NameNotResolved(f"DNS: {host} does not resolve") from None
         raise NameNotResolved(f"DNS lookup failed for {host}: {exc.strerror or exc}") from None
     except UnicodeError:
         raise NameNotResolved(f"DNS: {host} is not a valid host name") from None
+    finally:
+        pending.cancel()  # still queued (the page was cancelled): never take a thread for it
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -110,11 +129,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                addresses = await resolve(host, port)
-        except TimeoutError:
-            raise NameNotResolved(f"DNS lookup for {host} timed out") from None
+        addresses = await resolve(host, port, timeout)
         if not addresses:
             raise NameNotResolved(f"DNS: {host} has no address")
         if not self.allow_private:

@@ -6,7 +6,9 @@ How a robots.txt answer maps to rules (RFC 9309 section 2.3.1):
 - 4xx ("unavailable"): crawl everything; 429 is treated like 5xx, as Google does, since it asks us to slow down;
 - 5xx or no answer ("unreachable"): crawl nothing on that origin for this run;
 - a network failure (the host does not resolve, refuses connections, is a private address, ...) is reported as
-  that failure on every page of the origin: the pages would fail the same way.
+  that failure on every page of the origin: the pages would fail the same way. When robots.txt redirected
+  elsewhere, the pages would not: a refused target counts as no robots.txt (like any redirect to a URL that is not
+  fetched), any other failure there as "unreachable".
 
 Answers that came with an HTTP status are also kept process-wide for an hour (RFC 9309 allows a day), so the
 pipeline, which fetches chunk by chunk, does not ask a host for its robots.txt once per chunk.
@@ -118,7 +120,8 @@ class RobotsCache:
 
     async def check(self, url: str) -> Verdict:
         parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        # the origin is scheme, host and port: "user:password@" is no part of it (and must not be lower-cased and sent)
+        origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
         future = self._rules.get(origin)
         if future is None:
             future = asyncio.get_running_loop().create_future()

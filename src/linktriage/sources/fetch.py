@@ -234,7 +234,8 @@ def _reason_family(reason: str) -> str:
     reason = reason.split(" (after ", 1)[0]
     for prefix, family in (("refused:", "refused: non-public address"), ("DNS", "DNS failure"),
                            ("redirect loop", "redirect loop"), ("invalid URL", "invalid URL"),
-                           ("redirect to an unusable URL", "redirect to an unusable URL")):
+                           ("redirect to an unusable URL", "redirect to an unusable URL"),
+                           ("robots.txt unreachable (redirected", "robots.txt unreachable (redirect target failed)")):
         if reason.startswith(prefix):
             return family
     return reason

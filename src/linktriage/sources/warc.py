@@ -100,8 +100,11 @@ def url_key(url: str) -> str:
         return url
     if "//" not in url.split("?", 1)[0]:
         url = "http://" + url
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:  # "http://[::1", "http://[]/": not a URL any page is archived under, keep it as it is
+        return url
     if not host.isascii():  # IDN: the unicode and punycode spellings name the same host
         try:
             host = to_ascii_host(host)
@@ -203,7 +206,16 @@ class WarcArchive:
         return iter(self._exact)
 
     def _find(self, url: str) -> _Entry | None:
-        return self._exact.get(url) or self._lenient.get(url_key(url))
+        found = self._exact.get(url) or self._lenient.get(url_key(url))
+        if found is None and self._lenient:
+            # linktriage archives a page under the URL it requested, as httpx writes it ("/a b" -> "/a%20b",
+            # "/x/../y" -> "/y", "é" -> "%C3%A9"): the export's own spelling must find it too
+            from linktriage.sources._fetch_http import check_url  # here: _fetch_http imports this module's importers
+
+            requested = check_url(url)[0]
+            if requested and requested != url:
+                found = self._exact.get(requested) or self._lenient.get(url_key(requested))
+        return found
 
     def get(self, url: str) -> FetchResult | None:
         """The archived page for ``url`` (redirects followed inside the archive), or None when not archived."""
@@ -220,7 +232,7 @@ class WarcArchive:
             location = headers.get("location", "")
             if 300 <= (code or 0) < 400 and location:
                 try:
-                    target = urljoin(entry.uri, location)
+                    target = _redirect_target(entry.uri, location)
                     key = url_key(target)
                 except ValueError:  # "http://[::1": one archived page's broken header must not stop the run
                     return FetchResult(url=url, status="error", final_url=entry.uri, http_status=code,
@@ -230,7 +242,7 @@ class WarcArchive:
                     return FetchResult(url=url, status="error", final_url=target, http_status=code,
                                        reason="redirect loop in archive", redirected=True)
                 seen.add(key)
-                nxt = self._find(target)
+                nxt = self._find(target) or self._find(urljoin(entry.uri, location))  # other tools' spelling
                 if nxt is None:
                     return FetchResult(url=url, status="not_fetched", final_url=target, http_status=code,
                                        reason="redirect target not in the archives", redirected=True)
@@ -272,6 +284,16 @@ class WarcArchive:
             stream = record.content_stream() if record.http_headers is not None else record.raw_stream
             body = _read_up_to(stream, MAX_PAGE_BYTES + 1)
         return code, headers, body
+
+
+def _redirect_target(base: str, location: str) -> str:
+    """Where an archived redirect leads, resolved as the live fetcher resolved it when it archived the next hop
+    (httpx escapes a space and removes the dot segments of an absolute URL; urljoin does neither, so the hop was
+    not found). A Location the fetcher would refuse is joined plainly; urljoin may raise ValueError."""
+    from linktriage.sources._fetch_http import redirect_target  # here: _fetch_http imports what imports this module
+
+    target, problem = redirect_target(base, location.strip())
+    return urljoin(base, location) if problem else target
 
 
 def _read_up_to(stream, size: int) -> bytes:
