@@ -154,7 +154,11 @@ def _interrupt_mid_fetch(server, tmp_path, sig: signal.Signals, output: str, nam
     urls = [server.url(f"/page/{name}{i}?delay=0.05") for i in range(60)]
     temp = tmp_path / "tmp"
     temp.mkdir()
-    child = subprocess.Popen([*CLI, "fetch", str(export(tmp_path, urls)), "-o", output, "--allow-private",
+    # As from a terminal: Python's own Ctrl-C handler. A process started with SIGINT ignored keeps ignoring it (as
+    # shells want for background jobs), and pytest's process can hand that down once some test left it ignored.
+    cli = [sys.executable, "-c", "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                                 "from linktriage.cli import main; main()"]
+    child = subprocess.Popen([*cli, "fetch", str(export(tmp_path, urls)), "-o", output, "--allow-private",
                               "--concurrency", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "TMPDIR": str(temp)})
     deadline = time.monotonic() + 30
