@@ -47,6 +47,10 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path, hostile_exp
     assert [r["anchor"] for r in rows] == list(FORMULAS.values())
     assert {r["export_notes"][:2] for r in rows} == {"'="}
     assert all(r["source_url"].startswith("https://") and r["link_status"] == "not_fetched" for r in rows)
+    # Read back (a reviewed scored.csv given to `train`, or a vendor export guarded the same way), an anchor is
+    # the text after the guard.
+    from linktriage.ingest import read_exports
+    assert [b.anchor for b in read_exports([str(out)])] == list(FORMULAS)
     # --raw-csv and JSONL keep the values exactly as read.
     assert [r["anchor"] for r in _csv_rows(raw)] == list(FORMULAS)
     assert [json.loads(line)["anchor"] for line in jsonl.read_text(encoding="utf-8").splitlines()] == list(FORMULAS)

@@ -13,7 +13,7 @@ from linktriage._exceptions import InputError
 from linktriage._records import Backlink
 from linktriage.ingest._detect import ExportFormat, detect_format
 from linktriage.ingest._encoding import reading_codec
-from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
+from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url, unguarded
 
 __all__ = ["read_exports"]
 
@@ -150,7 +150,8 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
         export = {field: convert(record[i]) if i < len(record) else None for i, field, convert in metrics}
         if absent:
             export.update(dict.fromkeys(absent))
-        return Backlink(row=row, source_url=source, target_url=target, anchor=cell_text(cell(record, anchor_i)),
-                        export_file=name, export=export, label=label, error=error)
+        anchor = unguarded(cell_text(cell(record, anchor_i)))
+        return Backlink(row=row, source_url=source, target_url=target, anchor=anchor, export_file=name,
+                        export=export, label=label, error=error)
 
     return build
