@@ -23,9 +23,11 @@ from linktriage.metrics import Metrics, compute_metrics
 from linktriage.model import LinkClassifier
 
 __all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_validate", "train", "evaluate",
-           "SHIPPED_TABLE_PATH"]
+           "SHIPPED_TABLE_PATH", "DEFAULT_OWN_SHARE"]
 
 SHIPPED_TABLE_PATH = Path(__file__).resolve().parents[2] / "models" / "training-table.parquet"
+#: with_shipped: the share of the total weight the user's labels make together (evaluation/retraining/RESULTS.md)
+DEFAULT_OWN_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -213,13 +215,14 @@ def grouped_metrics(table: TrainingTable, proba: np.ndarray) -> dict[str, Metric
     return sections
 
 
-def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed: int = 0) -> TrainResult:
+def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed: int = 0,
+          own_share: float = DEFAULT_OWN_SHARE) -> TrainResult:
     """Cross-validate (grouped by site) and fit the final model on everything.
 
     With ``with_shipped`` the user's labels are added to the shipped training table, so a few hundred labels
     refine the shipped model instead of replacing it; metrics are computed on the user's rows only. The user's
-    links together weigh as much as the shipped ones (each shipped link 1, each of the user's
-    ``shipped / user``): unweighted, 300 links among ~24,000 barely moved the model
+    links together make ``own_share`` of the total weight (0.5: as much as the ~24,000 shipped links; each shipped
+    link weighs 1, and a user's link never less): unweighted, 300 links among them barely moved the model
     (evaluation/retraining/RESULTS.md).
     """
     own = np.ones(len(table), dtype=bool)
@@ -227,7 +230,8 @@ def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed
     if with_shipped:
         shipped = TrainingTable.from_parquet(SHIPPED_TABLE_PATH)
         shipped.info = pd.DataFrame(index=range(len(shipped)), columns=table.info.columns)
-        weights = np.concatenate([np.full(len(table), len(shipped) / len(table)), np.ones(len(shipped))])
+        each = max(1.0, own_share / (1 - own_share) * len(shipped) / len(table))
+        weights = np.concatenate([np.full(len(table), each), np.ones(len(shipped))])
         table = TrainingTable.concat([table, shipped])
         own = np.concatenate([own, np.zeros(len(shipped), dtype=bool)])
     proba, _ = cross_validate(table, cv=cv, seed=seed, weights=weights)

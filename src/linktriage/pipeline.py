@@ -432,18 +432,26 @@ def _skipped_text(table) -> str:
 
 
 def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
-                seed: int = 0, offline: bool = True, supplied: Mapping[str, FetchResult] | None = None):
+                seed: int = 0, offline: bool = True, supplied: Mapping[str, FetchResult] | None = None,
+                own_share: float | None = None):
     """The ``train`` job: labelled files + their pages -> a fitted model with grouped cross-validated metrics.
 
     Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
     """
     from linktriage._exceptions import InputError
-    from linktriage.learn import train
+    from linktriage.learn import DEFAULT_OWN_SHARE, train
 
     if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or not 2 <= cv <= 20:
         raise InputError(f"cv must be a whole number of folds from 2 to 20, got {cv!r}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise InputError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
+    if own_share is not None and not with_shipped:
+        raise InputError("own_share weighs your labels against the shipped ones: add --with-shipped, or leave it out")
+    if own_share is None:
+        own_share = DEFAULT_OWN_SHARE
+    if isinstance(own_share, bool) or not isinstance(own_share, numbers.Real) or not 0 <= own_share < 1:
+        raise InputError(f"own_share must be a number from 0 to below 1 (0.5: your labels weigh as much as the "
+                         f"shipped ones), got {own_share!r}")
     table = _labelled_table(labels, pages, offline, supplied)
     if not len(table):
         raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "
@@ -455,12 +463,13 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     if len(set(table.labels)) < 2 and not with_shipped:
         raise InputError(f"all usable labelled links are {set(table.labels) or 'missing'}: training needs at least "
                          "2 labels, or add --with-shipped to add your labels to the shipped training data")
-    result = train(table, cv=cv, with_shipped=with_shipped, seed=seed)
+    result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
     own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
     result.model.card_ = {
         "design": "gbm_features (linktriage train)",
         "trained_from": [str(p) for p in labels],
         "with_shipped": with_shipped,
+        "own_share": float(own_share) if with_shipped else None,
         "n_links": int(len(result.table)), "n_sites": int(len(set(result.table.groups))),
         "skipped": dict(table.skipped),
         "metrics_real_cv": own.to_dict() if own else None,

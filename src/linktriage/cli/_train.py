@@ -20,6 +20,7 @@ def train(
     output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
     cv: int = typer.Option(5, "--cv", min=2, max=20, help="Cross-validation folds, grouped by site."),
     with_shipped: bool = typer.Option(False, "--with-shipped", help="Add your labels to the shipped training data instead of training on yours alone."),
+    own_share: Optional[float] = typer.Option(None, "--own-share", help="With --with-shipped: the share of the total weight your labels make together (default 0.5: as much as the shipped ones; 0: each counts as one shipped link)."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed = same model)."),
 ) -> None:
@@ -33,7 +34,7 @@ def train(
 
     writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
-                         with_shipped=with_shipped, seed=seed, offline=not fetch)
+                         with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share)
     result.model.save(output)
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
