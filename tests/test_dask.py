@@ -6,6 +6,7 @@ does); the workers read the WARC files themselves, so this also checks that page
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import pytest
@@ -317,7 +318,10 @@ class _KillOnPage(_ExitOnPage):
             time.sleep(1)
 
 
-def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_path):
+@contextlib.contextmanager
+def _cluster_in_processes(tmp_path, cwd=None):
+    """A scheduler and one worker in their own processes (they can be killed, or started elsewhere), as on a real
+    cluster: yields (scheduler address, scheduler process)."""
     import os
     import subprocess
     import sys
@@ -325,11 +329,11 @@ def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_pa
 
     from distributed import Client
 
-    export, warc = _two_page_export(tmp_path, warc_factory)
     info = tmp_path / "scheduler.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}  # the worker finds this module's plugins
     scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
-                                  "--dashboard-address", ":0", "--scheduler-file", str(info)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  "--dashboard-address", ":0", "--scheduler-file", str(info)], cwd=cwd,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     worker = None
     try:
         for _ in range(300):
@@ -337,20 +341,28 @@ def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_pa
                 break
             time.sleep(0.1)
         worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
-                                   "--nthreads", "1", "--no-dashboard"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})  # finds this module
+                                   "--nthreads", "1", "--no-dashboard"], cwd=cwd,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         with Client(scheduler_file=str(info), timeout=30) as client:
             client.wait_for_workers(1, timeout=60)
             address = client.scheduler.address
-            client.register_plugin(_KillOnPage("https://site1.example.com/post", scheduler.pid))
-        code, _, err = _cli(capsys, "score", export, "--pages", warc, "--offline", "--engine", "dask",
-                            "--scheduler", address)
+        yield address, scheduler
     finally:
         for process in (worker, scheduler):
             if process is not None:
                 process.kill()
                 process.wait(10)
+
+
+def test_scheduler_lost_mid_run_is_a_one_line_error(capsys, warc_factory, tmp_path):
+    from distributed import Client
+
+    export, warc = _two_page_export(tmp_path, warc_factory)
+    with _cluster_in_processes(tmp_path) as (address, scheduler):
+        with Client(address, timeout=30) as client:
+            client.register_plugin(_KillOnPage("https://site1.example.com/post", scheduler.pid))
+        code, _, err = _cli(capsys, "score", export, "--pages", warc, "--offline", "--engine", "dask",
+                            "--scheduler", address)
     assert code == 1 and err.startswith("linktriage: error: lost the connection to the Dask cluster"), err
     assert len(err.strip().splitlines()) == 1, err
 
@@ -397,13 +409,6 @@ def test_workers_in_another_directory_get_the_archive_index(warc_factory, tmp_pa
     """`--pages pages.warc.gz` (relative) or `--pages local:///.../pages.warc.gz` (an fsspec URL): a worker started
     in another directory must still be handed the index, under the key the tasks use, instead of reading every
     archive again itself (or, for a URL, looking for it as a local file and failing)."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from distributed import Client
-
     from linktriage._dask import DaskExecutor
     from linktriage.analyse import archive_key
     from linktriage.sources.warc import WarcArchive
@@ -413,31 +418,10 @@ def test_workers_in_another_directory_get_the_archive_index(warc_factory, tmp_pa
     archive = WarcArchive([warc.name if form == "relative" else f"local://{warc}"])
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    info = tmp_path / "scheduler.json"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
-                                  "--dashboard-address", ":0", "--scheduler-file", str(info)], cwd=elsewhere,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    worker = None
-    try:
-        for _ in range(300):
-            if info.exists() and info.stat().st_size:
-                break
-            time.sleep(0.1)
-        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--scheduler-file", str(info),
-                                   "--nthreads", "1", "--no-dashboard"], cwd=elsewhere,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        with Client(scheduler_file=str(info), timeout=30) as client:
-            client.wait_for_workers(1, timeout=60)
-            address = client.scheduler.address
+    with _cluster_in_processes(tmp_path, cwd=elsewhere) as (address, _):
         executor = DaskExecutor(address, archive=archive)
         try:
             found = executor.client.run(_status_on_worker, archive_key(archive), "https://site1.example.com/post")
         finally:
             executor.shutdown()
-    finally:
-        for process in (worker, scheduler):
-            if process is not None:
-                process.kill()
-                process.wait(10)
     assert list(found.values()) == ["ok"], found

@@ -96,15 +96,20 @@ def test_a_name_resolving_to_loopback_is_refused_at_connect_time(server, public_
     assert server.paths()["/page/rebound"] == 0
 
 
-def test_an_unknown_host_is_a_dns_error(monkeypatch):
+def _does_not_resolve(monkeypatch, name: str) -> None:
+    """``name`` gets the resolver's "no such name" answer; every other name resolves as before."""
     real = socket.getaddrinfo
 
     def fake_getaddrinfo(host, *args, **kwargs):
-        if host == "nosuch.invalid":
+        if host == name:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+
+
+def test_an_unknown_host_is_a_dns_error(monkeypatch):
+    _does_not_resolve(monkeypatch, "nosuch.invalid")
     [result] = fetch_pages(["http://nosuch.invalid/page"], GUARDED)
     assert result.status == "error" and result.reason == "DNS: nosuch.invalid does not resolve"
 
@@ -120,14 +125,7 @@ def test_robots_txt_redirecting_to_loopback_does_not_refuse_the_public_page(serv
 
 def test_robots_txt_redirecting_to_a_dead_host_blocks_the_origin_and_says_so(server, public_test_resolves_to_127_0_0_2,
                                                                             monkeypatch):
-    real = socket.getaddrinfo
-
-    def fake_getaddrinfo(host, *args, **kwargs):
-        if host == "gone.invalid":
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    _does_not_resolve(monkeypatch, "gone.invalid")
     server.robots["public.test"] = (301, "", {"Location": "http://gone.invalid/robots.txt"})
     [result] = fetch_pages([f"http://public.test:{server.port}/page/behind-dead-robots"], GUARDED)
     assert result.status == "blocked"  # RFC 9309: an unreachable robots.txt disallows the origin
