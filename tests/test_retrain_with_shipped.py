@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -85,3 +87,15 @@ def test_the_cli_refuses_a_share_without_with_shipped(tmp_path):
                          "-o", tmp_path / "m.skops", "--own-share", "0.4")
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "add --with-shipped" in result.stderr
     assert not (tmp_path / "m.skops").exists()
+
+
+def test_labels_the_user_gave_none_of_are_named_before_training(small_shipped_table, tmp_path):
+    # Weighted, the user's links can outvote the shipped ones of a label they hold none of (evaluation/retraining).
+    labelled = pd.read_csv(EXAMPLES / "labels.csv")
+    path = tmp_path / "labels.csv"
+    labelled[~labelled["label"].isin(["directory", "link_farm"])].to_csv(path, index=False)
+    with pytest.warns(UserWarning, match="no link of yours is labelled directory or link_farm"):
+        linktriage.train(path, pages=EXAMPLES / "pages.warc.gz", cv=2, with_shipped=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # unweighted: nothing to warn about
+        linktriage.train(path, pages=EXAMPLES / "pages.warc.gz", cv=2, with_shipped=True, own_share=0)

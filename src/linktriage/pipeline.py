@@ -463,6 +463,12 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     if len(set(table.labels)) < 2 and not with_shipped:
         raise InputError(f"all usable labelled links are {set(table.labels) or 'missing'}: training needs at least "
                          "2 labels, or add --with-shipped to add your labels to the shipped training data")
+    missing = [label for label in LABELS if label not in set(table.labels)]
+    if with_shipped and own_share > 0 and missing:
+        # Weighted, the user's links can outvote the shipped ones of a label they hold none of
+        # (evaluation/retraining/README.md): say so before the minutes of training.
+        warnings.warn(f"no link of yours is labelled {' or '.join(missing)}: weighted at --own-share {own_share:g}, "
+                      "the model may stop finding them; label a few, or lower --own-share", stacklevel=2)
     result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
     own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
     result.model.card_ = {
