@@ -368,8 +368,6 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
         raise ModelError(f"{path}: the model predicts labels linktriage does not have ({', '.join(unknown[:5])}); "
                          "retrain it with `linktriage train`")
     if card.get("sklearn_version") != sklearn.__version__:
-        import warnings
-
         warnings.warn(f"{path} was saved with scikit-learn {card.get('sklearn_version')}, running "
                       f"{sklearn.__version__}: predictions may differ slightly", stacklevel=2)
     return model

@@ -80,7 +80,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         warnings.showwarning = _one_line_warning
         code = _run(app, args)
     if code == _INTERRUPTED:
-        print(f"linktriage: {'terminated' if terminated.received else 'interrupted'}", file=sys.stderr)
+        say(f"linktriage: {'terminated' if terminated.received else 'interrupted'}")
         return 143 if terminated.received else 130
     return code
 
@@ -126,4 +126,4 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
         say(f"linktriage: internal error: {type(exc).__name__}: {exc} "
             "(set LINKTRIAGE_DEBUG=1 for the traceback and please report it)")
         return 1
-    return code if isinstance(code, int) else 0
+    return 0  # a non-zero code typer returned has been returned above
