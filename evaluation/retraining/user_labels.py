@@ -29,7 +29,7 @@ import pandas as pd
 
 from linktriage._records import LABELS
 from linktriage.features import FEATURE_NAMES
-from linktriage.learn import SHIPPED_TABLE_PATH
+from linktriage.learn import SHIPPED_TABLE_PATH, own_weights
 from linktriage.metrics import compute_metrics
 from linktriage.model import LinkClassifier
 
@@ -65,13 +65,10 @@ def measure(model: LinkClassifier, test: pd.DataFrame) -> dict:
 def models(user: pd.DataFrame, base: pd.DataFrame) -> dict:
     """Name -> (training rows, sample weights) of each model compared."""
     both = pd.concat([user, base])
-
-    def user_share(share: float) -> np.ndarray:  # the user's rows together weigh share of the whole
-        return np.r_[np.full(len(user), share / (1 - share) * len(base) / len(user)), np.ones(len(base))]
-
+    # the weights `linktriage train --with-shipped --own-share S` gives
     return {"shipped-like": (base, None), "user only": (user, None), "with shipped, unweighted": (both, None),
-            "with shipped, user share 0.2": (both, user_share(0.2)),
-            "with shipped, user share 0.5": (both, user_share(0.5))}
+            "with shipped, user share 0.2": (both, own_weights(len(user), len(base), 0.2)),
+            "with shipped, user share 0.5": (both, own_weights(len(user), len(base), 0.5))}
 
 
 def run(n_user: int, seeds: list[int], results: list[dict], save) -> list[dict]:

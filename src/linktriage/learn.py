@@ -23,7 +23,7 @@ from linktriage.metrics import Metrics, compute_metrics
 from linktriage.model import LinkClassifier
 
 __all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_validate", "train", "evaluate",
-           "SHIPPED_TABLE_PATH", "DEFAULT_OWN_SHARE"]
+           "own_weights", "SHIPPED_TABLE_PATH", "DEFAULT_OWN_SHARE"]
 
 SHIPPED_TABLE_PATH = Path(__file__).resolve().parents[2] / "models" / "training-table.parquet"
 #: with_shipped: the share of the total weight the user's labels make together (evaluation/retraining/RESULTS.md)
@@ -215,6 +215,13 @@ def grouped_metrics(table: TrainingTable, proba: np.ndarray) -> dict[str, Metric
     return sections
 
 
+def own_weights(own: int, shipped: int, share: float) -> np.ndarray:
+    """Sample weights of ``own`` user rows followed by ``shipped`` rows: each shipped row 1, the user's rows
+    together ``share`` of the total (never less than 1 each)."""
+    each = max(1.0, share / (1 - share) * shipped / own)
+    return np.concatenate([np.full(own, each), np.ones(shipped)])
+
+
 def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed: int = 0,
           own_share: float = DEFAULT_OWN_SHARE) -> TrainResult:
     """Cross-validate (grouped by site) and fit the final model on everything.
@@ -230,8 +237,7 @@ def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed
     if with_shipped:
         shipped = TrainingTable.from_parquet(SHIPPED_TABLE_PATH)
         shipped.info = pd.DataFrame(index=range(len(shipped)), columns=table.info.columns)
-        each = max(1.0, own_share / (1 - own_share) * len(shipped) / len(table))
-        weights = np.concatenate([np.full(len(table), each), np.ones(len(shipped))])
+        weights = own_weights(len(table), len(shipped), own_share)
         table = TrainingTable.concat([table, shipped])
         own = np.concatenate([own, np.zeros(len(shipped), dtype=bool)])
     proba, _ = cross_validate(table, cv=cv, seed=seed, weights=weights)
