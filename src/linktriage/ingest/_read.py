@@ -11,9 +11,10 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from linktriage._exceptions import InputError
 from linktriage._records import Backlink
+from linktriage._spreadsheet import unguarded
 from linktriage.ingest._detect import ExportFormat, detect_format
 from linktriage.ingest._encoding import reading_codec
-from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url, unguarded
+from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
 
 __all__ = ["read_exports"]
 

@@ -136,16 +136,6 @@ def cell_text(value: object) -> str:
     return _as_text(value)
 
 
-# Exporters (linktriage's own CSV among them) write text that a spreadsheet would run as a formula with a leading '
-# (OWASP's CSV-injection guard): the text is what follows it.
-_GUARDED = re.compile(r"'(?=[\s\u00a0]*[=+\-@])")
-
-
-def unguarded(text: str) -> str:
-    """``text`` without the ' an exporter put before a would-be formula ("'=SUM(1)" -> "=SUM(1)")."""
-    return text[1:] if _GUARDED.match(text) else text
-
-
 _HOST = re.compile(r"[\w\-.]+", re.UNICODE)
 # the common case, checked in one regex: http(s), an ASCII host with a dot, a short port, no spaces
 _PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]+(?::\d{1,4})?(?:[/?#]\S*)?", re.IGNORECASE)

