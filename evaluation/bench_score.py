@@ -9,7 +9,8 @@ Same pages, same run, interleaved (so load from other processes hits both alike)
   features, the model, writing the CSV. Its CPU time includes its worker processes.
 
 Then links/s at 1 and 2 workers (local process pool, and the Dask engine on a LocalCluster), checking that every
-run wrote the same rows, and a profile of one single-process run by stage (where the time goes).
+run wrote the same rows; re-scoring the same export with ``--cache`` (a first run filling the cache, then runs
+reading it: what re-scoring after a retraining costs); and a profile of one single-process run by stage (where the time goes).
 
     .venv/bin/python evaluation/bench_score.py                  # 300 wcxb-dev pages, 2 export rows per page
     .venv/bin/python evaluation/bench_score.py --pages 100 --repeat 1 --no-dask --no-write
@@ -119,6 +120,7 @@ def main() -> None:
     parser.add_argument("--rows-per-page", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=2, help="interleaved baseline / linktriage pairs")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask engine runs")
+    parser.add_argument("--no-cache", action="store_true", help="skip the re-scoring runs with --cache")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -172,6 +174,22 @@ def main() -> None:
             say(f"| {engine} | {workers} | {wall:.1f} | {rows / wall:.1f} | {len(pages) / wall:.1f} | "
                 f"{'yes' if same else 'NO'} |")
         say(f"\nload average after: {data.load_average()}\n")
+
+        if not args.no_cache:
+            say("### Re-scoring with `--cache` (the same pages again, as after a retraining)\n")
+            say("The target above compares a first run; these rows show what a kept analysis saves on the next "
+                "one. The first run fills a new cache file, the others read it.\n")
+            say("| run | s (CPU s) | against the trafilatura loop | same rows as default |")
+            say("|---|---:|---:|---|")
+            for i, name in enumerate(("first (fills the cache)", "again", "again")):
+                target = f"{tmp}/out-cache-{i}.csv"
+                wall, cpu, _ = timed([LINKTRIAGE, "score", export, "--pages", warc, "--offline",
+                                      "--cache", f"{tmp}/analyses.sqlite", "-o", target])
+                same = Path(target).read_bytes() == reference
+                say(f"| {name} | {wall:.1f} ({cpu:.1f}) | {statistics.median(base_walls) / wall:.2f}× | "
+                    f"{'yes' if same else 'NO'} |")
+            size = sum(p.stat().st_size for p in Path(tmp).glob("analyses.sqlite*"))
+            say(f"\ncache file: {size / 1e6:.1f} MB for {len(pages)} pages, {rows} rows\n")
 
         if not args.no_profile:
             say("### Where the time goes (one process, cProfile; cumulative time per stage, stages nest)\n")

@@ -405,3 +405,24 @@ def test_a_port_in_use_or_an_unknown_host_is_one_line_and_exit_2():
             done = subprocess.run([*CLI, "serve", *args], capture_output=True, text=True, timeout=120)
             assert done.returncode == 2, done.stderr
             assert done.stderr.startswith(f"linktriage: error: {message}") and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_cache_keeps_analyses_between_requests(tmp_path, monkeypatch):
+    import sqlite3
+
+    import linktriage.analyse as analyse
+
+    parsed = []
+    original = analyse.extract_page
+    monkeypatch.setattr(analyse, "extract_page", lambda fetched: parsed.append(fetched.url) or original(fetched))
+    links = example_links()
+    with LiveServer(create_app(timeout_s=60, cache=str(tmp_path / "analyses.sqlite"))) as live:
+        with httpx.Client(base_url=live.url, timeout=60) as http:
+            first = http.post("/score", json={"links": links})
+            parsed_once = list(parsed)
+            again = http.post("/score", json={"links": links})
+    assert first.status_code == again.status_code == 200, first.text
+    assert first.json() == again.json()
+    assert parsed_once and parsed == parsed_once  # the second request parsed nothing
+    with sqlite3.connect(tmp_path / "analyses.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(set(parsed_once))

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import Sequence
 
+from linktriage._cache import cache_in_process
 from linktriage._domains import registrable_domain
 from linktriage._records import Backlink, FetchResult, LinkContext
 from linktriage._remote import is_url
@@ -70,8 +71,8 @@ def archive_key(archive: WarcArchive) -> tuple[str, ...]:
     return tuple(p if is_url(p) else os.path.abspath(p) for p in archive.paths)
 
 
-def analyse_source(paths: tuple[str, ...], source: FetchResult | str, backlinks: Sequence[Backlink]
-                   ) -> tuple[PageSummary | None, list[LinkAnalysis]]:
+def analyse_source(paths: tuple[str, ...], source: FetchResult | str, backlinks: Sequence[Backlink],
+                   cache: str | None = None) -> tuple[PageSummary | None, list[LinkAnalysis]]:
     """``analyse_page`` for a page given as a FetchResult, or as a URL to read from the WARC files at ``paths``."""
     if isinstance(source, str):
         archive = _ARCHIVES.get(paths)
@@ -79,15 +80,23 @@ def analyse_source(paths: tuple[str, ...], source: FetchResult | str, backlinks:
             archive = _ARCHIVES.setdefault(paths, WarcArchive(paths))
         source = archive.get(source) or FetchResult(url=source, status="not_fetched",
                                                     reason="not in the archives")
-    return analyse_page(source, backlinks)
+    return analyse_page(source, backlinks, cache=cache)
 
 
-def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[PageSummary | None, list[LinkAnalysis]]:
-    """Parse ``fetched`` once and judge where each backlink's link sits on it."""
+def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink], cache: str | None = None
+                 ) -> tuple[PageSummary | None, list[LinkAnalysis]]:
+    """Parse ``fetched`` once and judge where each backlink's link sits on it.
+
+    ``cache`` is a cache file made ready by ``linktriage._cache.prepare_cache``: a page analysed before (same
+    bytes, same rows' targets and anchors, same code) is read from it instead of parsed, and a new one is kept.
+    """
     if fetched.status != "ok":
         return None, unfetched(backlinks, fetched)
+    store = cache_in_process(cache) if cache else None
+    if store is not None and (found := store.lookup(fetched, backlinks)) is not None:
+        return found
     try:
-        return _analyse_page(fetched, backlinks)
+        summary, results = _analyse_page(fetched, backlinks)
     except Exception as exc:  # noqa: BLE001 - one page of a 50,000-row run
         # A page no rule foresaw must not end the run and lose every other row: its rows say what happened.
         # LINKTRIAGE_DEBUG=1 lets it through with its traceback, as for the CLI's internal errors.
@@ -96,6 +105,9 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[P
         failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,
                              reason=f"could not analyse the page ({exc.__class__.__name__}: {str(exc)[:200]})")
         return None, unfetched(backlinks, failed)
+    if store is not None and summary is not None:  # failures are cheap to find again, and may not last
+        store.store(fetched, backlinks, summary, results)
+    return summary, results
 
 
 def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[PageSummary | None,

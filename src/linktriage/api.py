@@ -67,7 +67,8 @@ def score(links: Any, pages: Sequence[PathLike] | PathLike = (), niche: str | No
 
 
 def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int = 5, with_shipped: bool = False,
-          seed: int = 0, offline: bool = True, own_share: float | None = None) -> "LinkClassifier":
+          seed: int = 0, offline: bool = True, own_share: float | None = None,
+          cache: PathLike | None = None) -> "LinkClassifier":
     """Train a model on labelled links; returns it fitted (``model.save(path)`` writes it, ``model.card_`` holds
     its grouped cross-validated metrics).
 
@@ -77,7 +78,7 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
     neither inline nor in them are fetched. Training needs usable links on pages of at least two
     sites (folds are grouped by site) unless ``with_shipped`` adds your labels to the shipped training data;
     ``own_share`` is then the share of the total weight they make together (default 0.5, as much as the shipped
-    links; 0: each counts as one shipped link).
+    links; 0: each counts as one shipped link). ``cache`` is an SQLite file of page analyses, as in :func:`score`.
     """
     from linktriage.pipeline import train_model
 
@@ -89,7 +90,8 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
             # pages given inline, as score takes them: one table row per Backlink (see _links), so they line up
             supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
             result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
-                                 offline=offline, supplied=supplied, own_share=own_share)
+                                 offline=offline, supplied=supplied, own_share=own_share,
+                                 cache=os.fspath(cache) if cache is not None else None)
         except InputError as exc:
             raise _named_as_given(exc, paths, "labelled links") from None
     return result.model

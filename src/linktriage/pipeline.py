@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
+from linktriage._cache import prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
 from linktriage._remote import writable
@@ -55,6 +56,8 @@ class ScoreOptions:
     #: "local" (a process pool on this machine) or "dask" (partitions on a Dask cluster)
     engine: str = "local"
     scheduler: str | None = None
+    #: an SQLite file of earlier page analyses (linktriage._cache): re-scoring the same pages skips their parsing
+    cache: str | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +85,7 @@ class PageGetter:
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
         self.archive = WarcArchive(options.pages)
+        self.cache = prepare_cache(options.cache) if options.cache else None
         #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
         self.supplied = dict(supplied or {})
 
@@ -140,7 +144,7 @@ def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor:
     # A page is sent as its URL when archived (the worker reads it), else as the FetchResult in hand.
     jobs = [(url if planned[url] is None else planned[url], rows) for url, rows in by_page.items()]
     mapper = executor.map if executor is not None and len(jobs) > 1 else map
-    analyse = functools.partial(analyse_source, archive_key(getter.archive))
+    analyse = functools.partial(analyse_source, archive_key(getter.archive), cache=getter.cache)
     results = mapper(analyse, *zip(*jobs)) if jobs else iter(())
 
     def collect() -> tuple[list[LinkAnalysis], dict[str, PageSummary]]:
@@ -178,6 +182,9 @@ def _check_options(options: ScoreOptions) -> None:
     if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler "$UNSET"`: not a local run
         raise InputError("--scheduler is empty: give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
                          "out for a local cluster")
+    if options.cache and options.engine == "dask":
+        raise InputError("--cache is for the local engine: Dask workers on other machines cannot share one SQLite "
+                         "file; leave --cache out, or score with --engine local")
     if options.scheduler and options.engine != "dask":
         raise InputError(f"--scheduler {options.scheduler} is for the Dask engine: add --engine dask")
     if options.engine == "dask":
@@ -411,7 +418,7 @@ def model_info(path: str | None = None) -> dict:
 
 
 def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
-                    supplied: Mapping[str, FetchResult] | None = None):
+                    supplied: Mapping[str, FetchResult] | None = None, cache: str | None = None):
     """Read labelled files (any export format plus a ``label`` column) and build their feature table; ``supplied``
     pages (source URL -> page) are used before the archives, as in scoring."""
     from linktriage._exceptions import InputError
@@ -423,7 +430,7 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
         raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
                          f"{', '.join(LABELS)} per row")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
-    getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline), supplied)
+    getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied)
     return build_training_table(backlinks, getter)
 
 
@@ -433,7 +440,7 @@ def _skipped_text(table) -> str:
 
 def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
                 seed: int = 0, offline: bool = True, supplied: Mapping[str, FetchResult] | None = None,
-                own_share: float | None = None):
+                own_share: float | None = None, cache: str | None = None):
     """The ``train`` job: labelled files + their pages -> a fitted model with grouped cross-validated metrics.
 
     Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
@@ -452,7 +459,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     if isinstance(own_share, bool) or not isinstance(own_share, numbers.Real) or not 0 <= own_share < 1:
         raise InputError(f"own_share must be a number from 0 to below 1 (0.5: your labels weigh as much as the "
                          f"shipped ones), got {own_share!r}")
-    table = _labelled_table(labels, pages, offline, supplied)
+    table = _labelled_table(labels, pages, offline, supplied, cache)
     if not len(table):
         raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "
                          f"{', '.join(LABELS)} and their pages in --pages")
@@ -496,7 +503,8 @@ def _report_directory(path: str) -> None:
 
 
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
-                   offline: bool = True, report: str | None = None) -> tuple[dict, dict[str, int]]:
+                   offline: bool = True, report: str | None = None, cache: str | None = None
+                   ) -> tuple[dict, dict[str, int]]:
     """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
 
     Returns the metrics per section and the counts of labelled links skipped, by reason.
@@ -508,7 +516,7 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
     if report:
         _report_directory(report)  # before the features are built: a wrong path should not cost the whole run
     classifier = load_model(model)
-    table = _labelled_table(labels, pages, offline)
+    table = _labelled_table(labels, pages, offline, cache=cache)
     if not len(table):
         raise InputError(f"none of the labelled links could be judged ({_skipped_text(table)}); labels must be one "
                          f"of {', '.join(LABELS)} and their pages in --pages")

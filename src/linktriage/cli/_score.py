@@ -32,6 +32,7 @@ def score(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Analysis processes (default: one per core for large runs)."),
     engine: str = typer.Option("local", "--engine", help="local, or dask to run partitions on a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask); default: a LocalCluster."),
+    cache: Optional[str] = typer.Option(None, "--cache", help="SQLite file of page analyses: pages analysed by an earlier run with the same linktriage are read from it, not parsed again (re-scoring after a retraining)."),
     table: bool = typer.Option(False, "--table", help="Print a readable table of the scored rows on stderr."),
     raw_csv: bool = typer.Option(False, "--raw-csv", help="Write CSV cells exactly as read, even text a spreadsheet would run as a formula (default: such cells start with ')."),
 ) -> None:
@@ -47,7 +48,7 @@ def score(
         model=str(model) if model else None, embedder=embedder, archive=archive,
         fetch_settings=FetchSettings(concurrency=concurrency, allow_private=allow_private,
                                      respect_robots=not ignore_robots),
-        workers=workers, engine=engine, scheduler=scheduler,
+        workers=workers, engine=engine, scheduler=scheduler, cache=cache,
     )
     shown: list[dict] = []
     on_chunk = progress_callback(shown if table else None)

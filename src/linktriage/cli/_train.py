@@ -10,6 +10,7 @@ import typer
 from linktriage.cli import app
 from linktriage.cli._errors import say
 
+_CACHE_HELP = "SQLite file of page analyses: pages analysed by an earlier run (score, train or evaluate) with the same linktriage are read from it, not parsed again."
 _LABELS_HELP = "Labelled file(s): any supported export format plus a `label` column (editorial, guest_post, directory, spam, link_farm)."
 
 
@@ -23,6 +24,7 @@ def train(
     own_share: Optional[float] = typer.Option(None, "--own-share", help="With --with-shipped: the share of the total weight your labels make together (default 0.5: as much as the shipped ones; 0: each counts as one shipped link)."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed = same model)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help=_CACHE_HELP),
 ) -> None:
     """Train a model on your own labelled links; prints its cross-validated metrics (folds grouped by site).
 
@@ -34,7 +36,8 @@ def train(
 
     writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
-                         with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share)
+                         with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share,
+                         cache=str(cache) if cache else None)
     result.model.save(output)
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
@@ -50,6 +53,7 @@ def evaluate(
     model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help=_CACHE_HELP),
 ) -> None:
     """Measure a model on labelled links: per-class precision / recall / F1, confusion matrix, calibration.
 
@@ -60,7 +64,7 @@ def evaluate(
 
     sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
                               model=str(model) if model else None, offline=not fetch,
-                              report=str(report) if report else None)
+                              report=str(report) if report else None, cache=str(cache) if cache else None)
     for name, metrics in sections.items():
         print_metrics(metrics, name)
     if skipped:

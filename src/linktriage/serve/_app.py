@@ -39,7 +39,7 @@ CHUNK_SIZE = 50
 
 def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_links: int = DEFAULT_MAX_LINKS,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, timeout_s: float = DEFAULT_TIMEOUT_S,
-               max_concurrent: int = 2, fetch_settings=None) -> FastAPI:
+               max_concurrent: int = 2, fetch_settings=None, cache: Optional[str] = None) -> FastAPI:
     """The HTTP API. The model is loaded here, once; a bad model path fails now rather than at the first request.
 
     ``fetch``: links without ``html`` are fetched live (private and loopback addresses refused unless
@@ -47,8 +47,10 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
     (more: 422). ``max_body_bytes``: request body cap, enforced while the body is read (more: 413).
     ``timeout_s``: a request not answered by then (body received and scored) gets 504, or 408 when the client
     had not finished sending the body. ``max_concurrent``: requests scored at once (each in a worker thread);
-    the others wait, and their waiting counts towards the timeout.
+    the others wait, and their waiting counts towards the timeout. ``cache``: an SQLite file of page analyses
+    (as ``linktriage score --cache``): a page sent again, byte for byte, is not parsed again.
     """
+    from linktriage._cache import prepare_cache
     from linktriage.pipeline import ScoreOptions, model_info
     from linktriage.sources.fetch import FetchSettings
 
@@ -62,7 +64,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                                    total_timeout=min(settings.total_timeout, timeout_s))
     options = ScoreOptions(offline=not fetch, model=model_path, fetch_settings=settings, chunk_size=CHUNK_SIZE,
                            # one request, one thread: a process pool per request would cost more than it saves
-                           workers=1)
+                           workers=1, cache=prepare_cache(cache) if cache else None)
     limiter = _LazyLimiter(max_concurrent)
 
     class ScoreRequest(ScoreRequestBase):

@@ -1,0 +1,218 @@
+"""A file of earlier page analyses (``--cache FILE``): re-scoring the same pages after a retraining skips parsing.
+
+Nearly all of a scoring run is the analysis of pages (trafilatura, the link locator, the features), and none of
+it depends on the model. With a cache, each page's analysis is kept in an SQLite file, keyed by everything it
+depends on: the page as read (URL, final URL, HTTP status, content type, body), each row's target and anchor,
+and the analysing code itself (a fingerprint of linktriage's source and of the extraction libraries' versions,
+so an upgrade never reads analyses an older version made). A later run over the same pages reads the analyses
+back and only the model and relevance run again.
+
+Values are zlib-compressed JSON, never pickle, so a cache file from elsewhere cannot run code; a value that does
+not read back as the records it should be is a miss. The cache only saves time: a failed read is a miss and a
+failed write is skipped, so a locked or full disk never costs a row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import zlib
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+from linktriage._exceptions import InputError
+from linktriage._records import Backlink, FetchResult, LinkContext
+
+__all__ = ["prepare_cache", "cache_in_process", "AnalysisCache", "code_fingerprint"]
+
+#: SQLite's application_id header field: marks a file as a linktriage cache ("LTC1"), so another program's
+#: database given by mistake is refused instead of written into.
+APPLICATION_ID = 0x4C544331
+#: the libraries whose versions change what a page's analysis holds
+EXTRACTION_LIBRARIES = ("trafilatura", "htmldate", "justext", "readability-lxml", "lxml", "lxml_html_clean",
+                        "charset-normalizer", "tldextract", "courlan")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, summary BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS links (page TEXT NOT NULL, target TEXT NOT NULL, anchor TEXT NOT NULL,
+                                  analysis BLOB NOT NULL, PRIMARY KEY (page, target, anchor)) WITHOUT ROWID;
+"""
+#: seconds a process waits for another one's write (two analysis processes share the file)
+BUSY_TIMEOUT = 30.0
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """What the analysing code is: every source file of the linktriage package and the extraction libraries'
+    versions. Any change (a new release, an edited checkout) gives a new fingerprint."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in EXTRACTION_LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def page_key(fetched: FetchResult) -> str:
+    """Everything about a page as read that its analysis can depend on."""
+    digest = hashlib.sha256()
+    for part in (fetched.url, fetched.final_url, str(fetched.http_status), fetched.content_type, fetched.charset,
+                 str(fetched.redirected)):
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+    digest.update(fetched.body)
+    return digest.hexdigest()
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    connection.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable enough for a cache, no fsync per page
+    return connection
+
+
+def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str:
+    """Check ``path`` can be this run's cache and make it ready (created, or emptied when another version of the
+    analysing code made it); returns it as an absolute path, valid in any worker process. Raises InputError."""
+    from linktriage._remote import is_url
+
+    path = os.fspath(path)
+    if is_url(path):
+        raise InputError(f"{option} {path}: the cache must be a local file (SQLite does not work over object "
+                         "stores); give a path")
+    path = os.path.abspath(os.path.expanduser(path))
+    if os.path.isdir(path):
+        raise InputError(f"{option} {path} is a directory: give a file name, e.g. {os.path.join(path, 'cache.sqlite')}")
+    if not os.path.isdir(os.path.dirname(path)):
+        raise InputError(f"{option} {path}: the folder {os.path.dirname(path)} does not exist; create it first")
+    try:
+        connection = _connect(path)
+        try:
+            _make_ready(connection, path, option)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{option} {path}: cannot use it as a cache ({exc}); give a new file name, or delete the "
+                         "file if it is an old linktriage cache") from None
+    return path
+
+
+def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if application_id != APPLICATION_ID and tables:
+        raise InputError(f"{option} {path} is a database, not a linktriage cache: give a new file name "
+                         "(linktriage will not write into another program's data)")
+    if not tables:
+        connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the other process's writes
+    connection.executescript(_SCHEMA)
+    row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if row is None or row[0] != code_fingerprint():
+        # Analyses of other code would give other features: they are dropped, not mixed in.
+        connection.executescript("BEGIN; DELETE FROM pages; DELETE FROM links; COMMIT;")
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (code_fingerprint(),))
+        if row is not None:
+            import warnings
+
+            warnings.warn(f"{option} {path}: made by another version of linktriage or its extraction libraries, "
+                          "emptied (pages are analysed again this run)", stacklevel=3)
+
+
+class AnalysisCache:
+    """One process's connection to a cache file prepared by ``prepare_cache``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.connection = _connect(path)
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        # Another run with other code emptied it meanwhile: reading or writing would mix two codes' analyses.
+        self.usable = row is not None and row[0] == code_fingerprint()
+
+    def lookup(self, fetched: FetchResult, backlinks: Sequence[Backlink]):
+        """The page's summary and every row's LinkAnalysis as stored, or None unless all of them are there."""
+        from linktriage.analyse import LinkAnalysis, PageSummary
+
+        if not self.usable:
+            return None
+        key = page_key(fetched)
+        try:
+            row = self.connection.execute("SELECT summary FROM pages WHERE page = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            stored = {(target, anchor): value for target, anchor, value in self.connection.execute(
+                "SELECT target, anchor, analysis FROM links WHERE page = ?", (key,))}
+            wanted = [stored.get((b.target_url, b.anchor)) for b in backlinks]
+            if any(value is None for value in wanted):
+                return None
+            summary = PageSummary(**_decode(row[0]))
+            return summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
+        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error):
+            return None  # locked too long, damaged, or written by hand: analysed again, never an error
+
+    def store(self, fetched: FetchResult, backlinks: Sequence[Backlink], summary, analyses) -> None:
+        if not self.usable:
+            return
+        key = page_key(fetched)
+        links = {(b.target_url, b.anchor): _encode(_stored(a)) for b, a in zip(backlinks, analyses)}
+        try:
+            with self.connection:  # one transaction per page: a run stopped midway keeps every page it finished
+                self.connection.execute("BEGIN")
+                self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)",
+                                        (key, _encode(dataclasses.asdict(summary))))
+                self.connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+                                            [(key, target, anchor, value) for (target, anchor), value in links.items()])
+        except sqlite3.Error:
+            pass  # a full disk or a lock held too long: this page is analysed again next time
+
+
+#: open cache files by (path, process, thread): an SQLite connection must not cross a fork, and the HTTP API
+#: scores requests in several threads
+_OPEN: dict[tuple[str, int, int], AnalysisCache] = {}
+
+
+def cache_in_process(path: str) -> AnalysisCache | None:
+    """The cache at ``path`` for this process and thread, opened on first use; None when it cannot be opened."""
+    key = (path, os.getpid(), threading.get_ident())
+    if key not in _OPEN:
+        try:
+            _OPEN[key] = AnalysisCache(path)
+        except sqlite3.Error:
+            return None
+    return _OPEN[key]
+
+
+def _stored(analysis) -> dict:
+    stored = dataclasses.asdict(analysis)
+    del stored["row"]  # the row is the export's; the same link is another row in another export
+    return stored
+
+
+def _analysis(record, row: int, stored: dict):
+    context = stored.pop("context")
+    if context is not None:
+        context = LinkContext(**{**context, "rel": tuple(map(str, context["rel"]))})
+    features = stored.pop("features")
+    if features is not None:
+        features = {str(name): float(value) for name, value in features.items()}
+    return record(row=row, context=context, features=features, **stored)
+
+
+def _encode(value: dict) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
+def _decode(value: bytes) -> dict:
+    decoded = json.loads(zlib.decompress(value).decode("utf-8", "surrogatepass"))
+    if not isinstance(decoded, dict):
+        raise ValueError("not a record")
+    return decoded

@@ -1,0 +1,160 @@
+"""--cache: page analyses kept in an SQLite file and read back on the next run, with the same rows as without it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLES
+
+import linktriage.analyse as analyse
+from linktriage import Backlink
+from linktriage._cache import code_fingerprint, prepare_cache
+from linktriage._exceptions import InputError
+from linktriage.pipeline import ScoreOptions, score_backlinks
+
+ARTICLE = """<html><head><title>Trail notes</title></head><body>
+<nav><a href="/">Home</a> <a href="/about">About</a></nav>
+<article><h1>Ten years of trail running</h1>
+<p>After a decade on mountain trails I have learnt that shoes matter less than people think, but fit matters a lot.
+The <a href="https://shop.example/guides/fit">fitting guide from the shop</a> explains how to try shoes on late in
+the day when feet are larger, and why a thumb's width of room at the toe prevents black toenails on descents.</p>
+<p>Training matters more: long easy runs, hill repeats once a week, and rest.</p>
+</article>
+<footer><a href="https://other.example/">Partner</a> <a href="https://other.example/">Partner again</a></footer>
+</body></html>"""
+SOURCE = "https://blog.example/trail"
+
+
+def rows_for(backlinks, **options):
+    settings = ScoreOptions(offline=True, workers=1, niche="trail running shoes", **options)
+    return [row for chunk in score_backlinks(backlinks, settings) for row in chunk]
+
+
+def links(*targets, anchors=None):
+    anchors = anchors or [""] * len(targets)
+    return [Backlink(row=i, source_url=SOURCE, target_url=t, anchor=a) for i, (t, a) in enumerate(zip(targets,
+                                                                                                       anchors))]
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """The URLs of the pages parsed in this process."""
+    calls = []
+    original = analyse.extract_page
+    monkeypatch.setattr(analyse, "extract_page", lambda fetched: calls.append(fetched.url) or original(fetched))
+    return calls
+
+
+def test_a_second_run_reads_the_analyses_back_and_gives_the_same_rows(warc_factory, tmp_path, parses):
+    archive = str(warc_factory({SOURCE: ARTICLE}))
+    backlinks = links("https://shop.example/guides/fit", "https://other.example/", "https://x.example/",
+                      anchors=["", "Partner again", ""])
+    plain = rows_for(backlinks, pages=(archive,))
+    first = rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite"))
+    second = rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite"))
+    assert parses == [SOURCE, SOURCE]  # without the cache, and the run that filled it; never the third
+    assert plain == first == second
+    assert [r["link_status"] for r in second] == ["live", "live", "missing"]
+    assert second[1]["position"] == "footer" and second[0]["relevance"] is not None
+
+
+def test_rows_of_another_export_are_renumbered_and_a_new_target_parses_the_page_again(warc_factory, tmp_path, parses):
+    archive = str(warc_factory({SOURCE: ARTICLE}))
+    cache = str(tmp_path / "c.sqlite")
+    rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=cache)
+    reordered = links("https://other.example/", "https://shop.example/guides/fit")
+    assert rows_for(reordered, pages=(archive,), cache=cache) == rows_for(reordered, pages=(archive,))
+    assert parses == [SOURCE] * 3  # the new target needed the page: the cache held only the first one's row
+    parses.clear()
+    rows_for(list(reversed(reordered)), pages=(archive,), cache=cache)
+    assert parses == []
+
+
+def test_a_changed_page_is_analysed_again(warc_factory, tmp_path, parses):
+    cache = str(tmp_path / "c.sqlite")
+    before = str(warc_factory({SOURCE: ARTICLE}, name="before.warc.gz"))
+    after = str(warc_factory({SOURCE: ARTICLE.replace('<a href="https://shop.example/guides/fit">', "<a>")},
+                             name="after.warc.gz"))
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(before,), cache=cache)[0]["link_status"] == "live"
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(after,), cache=cache)[0]["link_status"] == "missing"
+    assert parses == [SOURCE, SOURCE]
+
+
+def test_analyses_of_other_code_are_dropped_with_a_warning(warc_factory, tmp_path, parses):
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE meta SET value = 'an older linktriage' WHERE key = 'fingerprint'")
+    with pytest.warns(UserWarning, match="another version of linktriage.*emptied"):
+        rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    assert parses == [SOURCE, SOURCE]
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0] == code_fingerprint()
+
+
+def test_a_damaged_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE links SET analysis = x'00ff'")
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
+    assert parses == [SOURCE, SOURCE]
+
+
+def test_analysis_processes_share_the_cache(warc_factory, tmp_path):
+    pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
+    archive = str(warc_factory(pages))
+    backlinks = [Backlink(row=i, source_url=url, target_url="https://shop.example/guides/fit")
+                 for i, url in enumerate(pages)]
+    options = ScoreOptions(offline=True, workers=2, pages=(archive,), cache=str(tmp_path / "c.sqlite"))
+    first = [r for chunk in score_backlinks(backlinks, options) for r in chunk]
+    with sqlite3.connect(tmp_path / "c.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
+    assert [r for chunk in score_backlinks(backlinks, options) for r in chunk] == first
+
+
+def test_files_that_cannot_be_a_cache_are_refused_in_one_line(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a database, just notes\n" * 100)
+    with sqlite3.connect(tmp_path / "app.db") as db:
+        db.execute("CREATE TABLE customers (name TEXT)")
+    for path, says in [(tmp_path / "notes.txt", "cannot use it as a cache"),
+                       (tmp_path / "app.db", "not a linktriage cache"),
+                       (tmp_path, "is a directory"),
+                       (tmp_path / "missing" / "c.sqlite", "does not exist"),
+                       ("s3://bucket/c.sqlite", "must be a local file")]:
+        with pytest.raises(InputError, match=says):
+            prepare_cache(path)
+    with sqlite3.connect(tmp_path / "app.db") as db:  # another program's data was not touched
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["customers"]
+    with pytest.raises(InputError, match="--cache is for the local engine"):
+        next(score_backlinks(links("https://shop.example/"), ScoreOptions(engine="dask", cache=str(tmp_path / "c"))))
+
+
+def test_cli_score_and_train_take_a_cache(tmp_path):
+    cache = tmp_path / "analyses.sqlite"
+    score = [sys.executable, "-m", "linktriage", "score", str(EXAMPLES / "backlinks.csv"),
+             "--pages", str(EXAMPLES / "pages.warc.gz"), "--offline", "--cache", str(cache)]
+    first = subprocess.run([*score, "-o", str(tmp_path / "a.csv")], capture_output=True, text=True)
+    again = subprocess.run([*score, "-o", str(tmp_path / "b.csv")], capture_output=True, text=True)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
+    refused = subprocess.run([*score[:-1], str(EXAMPLES / "backlinks.csv")], capture_output=True, text=True)
+    assert refused.returncode == 2 and "cannot use it as a cache" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_evaluation_reads_the_analyses_kept_before(tmp_path, parses):
+    from linktriage.pipeline import evaluate_model
+
+    cache = str(tmp_path / "c.sqlite")
+    labelled = EXAMPLES / "labels.csv"
+    first, _ = evaluate_model([str(labelled)], pages=[str(EXAMPLES / "pages.warc.gz")], cache=cache)
+    parsed = len(parses)
+    again, _ = evaluate_model([str(labelled)], pages=[str(EXAMPLES / "pages.warc.gz")], cache=cache)
+    assert parsed and len(parses) == parsed
+    assert {k: m.to_dict() for k, m in first.items()} == {k: m.to_dict() for k, m in again.items()}
