@@ -166,7 +166,7 @@ class AnalysisCache:
         links = {(b.target_url, b.anchor): _encode(_stored(a)) for b, a in zip(backlinks, analyses)}
         try:
             with self.connection:  # one transaction per page: a run stopped midway keeps every page it finished
-                self.connection.execute("BEGIN")
+                self.connection.execute("BEGIN IMMEDIATE")  # the write lock now, waiting for the other writer
                 self.connection.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)",
                                         (key, _encode(dataclasses.asdict(summary))))
                 self.connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
