@@ -258,7 +258,8 @@ class _ExitOnPage(WorkerPlugin):
         import linktriage.analyse as analyse
 
         original = analyse.analyse_page
-        analyse.analyse_page = lambda fetched, rows: self._maybe_exit(fetched.url) or original(fetched, rows)
+        analyse.analyse_page = (lambda fetched, rows, **options:
+                                self._maybe_exit(fetched.url) or original(fetched, rows, **options))
 
     def _maybe_exit(self, url: str) -> None:
         import os
