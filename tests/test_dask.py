@@ -155,6 +155,12 @@ def test_unknown_engine_is_an_input_error():
         next(score_backlinks([], ScoreOptions(engine="spark")))
 
 
+def test_engine_names_are_read_whatever_their_case():
+    assert list(score_backlinks([], ScoreOptions(engine=" Local "))) == []
+    with pytest.raises(InputError, match="--scheduler tcp://127.0.0.1:1 is for the Dask engine"):
+        next(score_backlinks([], ScoreOptions(engine="LOCAL", scheduler="tcp://127.0.0.1:1")))
+
+
 def _cli(capsys, *args):
     """The CLI in this process, as a user runs it: (exit code, stdout, stderr)."""
     from linktriage.cli import app
@@ -170,7 +176,8 @@ EXAMPLE = [EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "-
 
 
 @pytest.mark.parametrize("options", [["--engine", "bogus"], ["--scheduler", "tcp://127.0.0.1:1"],
-                                     ["--embedder", "bogus"]])
+                                     ["--embedder", "bogus"],
+                                     ["--engine", "dask", "--scheduler", "tcp://127.0.0.1:1", "--workers", "4"]])
 def test_bad_options_print_one_line_and_no_output(capsys, options):
     code, out, err = _cli(capsys, "score", *EXAMPLE, *options)
     assert code == 2 and out == ""  # no CSV header on standard output before the error

@@ -166,17 +166,20 @@ def score_backlinks(backlinks: Iterable[Backlink], options: ScoreOptions = Score
     ``supplied`` maps source URLs to pages the caller already has (FetchResult with status "ok" and a body);
     they are used as they are, before the archives and the live fetcher.
     """
-    _check_options(options)
+    options = _checked(options)
     # An archive URL is written locally and uploaded when scoring ends (object stores cannot append).
     with writable(options.archive, "--archive", resume=True) as archive:
         yield from _score(backlinks, replace(options, archive=archive), model, supplied)
 
 
-def _check_options(options: ScoreOptions) -> None:
-    """Options that cannot work, refused before any page is read (an option silently ignored is a wrong run)."""
+def _checked(options: ScoreOptions) -> ScoreOptions:
+    """The options as the run uses them; those that cannot work are refused before any page is read (an option
+    silently ignored is a wrong run)."""
     from linktriage._exceptions import InputError
     from linktriage.relevance import EMBEDDERS
 
+    if isinstance(options.engine, str):  # `--engine Dask` means the Dask engine, as `--embedder MiniLM` means minilm
+        options = replace(options, engine=options.engine.strip().lower())
     if options.engine not in ("local", "dask"):
         raise InputError(f"--engine {options.engine}: unknown engine; use local or dask")
     if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler "$UNSET"`: not a local run
@@ -187,6 +190,9 @@ def _check_options(options: ScoreOptions) -> None:
                          "file; leave --cache out, or score with --engine local")
     if options.scheduler and options.engine != "dask":
         raise InputError(f"--scheduler {options.scheduler} is for the Dask engine: add --engine dask")
+    if options.scheduler and options.workers is not None:
+        raise InputError(f"--workers {options.workers} sizes the local Dask cluster; with --scheduler the cluster's own "
+                         "workers run the pages: leave --workers out (start more workers on the cluster instead)")
     if options.engine == "dask":
         try:
             import distributed  # noqa: F401  (an optional extra: found missing now, not after the first chunk)
@@ -195,6 +201,7 @@ def _check_options(options: ScoreOptions) -> None:
                              ) from None
     if (options.embedder or "").strip().lower() not in EMBEDDERS:
         raise InputError(f"--embedder {options.embedder}: unknown embedder; choose one of {', '.join(EMBEDDERS)}")
+    return options
 
 
 def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClassifier | None,
@@ -375,7 +382,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, write_domain_view
 
-    _check_options(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
+    options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
