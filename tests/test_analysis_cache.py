@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
+import zlib
 
 import pytest
 from conftest import EXAMPLES
@@ -102,6 +104,40 @@ def test_a_damaged_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
         db.execute("UPDATE links SET analysis = x'00ff'")
     assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
     assert parses == [SOURCE, SOURCE]
+
+
+def _edit(values: dict, path: tuple, value) -> dict:
+    inner = values
+    for key in path[:-1]:
+        inner = inner[key]
+    inner[path[-1]] = value
+    return values
+
+
+@pytest.mark.parametrize("table, path, value", [
+    ("links", ("features",), []), ("links", ("features",), {}), ("links", ("features", "depth"), None),
+    ("links", ("features", "depth"), float("nan")), ("links", ("context", "anchor_text"), 5),
+    ("links", ("context", "context_text"), None), ("links", ("context", "position"), 5), ("links", ("reason",), 5),
+    ("links", ("link_status",), ["live"]), ("links", ("http_status",), "200"), ("pages", ("title",), 5),
+    ("pages", ("main_text",), None)])
+def test_an_entry_of_the_wrong_shape_is_a_miss_not_an_error(warc_factory, tmp_path, parses, table, path, value):
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    column = "analysis" if table == "links" else "summary"
+    with sqlite3.connect(cache) as db:  # edited by hand: valid JSON, wrong types
+        stored = json.loads(zlib.decompress(db.execute(f"SELECT {column} FROM {table}").fetchone()[0]))
+        edited = zlib.compress(json.dumps(_edit(stored, path, value)).encode())
+        db.execute(f"UPDATE {table} SET {column} = ?", (edited,))
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
+    assert parses == [SOURCE, SOURCE]
+
+
+def test_a_deeply_nested_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE links SET analysis = ?", (zlib.compress(b"[" * 100_000),))
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
 
 
 def test_analysis_processes_share_the_cache(warc_factory, tmp_path):

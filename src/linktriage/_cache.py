@@ -18,16 +18,20 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import threading
+import types
+import typing
 import zlib
 from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
 from linktriage._exceptions import InputError
-from linktriage._records import Backlink, FetchResult, LinkContext
+from linktriage._records import LINK_STATUSES, Backlink, FetchResult, LinkContext
+from linktriage.features import FEATURE_NAMES
 
 __all__ = ["prepare_cache", "cache_in_process", "AnalysisCache", "code_fingerprint"]
 
@@ -154,9 +158,9 @@ class AnalysisCache:
             wanted = [stored.get((b.target_url, b.anchor)) for b in backlinks]
             if any(value is None for value in wanted):
                 return None
-            summary = PageSummary(**_decode(row[0]))
+            summary = PageSummary(**_fields(PageSummary, _decode(row[0])))
             return summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
-        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error):
+        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError):
             return None  # locked too long, damaged, or written by hand: analysed again, never an error
 
     def store(self, fetched: FetchResult, backlinks: Sequence[Backlink], summary, analyses) -> None:
@@ -200,11 +204,50 @@ def _stored(analysis) -> dict:
 def _analysis(record, row: int, stored: dict):
     context = stored.pop("context")
     if context is not None:
-        context = LinkContext(**{**context, "rel": tuple(map(str, context["rel"]))})
+        context = LinkContext(**{**_fields(LinkContext, context), "rel": tuple(context["rel"])})
     features = stored.pop("features")
     if features is not None:
-        features = {str(name): float(value) for name, value in features.items()}
-    return record(row=row, context=context, features=features, **stored)
+        features = _features(features)
+    checked = _fields(record, {"row": row, "context": None, "features": None, **stored})
+    if checked["link_status"] not in LINK_STATUSES:
+        raise ValueError(f"link_status {checked['link_status']!r}")
+    return record(**{**checked, "context": context, "features": features})
+
+
+def _fields(record, values: dict) -> dict:
+    """``values`` when they are exactly ``record``'s fields, each of its type; else ValueError. An entry edited by
+    hand (a number for a text, a missing key) would otherwise end the run later, or give another row."""
+    kinds = _field_types(record)
+    if not isinstance(values, dict) or set(values) != set(kinds):
+        raise ValueError("not the record's fields")
+    for name, value in values.items():
+        if not _is_a(value, kinds[name]):
+            raise ValueError(f"{name} is not {kinds[name]}")
+    return values
+
+
+@functools.cache
+def _field_types(record) -> dict:
+    return typing.get_type_hints(record)
+
+
+def _is_a(value, kind) -> bool:
+    if kind == tuple[str, ...]:  # a JSON list
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(kind, types.UnionType):  # int | None, LinkContext | None, ...: checked apart when not None
+        return value is None or any(_is_a(value, k) for k in typing.get_args(kind) if k is not type(None))
+    if kind in (int, str, bool):
+        return type(value) is kind  # not isinstance: True is an int
+    return True  # a nested record (context, features): checked by the caller
+
+
+def _features(stored) -> dict[str, float]:
+    if not isinstance(stored, dict) or set(stored) != set(FEATURE_NAMES):
+        raise ValueError("not the model's features")
+    features = {name: float(stored[name]) for name in FEATURE_NAMES}  # float() refuses lists, dicts and None
+    if any(isinstance(stored[name], (bool, str)) or not math.isfinite(value) for name, value in features.items()):
+        raise ValueError("a feature that is not a finite number")
+    return features
 
 
 def _encode(value: dict) -> bytes:
