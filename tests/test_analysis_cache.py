@@ -140,6 +140,16 @@ def test_a_deeply_nested_entry_is_a_miss_not_an_error(warc_factory, tmp_path, pa
     assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
 
 
+def test_a_lone_surrogate_in_a_target_or_anchor_is_not_an_error(warc_factory, tmp_path):
+    # Backlink records built in Python may hold them (bytes that were not UTF-8, decoded with surrogateescape)
+    archive = str(warc_factory({SOURCE: ARTICLE}))
+    backlinks = links("https://shop.example/guides/fit", "https://shop.example/\udcff",
+                      anchors=["fitting guide \udcff", ""])
+    plain = rows_for(backlinks, pages=(archive,))
+    assert rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite")) == plain
+    assert rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite")) == plain
+
+
 def test_analysis_processes_share_the_cache(warc_factory, tmp_path):
     pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
     archive = str(warc_factory(pages))

@@ -175,8 +175,10 @@ class AnalysisCache:
                                         (key, _encode(dataclasses.asdict(summary))))
                 self.connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                                             [(key, target, anchor, value) for (target, anchor), value in links.items()])
-        except sqlite3.Error:
-            pass  # a full disk or a lock held too long: this page is analysed again next time
+        except (sqlite3.Error, UnicodeEncodeError):
+            # a full disk, a lock held too long, or a target / anchor with a lone surrogate (SQLite text is UTF-8):
+            # this page is analysed again next time
+            pass
 
 
 #: open cache files by (path, process, thread): an SQLite connection must not cross a fork, and the HTTP API
