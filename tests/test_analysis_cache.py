@@ -7,13 +7,15 @@ import sqlite3
 import subprocess
 import sys
 import zlib
+from dataclasses import replace
 
 import pytest
 from conftest import EXAMPLES
 
 import linktriage.analyse as analyse
 from linktriage import Backlink
-from linktriage._cache import code_fingerprint, prepare_cache
+from linktriage._records import FetchResult
+from linktriage._cache import AnalysisCache, code_fingerprint, prepare_cache
 from linktriage._exceptions import InputError
 from linktriage.pipeline import ScoreOptions, score_backlinks
 
@@ -148,6 +150,28 @@ def test_a_lone_surrogate_in_a_target_or_anchor_is_not_an_error(warc_factory, tm
     plain = rows_for(backlinks, pages=(archive,))
     assert rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite")) == plain
     assert rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite")) == plain
+
+
+def test_runs_of_two_codes_sharing_the_file_never_read_each_others_analyses(tmp_path, monkeypatch):
+    import linktriage._cache as cache_module
+
+    fetched = FetchResult(url=SOURCE, status="ok", final_url=SOURCE, http_status=200, body=ARTICLE.encode(),
+                          content_type="text/html")
+    backlinks = links("https://shop.example/guides/fit")
+    ours = code_fingerprint()
+    cache = prepare_cache(tmp_path / "c.sqlite")
+    running = AnalysisCache(cache)  # a long run (or a server) of this code has the file open
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another linktriage")
+    with pytest.warns(UserWarning, match="emptied"):
+        prepare_cache(cache)  # meanwhile a run of another version takes the file over
+    other = AnalysisCache(cache)
+    summary, (found,) = analyse.analyse_page(fetched, backlinks)
+    other.store(fetched, backlinks, summary, [replace(found, features={**found.features, "depth": -1.0})])
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: ours)
+    assert running.lookup(fetched, backlinks) is None
+    running.store(fetched, backlinks, *analyse.analyse_page(fetched, backlinks))
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another linktriage")
+    assert other.lookup(fetched, backlinks)[1][0].features["depth"] == -1.0  # its own analysis, not ours
 
 
 def test_analysis_processes_share_the_cache(warc_factory, tmp_path):

@@ -68,8 +68,12 @@ def code_fingerprint() -> str:
 
 
 def page_key(fetched: FetchResult) -> str:
-    """Everything about a page as read that its analysis can depend on."""
-    digest = hashlib.sha256()
+    """Everything about a page as read that its analysis can depend on, and the code that analyses it.
+
+    The fingerprint is in the key, not only in the file's meta table: a run that opened the file before a run of
+    another version took it over (and emptied it) goes on writing, and neither may read what the other wrote.
+    """
+    digest = hashlib.sha256(code_fingerprint().encode() + b"\0")
     for part in (fetched.url, fetched.final_url, str(fetched.http_status), fetched.content_type, fetched.charset,
                  str(fetched.redirected)):
         encoded = part.encode("utf-8", "surrogatepass")
