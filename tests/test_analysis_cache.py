@@ -77,6 +77,26 @@ def test_rows_of_another_export_are_renumbered_and_a_new_target_parses_the_page_
     assert parses == []
 
 
+@pytest.mark.parametrize("library", ["idna", "dateparser", "python-dateutil", "Python"])
+def test_another_version_of_what_the_analysis_runs_on_gives_another_fingerprint(monkeypatch, library):
+    # idna makes hosts punycode (source domains, target matching); dateparser and dateutil find the dates of
+    # has_date; Python's urllib.parse and Unicode tables split URLs and text
+    import linktriage._cache as cache_module
+
+    before = code_fingerprint()
+    if library == "Python":
+        monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    else:
+        version = cache_module.metadata.version
+        monkeypatch.setattr(cache_module.metadata, "version", lambda name: version(name) + (".1" if name == library
+                                                                                            else ""))
+    code_fingerprint.cache_clear()
+    try:
+        assert code_fingerprint() != before
+    finally:
+        code_fingerprint.cache_clear()
+
+
 def test_a_changed_page_is_analysed_again(warc_factory, tmp_path, parses):
     cache = str(tmp_path / "c.sqlite")
     before = str(warc_factory({SOURCE: ARTICLE}, name="before.warc.gz"))

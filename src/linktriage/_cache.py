@@ -21,6 +21,7 @@ import json
 import math
 import os
 import sqlite3
+import sys
 import threading
 import types
 import typing
@@ -38,9 +39,11 @@ __all__ = ["prepare_cache", "cache_in_process", "AnalysisCache", "code_fingerpri
 #: SQLite's application_id header field: marks a file as a linktriage cache ("LTC1"), so another program's
 #: database given by mistake is refused instead of written into.
 APPLICATION_ID = 0x4C544331
-#: the libraries whose versions change what a page's analysis holds
+#: the libraries whose versions change what a page's analysis holds (idna: hosts in punycode, for source domains
+#: and target matching; dateparser, python-dateutil: the dates behind has_date; tld, babel: courlan's URL checks)
 EXTRACTION_LIBRARIES = ("trafilatura", "htmldate", "justext", "readability-lxml", "lxml", "lxml_html_clean",
-                        "charset-normalizer", "tldextract", "courlan")
+                        "charset-normalizer", "tldextract", "courlan", "idna", "dateparser", "python-dateutil",
+                        "tld", "babel")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, summary BLOB NOT NULL);
@@ -53,9 +56,10 @@ BUSY_TIMEOUT = 30.0
 
 @functools.cache
 def code_fingerprint() -> str:
-    """What the analysing code is: every source file of the linktriage package and the extraction libraries'
-    versions. Any change (a new release, an edited checkout) gives a new fingerprint."""
-    digest = hashlib.sha256()
+    """What the analysing code is: every source file of the linktriage package, the extraction libraries'
+    versions and Python's (urllib.parse and the Unicode tables split URLs and text). Any change (a new release,
+    an edited checkout) gives a new fingerprint."""
+    digest = hashlib.sha256(sys.version.encode() + b"\0")
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
