@@ -206,6 +206,36 @@ def test_analysis_processes_share_the_cache(warc_factory, tmp_path):
     assert [r for chunk in score_backlinks(backlinks, options) for r in chunk] == first
 
 
+def test_a_cache_another_program_keeps_locked_costs_one_wait_not_one_per_page(warc_factory, tmp_path, monkeypatch):
+    import time
+
+    import linktriage._cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT", 1.0)
+    pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
+    archive, cache = str(warc_factory(pages)), prepare_cache(tmp_path / "c.sqlite")
+    backlinks = [Backlink(row=i, source_url=url, target_url="https://shop.example/guides/fit")
+                 for i, url in enumerate(pages)]
+    waits = []
+    store = cache_module.AnalysisCache.store
+
+    def timed(self, *args):
+        started = time.monotonic()
+        store(self, *args)
+        waits.append(time.monotonic() - started >= 1.0)
+
+    monkeypatch.setattr(cache_module.AnalysisCache, "store", timed)
+    holder = sqlite3.connect(cache, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # e.g. an sqlite3 shell left open in a transaction
+    expected = rows_for(backlinks, pages=(archive,))
+    assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
+    assert len(waits) == 6 and sum(waits) == 1  # the first page waited the busy timeout out; the others did not
+    holder.rollback()
+    assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
+    with sqlite3.connect(cache) as db:  # once the lock is gone, pages are written again
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
+
+
 def test_files_that_cannot_be_a_cache_are_refused_in_one_line(tmp_path):
     (tmp_path / "notes.txt").write_text("not a database, just notes\n" * 100)
     with sqlite3.connect(tmp_path / "app.db") as db:

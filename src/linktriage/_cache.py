@@ -149,6 +149,7 @@ class AnalysisCache:
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         # Another run with other code emptied it meanwhile: reading or writing would mix two codes' analyses.
         self.usable = row is not None and row[0] == code_fingerprint()
+        self.patient = True  # writes wait up to BUSY_TIMEOUT for the write lock
 
     def lookup(self, fetched: FetchResult, backlinks: Sequence[Backlink]):
         """The page's summary and every row's LinkAnalysis as stored, or None unless all of them are there."""
@@ -183,10 +184,20 @@ class AnalysisCache:
                                         (key, _encode(dataclasses.asdict(summary))))
                 self.connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                                             [(key, target, anchor, value) for (target, anchor), value in links.items()])
-        except (sqlite3.Error, UnicodeEncodeError):
+        except (sqlite3.Error, UnicodeEncodeError) as exc:
             # a full disk, a lock held too long, or a target / anchor with a lone surrogate (SQLite text is UTF-8):
             # this page is analysed again next time
-            pass
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                # Held past the timeout: not another run's page write (milliseconds) but a program keeping the
+                # file locked. The next pages do not wait for it (BUSY_TIMEOUT each) until a write goes through.
+                self._wait(False)
+            return
+        self._wait(True)
+
+    def _wait(self, patient: bool) -> None:
+        if patient != self.patient:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000) if patient else 0}")
+            self.patient = patient
 
 
 #: open cache files by (path, process, thread): an SQLite connection must not cross a fork, and the HTTP API
