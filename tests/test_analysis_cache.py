@@ -253,6 +253,17 @@ def test_files_that_cannot_be_a_cache_are_refused_in_one_line(tmp_path):
         next(score_backlinks(links("https://shop.example/"), ScoreOptions(engine="dask", cache=str(tmp_path / "c"))))
 
 
+@pytest.mark.parametrize("pragma", ["application_id = 1196444487", "user_version = 3"])
+def test_another_programs_database_with_no_tables_yet_is_refused_and_left_alone(tmp_path, pragma):
+    # e.g. a GeoPackage or an app's database right after it was created: marked, but empty
+    with sqlite3.connect(tmp_path / "app.db") as db:
+        db.execute(f"PRAGMA {pragma}")
+    before = (tmp_path / "app.db").read_bytes()
+    with pytest.raises(InputError, match="not a linktriage cache"):
+        prepare_cache(tmp_path / "app.db")
+    assert (tmp_path / "app.db").read_bytes() == before
+
+
 def test_cli_score_and_train_take_a_cache(tmp_path):
     cache = tmp_path / "analyses.sqlite"
     score = [sys.executable, "-m", "linktriage", "score", str(EXAMPLES / "backlinks.csv"),

@@ -121,7 +121,9 @@ def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str:
 def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if application_id != APPLICATION_ID and tables:
+    # An application id or a user version marks another program's database even before it has tables.
+    marked = application_id or connection.execute("PRAGMA user_version").fetchone()[0]
+    if application_id != APPLICATION_ID and (tables or marked):
         raise InputError(f"{option} {path} is a database, not a linktriage cache: give a new file name "
                          "(linktriage will not write into another program's data)")
     if not tables:
