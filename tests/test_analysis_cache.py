@@ -77,15 +77,19 @@ def test_rows_of_another_export_are_renumbered_and_a_new_target_parses_the_page_
     assert parses == []
 
 
-@pytest.mark.parametrize("library", ["idna", "dateparser", "python-dateutil", "Python"])
+@pytest.mark.parametrize("library", ["idna", "dateparser", "python-dateutil", "Python", "libxml2"])
 def test_another_version_of_what_the_analysis_runs_on_gives_another_fingerprint(monkeypatch, library):
     # idna makes hosts punycode (source domains, target matching); dateparser and dateutil find the dates of
-    # has_date; Python's urllib.parse and Unicode tables split URLs and text
+    # has_date; Python's urllib.parse and Unicode tables split URLs and text; libxml2 parses the pages
     import linktriage._cache as cache_module
 
     before = code_fingerprint()
     if library == "Python":
         monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    elif library == "libxml2":  # the parser, upgraded under the same lxml when lxml is built on the system's
+        import lxml.etree
+
+        monkeypatch.setattr(lxml.etree, "LIBXML_VERSION", (*lxml.etree.LIBXML_VERSION[:2], 99))
     else:
         version = cache_module.metadata.version
         monkeypatch.setattr(cache_module.metadata, "version", lambda name: version(name) + (".1" if name == library

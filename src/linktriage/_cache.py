@@ -57,9 +57,12 @@ BUSY_TIMEOUT = 30.0
 @functools.cache
 def code_fingerprint() -> str:
     """What the analysing code is: every source file of the linktriage package, the extraction libraries'
-    versions and Python's (urllib.parse and the Unicode tables split URLs and text). Any change (a new release,
-    an edited checkout) gives a new fingerprint."""
-    digest = hashlib.sha256(sys.version.encode() + b"\0")
+    versions, libxml2's (lxml built on the system's keeps its version when libxml2 is upgraded) and Python's
+    (urllib.parse and the Unicode tables split URLs and text). Any change (a new release, an edited checkout)
+    gives a new fingerprint."""
+    import lxml.etree
+
+    digest = hashlib.sha256(f"{sys.version}\0libxml2={lxml.etree.LIBXML_VERSION}\0".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
