@@ -95,9 +95,30 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str:
+#: the cache files this process has made ready: one of them that breaks later is a miss for the next runs of a
+#: long-lived process (the HTTP API makes its cache ready for every request), not an error
+_READY: set[str] = set()
+
+
+def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str | None:
     """Check ``path`` can be this run's cache and make it ready (created, or emptied when another version of the
-    analysing code made it); returns it as an absolute path, valid in any worker process. Raises InputError."""
+    analysing code made it); returns it as an absolute path, valid in any worker process. Raises InputError, or
+    when this process made the file ready before and it broke since (replaced, its folder removed), warns and
+    returns None: the run goes on without a cache."""
+    try:
+        ready = _prepare(path, option)
+    except InputError as exc:
+        if os.path.abspath(os.path.expanduser(os.fspath(path))) not in _READY:
+            raise
+        import warnings
+
+        warnings.warn(f"{exc}; pages are analysed without it", stacklevel=2)
+        return None
+    _READY.add(ready)
+    return ready
+
+
+def _prepare(path: str | os.PathLike, option: str) -> str:
     from linktriage._remote import is_url
 
     path = os.fspath(path)
@@ -142,7 +163,7 @@ def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
             import warnings
 
             warnings.warn(f"{option} {path}: made by another version of linktriage or its extraction libraries, "
-                          "emptied (pages are analysed again this run)", stacklevel=3)
+                          "emptied (pages are analysed again this run)", stacklevel=4)
 
 
 class AnalysisCache:
