@@ -145,6 +145,8 @@ def _edit(values: dict, path: tuple, value) -> dict:
     ("links", ("features", "depth"), float("nan")), ("links", ("context", "anchor_text"), 5),
     ("links", ("context", "context_text"), None), ("links", ("context", "position"), 5), ("links", ("reason",), 5),
     ("links", ("link_status",), ["live"]), ("links", ("http_status",), "200"), ("pages", ("title",), 5),
+    pytest.param("links", ("features", "depth"), 10**400, id="feature-over-float"),
+    pytest.param("links", ("http_status",), 10**30, id="status-over-int64"),
     ("pages", ("main_text",), None)])
 def test_an_entry_of_the_wrong_shape_is_a_miss_not_an_error(warc_factory, tmp_path, parses, table, path, value):
     archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"

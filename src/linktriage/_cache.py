@@ -195,7 +195,7 @@ class AnalysisCache:
                 return None
             summary = PageSummary(**_fields(PageSummary, _decode(row[0])))
             return summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
-        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError):
+        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError, OverflowError):
             return None  # locked too long, damaged, or written by hand: analysed again, never an error
 
     def store(self, fetched: FetchResult, backlinks: Sequence[Backlink], summary, analyses) -> None:
@@ -283,8 +283,10 @@ def _is_a(value, kind) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if isinstance(kind, types.UnionType):  # int | None, LinkContext | None, ...: checked apart when not None
         return value is None or any(_is_a(value, k) for k in typing.get_args(kind) if k is not type(None))
-    if kind in (int, str, bool):
-        return type(value) is kind  # not isinstance: True is an int
+    if kind is int:  # not isinstance: True is an int; and one pandas and Parquet can hold
+        return type(value) is int and -2**63 <= value < 2**63
+    if kind in (str, bool):
+        return type(value) is kind
     return True  # a nested record (context, features): checked by the caller
 
 
