@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
+import zlib
+from dataclasses import replace
 
 import pytest
 from conftest import EXAMPLES
 
 import linktriage.analyse as analyse
 from linktriage import Backlink
-from linktriage._cache import code_fingerprint, prepare_cache
+from linktriage._records import FetchResult
+from linktriage._cache import AnalysisCache, code_fingerprint, prepare_cache
 from linktriage._exceptions import InputError
 from linktriage.pipeline import ScoreOptions, score_backlinks
 
@@ -73,6 +77,30 @@ def test_rows_of_another_export_are_renumbered_and_a_new_target_parses_the_page_
     assert parses == []
 
 
+@pytest.mark.parametrize("library", ["idna", "dateparser", "python-dateutil", "Python", "libxml2"])
+def test_another_version_of_what_the_analysis_runs_on_gives_another_fingerprint(monkeypatch, library):
+    # idna makes hosts punycode (source domains, target matching); dateparser and dateutil find the dates of
+    # has_date; Python's urllib.parse and Unicode tables split URLs and text; libxml2 parses the pages
+    import linktriage._cache as cache_module
+
+    before = code_fingerprint()
+    if library == "Python":
+        monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    elif library == "libxml2":  # the parser, upgraded under the same lxml when lxml is built on the system's
+        import lxml.etree
+
+        monkeypatch.setattr(lxml.etree, "LIBXML_VERSION", (*lxml.etree.LIBXML_VERSION[:2], 99))
+    else:
+        version = cache_module.metadata.version
+        monkeypatch.setattr(cache_module.metadata, "version", lambda name: version(name) + (".1" if name == library
+                                                                                            else ""))
+    code_fingerprint.cache_clear()
+    try:
+        assert code_fingerprint() != before
+    finally:
+        code_fingerprint.cache_clear()
+
+
 def test_a_changed_page_is_analysed_again(warc_factory, tmp_path, parses):
     cache = str(tmp_path / "c.sqlite")
     before = str(warc_factory({SOURCE: ARTICLE}, name="before.warc.gz"))
@@ -104,6 +132,74 @@ def test_a_damaged_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
     assert parses == [SOURCE, SOURCE]
 
 
+def _edit(values: dict, path: tuple, value) -> dict:
+    inner = values
+    for key in path[:-1]:
+        inner = inner[key]
+    inner[path[-1]] = value
+    return values
+
+
+@pytest.mark.parametrize("table, path, value", [
+    ("links", ("features",), []), ("links", ("features",), {}), ("links", ("features", "depth"), None),
+    ("links", ("features", "depth"), float("nan")), ("links", ("context", "anchor_text"), 5),
+    ("links", ("context", "context_text"), None), ("links", ("context", "position"), 5), ("links", ("reason",), 5),
+    ("links", ("link_status",), ["live"]), ("links", ("http_status",), "200"), ("pages", ("title",), 5),
+    pytest.param("links", ("features", "depth"), 10**400, id="feature-over-float"),
+    pytest.param("links", ("http_status",), 10**30, id="status-over-int64"),
+    ("pages", ("main_text",), None)])
+def test_an_entry_of_the_wrong_shape_is_a_miss_not_an_error(warc_factory, tmp_path, parses, table, path, value):
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    column = "analysis" if table == "links" else "summary"
+    with sqlite3.connect(cache) as db:  # edited by hand: valid JSON, wrong types
+        stored = json.loads(zlib.decompress(db.execute(f"SELECT {column} FROM {table}").fetchone()[0]))
+        edited = zlib.compress(json.dumps(_edit(stored, path, value)).encode())
+        db.execute(f"UPDATE {table} SET {column} = ?", (edited,))
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
+    assert parses == [SOURCE, SOURCE]
+
+
+def test_a_deeply_nested_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE links SET analysis = ?", (zlib.compress(b"[" * 100_000),))
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
+
+
+def test_a_lone_surrogate_in_a_target_or_anchor_is_not_an_error(warc_factory, tmp_path):
+    # Backlink records built in Python may hold them (bytes that were not UTF-8, decoded with surrogateescape)
+    archive = str(warc_factory({SOURCE: ARTICLE}))
+    backlinks = links("https://shop.example/guides/fit", "https://shop.example/\udcff",
+                      anchors=["fitting guide \udcff", ""])
+    plain = rows_for(backlinks, pages=(archive,))
+    assert rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite")) == plain
+    assert rows_for(backlinks, pages=(archive,), cache=str(tmp_path / "c.sqlite")) == plain
+
+
+def test_runs_of_two_codes_sharing_the_file_never_read_each_others_analyses(tmp_path, monkeypatch):
+    import linktriage._cache as cache_module
+
+    fetched = FetchResult(url=SOURCE, status="ok", final_url=SOURCE, http_status=200, body=ARTICLE.encode(),
+                          content_type="text/html")
+    backlinks = links("https://shop.example/guides/fit")
+    ours = code_fingerprint()
+    cache = prepare_cache(tmp_path / "c.sqlite")
+    running = AnalysisCache(cache)  # a long run (or a server) of this code has the file open
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another linktriage")
+    with pytest.warns(UserWarning, match="emptied"):
+        prepare_cache(cache)  # meanwhile a run of another version takes the file over
+    other = AnalysisCache(cache)
+    summary, (found,) = analyse.analyse_page(fetched, backlinks)
+    other.store(fetched, backlinks, summary, [replace(found, features={**found.features, "depth": -1.0})])
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: ours)
+    assert running.lookup(fetched, backlinks) is None
+    running.store(fetched, backlinks, *analyse.analyse_page(fetched, backlinks))
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another linktriage")
+    assert other.lookup(fetched, backlinks)[1][0].features["depth"] == -1.0  # its own analysis, not ours
+
+
 def test_analysis_processes_share_the_cache(warc_factory, tmp_path):
     pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
     archive = str(warc_factory(pages))
@@ -114,6 +210,36 @@ def test_analysis_processes_share_the_cache(warc_factory, tmp_path):
     with sqlite3.connect(tmp_path / "c.sqlite") as db:
         assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
     assert [r for chunk in score_backlinks(backlinks, options) for r in chunk] == first
+
+
+def test_a_cache_another_program_keeps_locked_costs_one_wait_not_one_per_page(warc_factory, tmp_path, monkeypatch):
+    import time
+
+    import linktriage._cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT", 1.0)
+    pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
+    archive, cache = str(warc_factory(pages)), prepare_cache(tmp_path / "c.sqlite")
+    backlinks = [Backlink(row=i, source_url=url, target_url="https://shop.example/guides/fit")
+                 for i, url in enumerate(pages)]
+    waits = []
+    store = cache_module.AnalysisCache.store
+
+    def timed(self, *args):
+        started = time.monotonic()
+        store(self, *args)
+        waits.append(time.monotonic() - started >= 1.0)
+
+    monkeypatch.setattr(cache_module.AnalysisCache, "store", timed)
+    holder = sqlite3.connect(cache, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # e.g. an sqlite3 shell left open in a transaction
+    expected = rows_for(backlinks, pages=(archive,))
+    assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
+    assert len(waits) == 6 and sum(waits) == 1  # the first page waited the busy timeout out; the others did not
+    holder.rollback()
+    assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
+    with sqlite3.connect(cache) as db:  # once the lock is gone, pages are written again
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
 
 
 def test_files_that_cannot_be_a_cache_are_refused_in_one_line(tmp_path):
@@ -133,6 +259,17 @@ def test_files_that_cannot_be_a_cache_are_refused_in_one_line(tmp_path):
         next(score_backlinks(links("https://shop.example/"), ScoreOptions(engine="dask", cache=str(tmp_path / "c"))))
 
 
+@pytest.mark.parametrize("pragma", ["application_id = 1196444487", "user_version = 3"])
+def test_another_programs_database_with_no_tables_yet_is_refused_and_left_alone(tmp_path, pragma):
+    # e.g. a GeoPackage or an app's database right after it was created: marked, but empty
+    with sqlite3.connect(tmp_path / "app.db") as db:
+        db.execute(f"PRAGMA {pragma}")
+    before = (tmp_path / "app.db").read_bytes()
+    with pytest.raises(InputError, match="not a linktriage cache"):
+        prepare_cache(tmp_path / "app.db")
+    assert (tmp_path / "app.db").read_bytes() == before
+
+
 def test_cli_score_and_train_take_a_cache(tmp_path):
     cache = tmp_path / "analyses.sqlite"
     score = [sys.executable, "-m", "linktriage", "score", str(EXAMPLES / "backlinks.csv"),
@@ -146,6 +283,17 @@ def test_cli_score_and_train_take_a_cache(tmp_path):
     refused = subprocess.run([*score[:-1], str(EXAMPLES / "backlinks.csv")], capture_output=True, text=True)
     assert refused.returncode == 2 and "cannot use it as a cache" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["train", "-o", "model.skops"], ["evaluate"], ["serve", "--port", "0"]])
+def test_every_command_refuses_a_url_as_the_cache_in_one_line(tmp_path, command):
+    labelled = [str(EXAMPLES / "labels.csv")] if command[0] != "serve" else []
+    done = subprocess.run([sys.executable, "-m", "linktriage", command[0], *labelled, *command[1:],
+                           "--cache", "s3://bucket/analyses.sqlite"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "--cache s3://bucket/analyses.sqlite: the cache must be a local file" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_evaluation_reads_the_analyses_kept_before(tmp_path, parses):

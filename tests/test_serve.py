@@ -426,3 +426,23 @@ def test_cache_keeps_analyses_between_requests(tmp_path, monkeypatch):
     assert parsed_once and parsed == parsed_once  # the second request parsed nothing
     with sqlite3.connect(tmp_path / "analyses.sqlite") as db:
         assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(set(parsed_once))
+
+
+@pytest.mark.parametrize("breakage", ["replaced by a text file", "folder removed"])
+def test_a_cache_that_breaks_while_serving_is_a_miss_not_a_failed_request(tmp_path, breakage):
+    import shutil
+
+    folder = tmp_path / "analyses"
+    folder.mkdir()
+    links = example_links()
+    with LiveServer(create_app(timeout_s=60, cache=str(folder / "c.sqlite"))) as live:
+        with httpx.Client(base_url=live.url, timeout=60) as http:
+            first = http.post("/score", json={"links": links})
+            shutil.rmtree(folder)
+            if breakage == "replaced by a text file":
+                folder.mkdir()
+                (folder / "c.sqlite").write_text("notes, not a database\n" * 100)
+            with pytest.warns(UserWarning, match="analysed without it"):
+                again = http.post("/score", json={"links": links})
+    assert first.status_code == again.status_code == 200, again.text
+    assert first.json() == again.json()

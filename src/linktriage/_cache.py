@@ -18,25 +18,32 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
 import os
 import sqlite3
+import sys
 import threading
+import types
+import typing
 import zlib
 from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
 from linktriage._exceptions import InputError
-from linktriage._records import Backlink, FetchResult, LinkContext
+from linktriage._records import LINK_STATUSES, Backlink, FetchResult, LinkContext
+from linktriage.features import FEATURE_NAMES
 
 __all__ = ["prepare_cache", "cache_in_process", "AnalysisCache", "code_fingerprint"]
 
 #: SQLite's application_id header field: marks a file as a linktriage cache ("LTC1"), so another program's
 #: database given by mistake is refused instead of written into.
 APPLICATION_ID = 0x4C544331
-#: the libraries whose versions change what a page's analysis holds
+#: the libraries whose versions change what a page's analysis holds (idna: hosts in punycode, for source domains
+#: and target matching; dateparser, python-dateutil: the dates behind has_date; tld, babel: courlan's URL checks)
 EXTRACTION_LIBRARIES = ("trafilatura", "htmldate", "justext", "readability-lxml", "lxml", "lxml_html_clean",
-                        "charset-normalizer", "tldextract", "courlan")
+                        "charset-normalizer", "tldextract", "courlan", "idna", "dateparser", "python-dateutil",
+                        "tld", "babel")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, summary BLOB NOT NULL);
@@ -49,9 +56,13 @@ BUSY_TIMEOUT = 30.0
 
 @functools.cache
 def code_fingerprint() -> str:
-    """What the analysing code is: every source file of the linktriage package and the extraction libraries'
-    versions. Any change (a new release, an edited checkout) gives a new fingerprint."""
-    digest = hashlib.sha256()
+    """What the analysing code is: every source file of the linktriage package, the extraction libraries'
+    versions, libxml2's (lxml built on the system's keeps its version when libxml2 is upgraded) and Python's
+    (urllib.parse and the Unicode tables split URLs and text). Any change (a new release, an edited checkout)
+    gives a new fingerprint."""
+    import lxml.etree
+
+    digest = hashlib.sha256(f"{sys.version}\0libxml2={lxml.etree.LIBXML_VERSION}\0".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -64,8 +75,12 @@ def code_fingerprint() -> str:
 
 
 def page_key(fetched: FetchResult) -> str:
-    """Everything about a page as read that its analysis can depend on."""
-    digest = hashlib.sha256()
+    """Everything about a page as read that its analysis can depend on, and the code that analyses it.
+
+    The fingerprint is in the key, not only in the file's meta table: a run that opened the file before a run of
+    another version took it over (and emptied it) goes on writing, and neither may read what the other wrote.
+    """
+    digest = hashlib.sha256(code_fingerprint().encode() + b"\0")
     for part in (fetched.url, fetched.final_url, str(fetched.http_status), fetched.content_type, fetched.charset,
                  str(fetched.redirected)):
         encoded = part.encode("utf-8", "surrogatepass")
@@ -80,9 +95,30 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str:
+#: the cache files this process has made ready: one of them that breaks later is a miss for the next runs of a
+#: long-lived process (the HTTP API makes its cache ready for every request), not an error
+_READY: set[str] = set()
+
+
+def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str | None:
     """Check ``path`` can be this run's cache and make it ready (created, or emptied when another version of the
-    analysing code made it); returns it as an absolute path, valid in any worker process. Raises InputError."""
+    analysing code made it); returns it as an absolute path, valid in any worker process. Raises InputError, or
+    when this process made the file ready before and it broke since (replaced, its folder removed), warns and
+    returns None: the run goes on without a cache."""
+    try:
+        ready = _prepare(path, option)
+    except InputError as exc:
+        if os.path.abspath(os.path.expanduser(os.fspath(path))) not in _READY:
+            raise
+        import warnings
+
+        warnings.warn(f"{exc}; pages are analysed without it", stacklevel=2)
+        return None
+    _READY.add(ready)
+    return ready
+
+
+def _prepare(path: str | os.PathLike, option: str) -> str:
     from linktriage._remote import is_url
 
     path = os.fspath(path)
@@ -109,7 +145,9 @@ def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str:
 def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if application_id != APPLICATION_ID and tables:
+    # An application id or a user version marks another program's database even before it has tables.
+    marked = application_id or connection.execute("PRAGMA user_version").fetchone()[0]
+    if application_id != APPLICATION_ID and (tables or marked):
         raise InputError(f"{option} {path} is a database, not a linktriage cache: give a new file name "
                          "(linktriage will not write into another program's data)")
     if not tables:
@@ -125,7 +163,7 @@ def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
             import warnings
 
             warnings.warn(f"{option} {path}: made by another version of linktriage or its extraction libraries, "
-                          "emptied (pages are analysed again this run)", stacklevel=3)
+                          "emptied (pages are analysed again this run)", stacklevel=4)
 
 
 class AnalysisCache:
@@ -137,6 +175,7 @@ class AnalysisCache:
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         # Another run with other code emptied it meanwhile: reading or writing would mix two codes' analyses.
         self.usable = row is not None and row[0] == code_fingerprint()
+        self.patient = True  # writes wait up to BUSY_TIMEOUT for the write lock
 
     def lookup(self, fetched: FetchResult, backlinks: Sequence[Backlink]):
         """The page's summary and every row's LinkAnalysis as stored, or None unless all of them are there."""
@@ -154,9 +193,9 @@ class AnalysisCache:
             wanted = [stored.get((b.target_url, b.anchor)) for b in backlinks]
             if any(value is None for value in wanted):
                 return None
-            summary = PageSummary(**_decode(row[0]))
+            summary = PageSummary(**_fields(PageSummary, _decode(row[0])))
             return summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
-        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error):
+        except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError, OverflowError):
             return None  # locked too long, damaged, or written by hand: analysed again, never an error
 
     def store(self, fetched: FetchResult, backlinks: Sequence[Backlink], summary, analyses) -> None:
@@ -171,8 +210,20 @@ class AnalysisCache:
                                         (key, _encode(dataclasses.asdict(summary))))
                 self.connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                                             [(key, target, anchor, value) for (target, anchor), value in links.items()])
-        except sqlite3.Error:
-            pass  # a full disk or a lock held too long: this page is analysed again next time
+        except (sqlite3.Error, UnicodeEncodeError) as exc:
+            # a full disk, a lock held too long, or a target / anchor with a lone surrogate (SQLite text is UTF-8):
+            # this page is analysed again next time
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                # Held past the timeout: not another run's page write (milliseconds) but a program keeping the
+                # file locked. The next pages do not wait for it (BUSY_TIMEOUT each) until a write goes through.
+                self._wait(False)
+            return
+        self._wait(True)
+
+    def _wait(self, patient: bool) -> None:
+        if patient != self.patient:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000) if patient else 0}")
+            self.patient = patient
 
 
 #: open cache files by (path, process, thread): an SQLite connection must not cross a fork, and the HTTP API
@@ -200,11 +251,52 @@ def _stored(analysis) -> dict:
 def _analysis(record, row: int, stored: dict):
     context = stored.pop("context")
     if context is not None:
-        context = LinkContext(**{**context, "rel": tuple(map(str, context["rel"]))})
+        context = LinkContext(**{**_fields(LinkContext, context), "rel": tuple(context["rel"])})
     features = stored.pop("features")
     if features is not None:
-        features = {str(name): float(value) for name, value in features.items()}
-    return record(row=row, context=context, features=features, **stored)
+        features = _features(features)
+    checked = _fields(record, {"row": row, "context": None, "features": None, **stored})
+    if checked["link_status"] not in LINK_STATUSES:
+        raise ValueError(f"link_status {checked['link_status']!r}")
+    return record(**{**checked, "context": context, "features": features})
+
+
+def _fields(record, values: dict) -> dict:
+    """``values`` when they are exactly ``record``'s fields, each of its type; else ValueError. An entry edited by
+    hand (a number for a text, a missing key) would otherwise end the run later, or give another row."""
+    kinds = _field_types(record)
+    if not isinstance(values, dict) or set(values) != set(kinds):
+        raise ValueError("not the record's fields")
+    for name, value in values.items():
+        if not _is_a(value, kinds[name]):
+            raise ValueError(f"{name} is not {kinds[name]}")
+    return values
+
+
+@functools.cache
+def _field_types(record) -> dict:
+    return typing.get_type_hints(record)
+
+
+def _is_a(value, kind) -> bool:
+    if kind == tuple[str, ...]:  # a JSON list
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(kind, types.UnionType):  # int | None, LinkContext | None, ...: checked apart when not None
+        return value is None or any(_is_a(value, k) for k in typing.get_args(kind) if k is not type(None))
+    if kind is int:  # not isinstance: True is an int; and one pandas and Parquet can hold
+        return type(value) is int and -2**63 <= value < 2**63
+    if kind in (str, bool):
+        return type(value) is kind
+    return True  # a nested record (context, features): checked by the caller
+
+
+def _features(stored) -> dict[str, float]:
+    if not isinstance(stored, dict) or set(stored) != set(FEATURE_NAMES):
+        raise ValueError("not the model's features")
+    features = {name: float(stored[name]) for name in FEATURE_NAMES}  # float() refuses lists, dicts and None
+    if any(isinstance(stored[name], (bool, str)) or not math.isfinite(value) for name, value in features.items()):
+        raise ValueError("a feature that is not a finite number")
+    return features
 
 
 def _encode(value: dict) -> bytes:

@@ -22,7 +22,7 @@ def serve(
     max_body_bytes: int = typer.Option(20_000_000, "--max-body-bytes", min=1, help="Request body size limit in bytes; more: 413."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.1, help="Seconds to answer a request; later: 504 (408 while the body is still arriving)."),
     max_concurrent: int = typer.Option(2, "--max-concurrent", min=1, help="Requests scored at once; the others wait (within --timeout)."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="SQLite file of page analyses: a page sent (or fetched) again, byte for byte, is not parsed again."),
+    cache: Optional[str] = typer.Option(None, "--cache", help="SQLite file of page analyses: a page sent (or fetched) again, byte for byte, is not parsed again."),
 ) -> None:
     """Serve the HTTP API: POST /score, GET /model, GET /health, OpenAPI at /openapi.json (docs/api.md).
 
@@ -34,7 +34,7 @@ def serve(
 
     application = create_app(str(model) if model else None, fetch=fetch, max_links=max_links,
                              max_body_bytes=max_body_bytes, timeout_s=timeout, max_concurrent=max_concurrent,
-                             cache=str(cache) if cache else None)
+                             cache=cache or None)
     listening = _listening_socket(host, port)
     port = listening.getsockname()[1]  # --port 0: the port the system chose
     typer.echo(f"linktriage: serving on http://{host}:{port} (fetch {'on' if fetch else 'off'}); "

@@ -24,7 +24,7 @@ def train(
     own_share: Optional[float] = typer.Option(None, "--own-share", help="With --with-shipped: the share of the total weight your labels make together (default 0.5: as much as the shipped ones; 0: each counts as one shipped link)."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed = same model)."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help=_CACHE_HELP),
+    cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
 ) -> None:
     """Train a model on your own labelled links; prints its cross-validated metrics (folds grouped by site).
 
@@ -37,7 +37,7 @@ def train(
     writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
                          with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share,
-                         cache=str(cache) if cache else None)
+                         cache=cache or None)
     result.model.save(output)
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
@@ -53,7 +53,7 @@ def evaluate(
     model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help=_CACHE_HELP),
+    cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
 ) -> None:
     """Measure a model on labelled links: per-class precision / recall / F1, confusion matrix, calibration.
 
@@ -64,7 +64,7 @@ def evaluate(
 
     sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
                               model=str(model) if model else None, offline=not fetch,
-                              report=str(report) if report else None, cache=str(cache) if cache else None)
+                              report=str(report) if report else None, cache=cache or None)
     for name, metrics in sections.items():
         print_metrics(metrics, name)
     if skipped:
