@@ -15,7 +15,7 @@ from conftest import EXAMPLES
 import linktriage.analyse as analyse
 from linktriage import Backlink
 from linktriage._records import FetchResult
-from linktriage._cache import AnalysisCache, code_fingerprint, prepare_cache
+from linktriage._cache import AnalysisCache, _decode, code_fingerprint, prepare_cache
 from linktriage._exceptions import InputError
 from linktriage.pipeline import ScoreOptions, score_backlinks
 
@@ -130,6 +130,52 @@ def test_a_damaged_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
         db.execute("UPDATE links SET analysis = x'00ff'")
     assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
     assert parses == [SOURCE, SOURCE]
+
+
+def test_an_entry_that_inflates_to_hundreds_of_megabytes_is_a_miss(warc_factory, tmp_path, parses):
+    import zlib
+
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        bomb = zlib.compress(b'{"x": "' + b"a" * (200 * 1024 * 1024) + b'"}', 9)  # 200 MB from ~200 KB
+        db.execute("UPDATE links SET analysis = ?", (bomb,))
+    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
+    assert parses == [SOURCE, SOURCE]
+    with pytest.raises(ValueError, match="larger than any analysis"):  # stopped inflating, not read and refused
+        _decode(bomb)
+
+
+def test_a_cache_another_program_added_sql_to_is_refused_and_runs_none_of_it(warc_factory, tmp_path, monkeypatch):
+    import linktriage._cache as cache_module
+
+    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
+    rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        db.execute("CREATE TABLE seen (x)")
+        db.execute("CREATE TRIGGER spy AFTER INSERT ON links BEGIN INSERT INTO seen VALUES (new.target); END")
+    with pytest.warns(UserWarning, match="holds triggers or views.*analysed without it"):  # this process's cache
+        rows_for(links("https://other.example/"), pages=(archive,), cache=str(cache))
+    monkeypatch.setattr(cache_module, "_READY", set())  # as a new process, which has not used the file before
+    with pytest.raises(InputError, match="holds triggers or views"):
+        rows_for(links("https://other.example/"), pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM seen").fetchone()[0] == 0
+
+
+def test_a_cache_that_is_also_an_output_or_empty_is_refused_in_one_line(tmp_path):
+    from linktriage.pipeline import score_export
+
+    cache = tmp_path / "scored.csv"
+    for outputs, says in [({"output": str(cache)}, "--cache and --output are the same file"),
+                          ({"domains": str(cache)}, "--cache and --domains are the same file"),
+                          ({}, "--cache and --archive are the same file")]:
+        options = ScoreOptions(offline=True, cache=str(cache), archive=None if outputs else str(cache))
+        with pytest.raises(InputError, match=says):
+            score_export([str(EXAMPLES / "backlinks.csv")], options, **outputs)
+        assert not cache.exists()
+    with pytest.raises(InputError, match="--cache is empty"):
+        next(score_backlinks(links("https://shop.example/"), ScoreOptions(cache=" ")))
 
 
 def _edit(values: dict, path: tuple, value) -> dict:

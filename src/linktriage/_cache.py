@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, summary BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS links (page TEXT NOT NULL, target TEXT NOT NULL, anchor TEXT NOT NULL,
                                   analysis BLOB NOT NULL, PRIMARY KEY (page, target, anchor)) WITHOUT ROWID;
 """
+#: the largest entry read back: a page's record holds at most its main text, and pages are read up to
+#: extract.MAX_HTML_CHARS characters (four bytes each in UTF-8 at worst)
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 #: seconds a process waits for another one's write (two analysis processes share the file)
 BUSY_TIMEOUT = 30.0
 
@@ -92,6 +95,9 @@ def page_key(fetched: FetchResult) -> str:
 def _connect(path: str) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     connection.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable enough for a cache, no fsync per page
+    # A file from elsewhere may carry SQL (a trigger, a view) calling functions: at least no function with side
+    # effects runs (and such files are refused: _make_ready)
+    connection.execute("PRAGMA trusted_schema=OFF")
     return connection
 
 
@@ -150,6 +156,10 @@ def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
     if application_id != APPLICATION_ID and (tables or marked):
         raise InputError(f"{option} {path} is a database, not a linktriage cache: give a new file name "
                          "(linktriage will not write into another program's data)")
+    if connection.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()[0]:
+        # linktriage writes none: SQL of someone else's that would run on every write of ours
+        raise InputError(f"{option} {path} holds triggers or views linktriage never writes: it was changed by "
+                         "another program; give a new file name, or delete it")
     if not tables:
         connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
         connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the other process's writes
@@ -304,7 +314,12 @@ def _encode(value: dict) -> bytes:
 
 
 def _decode(value: bytes) -> dict:
-    decoded = json.loads(zlib.decompress(value).decode("utf-8", "surrogatepass"))
+    inflate = zlib.decompressobj()
+    # A few KB that inflate to gigabytes (written by hand) must be a miss, not the end of the machine's memory.
+    text = inflate.decompress(value, MAX_ENTRY_BYTES)
+    if inflate.unconsumed_tail:
+        raise ValueError("an entry larger than any analysis")
+    decoded = json.loads(text.decode("utf-8", "surrogatepass"))
     if not isinstance(decoded, dict):
         raise ValueError("not a record")
     return decoded

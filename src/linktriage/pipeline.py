@@ -185,6 +185,8 @@ def _checked(options: ScoreOptions) -> ScoreOptions:
     if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler "$UNSET"`: not a local run
         raise InputError("--scheduler is empty: give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
                          "out for a local cluster")
+    if options.cache is not None and not os.fspath(options.cache).strip():  # `--cache "$UNSET"`: meant a cache
+        raise InputError("--cache is empty: give the cache file's path, or leave --cache out")
     if options.cache and options.engine == "dask":
         raise InputError("--cache is for the local engine: Dask workers on other machines cannot share one SQLite "
                          "file; leave --cache out, or score with --engine local")
@@ -358,6 +360,19 @@ def _page_text(page: PageSummary) -> str:
     return "\n".join(part for part in (page.title, page.description, page.main_text) if part)
 
 
+def _check_not_the_cache(cache: str | None, **outputs: str | None) -> None:
+    """The cache file given again as an output would be overwritten by it (or corrupt it): refused."""
+    from linktriage._exceptions import InputError
+    from linktriage._remote import is_url
+
+    if not cache:
+        return
+    same = os.path.abspath(os.path.expanduser(os.fspath(cache)))
+    for option, path in outputs.items():
+        if path and not is_url(path) and os.path.abspath(os.path.expanduser(os.fspath(path))) == same:
+            raise InputError(f"--cache and --{option} are the same file ({path}): give the cache its own file name")
+
+
 def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
@@ -385,6 +400,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
+    _check_not_the_cache(options.cache, output=output, report=report, domains=domains, archive=options.archive)
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
     summary = ScoreSummary()
