@@ -25,6 +25,19 @@ needs_corpus = pytest.mark.skipif(
 )
 
 
+#: an article page with one link in its text (to the shop's fitting guide) and one in its footer
+TRAIL_ARTICLE = """<html><head><title>Trail notes</title></head><body>
+<nav><a href="/">Home</a> <a href="/about">About</a></nav>
+<article><h1>Ten years of trail running</h1>
+<p>After a decade on mountain trails I have learnt that shoes matter less than people think, but fit matters a lot.
+The <a href="https://shop.example/guides/fit">fitting guide from the shop</a> explains how to try shoes on late in
+the day when feet are larger, and why a thumb's width of room at the toe prevents black toenails on descents.</p>
+<p>Training matters more: long easy runs, hill repeats once a week, and rest. Most injuries I have seen came from
+doing too much too soon, not from the wrong gear. Build slowly and listen to your body on the way up.</p>
+</article>
+<footer><a href="https://other.example/">Partner</a></footer></body></html>"""
+
+
 def write_warc(path: Path, pages: dict[str, bytes | str | tuple[int, dict, bytes]]) -> Path:
     """Write a small WARC: url -> HTML (200), or url -> (status, headers, body) for other answers."""
     with open(path, "wb") as stream:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import subprocess
@@ -10,7 +11,7 @@ import zlib
 from dataclasses import replace
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, TRAIL_ARTICLE
 
 import linktriage.analyse as analyse
 from linktriage import Backlink
@@ -19,16 +20,9 @@ from linktriage._cache import AnalysisCache, _decode, code_fingerprint, prepare_
 from linktriage._exceptions import InputError
 from linktriage.pipeline import ScoreOptions, score_backlinks
 
-ARTICLE = """<html><head><title>Trail notes</title></head><body>
-<nav><a href="/">Home</a> <a href="/about">About</a></nav>
-<article><h1>Ten years of trail running</h1>
-<p>After a decade on mountain trails I have learnt that shoes matter less than people think, but fit matters a lot.
-The <a href="https://shop.example/guides/fit">fitting guide from the shop</a> explains how to try shoes on late in
-the day when feet are larger, and why a thumb's width of room at the toe prevents black toenails on descents.</p>
-<p>Training matters more: long easy runs, hill repeats once a week, and rest.</p>
-</article>
-<footer><a href="https://other.example/">Partner</a> <a href="https://other.example/">Partner again</a></footer>
-</body></html>"""
+# the footer links to other.example twice, under two anchors: the export's anchor chooses the link
+ARTICLE = TRAIL_ARTICLE.replace('<a href="https://other.example/">Partner</a>',
+                                '<a href="https://other.example/">Partner</a> <a href="https://other.example/">Partner again</a>')
 SOURCE = "https://blog.example/trail"
 
 
@@ -123,27 +117,26 @@ def test_analyses_of_other_code_are_dropped_with_a_warning(warc_factory, tmp_pat
         assert db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0] == code_fingerprint()
 
 
-def test_a_damaged_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
+@functools.cache
+def bomb() -> bytes:
+    """200 MB of JSON in ~200 KB of zlib (made on first use: not at every test collection)."""
+    return zlib.compress(b'{"x": "' + b"a" * (200 * 1024 * 1024) + b'"}', 9)
+
+
+@pytest.mark.parametrize("entry", [lambda: b"\x00\xff", lambda: zlib.compress(b"[" * 100_000), bomb],
+                         ids=["not-zlib", "deeply-nested", "inflates-to-200-MB"])
+def test_an_entry_that_does_not_read_back_is_a_miss_not_an_error(warc_factory, tmp_path, parses, entry):
     archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
     expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
     with sqlite3.connect(cache) as db:
-        db.execute("UPDATE links SET analysis = x'00ff'")
+        db.execute("UPDATE links SET analysis = ?", (entry(),))
     assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
     assert parses == [SOURCE, SOURCE]
 
 
-def test_an_entry_that_inflates_to_hundreds_of_megabytes_is_a_miss(warc_factory, tmp_path, parses):
-    import zlib
-
-    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
-    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
-    with sqlite3.connect(cache) as db:
-        bomb = zlib.compress(b'{"x": "' + b"a" * (200 * 1024 * 1024) + b'"}', 9)  # 200 MB from ~200 KB
-        db.execute("UPDATE links SET analysis = ?", (bomb,))
-    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
-    assert parses == [SOURCE, SOURCE]
-    with pytest.raises(ValueError, match="larger than any analysis"):  # stopped inflating, not read and refused
-        _decode(bomb)
+def test_an_entry_stops_inflating_at_a_size_no_analysis_reaches():
+    with pytest.raises(ValueError, match="larger than any analysis"):  # not inflated whole, then refused
+        _decode(bomb())
 
 
 def test_a_cache_another_program_added_sql_to_is_refused_and_runs_none_of_it(warc_factory, tmp_path, monkeypatch):
@@ -204,14 +197,6 @@ def test_an_entry_of_the_wrong_shape_is_a_miss_not_an_error(warc_factory, tmp_pa
         db.execute(f"UPDATE {table} SET {column} = ?", (edited,))
     assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
     assert parses == [SOURCE, SOURCE]
-
-
-def test_a_deeply_nested_entry_is_a_miss_not_an_error(warc_factory, tmp_path, parses):
-    archive, cache = str(warc_factory({SOURCE: ARTICLE})), tmp_path / "c.sqlite"
-    expected = rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache))
-    with sqlite3.connect(cache) as db:
-        db.execute("UPDATE links SET analysis = ?", (zlib.compress(b"[" * 100_000),))
-    assert rows_for(links("https://shop.example/guides/fit"), pages=(archive,), cache=str(cache)) == expected
 
 
 def test_a_lone_surrogate_in_a_target_or_anchor_is_not_an_error(warc_factory, tmp_path):

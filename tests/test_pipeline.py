@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, DEVSET, needs_corpus
+from conftest import CORPUS, DEVSET, TRAIL_ARTICLE as ARTICLE, needs_corpus
 
 from linktriage import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
 from linktriage.pipeline import ScoreOptions, score_backlinks
-
-ARTICLE = """<html><head><title>Trail notes</title></head><body>
-<nav><a href="/">Home</a> <a href="/about">About</a></nav>
-<article><h1>Ten years of trail running</h1>
-<p>After a decade on mountain trails I have learnt that shoes matter less than people think, but fit matters a lot.
-The <a href="https://shop.example/guides/fit">fitting guide from the shop</a> explains how to try shoes on late in
-the day when feet are larger, and why a thumb's width of room at the toe prevents black toenails on descents.</p>
-<p>Training matters more: long easy runs, hill repeats once a week, and rest. Most injuries I have seen came from
-doing too much too soon, not from the wrong gear. Build slowly and listen to your body on the way up.</p>
-</article>
-<footer><a href="https://other.example/">Partner</a></footer></body></html>"""
 
 
 def rows_for(backlinks, **options):
