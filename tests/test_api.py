@@ -239,3 +239,29 @@ def test_train_takes_pages_inline_as_score_does(labelled):
         linktriage.train(labelled, pages=None)
     model = linktriage.train(inline, pages=None, cv=2)
     assert model.card_["n_links"] == 6 and model.card_["n_sites"] == 5
+
+
+LINK = [{"source_url": "https://a.example/", "target_url": "https://t.example/",
+         "html": "<p>A shop: <a href='https://t.example/'>shop</a></p>"}]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"chunk_size": 0}, "chunk_size must be a whole number of at least 1, got 0"),  # was: no rows at all
+    ({"chunk_size": -1}, "chunk_size must be"), ({"chunk_size": 2.5}, "chunk_size must be"),
+    ({"workers": -1}, "workers must be"), ({"workers": "2"}, "workers must be"),
+    ({"toxic_threshold": "0.5"}, "toxic_threshold must be a number from 0 to 1, got '0.5'"),
+    ({"toxic_threshold": float("nan")}, "toxic_threshold must be"), ({"toxic_threshold": 80}, "toxic_threshold must be"),
+    ({"toxic_labels": "spam"}, "toxic_labels must be"), ({"toxic_labels": ["spam", "junk"]}, "labels ['junk']"),
+    ({"fetch_settings": {"concurrency": 1}}, "fetch_settings must be a linktriage.sources.fetch.FetchSettings"),
+    ({"scheduler": 8786, "engine": "dask"}, "scheduler must be"),
+    ({"cache": 3}, "cache must be"), ({"archive": 3}, "archive must be"),
+    ({"offline": "no"}, "offline must be True or False, got 'no'"),
+    ({"pages": 5}, "pages must be"), ({"pages": ["a.warc.gz", None]}, "pages must be"),
+])
+def test_option_values_are_checked_as_the_cli_checks_them(options, message):
+    """Values the CLI's option parser refuses reached the pipeline: chunk_size=0 returned an empty frame for one
+    link, the others failed deep in the run (TypeError from islice, ProcessPoolExecutor, a comparison) or were
+    taken silently (toxic_labels="spam" as the letters s, p, a, m; offline="no" as offline)."""
+    with pytest.raises(InputError) as caught:
+        linktriage.score(LINK, **options)
+    assert message in str(caught.value) and "\n" not in str(caught.value)

@@ -15,6 +15,7 @@ and this module give the same rows for the same links.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import os
 import tempfile
 from pathlib import Path
@@ -146,7 +147,43 @@ def _score_options(*, pages, niche, site, offline, options: Mapping[str, Any]):
     unknown = sorted(set(options) - known)
     if unknown:
         raise InputError(f"unknown option(s) {', '.join(unknown)}: choose among {', '.join(sorted(known))}")
-    return ScoreOptions(pages=tuple(_paths(pages)), niche=niche, site=site, offline=offline, **options)
+    if not isinstance(offline, bool):
+        raise InputError(f"offline must be True or False, got {offline!r}")
+    return ScoreOptions(pages=tuple(_paths(pages)), niche=niche, site=site, offline=offline,
+                        **_option_values(options))
+
+
+def _option_values(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword options, checked as the CLI's option parser checks its own: unchecked, chunk_size=0 scored no
+    link at all, toxic_labels="spam" meant the letters s, p, a, m, and other wrong values failed deep in the run."""
+    from linktriage.output._toxic import check_labels
+    from linktriage.sources.fetch import FetchSettings
+
+    def whole(value: object) -> bool:
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
+
+    options = dict(options)
+    if "chunk_size" in options and not whole(options["chunk_size"]):
+        raise InputError(f"chunk_size must be a whole number of at least 1, got {options['chunk_size']!r}")
+    if options.get("workers") is not None and not whole(options["workers"]):
+        raise InputError(f"workers must be None or a whole number of at least 1, got {options['workers']!r}")
+    threshold = options.get("toxic_threshold", 0.0)
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 <= threshold <= 1:
+        raise InputError(f"toxic_threshold must be a number from 0 to 1, got {threshold!r}")
+    if "toxic_labels" in options:
+        labels = options["toxic_labels"]
+        labels = list(labels) if isinstance(labels, Iterable) and not isinstance(labels, (str, bytes)) else labels
+        if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+            raise InputError(f"toxic_labels must be a list of labels, e.g. ['spam', 'link_farm'], got {labels!r}")
+        options["toxic_labels"] = check_labels(labels)
+    if options.get("fetch_settings") is not None and not isinstance(options["fetch_settings"], FetchSettings):
+        raise InputError("fetch_settings must be a linktriage.sources.fetch.FetchSettings, got "
+                         f"{type(options['fetch_settings']).__name__}")
+    for name, kinds in (("scheduler", str), ("cache", (str, os.PathLike)), ("archive", (str, os.PathLike))):
+        if options.get(name) is not None and not isinstance(options[name], kinds):
+            raise InputError(f"{name} must be {'an address' if name == 'scheduler' else 'a path'} as text, got "
+                             f"{type(options[name]).__name__}")
+    return options
 
 
 def _model(model):
@@ -166,7 +203,11 @@ def _paths(value: Sequence[PathLike] | PathLike | None) -> list[str]:
         return []
     if isinstance(value, (str, os.PathLike)):
         return [os.fspath(value)]
-    return [os.fspath(v) for v in value]
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        paths = list(value)
+        if all(isinstance(v, (str, os.PathLike)) for v in paths):
+            return [os.fspath(v) for v in paths]
+    raise InputError(f"pages must be a file path or a list of file paths, got {value!r:.80}")
 
 
 class _links:
