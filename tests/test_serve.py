@@ -253,6 +253,17 @@ def test_invalid_bodies_are_422_saying_what_is_wrong(client, body, where):
     assert len(response.content) < 2000  # the offending input is not echoed back
 
 
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_json_sent_without_a_json_content_type_is_422_saying_so(client, content_type):
+    """FastAPI reads a body as JSON only under a JSON Content-Type (curl -d sends form-urlencoded): a valid request
+    got "Input should be a valid dictionary or object", which points at the body rather than at the header."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/score", content=b'{"links": [{"source_url": "https://a.example/"}]}', headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == [{"loc": ["body"], "type": "content_type", "msg": (
+        f"send the body as JSON with Content-Type: application/json (got {content_type or 'none'})")}]
+
+
 def test_conflicting_html_for_one_page_is_422(client):
     links = [{"source_url": "https://a.example/", "html": "<p>one</p>"},
              {"source_url": "https://a.example/", "html": "<p>two</p>"}]

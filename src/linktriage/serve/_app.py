@@ -84,7 +84,15 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _ErrorResponse({"detail": [_problem(e) for e in exc.errors()[:20]]}, status_code=422)
+        errors = exc.errors()
+        if [e.get("loc") for e in errors] == [("body",)] and isinstance(errors[0].get("input"), bytes):
+            # FastAPI parses a body as JSON only under a JSON Content-Type; otherwise it validates the raw bytes
+            # and says the body is not an object, which points at the body rather than at the header
+            got = request.headers.get("content-type") or "none"
+            problem = {"loc": ["body"], "msg": f"send the body as JSON with Content-Type: application/json (got "
+                       f"{got[:100]})", "type": "content_type"}
+            return _ErrorResponse({"detail": [problem]}, status_code=422)
+        return _ErrorResponse({"detail": [_problem(e) for e in errors[:20]]}, status_code=422)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:
