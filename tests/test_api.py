@@ -265,3 +265,18 @@ def test_option_values_are_checked_as_the_cli_checks_them(options, message):
     with pytest.raises(InputError) as caught:
         linktriage.score(LINK, **options)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+PAGE = "<article><p>Trail shoes that grip on wet rock: <a href='https://t.example/'>a shop</a> sells them.</p></article>"
+
+
+@pytest.mark.parametrize("links, statuses", [
+    ([{}, {}], ["error", "error"]),
+    ([{"html": PAGE}], ["error"]),
+    (pd.DataFrame(index=range(3)), ["error"] * 3),
+])
+def test_rows_without_any_column_come_back_as_error_rows(links, statuses):
+    """Dicts with no key but html (or none at all) made a table without columns, read as zero rows: rows vanished."""
+    frame = linktriage.score(links)
+    assert frame["link_status"].tolist() == statuses
+    assert frame["source_url"].tolist() == ["(empty row)"] * len(statuses)

@@ -258,8 +258,8 @@ class _as_files:
         if self._keep and self._keep in frame.columns:
             self.extra = frame[self._keep].tolist()
             frame = frame.drop(columns=[self._keep])
-        if not len(frame.columns):  # no links at all: a header alone reads as zero rows
-            frame = pd.DataFrame(columns=["source_url"])
+        if not len(frame.columns):  # rows without any value ({} or html alone): error rows below, one per row
+            frame = pd.DataFrame({"source_url": [None] * len(frame)})
         frame = _mark_empty_rows(frame)
         self._tmp = tempfile.TemporaryDirectory(prefix="linktriage-")
         path = Path(self._tmp.name) / "links.csv"
@@ -294,7 +294,9 @@ def _frame_from_dicts(items: Iterable[object]):
     if bad is not None:
         raise InputError(f"links[{bad}] is a {type(records[bad]).__name__}, not a dict: give dicts with source_url, "
                          "target_url, anchor and optional html")
-    return pd.DataFrame.from_records([{key: _encodable(value) for key, value in r.items()} for r in records])
+    # the index keeps one row per dict even when no dict has a key (from_records alone makes zero rows of [{}])
+    return pd.DataFrame.from_records([{key: _encodable(value) for key, value in r.items()} for r in records],
+                                     index=range(len(records)))
 
 
 def _encodable(value: object) -> object:
