@@ -280,3 +280,12 @@ def test_rows_without_any_column_come_back_as_error_rows(links, statuses):
     frame = linktriage.score(links)
     assert frame["link_status"].tolist() == statuses
     assert frame["source_url"].tolist() == ["(empty row)"] * len(statuses)
+
+
+@pytest.mark.parametrize("missing", [pd.NA, pd.NaT, None, float("nan")])
+def test_missing_html_in_any_column_type_means_no_page(missing):
+    """pd.NA (a nullable string column, as convert_dtypes makes) and NaT were refused as html 'of type NAType'."""
+    column = pd.array([PAGE, missing], dtype="string") if missing is pd.NA else [PAGE, missing]
+    links = pd.DataFrame({"source_url": ["https://a.example/", "https://b.example/"],
+                          "target_url": "https://t.example/", "html": column})
+    assert linktriage.score(links)["link_status"].tolist() == ["live", "not_fetched"]

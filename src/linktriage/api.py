@@ -256,7 +256,9 @@ class _as_files:
                              f"got {type(value).__name__}")
         frame = value if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
         if self._keep and self._keep in frame.columns:
-            self.extra = frame[self._keep].tolist()
+            # every kind of missing value (None, NaN, pd.NA of a nullable string column, NaT) becomes None: no page
+            column = frame[self._keep].astype(object)
+            self.extra = column.where(column.notna(), None).tolist()
             frame = frame.drop(columns=[self._keep])
         if not len(frame.columns):  # rows without any value ({} or html alone): error rows below, one per row
             frame = pd.DataFrame({"source_url": [None] * len(frame)})
