@@ -289,3 +289,15 @@ def test_missing_html_in_any_column_type_means_no_page(missing):
     links = pd.DataFrame({"source_url": ["https://a.example/", "https://b.example/"],
                           "target_url": "https://t.example/", "html": column})
     assert linktriage.score(links)["link_status"].tolist() == ["live", "not_fetched"]
+
+
+def test_html_column_is_found_whatever_its_case():
+    """Other columns are matched case-insensitively; "HTML" was read as an export column (export_html, the pages
+    copied into every row) and the pages were not judged."""
+    links = pd.DataFrame({"source_url": ["https://a.example/"], "target_url": "https://t.example/", "HTML": [PAGE]})
+    frame = linktriage.score(links)
+    assert frame["link_status"].tolist() == ["live"] and list(frame.columns) == list(OUTPUT_COLUMNS)
+    with pytest.raises(InputError, match=r"2 html columns \('html', 'HTML'\): keep one"):
+        linktriage.score(links.assign(html=PAGE)[["source_url", "target_url", "html", "HTML"]])
+    with pytest.raises(InputError, match="2 html columns"):  # a DataFrame's frame["html"] would be a DataFrame
+        linktriage.score(pd.DataFrame([["https://a.example/", PAGE, PAGE]], columns=["source_url", "html", "html"]))

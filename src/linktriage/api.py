@@ -255,11 +255,15 @@ class _as_files:
             raise InputError(f"links must be export file path(s), a pandas DataFrame or an iterable of dicts, "
                              f"got {type(value).__name__}")
         frame = value if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
-        if self._keep and self._keep in frame.columns:
+        # matched as the reader matches other columns (case, spaces): "HTML" was kept as an export_ column instead
+        kept = [c for c in frame.columns if self._keep and isinstance(c, str) and c.strip().lower() == self._keep]
+        if len(kept) > 1:
+            raise InputError(f"the table has {len(kept)} html columns ({', '.join(map(repr, kept))}): keep one")
+        if kept:
             # every kind of missing value (None, NaN, pd.NA of a nullable string column, NaT) becomes None: no page
-            column = frame[self._keep].astype(object)
+            column = frame[kept[0]].astype(object)
             self.extra = column.where(column.notna(), None).tolist()
-            frame = frame.drop(columns=[self._keep])
+            frame = frame.drop(columns=kept)
         if not len(frame.columns):  # rows without any value ({} or html alone): error rows below, one per row
             frame = pd.DataFrame({"source_url": [None] * len(frame)})
         frame = _mark_empty_rows(frame)
