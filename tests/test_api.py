@@ -301,3 +301,14 @@ def test_html_column_is_found_whatever_its_case():
         linktriage.score(links.assign(html=PAGE)[["source_url", "target_url", "html", "HTML"]])
     with pytest.raises(InputError, match="2 html columns"):  # a DataFrame's frame["html"] would be a DataFrame
         linktriage.score(pd.DataFrame([["https://a.example/", PAGE, PAGE]], columns=["source_url", "html", "html"]))
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_a_carriage_return_in_a_cell_keeps_its_row(as_frame):
+    """A lone "\\r" (old Mac line ends, text pasted from a page) was written unquoted to the table's CSV, which reads
+    it as a line break: one row became two, and the inline pages after it went to the wrong links."""
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "anchor": "two\rlines"},
+             {"source_url": "https://b.example/", "target_url": "https://t.example/", "html": PAGE}]
+    frame = linktriage.score(pd.DataFrame(links) if as_frame else links)
+    assert frame["source_url"].tolist() == ["https://a.example/", "https://b.example/"]
+    assert frame["link_status"].tolist() == ["not_fetched", "live"]

@@ -269,7 +269,9 @@ class _as_files:
         frame = _mark_empty_rows(frame)
         self._tmp = tempfile.TemporaryDirectory(prefix="linktriage-")
         path = Path(self._tmp.name) / "links.csv"
-        frame.to_csv(path, index=False, encoding="utf-8")
+        # "\r\n" between rows: the csv module then quotes cells holding a lone "\r" too, which the reader (as any
+        # CSV reader) takes for a line break when it is left bare
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
         return [str(path)]
 
     def __exit__(self, *exc: object) -> None:
