@@ -312,3 +312,15 @@ def test_a_carriage_return_in_a_cell_keeps_its_row(as_frame):
     frame = linktriage.score(pd.DataFrame(links) if as_frame else links)
     assert frame["source_url"].tolist() == ["https://a.example/", "https://b.example/"]
     assert frame["link_status"].tolist() == ["not_fetched", "live"]
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+@pytest.mark.parametrize("odd", ["caf\udce9", "nul\x00byte"])
+def test_cells_the_csv_cannot_carry_keep_their_row(as_frame, odd):
+    """The table goes through a UTF-8 CSV: a lone surrogate in a DataFrame cell ended in UnicodeEncodeError (dicts
+    were already cleaned), and a NUL anywhere made the whole table 'a binary file, not a backlink export'."""
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "anchor": odd},
+             {"source_url": "https://b.example/", "target_url": "https://t.example/", "html": PAGE}]
+    frame = linktriage.score(pd.DataFrame(links, dtype=object) if as_frame else links)  # object: str cannot hold it
+    assert frame["link_status"].tolist() == ["not_fetched", "live"]
+    assert frame["anchor"][0] == odd.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")

@@ -254,7 +254,8 @@ class _as_files:
         if isinstance(value, (bytes, Mapping)) or not isinstance(value, (pd.DataFrame, Iterable)):
             raise InputError(f"links must be export file path(s), a pandas DataFrame or an iterable of dicts, "
                              f"got {type(value).__name__}")
-        frame = value if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
+        # cells with lone surrogates or NULs made writable, in a DataFrame as in dicts (html too: as HTML parsers do)
+        frame = value.map(_encodable) if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
         # matched as the reader matches other columns (case, spaces): "HTML" was kept as an export_ column instead
         kept = [c for c in frame.columns if self._keep and isinstance(c, str) and c.strip().lower() == self._keep]
         if len(kept) > 1:
@@ -309,8 +310,13 @@ def _frame_from_dicts(items: Iterable[object]):
 
 def _encodable(value: object) -> object:
     """A string with lone surrogates (from JSON or odd decoders) gets "?" for them: pandas' string columns, like
-    any UTF-8 writer, cannot hold them."""
-    if isinstance(value, str) and not value.isascii():
+    any UTF-8 writer, cannot hold them. A NUL becomes U+FFFD (as HTML parsers read it): the reader takes a file
+    holding one for a binary file, not an export."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
