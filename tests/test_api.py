@@ -324,3 +324,10 @@ def test_cells_the_csv_cannot_carry_keep_their_row(as_frame, odd):
     frame = linktriage.score(pd.DataFrame(links, dtype=object) if as_frame else links)  # object: str cannot hold it
     assert frame["link_status"].tolist() == ["not_fetched", "live"]
     assert frame["anchor"][0] == odd.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
+def test_errors_found_while_reading_a_table_do_not_name_its_temporary_file():
+    """Errors raised once reading had begun (not when the file was opened) named /tmp/linktriage-.../links.csv."""
+    with pytest.raises(InputError) as caught:
+        linktriage.score([{"source_url": "https://a.example/", "anchor": "x" * 200_000}])
+    assert str(caught.value).startswith("links: ") and "linktriage-" not in str(caught.value)

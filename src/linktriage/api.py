@@ -327,7 +327,16 @@ def _encodable(value: object) -> object:
 def _renamed(read_exports, paths: list[str], *, site: str | None):
     """read_exports, with the temporary file's name in error messages replaced by what the caller gave."""
     try:
-        return read_exports(paths, site=site)
+        backlinks = read_exports(paths, site=site)
+    except InputError as exc:
+        raise _named_as_given(exc, paths, "links") from None
+    return _renaming(backlinks, paths)
+
+
+def _renaming(backlinks: Iterator[Backlink], paths: list[str]) -> Iterator[Backlink]:
+    """The same for errors found once reading has begun (a cell over the CSV field limit, a runaway quote)."""
+    try:
+        yield from backlinks
     except InputError as exc:
         raise _named_as_given(exc, paths, "links") from None
 
