@@ -457,3 +457,17 @@ def test_a_cache_that_breaks_while_serving_is_a_miss_not_a_failed_request(tmp_pa
                 again = http.post("/score", json={"links": links})
     assert first.status_code == again.status_code == 200, again.text
     assert first.json() == again.json()
+
+
+def test_an_empty_cache_is_refused_as_score_refuses_it(tmp_path, monkeypatch):
+    """`serve --cache ""` (an unset variable) served without a cache, and --cache "  " made a cache file named with
+    two spaces in the working folder; `score` refuses both."""
+    from linktriage import InputError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="--cache is empty"):
+        create_app(cache="  ")
+    done = subprocess.run([*CLI, "serve", "--port", "0", "--cache", ""], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("linktriage: error: --cache is empty"), done.stderr
+    assert list(tmp_path.iterdir()) == []
+    create_app(cache=tmp_path / "analyses.sqlite")  # a Path is a cache, as before
