@@ -331,3 +331,13 @@ def test_errors_found_while_reading_a_table_do_not_name_its_temporary_file():
     with pytest.raises(InputError) as caught:
         linktriage.score([{"source_url": "https://a.example/", "anchor": "x" * 200_000}])
     assert str(caught.value).startswith("links: ") and "linktriage-" not in str(caught.value)
+
+
+def test_an_unfitted_model_object_is_a_model_error():
+    """It reached the first judged link and raised scikit-learn's NotFittedError from deep inside."""
+    from linktriage import ModelError
+    from linktriage.model import LinkClassifier
+
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "html": PAGE}]
+    with pytest.raises(ModelError, match="not fitted"):
+        linktriage.score(links, model=LinkClassifier())

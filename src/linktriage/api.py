@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, ModelError
 from linktriage._records import OUTPUT_COLUMNS, Backlink, FetchResult
 
 if TYPE_CHECKING:
@@ -192,6 +192,9 @@ def _model(model):
     if model is None:
         return load_model()
     if isinstance(model, LinkClassifier):
+        if not hasattr(model, "model_"):  # as load_model checks a file: found now, not at the first judged link
+            raise ModelError("the model is not fitted: train it with linktriage.train or load one with "
+                             "linktriage.load_model")
         return model
     if isinstance(model, (str, os.PathLike)):
         return load_model(model)
