@@ -341,3 +341,13 @@ def test_an_unfitted_model_object_is_a_model_error():
     links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "html": PAGE}]
     with pytest.raises(ModelError, match="not fitted"):
         linktriage.score(links, model=LinkClassifier())
+
+
+@pytest.mark.parametrize("url, html", [("https://a.example/", 5), ("https://a.example/", None),
+                                       ("https://a.example/", [60, 112]), (5, "<p>x</p>")])
+def test_inline_page_refuses_what_is_not_a_page(url, html):
+    """bytes(html) made 5 into five NUL bytes and a list of ints into a page; None was a TypeError."""
+    from linktriage.api import inline_page
+
+    with pytest.raises(InputError, match="inline_page"):
+        inline_page(url, html)

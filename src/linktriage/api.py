@@ -107,6 +107,10 @@ def load_model(path: PathLike | None = None) -> "LinkClassifier":
 
 def inline_page(url: str, html: str | bytes) -> FetchResult:
     """A page given by the caller, as the pipeline takes it: a ``200 OK`` HTML answer for ``url``."""
+    if not isinstance(url, str) or not isinstance(html, (str, bytes, bytearray, memoryview)):
+        # bytes() would make a number into that many NUL bytes, and a list of numbers into a page
+        raise InputError(f"inline_page takes the page's URL as text and its HTML as text or bytes, got "
+                         f"{type(url).__name__} and {type(html).__name__}")
     if isinstance(html, str):
         # Lone surrogates (from JSON or odd decoders) cannot be encoded: they become U+FFFD like any bad byte.
         body, charset = html.encode("utf-8", "replace"), "utf-8"
