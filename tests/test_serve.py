@@ -471,3 +471,17 @@ def test_an_empty_cache_is_refused_as_score_refuses_it(tmp_path, monkeypatch):
     assert done.returncode == 2 and done.stderr.startswith("linktriage: error: --cache is empty"), done.stderr
     assert list(tmp_path.iterdir()) == []
     create_app(cache=tmp_path / "analyses.sqlite")  # a Path is a cache, as before
+
+
+@pytest.mark.parametrize("site", ["https://[::1", "javascript:alert(1)"])
+def test_a_site_that_is_not_a_url_is_422_as_score_refuses_it(site):
+    """The site was never checked: "https://[::1" ended in ValueError (Invalid IPv6 URL) and a 500; `score --site`
+    refuses both."""
+    link = {"source_url": "https://blog.example/a", "target_url": "https://target.example/", "html": "<p>x</p>"}
+    with LiveServer(create_app(fetch=True, timeout_s=30)) as live:
+        response = httpx.post(f"{live.url}/score", json={"links": [link], "site": site, "niche": "shoes"}, timeout=60)
+        blank = httpx.post(f"{live.url}/score", json={"links": [link], "site": " "}, timeout=60)
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["body", "site"] and "is not a site URL" in problem["msg"]
+    assert blank.status_code == 200  # blank: no site, as before

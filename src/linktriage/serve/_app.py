@@ -26,7 +26,7 @@ from linktriage import __version__
 from linktriage._exceptions import InputError
 from linktriage._records import SCHEMA_VERSION, Backlink, FetchResult
 from linktriage.serve._schemas import (MAX_URL_CHARS, Health, Link, Problem, ScoreRequestBase, ScoreResponse,
-                                       Text)
+                                       SiteUrl)
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
     class ScoreRequest(ScoreRequestBase):
         links: list[Link] = Field(max_length=max_links, description=f"At most {max_links} links per request.")
         if fetch:  # the site's pages are fetched: a server that fetches nothing has no such field (422 when sent)
-            site: Optional[Text] = Field(None, max_length=MAX_URL_CHARS, description=(
+            site: Optional[SiteUrl] = Field(None, max_length=MAX_URL_CHARS, description=(
                 "The target site's URL, as `linktriage score --site`: its home page and a few internal pages are "
                 "fetched and, with `niche`, make the niche profile behind `relevance`."))
 
