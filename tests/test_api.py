@@ -351,3 +351,13 @@ def test_inline_page_refuses_what_is_not_a_page(url, html):
 
     with pytest.raises(InputError, match="inline_page"):
         inline_page(url, html)
+
+
+def test_an_export_whose_name_starts_with_linktriage_keeps_its_name_in_errors(tmp_path):
+    """Errors renamed any path holding "linktriage-" (meant for the temporary CSV a table is written to): a missing
+    linktriage-backlinks.csv was reported as "links: no such file"."""
+    missing = tmp_path / "linktriage-backlinks.csv"
+    with pytest.raises(InputError, match=re.escape(f"{missing}: no such file")):
+        linktriage.score(missing)
+    with pytest.raises(InputError, match=re.escape(str(missing))):
+        linktriage.train(missing, pages=None)

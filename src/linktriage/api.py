@@ -94,7 +94,7 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
                                  offline=offline, supplied=supplied, own_share=own_share,
                                  cache=os.fspath(cache) if cache is not None else None)
         except InputError as exc:
-            raise _named_as_given(exc, paths, "labelled links") from None
+            raise _named_as_given(exc, files.written, "labelled links") from None
     return result.model
 
 
@@ -231,9 +231,9 @@ class _links:
         paths = self._files.__enter__()
         htmls = self._files.extra
         if not htmls:
-            return _renamed(read_exports, paths, site=self._site), {}
+            return _renamed(read_exports, paths, site=self._site, written=self._files.written), {}
         # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
-        backlinks = list(_renamed(read_exports, paths, site=self._site))
+        backlinks = list(_renamed(read_exports, paths, site=self._site, written=self._files.written))
         return backlinks, supplied_pages(backlinks, htmls)
 
     def __exit__(self, *exc: object) -> None:
@@ -250,6 +250,8 @@ class _as_files:
         self._value, self._keep = value, keep
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.extra: list[object] = []
+        #: the temporary CSV a table was written to (none for export files)
+        self.written: list[str] = []
 
     def __enter__(self) -> list[str]:
         import pandas as pd
@@ -280,6 +282,7 @@ class _as_files:
         # "\r\n" between rows: the csv module then quotes cells holding a lone "\r" too, which the reader (as any
         # CSV reader) takes for a line break when it is left bare
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+        self.written = [str(path)]
         return [str(path)]
 
     def __exit__(self, *exc: object) -> None:
@@ -331,27 +334,28 @@ def _encodable(value: object) -> object:
     return value
 
 
-def _renamed(read_exports, paths: list[str], *, site: str | None):
-    """read_exports, with the temporary file's name in error messages replaced by what the caller gave."""
+def _renamed(read_exports, paths: list[str], *, site: str | None, written: list[str]):
+    """read_exports, with the temporary file's name (``written``) in error messages replaced by what the caller
+    gave."""
     try:
         backlinks = read_exports(paths, site=site)
     except InputError as exc:
-        raise _named_as_given(exc, paths, "links") from None
-    return _renaming(backlinks, paths)
+        raise _named_as_given(exc, written, "links") from None
+    return _renaming(backlinks, written)
 
 
-def _renaming(backlinks: Iterator[Backlink], paths: list[str]) -> Iterator[Backlink]:
+def _renaming(backlinks: Iterator[Backlink], written: list[str]) -> Iterator[Backlink]:
     """The same for errors found once reading has begun (a cell over the CSV field limit, a runaway quote)."""
     try:
         yield from backlinks
     except InputError as exc:
-        raise _named_as_given(exc, paths, "links") from None
+        raise _named_as_given(exc, written, "links") from None
 
 
-def _named_as_given(exc: InputError, paths: list[str], name: str) -> InputError:
-    """``exc`` with the temporary file a table was written to named as what the caller gave (``name``)."""
+def _named_as_given(exc: InputError, written: list[str], name: str) -> InputError:
+    """``exc`` with the temporary file a table was written to named as what the caller gave (``name``); the
+    caller's own files keep their names, whatever they are called."""
     message = str(exc)
-    for path in paths:
-        if "linktriage-" in path:
-            message = message.replace(path, name)
+    for path in written:
+        message = message.replace(path, name)
     return exc if message == str(exc) else type(exc)(message)
