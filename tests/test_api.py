@@ -239,3 +239,125 @@ def test_train_takes_pages_inline_as_score_does(labelled):
         linktriage.train(labelled, pages=None)
     model = linktriage.train(inline, pages=None, cv=2)
     assert model.card_["n_links"] == 6 and model.card_["n_sites"] == 5
+
+
+LINK = [{"source_url": "https://a.example/", "target_url": "https://t.example/",
+         "html": "<p>A shop: <a href='https://t.example/'>shop</a></p>"}]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"chunk_size": 0}, "chunk_size must be a whole number of at least 1, got 0"),  # was: no rows at all
+    ({"chunk_size": -1}, "chunk_size must be"), ({"chunk_size": 2.5}, "chunk_size must be"),
+    ({"workers": -1}, "workers must be"), ({"workers": "2"}, "workers must be"),
+    ({"toxic_threshold": "0.5"}, "toxic_threshold must be a number from 0 to 1, got '0.5'"),
+    ({"toxic_threshold": float("nan")}, "toxic_threshold must be"), ({"toxic_threshold": 80}, "toxic_threshold must be"),
+    ({"toxic_labels": "spam"}, "toxic_labels must be"), ({"toxic_labels": ["spam", "junk"]}, "labels ['junk']"),
+    ({"fetch_settings": {"concurrency": 1}}, "fetch_settings must be a linktriage.sources.fetch.FetchSettings"),
+    ({"scheduler": 8786, "engine": "dask"}, "scheduler must be"),
+    ({"cache": 3}, "cache must be"), ({"archive": 3}, "archive must be"),
+    ({"offline": "no"}, "offline must be True or False, got 'no'"),
+    ({"pages": 5}, "pages must be"), ({"pages": ["a.warc.gz", None]}, "pages must be"),
+])
+def test_option_values_are_checked_as_the_cli_checks_them(options, message):
+    """Values the CLI's option parser refuses reached the pipeline: chunk_size=0 returned an empty frame for one
+    link, the others failed deep in the run (TypeError from islice, ProcessPoolExecutor, a comparison) or were
+    taken silently (toxic_labels="spam" as the letters s, p, a, m; offline="no" as offline)."""
+    with pytest.raises(InputError) as caught:
+        linktriage.score(LINK, **options)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+PAGE = "<article><p>Trail shoes that grip on wet rock: <a href='https://t.example/'>a shop</a> sells them.</p></article>"
+
+
+@pytest.mark.parametrize("links, statuses", [
+    ([{}, {}], ["error", "error"]),
+    ([{"html": PAGE}], ["error"]),
+    (pd.DataFrame(index=range(3)), ["error"] * 3),
+])
+def test_rows_without_any_column_come_back_as_error_rows(links, statuses):
+    """Dicts with no key but html (or none at all) made a table without columns, read as zero rows: rows vanished."""
+    frame = linktriage.score(links)
+    assert frame["link_status"].tolist() == statuses
+    assert frame["source_url"].tolist() == ["(empty row)"] * len(statuses)
+
+
+@pytest.mark.parametrize("missing", [pd.NA, pd.NaT, None, float("nan")])
+def test_missing_html_in_any_column_type_means_no_page(missing):
+    """pd.NA (a nullable string column, as convert_dtypes makes) and NaT were refused as html 'of type NAType'."""
+    column = pd.array([PAGE, missing], dtype="string") if missing is pd.NA else [PAGE, missing]
+    links = pd.DataFrame({"source_url": ["https://a.example/", "https://b.example/"],
+                          "target_url": "https://t.example/", "html": column})
+    assert linktriage.score(links)["link_status"].tolist() == ["live", "not_fetched"]
+
+
+def test_html_column_is_found_whatever_its_case():
+    """Other columns are matched case-insensitively; "HTML" was read as an export column (export_html, the pages
+    copied into every row) and the pages were not judged."""
+    links = pd.DataFrame({"source_url": ["https://a.example/"], "target_url": "https://t.example/", "HTML": [PAGE]})
+    frame = linktriage.score(links)
+    assert frame["link_status"].tolist() == ["live"] and list(frame.columns) == list(OUTPUT_COLUMNS)
+    with pytest.raises(InputError, match=r"2 html columns \('html', 'HTML'\): keep one"):
+        linktriage.score(links.assign(html=PAGE)[["source_url", "target_url", "html", "HTML"]])
+    with pytest.raises(InputError, match="2 html columns"):  # a DataFrame's frame["html"] would be a DataFrame
+        linktriage.score(pd.DataFrame([["https://a.example/", PAGE, PAGE]], columns=["source_url", "html", "html"]))
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_a_carriage_return_in_a_cell_keeps_its_row(as_frame):
+    """A lone "\\r" (old Mac line ends, text pasted from a page) was written unquoted to the table's CSV, which reads
+    it as a line break: one row became two, and the inline pages after it went to the wrong links."""
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "anchor": "two\rlines"},
+             {"source_url": "https://b.example/", "target_url": "https://t.example/", "html": PAGE}]
+    frame = linktriage.score(pd.DataFrame(links) if as_frame else links)
+    assert frame["source_url"].tolist() == ["https://a.example/", "https://b.example/"]
+    assert frame["link_status"].tolist() == ["not_fetched", "live"]
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+@pytest.mark.parametrize("odd", ["caf\udce9", "nul\x00byte"])
+def test_cells_the_csv_cannot_carry_keep_their_row(as_frame, odd):
+    """The table goes through a UTF-8 CSV: a lone surrogate in a DataFrame cell ended in UnicodeEncodeError (dicts
+    were already cleaned), and a NUL anywhere made the whole table 'a binary file, not a backlink export'."""
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "anchor": odd},
+             {"source_url": "https://b.example/", "target_url": "https://t.example/", "html": PAGE}]
+    frame = linktriage.score(pd.DataFrame(links, dtype=object) if as_frame else links)  # object: str cannot hold it
+    assert frame["link_status"].tolist() == ["not_fetched", "live"]
+    assert frame["anchor"][0] == odd.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
+def test_errors_found_while_reading_a_table_do_not_name_its_temporary_file():
+    """Errors raised once reading had begun (not when the file was opened) named /tmp/linktriage-.../links.csv."""
+    with pytest.raises(InputError) as caught:
+        linktriage.score([{"source_url": "https://a.example/", "anchor": "x" * 200_000}])
+    assert str(caught.value).startswith("links: ") and "linktriage-" not in str(caught.value)
+
+
+def test_an_unfitted_model_object_is_a_model_error():
+    """It reached the first judged link and raised scikit-learn's NotFittedError from deep inside."""
+    from linktriage import ModelError
+    from linktriage.model import LinkClassifier
+
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "html": PAGE}]
+    with pytest.raises(ModelError, match="not fitted"):
+        linktriage.score(links, model=LinkClassifier())
+
+
+@pytest.mark.parametrize("url, html", [("https://a.example/", 5), ("https://a.example/", None),
+                                       ("https://a.example/", [60, 112]), (5, "<p>x</p>")])
+def test_inline_page_refuses_what_is_not_a_page(url, html):
+    """bytes(html) made 5 into five NUL bytes and a list of ints into a page; None was a TypeError."""
+    from linktriage.api import inline_page
+
+    with pytest.raises(InputError, match="inline_page"):
+        inline_page(url, html)
+
+
+def test_an_export_whose_name_starts_with_linktriage_keeps_its_name_in_errors(tmp_path):
+    """Errors renamed any path holding "linktriage-" (meant for the temporary CSV a table is written to): a missing
+    linktriage-backlinks.csv was reported as "links: no such file"."""
+    missing = tmp_path / "linktriage-backlinks.csv"
+    with pytest.raises(InputError, match=re.escape(f"{missing}: no such file")):
+        linktriage.score(missing)
+    with pytest.raises(InputError, match=re.escape(str(missing))):
+        linktriage.train(missing, pages=None)

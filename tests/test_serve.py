@@ -253,6 +253,17 @@ def test_invalid_bodies_are_422_saying_what_is_wrong(client, body, where):
     assert len(response.content) < 2000  # the offending input is not echoed back
 
 
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_json_sent_without_a_json_content_type_is_422_saying_so(client, content_type):
+    """FastAPI reads a body as JSON only under a JSON Content-Type (curl -d sends form-urlencoded): a valid request
+    got "Input should be a valid dictionary or object", which points at the body rather than at the header."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/score", content=b'{"links": [{"source_url": "https://a.example/"}]}', headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == [{"loc": ["body"], "type": "content_type", "msg": (
+        f"send the body as JSON with Content-Type: application/json (got {content_type or 'none'})")}]
+
+
 def test_conflicting_html_for_one_page_is_422(client):
     links = [{"source_url": "https://a.example/", "html": "<p>one</p>"},
              {"source_url": "https://a.example/", "html": "<p>two</p>"}]
@@ -446,3 +457,31 @@ def test_a_cache_that_breaks_while_serving_is_a_miss_not_a_failed_request(tmp_pa
                 again = http.post("/score", json={"links": links})
     assert first.status_code == again.status_code == 200, again.text
     assert first.json() == again.json()
+
+
+def test_an_empty_cache_is_refused_as_score_refuses_it(tmp_path, monkeypatch):
+    """`serve --cache ""` (an unset variable) served without a cache, and --cache "  " made a cache file named with
+    two spaces in the working folder; `score` refuses both."""
+    from linktriage import InputError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="--cache is empty"):
+        create_app(cache="  ")
+    done = subprocess.run([*CLI, "serve", "--port", "0", "--cache", ""], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("linktriage: error: --cache is empty"), done.stderr
+    assert list(tmp_path.iterdir()) == []
+    create_app(cache=tmp_path / "analyses.sqlite")  # a Path is a cache, as before
+
+
+@pytest.mark.parametrize("site", ["https://[::1", "javascript:alert(1)"])
+def test_a_site_that_is_not_a_url_is_422_as_score_refuses_it(site):
+    """The site was never checked: "https://[::1" ended in ValueError (Invalid IPv6 URL) and a 500; `score --site`
+    refuses both."""
+    link = {"source_url": "https://blog.example/a", "target_url": "https://target.example/", "html": "<p>x</p>"}
+    with LiveServer(create_app(fetch=True, timeout_s=30)) as live:
+        response = httpx.post(f"{live.url}/score", json={"links": [link], "site": site, "niche": "shoes"}, timeout=60)
+        blank = httpx.post(f"{live.url}/score", json={"links": [link], "site": " "}, timeout=60)
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["body", "site"] and "is not a site URL" in problem["msg"]
+    assert blank.status_code == 200  # blank: no site, as before

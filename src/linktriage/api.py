@@ -15,12 +15,13 @@ and this module give the same rows for the same links.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, ModelError
 from linktriage._records import OUTPUT_COLUMNS, Backlink, FetchResult
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
                                  offline=offline, supplied=supplied, own_share=own_share,
                                  cache=os.fspath(cache) if cache is not None else None)
         except InputError as exc:
-            raise _named_as_given(exc, paths, "labelled links") from None
+            raise _named_as_given(exc, files.written, "labelled links") from None
     return result.model
 
 
@@ -106,6 +107,10 @@ def load_model(path: PathLike | None = None) -> "LinkClassifier":
 
 def inline_page(url: str, html: str | bytes) -> FetchResult:
     """A page given by the caller, as the pipeline takes it: a ``200 OK`` HTML answer for ``url``."""
+    if not isinstance(url, str) or not isinstance(html, (str, bytes, bytearray, memoryview)):
+        # bytes() would make a number into that many NUL bytes, and a list of numbers into a page
+        raise InputError(f"inline_page takes the page's URL as text and its HTML as text or bytes, got "
+                         f"{type(url).__name__} and {type(html).__name__}")
     if isinstance(html, str):
         # Lone surrogates (from JSON or odd decoders) cannot be encoded: they become U+FFFD like any bad byte.
         body, charset = html.encode("utf-8", "replace"), "utf-8"
@@ -146,7 +151,43 @@ def _score_options(*, pages, niche, site, offline, options: Mapping[str, Any]):
     unknown = sorted(set(options) - known)
     if unknown:
         raise InputError(f"unknown option(s) {', '.join(unknown)}: choose among {', '.join(sorted(known))}")
-    return ScoreOptions(pages=tuple(_paths(pages)), niche=niche, site=site, offline=offline, **options)
+    if not isinstance(offline, bool):
+        raise InputError(f"offline must be True or False, got {offline!r}")
+    return ScoreOptions(pages=tuple(_paths(pages)), niche=niche, site=site, offline=offline,
+                        **_option_values(options))
+
+
+def _option_values(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword options, checked as the CLI's option parser checks its own: unchecked, chunk_size=0 scored no
+    link at all, toxic_labels="spam" meant the letters s, p, a, m, and other wrong values failed deep in the run."""
+    from linktriage.output._toxic import check_labels
+    from linktriage.sources.fetch import FetchSettings
+
+    def whole(value: object) -> bool:
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
+
+    options = dict(options)
+    if "chunk_size" in options and not whole(options["chunk_size"]):
+        raise InputError(f"chunk_size must be a whole number of at least 1, got {options['chunk_size']!r}")
+    if options.get("workers") is not None and not whole(options["workers"]):
+        raise InputError(f"workers must be None or a whole number of at least 1, got {options['workers']!r}")
+    threshold = options.get("toxic_threshold", 0.0)
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 <= threshold <= 1:
+        raise InputError(f"toxic_threshold must be a number from 0 to 1, got {threshold!r}")
+    if "toxic_labels" in options:
+        labels = options["toxic_labels"]
+        labels = list(labels) if isinstance(labels, Iterable) and not isinstance(labels, (str, bytes)) else labels
+        if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+            raise InputError(f"toxic_labels must be a list of labels, e.g. ['spam', 'link_farm'], got {labels!r}")
+        options["toxic_labels"] = check_labels(labels)
+    if options.get("fetch_settings") is not None and not isinstance(options["fetch_settings"], FetchSettings):
+        raise InputError("fetch_settings must be a linktriage.sources.fetch.FetchSettings, got "
+                         f"{type(options['fetch_settings']).__name__}")
+    for name, kinds in (("scheduler", str), ("cache", (str, os.PathLike)), ("archive", (str, os.PathLike))):
+        if options.get(name) is not None and not isinstance(options[name], kinds):
+            raise InputError(f"{name} must be {'an address' if name == 'scheduler' else 'a path'} as text, got "
+                             f"{type(options[name]).__name__}")
+    return options
 
 
 def _model(model):
@@ -155,6 +196,9 @@ def _model(model):
     if model is None:
         return load_model()
     if isinstance(model, LinkClassifier):
+        if not hasattr(model, "model_"):  # as load_model checks a file: found now, not at the first judged link
+            raise ModelError("the model is not fitted: train it with linktriage.train or load one with "
+                             "linktriage.load_model")
         return model
     if isinstance(model, (str, os.PathLike)):
         return load_model(model)
@@ -166,7 +210,11 @@ def _paths(value: Sequence[PathLike] | PathLike | None) -> list[str]:
         return []
     if isinstance(value, (str, os.PathLike)):
         return [os.fspath(value)]
-    return [os.fspath(v) for v in value]
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        paths = list(value)
+        if all(isinstance(v, (str, os.PathLike)) for v in paths):
+            return [os.fspath(v) for v in paths]
+    raise InputError(f"pages must be a file path or a list of file paths, got {value!r:.80}")
 
 
 class _links:
@@ -183,9 +231,9 @@ class _links:
         paths = self._files.__enter__()
         htmls = self._files.extra
         if not htmls:
-            return _renamed(read_exports, paths, site=self._site), {}
+            return _renamed(read_exports, paths, site=self._site, written=self._files.written), {}
         # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
-        backlinks = list(_renamed(read_exports, paths, site=self._site))
+        backlinks = list(_renamed(read_exports, paths, site=self._site, written=self._files.written))
         return backlinks, supplied_pages(backlinks, htmls)
 
     def __exit__(self, *exc: object) -> None:
@@ -202,6 +250,8 @@ class _as_files:
         self._value, self._keep = value, keep
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.extra: list[object] = []
+        #: the temporary CSV a table was written to (none for export files)
+        self.written: list[str] = []
 
     def __enter__(self) -> list[str]:
         import pandas as pd
@@ -213,16 +263,26 @@ class _as_files:
         if isinstance(value, (bytes, Mapping)) or not isinstance(value, (pd.DataFrame, Iterable)):
             raise InputError(f"links must be export file path(s), a pandas DataFrame or an iterable of dicts, "
                              f"got {type(value).__name__}")
-        frame = value if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
-        if self._keep and self._keep in frame.columns:
-            self.extra = frame[self._keep].tolist()
-            frame = frame.drop(columns=[self._keep])
-        if not len(frame.columns):  # no links at all: a header alone reads as zero rows
-            frame = pd.DataFrame(columns=["source_url"])
+        # cells with lone surrogates or NULs made writable, in a DataFrame as in dicts (html too: as HTML parsers do)
+        frame = value.map(_encodable) if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
+        # matched as the reader matches other columns (case, spaces): "HTML" was kept as an export_ column instead
+        kept = [c for c in frame.columns if self._keep and isinstance(c, str) and c.strip().lower() == self._keep]
+        if len(kept) > 1:
+            raise InputError(f"the table has {len(kept)} html columns ({', '.join(map(repr, kept))}): keep one")
+        if kept:
+            # every kind of missing value (None, NaN, pd.NA of a nullable string column, NaT) becomes None: no page
+            column = frame[kept[0]].astype(object)
+            self.extra = column.where(column.notna(), None).tolist()
+            frame = frame.drop(columns=kept)
+        if not len(frame.columns):  # rows without any value ({} or html alone): error rows below, one per row
+            frame = pd.DataFrame({"source_url": [None] * len(frame)})
         frame = _mark_empty_rows(frame)
         self._tmp = tempfile.TemporaryDirectory(prefix="linktriage-")
         path = Path(self._tmp.name) / "links.csv"
-        frame.to_csv(path, index=False, encoding="utf-8")
+        # "\r\n" between rows: the csv module then quotes cells holding a lone "\r" too, which the reader (as any
+        # CSV reader) takes for a line break when it is left bare
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+        self.written = [str(path)]
         return [str(path)]
 
     def __exit__(self, *exc: object) -> None:
@@ -253,13 +313,20 @@ def _frame_from_dicts(items: Iterable[object]):
     if bad is not None:
         raise InputError(f"links[{bad}] is a {type(records[bad]).__name__}, not a dict: give dicts with source_url, "
                          "target_url, anchor and optional html")
-    return pd.DataFrame.from_records([{key: _encodable(value) for key, value in r.items()} for r in records])
+    # the index keeps one row per dict even when no dict has a key (from_records alone makes zero rows of [{}])
+    return pd.DataFrame.from_records([{key: _encodable(value) for key, value in r.items()} for r in records],
+                                     index=range(len(records)))
 
 
 def _encodable(value: object) -> object:
     """A string with lone surrogates (from JSON or odd decoders) gets "?" for them: pandas' string columns, like
-    any UTF-8 writer, cannot hold them."""
-    if isinstance(value, str) and not value.isascii():
+    any UTF-8 writer, cannot hold them. A NUL becomes U+FFFD (as HTML parsers read it): the reader takes a file
+    holding one for a binary file, not an export."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -267,18 +334,28 @@ def _encodable(value: object) -> object:
     return value
 
 
-def _renamed(read_exports, paths: list[str], *, site: str | None):
-    """read_exports, with the temporary file's name in error messages replaced by what the caller gave."""
+def _renamed(read_exports, paths: list[str], *, site: str | None, written: list[str]):
+    """read_exports, with the temporary file's name (``written``) in error messages replaced by what the caller
+    gave."""
     try:
-        return read_exports(paths, site=site)
+        backlinks = read_exports(paths, site=site)
     except InputError as exc:
-        raise _named_as_given(exc, paths, "links") from None
+        raise _named_as_given(exc, written, "links") from None
+    return _renaming(backlinks, written)
 
 
-def _named_as_given(exc: InputError, paths: list[str], name: str) -> InputError:
-    """``exc`` with the temporary file a table was written to named as what the caller gave (``name``)."""
+def _renaming(backlinks: Iterator[Backlink], written: list[str]) -> Iterator[Backlink]:
+    """The same for errors found once reading has begun (a cell over the CSV field limit, a runaway quote)."""
+    try:
+        yield from backlinks
+    except InputError as exc:
+        raise _named_as_given(exc, written, "links") from None
+
+
+def _named_as_given(exc: InputError, written: list[str], name: str) -> InputError:
+    """``exc`` with the temporary file a table was written to named as what the caller gave (``name``); the
+    caller's own files keep their names, whatever they are called."""
     message = str(exc)
-    for path in paths:
-        if "linktriage-" in path:
-            message = message.replace(path, name)
+    for path in written:
+        message = message.replace(path, name)
     return exc if message == str(exc) else type(exc)(message)

@@ -34,7 +34,7 @@ def serve(
 
     application = create_app(str(model) if model else None, fetch=fetch, max_links=max_links,
                              max_body_bytes=max_body_bytes, timeout_s=timeout, max_concurrent=max_concurrent,
-                             cache=cache or None)
+                             cache=cache)
     listening = _listening_socket(host, port)
     port = listening.getsockname()[1]  # --port 0: the port the system chose
     typer.echo(f"linktriage: serving on http://{host}:{port} (fetch {'on' if fetch else 'off'}); "

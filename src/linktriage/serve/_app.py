@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import threading
 from typing import Optional, Sequence
 
@@ -25,7 +26,7 @@ from linktriage import __version__
 from linktriage._exceptions import InputError
 from linktriage._records import SCHEMA_VERSION, Backlink, FetchResult
 from linktriage.serve._schemas import (MAX_URL_CHARS, Health, Link, Problem, ScoreRequestBase, ScoreResponse,
-                                       Text)
+                                       SiteUrl)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
 
     if max_links < 1 or max_body_bytes < 1 or not timeout_s > 0 or max_concurrent < 1:
         raise InputError("max_links, max_body_bytes, timeout_s and max_concurrent must all be positive")
+    if cache is not None and not os.fspath(cache).strip():  # `--cache "$UNSET"` meant a cache, as `linktriage score` says
+        raise InputError("--cache is empty: give the cache file's path, or leave --cache out")
     model = _load(model_path)
     card = jsonable_encoder(model_info(model_path), custom_encoder={float: _finite})
     settings = fetch_settings or FetchSettings(allow_private=False, progress=False)
@@ -64,13 +67,13 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                                    total_timeout=min(settings.total_timeout, timeout_s))
     options = ScoreOptions(offline=not fetch, model=model_path, fetch_settings=settings, chunk_size=CHUNK_SIZE,
                            # one request, one thread: a process pool per request would cost more than it saves
-                           workers=1, cache=prepare_cache(cache) if cache else None)
+                           workers=1, cache=prepare_cache(cache) if cache is not None else None)
     limiter = _LazyLimiter(max_concurrent)
 
     class ScoreRequest(ScoreRequestBase):
         links: list[Link] = Field(max_length=max_links, description=f"At most {max_links} links per request.")
         if fetch:  # the site's pages are fetched: a server that fetches nothing has no such field (422 when sent)
-            site: Optional[Text] = Field(None, max_length=MAX_URL_CHARS, description=(
+            site: Optional[SiteUrl] = Field(None, max_length=MAX_URL_CHARS, description=(
                 "The target site's URL, as `linktriage score --site`: its home page and a few internal pages are "
                 "fetched and, with `niche`, make the niche profile behind `relevance`."))
 
@@ -84,7 +87,15 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _ErrorResponse({"detail": [_problem(e) for e in exc.errors()[:20]]}, status_code=422)
+        errors = exc.errors()
+        if [e.get("loc") for e in errors] == [("body",)] and isinstance(errors[0].get("input"), bytes):
+            # FastAPI parses a body as JSON only under a JSON Content-Type; otherwise it validates the raw bytes
+            # and says the body is not an object, which points at the body rather than at the header
+            got = request.headers.get("content-type") or "none"
+            problem = {"loc": ["body"], "msg": f"send the body as JSON with Content-Type: application/json (got "
+                       f"{got[:100]})", "type": "content_type"}
+            return _ErrorResponse({"detail": [problem]}, status_code=422)
+        return _ErrorResponse({"detail": [_problem(e) for e in errors[:20]]}, status_code=422)
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:

@@ -24,6 +24,22 @@ def _encodable(value: str) -> str:
 Text = Annotated[str, AfterValidator(_encodable)]
 
 
+def _site_url(value: str) -> str:
+    # checked as `score --site` checks it; blank means no site, as before
+    from linktriage._exceptions import InputError
+    from linktriage.ingest._values import site_url
+
+    if value.strip():
+        try:
+            site_url(value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
+SiteUrl = Annotated[Text, AfterValidator(_site_url)]
+
+
 #: the ASCII whitespace a blank source_url holds: one definition for the check and the published schema (Python's
 #: str.strip and regex engines disagree on characters such as "\x1e", which fuzzers then find)
 _BLANK = " \t\n\r\f\v"
