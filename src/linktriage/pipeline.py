@@ -491,15 +491,19 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         raise InputError(f"{len(table)} usable labelled links from {sites} site(s): training needs links on pages "
                          f"of at least 2 sites (skipped: {_skipped_text(table)}); add --pages with the archived pages")
     if len(set(table.labels)) < 2 and not with_shipped:
-        raise InputError(f"all usable labelled links are {set(table.labels) or 'missing'}: training needs at least "
-                         "2 labels, or add --with-shipped to add your labels to the shipped training data")
+        raise InputError(f"all usable labelled links are {table.labels[0]} (skipped: {_skipped_text(table)}): "
+                         "training needs at least 2 labels, or add --with-shipped to add your labels to the shipped "
+                         "training data")
     missing = [label for label in LABELS if label not in set(table.labels)]
     if with_shipped and own_share > 0 and missing:
         # Weighted, the user's links can outvote the shipped ones of a label they hold none of
         # (evaluation/retraining/README.md): say so before the minutes of training.
         warnings.warn(f"no link of yours is labelled {' or '.join(missing)}: weighted at --own-share {own_share:g}, "
                       "the model may stop finding them; label a few, or lower --own-share", stacklevel=2)
-    result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
+    try:
+        result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
+    except InputError as exc:  # too few links for the folds: the rows left out may be why (a label misspelled)
+        raise InputError(f"{exc} (skipped: {_skipped_text(table)})") from None
     own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
     result.model.card_ = {
         "design": "gbm_features (linktriage train)",
