@@ -24,3 +24,18 @@ def test_a_refusal_for_too_few_links_names_the_rows_left_out(tmp_path, run, mapp
     assert message in result.stderr
     for skipped in ("unknown label 'Guest Post': 1", "unknown label 'guest-post': 1", "no label: 1"):
         assert skipped in result.stderr
+
+
+@pytest.mark.parametrize("given", ["labels", "pages", "cache"])
+def test_train_refuses_to_write_the_model_over_one_of_its_inputs(tmp_path, run, given):  # noqa: F811
+    """`-o` naming the labels file, a --pages archive or the --cache replaced it with the model, after training,
+    with exit 0: the labels or the archived pages were lost."""
+    labels, pages, cache = tmp_path / "labels.csv", tmp_path / "pages.warc.gz", tmp_path / "cache.sqlite"
+    labels.write_bytes((EXAMPLES / "labels.csv").read_bytes())
+    pages.write_bytes(PAGES.read_bytes())
+    output = {"labels": labels, "pages": pages, "cache": cache}[given]
+    before = output.read_bytes() if output.exists() else None
+    result = run("train", labels, "--pages", pages, "--cache", cache, "-o", output, "--cv", "2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "same file" in result.stderr and str(output) in result.stderr
+    assert (output.read_bytes() if output.exists() else None) == before

@@ -373,6 +373,21 @@ def _check_not_the_cache(cache: str | None, **outputs: str | None) -> None:
             raise InputError(f"--cache and --{option} are the same file ({path}): give the cache its own file name")
 
 
+def _check_model_not_an_input(output: str, labels: Sequence[str], pages: Sequence[str], cache: str | None) -> None:
+    """``train -o`` naming a file train reads would replace it with the model once training ended (the labels or
+    the archived pages lost): refused before any work."""
+    from linktriage._exceptions import InputError
+    from linktriage._remote import is_url
+
+    _check_not_the_cache(cache, output=output)
+    same = os.path.abspath(os.path.expanduser(os.fspath(output)))
+    for option, paths in (("the labels file", labels), ("--pages", pages)):
+        for path in paths:
+            if not is_url(path) and os.path.abspath(os.path.expanduser(os.fspath(path))) == same:
+                raise InputError(f"-o and {option} are the same file ({output}): give the model its own file name, "
+                                 "such as my-model.skops")
+
+
 def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
