@@ -39,3 +39,16 @@ def test_train_refuses_to_write_the_model_over_one_of_its_inputs(tmp_path, run, 
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "same file" in result.stderr and str(output) in result.stderr
     assert (output.read_bytes() if output.exists() else None) == before
+
+
+def test_a_model_trained_on_a_table_does_not_name_a_temporary_file(tmp_path):
+    """linktriage.train writes a DataFrame to a temporary CSV to read it like a file; the model card (shown by
+    `linktriage info`) named that file, deleted once training ended, as what the model was trained from."""
+    import pandas as pd
+
+    import linktriage
+
+    model = linktriage.train(pd.read_csv(EXAMPLES / "labels.csv"), pages=PAGES, cv=2)
+    assert model.card_["trained_from"] == ["(a DataFrame given to linktriage.train)"]
+    model = linktriage.train([EXAMPLES / "labels.csv"], pages=PAGES, cv=2)
+    assert model.card_["trained_from"] == [str(EXAMPLES / "labels.csv")]
