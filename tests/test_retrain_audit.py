@@ -52,3 +52,24 @@ def test_a_model_trained_on_a_table_does_not_name_a_temporary_file(tmp_path):
     assert model.card_["trained_from"] == ["(a DataFrame given to linktriage.train)"]
     model = linktriage.train([EXAMPLES / "labels.csv"], pages=PAGES, cv=2)
     assert model.card_["trained_from"] == [str(EXAMPLES / "labels.csv")]
+
+
+@pytest.mark.parametrize("command", [["train", "-o", "memory://bucket/m.skops"],
+                                     ["evaluate", "--report", "memory://bucket/eval"]])
+def test_a_model_or_report_given_as_a_url_is_refused_not_written_beside(tmp_path, run, monkeypatch, command):  # noqa: F811
+    """`-o s3://bucket/m.skops` (or `--report s3://...`) was read as a local path: the model went to a folder named
+    's3:' under the current directory and the run said 'wrote s3:/bucket/m.skops', exit 0, as if uploaded."""
+    monkeypatch.chdir(tmp_path)
+    name, option, url = command
+    result = run(name, EXAMPLES / "labels.csv", "--pages", PAGES, option, url)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert url in result.stderr and "local" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_report_directory_is_refused(tmp_path, run, monkeypatch):  # noqa: F811
+    """`--report "$UNSET"` was the current folder: REPORT.md, metrics.json and the diagrams were written there."""
+    monkeypatch.chdir(tmp_path)
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--report", "")
+    assert result.returncode == 2 and "--report is empty" in result.stderr and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

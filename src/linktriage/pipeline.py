@@ -535,7 +535,14 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
 def _report_directory(path: str) -> None:
     """Create the ``--report`` directory (REPORT.md, metrics.json and diagrams go into it), or say why not."""
     from linktriage._exceptions import InputError
+    from linktriage._remote import is_url
 
+    if not path.strip():  # `--report "$UNSET"`: as a Path it was ".", and the report went into the current folder
+        raise InputError("--report is empty: give a directory for REPORT.md, metrics.json and the diagrams, or leave "
+                         "--report out")
+    if is_url(path):  # as a Path, s3://b/eval is the local s3:/b/eval: written there, not uploaded
+        raise InputError(f"--report {path}: the report is written to a local directory; give a path, then copy it "
+                         "to the store")
     if os.path.exists(path) and not os.path.isdir(path):
         raise InputError(f"--report {path} is a file: give a directory for REPORT.md, metrics.json and the diagrams")
     try:
@@ -555,7 +562,7 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
 
-    if report:
+    if report is not None:
         _report_directory(report)  # before the features are built: a wrong path should not cost the whole run
     classifier = load_model(model)
     table = _labelled_table(labels, pages, offline, cache=cache)
