@@ -73,3 +73,12 @@ def test_an_empty_report_directory_is_refused(tmp_path, run, monkeypatch):  # no
     result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--report", "")
     assert result.returncode == 2 and "--report is empty" in result.stderr and result.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_path_naming_a_folder_that_does_not_exist_yet_is_refused(tmp_path, run):  # noqa: F811
+    """`-o models/` (a folder, to be created) wrote the model as a file named `models` and said 'wrote models/'."""
+    output = f"{tmp_path / 'models'}/"
+    result = run("train", EXAMPLES / "labels.csv", "--pages", PAGES, "-o", output, "--cv", "2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"{output} names a folder" in result.stderr and "model.skops" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -292,6 +292,8 @@ def writable_model_path(path: str | os.PathLike[str]) -> Path:
     if is_url(os.fspath(path)):  # as a Path, s3://b/m.skops is the local s3:/b/m.skops: written there, not uploaded
         raise InputError(f"{path}: models are written to a local file; give a path, then copy the file to the store")
     target = Path(path)
+    if os.fspath(path).endswith(("/", os.sep)):  # Path drops the slash: the model would be a file of that name
+        raise InputError(f"{path} names a folder: give a file name such as {target / 'model.skops'}")
     if target.is_dir():
         raise InputError(f"{path} is a directory: give a file name such as {target / 'model.skops'}")
     if target.exists() and not target.is_file():
