@@ -82,3 +82,16 @@ def test_a_model_path_naming_a_folder_that_does_not_exist_yet_is_refused(tmp_pat
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"{output} names a folder" in result.stderr and "model.skops" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_many_different_unknown_labels_are_counted_without_naming_each(tmp_path, run):  # noqa: F811
+    """A label column of free-text notes named every distinct value in the skipped counts: one line of hundreds
+    of kilobytes on stderr (and in the model card and REPORT.md) for a file of some thousand rows."""
+    extra = [{"source_url": "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running",
+              "target_url": f"https://x.example/{i}", "anchor": "x", "label": f"note {i}: checked"} for i in range(30)]
+    labels = _relabelled(tmp_path / "labels.csv", {}, extra=extra)
+    result = run("evaluate", labels, "--pages", PAGES)
+    assert result.returncode == 0, result.stderr
+    skipped = next(line for line in result.stderr.splitlines() if line.startswith("linktriage: skipped"))
+    assert "unknown label 'note 0: checked' 1" in skipped and "unknown label 'note 9: checked' 1" in skipped
+    assert "note 10:" not in skipped and "unknown label, other values 20" in skipped
