@@ -95,3 +95,16 @@ def test_many_different_unknown_labels_are_counted_without_naming_each(tmp_path,
     skipped = next(line for line in result.stderr.splitlines() if line.startswith("linktriage: skipped"))
     assert "unknown label 'note 0: checked' 1" in skipped and "unknown label 'note 9: checked' 1" in skipped
     assert "note 10:" not in skipped and "unknown label, other values 20" in skipped
+
+
+def test_with_shipped_without_the_shipped_table_says_so_before_any_work(tmp_path, run, monkeypatch):  # noqa: F811
+    """The shipped table lives in the source checkout's models/ folder; where it is missing (an installed copy
+    without it), --with-shipped ended, after the labels' pages were analysed, with 'linktriage: error: None: None'."""
+    from linktriage import learn
+
+    monkeypatch.setattr(learn, "SHIPPED_TABLE_PATH", tmp_path / "missing" / "training-table.parquet")
+    missing_labels = tmp_path / "not-read.csv"  # the table is checked first: the labels are never read
+    result = run("train", missing_labels, "--pages", PAGES, "-o", tmp_path / "m.skops", "--with-shipped")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "--with-shipped" in result.stderr and "training-table.parquet" in result.stderr
+    assert "None" not in result.stderr
