@@ -108,3 +108,10 @@ def test_with_shipped_without_the_shipped_table_says_so_before_any_work(tmp_path
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert "--with-shipped" in result.stderr and "training-table.parquet" in result.stderr
     assert "None" not in result.stderr
+
+
+def test_evaluate_model_takes_its_report_directory_as_a_path(tmp_path):
+    from linktriage.pipeline import evaluate_model
+
+    evaluate_model([str(EXAMPLES / "labels.csv")], pages=[str(PAGES)], report=tmp_path / "eval")
+    assert (tmp_path / "eval" / "REPORT.md").is_file()

@@ -542,6 +542,7 @@ def _report_directory(path: str) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
 
+    path = os.fspath(path)
     if not path.strip():  # `--report "$UNSET"`: as a Path it was ".", and the report went into the current folder
         raise InputError("--report is empty: give a directory for REPORT.md, metrics.json and the diagrams, or leave "
                          "--report out")
