@@ -95,6 +95,8 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
                                  cache=os.fspath(cache) if cache is not None else None)
         except InputError as exc:
             raise _named_as_given(exc, files.written, "labelled links") from None
+    if files.is_table:  # its temporary file is gone now: the card says what was given (`linktriage info` shows it)
+        result.model.card_["trained_from"] = [f"(a {type(labelled).__name__} given to linktriage.train)"]
     return result.model
 
 
@@ -284,6 +286,11 @@ class _as_files:
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
         self.written = [str(path)]
         return [str(path)]
+
+    @property
+    def is_table(self) -> bool:
+        """True when the value was a table, read through a temporary file."""
+        return self._tmp is not None
 
     def __exit__(self, *exc: object) -> None:
         if self._tmp is not None:

@@ -105,7 +105,7 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
     usable: list[int] = []
     for i, (b, label) in enumerate(zip(backlinks, labels)):
         if label not in LABELS:
-            skipped[f"unknown label {b.label!r}" if b.label else "no label"] += 1
+            skipped[_unknown_label_key(b.label, skipped)] += 1
         elif _link_key(b) in conflicting:
             skipped["one link labelled differently in two rows"] += 1
         else:
@@ -143,6 +143,20 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
         generated=(np.asarray(generated, dtype=bool)[idx] if generated is not None else np.zeros(len(idx), bool)),
         info=frame_info, skipped=skipped,
     )
+
+
+#: unknown label values named one by one in the skipped counts; the rest are counted together
+NAMED_UNKNOWN_LABELS = 10
+
+
+def _unknown_label_key(value: str | None, skipped: Counter) -> str:
+    """The skipped count a row with this unknown label goes to. A label column of free-text notes would otherwise
+    name every value: a line of kilobytes on stderr, in the model card and in REPORT.md."""
+    if not value:
+        return "no label"
+    key = f"unknown label {value!r}"
+    named = sum(1 for k in skipped if k.startswith("unknown label '") or k.startswith('unknown label "'))
+    return key if key in skipped or named < NAMED_UNKNOWN_LABELS else "unknown label, other values"
 
 
 def canonical_label(value: str | None) -> str | None:

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from linktriage._exceptions import InputError, ModelError
 from linktriage._records import LABELS, Prediction
-from linktriage._remote import replaced_on_success
+from linktriage._remote import is_url, replaced_on_success
 from linktriage.features import FEATURE_GROUPS
 
 __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "FORMAT_VERSION"]
@@ -289,7 +289,11 @@ def writable_model_path(path: str | os.PathLike[str]) -> Path:
     training (minutes) as well as when saving."""
     if not isinstance(path, (str, os.PathLike)) or not os.fspath(path).strip():
         raise InputError(f"the model path must be a file name such as my-model.skops, got {path!r}")
+    if is_url(os.fspath(path)):  # as a Path, s3://b/m.skops is the local s3:/b/m.skops: written there, not uploaded
+        raise InputError(f"{path}: models are written to a local file; give a path, then copy the file to the store")
     target = Path(path)
+    if os.fspath(path).endswith(("/", os.sep)):  # Path drops the slash: the model would be a file of that name
+        raise InputError(f"{path} names a folder: give a file name such as {target / 'model.skops'}")
     if target.is_dir():
         raise InputError(f"{path} is a directory: give a file name such as {target / 'model.skops'}")
     if target.exists() and not target.is_file():

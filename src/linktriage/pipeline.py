@@ -373,6 +373,21 @@ def _check_not_the_cache(cache: str | None, **outputs: str | None) -> None:
             raise InputError(f"--cache and --{option} are the same file ({path}): give the cache its own file name")
 
 
+def _check_model_not_an_input(output: str, labels: Sequence[str], pages: Sequence[str], cache: str | None) -> None:
+    """``train -o`` naming a file train reads would replace it with the model once training ended (the labels or
+    the archived pages lost): refused before any work."""
+    from linktriage._exceptions import InputError
+    from linktriage._remote import is_url
+
+    _check_not_the_cache(cache, output=output)
+    same = os.path.abspath(os.path.expanduser(os.fspath(output)))
+    for option, paths in (("the labels file", labels), ("--pages", pages)):
+        for path in paths:
+            if not is_url(path) and os.path.abspath(os.path.expanduser(os.fspath(path))) == same:
+                raise InputError(f"-o and {option} are the same file ({output}): give the model its own file name, "
+                                 "such as my-model.skops")
+
+
 def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
@@ -468,6 +483,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
 
     Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
     """
+    from linktriage import learn
     from linktriage._exceptions import InputError
     from linktriage.learn import DEFAULT_OWN_SHARE, train
 
@@ -477,6 +493,10 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         raise InputError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
     if own_share is not None and not with_shipped:
         raise InputError("own_share weighs your labels against the shipped ones: add --with-shipped, or leave it out")
+    if with_shipped and not learn.SHIPPED_TABLE_PATH.is_file():  # it lives in the source checkout's models/
+        raise InputError(f"--with-shipped needs the shipped training table, {learn.SHIPPED_TABLE_PATH}, which this "
+                         "installation does not have: install linktriage from its source checkout "
+                         "(pip install -e .), or train without --with-shipped")
     if own_share is None:
         own_share = DEFAULT_OWN_SHARE
     if isinstance(own_share, bool) or not isinstance(own_share, numbers.Real) or not 0 <= own_share < 1:
@@ -491,15 +511,19 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         raise InputError(f"{len(table)} usable labelled links from {sites} site(s): training needs links on pages "
                          f"of at least 2 sites (skipped: {_skipped_text(table)}); add --pages with the archived pages")
     if len(set(table.labels)) < 2 and not with_shipped:
-        raise InputError(f"all usable labelled links are {set(table.labels) or 'missing'}: training needs at least "
-                         "2 labels, or add --with-shipped to add your labels to the shipped training data")
+        raise InputError(f"all usable labelled links are {table.labels[0]} (skipped: {_skipped_text(table)}): "
+                         "training needs at least 2 labels, or add --with-shipped to add your labels to the shipped "
+                         "training data")
     missing = [label for label in LABELS if label not in set(table.labels)]
     if with_shipped and own_share > 0 and missing:
         # Weighted, the user's links can outvote the shipped ones of a label they hold none of
         # (evaluation/retraining/README.md): say so before the minutes of training.
         warnings.warn(f"no link of yours is labelled {' or '.join(missing)}: weighted at --own-share {own_share:g}, "
                       "the model may stop finding them; label a few, or lower --own-share", stacklevel=2)
-    result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
+    try:
+        result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
+    except InputError as exc:  # too few links for the folds: the rows left out may be why (a label misspelled)
+        raise InputError(f"{exc} (skipped: {_skipped_text(table)})") from None
     own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
     result.model.card_ = {
         "design": "gbm_features (linktriage train)",
@@ -516,7 +540,15 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
 def _report_directory(path: str) -> None:
     """Create the ``--report`` directory (REPORT.md, metrics.json and diagrams go into it), or say why not."""
     from linktriage._exceptions import InputError
+    from linktriage._remote import is_url
 
+    path = os.fspath(path)
+    if not path.strip():  # `--report "$UNSET"`: as a Path it was ".", and the report went into the current folder
+        raise InputError("--report is empty: give a directory for REPORT.md, metrics.json and the diagrams, or leave "
+                         "--report out")
+    if is_url(path):  # as a Path, s3://b/eval is the local s3:/b/eval: written there, not uploaded
+        raise InputError(f"--report {path}: the report is written to a local directory; give a path, then copy it "
+                         "to the store")
     if os.path.exists(path) and not os.path.isdir(path):
         raise InputError(f"--report {path} is a file: give a directory for REPORT.md, metrics.json and the diagrams")
     try:
@@ -536,7 +568,7 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
 
-    if report:
+    if report is not None:
         _report_directory(report)  # before the features are built: a wrong path should not cost the whole run
     classifier = load_model(model)
     table = _labelled_table(labels, pages, offline, cache=cache)

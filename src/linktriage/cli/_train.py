@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -18,7 +19,7 @@ _LABELS_HELP = "Labelled file(s): any supported export format plus a `label` col
 def train(
     labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
     pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
+    output: str = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
     cv: int = typer.Option(5, "--cv", min=2, max=20, help="Cross-validation folds, grouped by site."),
     with_shipped: bool = typer.Option(False, "--with-shipped", help="Add your labels to the shipped training data instead of training on yours alone."),
     own_share: Optional[float] = typer.Option(None, "--own-share", help="With --with-shipped: the share of the total weight your labels make together (default 0.5: as much as the shipped ones; 0: each counts as one shipped link)."),
@@ -32,9 +33,10 @@ def train(
     """
     from linktriage.cli._render import print_metrics
     from linktriage.model import writable_model_path
-    from linktriage.pipeline import train_model
+    from linktriage.pipeline import _check_model_not_an_input, train_model
 
     writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
+    _check_model_not_an_input(output, [str(p) for p in labels], pages, cache)
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
                          with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share,
                          cache=cache or None)
@@ -51,7 +53,7 @@ def evaluate(
     labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
     pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
+    report: Optional[str] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
     cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
 ) -> None:
@@ -64,10 +66,10 @@ def evaluate(
 
     sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
                               model=str(model) if model else None, offline=not fetch,
-                              report=str(report) if report else None, cache=cache or None)
+                              report=report, cache=cache or None)
     for name, metrics in sections.items():
         print_metrics(metrics, name)
     if skipped:
         say("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
     if report:
-        say(f"linktriage: wrote {report / 'REPORT.md'}")
+        say(f"linktriage: wrote {os.path.join(report, 'REPORT.md')}")
