@@ -123,10 +123,9 @@ def test_empty_input_gives_an_empty_frame():
 
 
 def test_model_argument_accepts_a_path_or_a_model(scored):
-    from linktriage.model import DEFAULT_MODEL_PATH, _PACKAGED_MODEL
+    from linktriage.model import DEFAULT_MODEL_PATH
 
-    path = DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL
-    pd.testing.assert_frame_equal(linktriage.score(EXPORT, pages=PAGES, model=str(path)), scored)
+    pd.testing.assert_frame_equal(linktriage.score(EXPORT, pages=PAGES, model=str(DEFAULT_MODEL_PATH)), scored)
     pd.testing.assert_frame_equal(linktriage.score(EXPORT, pages=PAGES, model=linktriage.load_model()), scored)
 
 

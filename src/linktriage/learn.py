@@ -10,7 +10,6 @@ import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -18,6 +17,7 @@ import pandas as pd
 
 from linktriage._exceptions import InputError
 from linktriage._records import LABELS, Backlink
+from linktriage._shipped import SHIPPED_DIR
 from linktriage.features import FEATURE_NAMES
 from linktriage.metrics import Metrics, compute_metrics
 from linktriage.model import LinkClassifier
@@ -25,7 +25,7 @@ from linktriage.model import LinkClassifier
 __all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_validate", "train", "evaluate",
            "own_weights", "SHIPPED_TABLE_PATH", "DEFAULT_OWN_SHARE"]
 
-SHIPPED_TABLE_PATH = Path(__file__).resolve().parents[2] / "models" / "training-table.parquet"
+SHIPPED_TABLE_PATH = SHIPPED_DIR / "training-table.parquet"
 #: with_shipped: the share of the total weight the user's labels make together (evaluation/retraining/RESULTS.md)
 DEFAULT_OWN_SHARE = 0.5
 

@@ -21,12 +21,12 @@ from sklearn.utils.validation import check_is_fitted
 from linktriage._exceptions import InputError, ModelError
 from linktriage._records import LABELS, Prediction
 from linktriage._remote import is_url, replaced_on_success
+from linktriage._shipped import SHIPPED_DIR
 from linktriage.features import FEATURE_GROUPS
 
 __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "FORMAT_VERSION"]
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "linktriage-model.skops"
-_PACKAGED_MODEL = Path(__file__).resolve().parent / "data" / "linktriage-model.skops"
+DEFAULT_MODEL_PATH = SHIPPED_DIR / "linktriage-model.skops"
 #: bump when the saved layout changes; load_model refuses files from another format version
 FORMAT_VERSION = 1
 
@@ -310,7 +310,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     """Load a model file (default: the shipped model). Refuses files holding types other than the expected ones."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise ModelError(f"the model must be given as the path of a model file, got {type(path).__name__}")
-    path = Path(path) if path else (DEFAULT_MODEL_PATH if DEFAULT_MODEL_PATH.exists() else _PACKAGED_MODEL)
+    path = Path(path) if path else DEFAULT_MODEL_PATH
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
     stat = path.stat()

@@ -14,11 +14,12 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from linktriage._exceptions import InputError, ModelError
+from linktriage._shipped import SHIPPED_DIR
 
 __all__ = ["Embedder", "EMBEDDERS", "MODELS_DIR", "load_embedder"]
 
 #: the repository's models/ folder (models/embedder holds the static model and the calibration)
-MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
+MODELS_DIR = SHIPPED_DIR
 EMBEDDERS: tuple[str, ...] = ("static", "minilm")
 _REBUILD = "rebuild it with `python training/build_static_embedder.py`"
 
