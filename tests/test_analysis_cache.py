@@ -317,13 +317,14 @@ def test_cli_score_and_train_take_a_cache(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["train", "-o", "model.skops"], ["evaluate"], ["serve", "--port", "0"]])
-def test_every_command_refuses_a_url_as_the_cache_in_one_line(tmp_path, command):
+@pytest.mark.parametrize("cache, says", [("s3://bucket/analyses.sqlite", "--cache s3://bucket/analyses.sqlite: the "
+                                          "cache must be a local file"), ("", "--cache is empty")])
+def test_every_command_refuses_a_url_or_nothing_as_the_cache_in_one_line(tmp_path, command, cache, says):
     labelled = [str(EXAMPLES / "labels.csv")] if command[0] != "serve" else []
     done = subprocess.run([sys.executable, "-m", "linktriage", command[0], *labelled, *command[1:],
-                           "--cache", "s3://bucket/analyses.sqlite"], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120)
+                           "--cache", cache], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert "--cache s3://bucket/analyses.sqlite: the cache must be a local file" in done.stderr
+    assert says in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 

@@ -128,6 +128,8 @@ def _prepare(path: str | os.PathLike, option: str) -> str:
     from linktriage._remote import is_url
 
     path = os.fspath(path)
+    if not path.strip():  # `--cache "$UNSET"`: a cache was meant, and "" would be an SQLite file in memory
+        raise InputError(f"{option} is empty: give the cache file's path, or leave {option} out")
     if is_url(path):
         raise InputError(f"{option} {path}: the cache must be a local file (SQLite does not work over object "
                          "stores); give a path")

@@ -85,7 +85,7 @@ class PageGetter:
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
         self.archive = WarcArchive(options.pages)
-        self.cache = prepare_cache(options.cache) if options.cache else None
+        self.cache = prepare_cache(options.cache) if options.cache is not None else None
         #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
         self.supplied = dict(supplied or {})
 
@@ -185,8 +185,6 @@ def _checked(options: ScoreOptions) -> ScoreOptions:
     if options.scheduler is not None and not options.scheduler.strip():  # `--scheduler "$UNSET"`: not a local run
         raise InputError("--scheduler is empty: give the scheduler's address (tcp://HOST:8786), or leave --scheduler "
                          "out for a local cluster")
-    if options.cache is not None and not os.fspath(options.cache).strip():  # `--cache "$UNSET"`: meant a cache
-        raise InputError("--cache is empty: give the cache file's path, or leave --cache out")
     if options.cache and options.engine == "dask":
         raise InputError("--cache is for the local engine: Dask workers on other machines cannot share one SQLite "
                          "file; leave --cache out, or score with --engine local")

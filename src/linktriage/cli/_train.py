@@ -39,7 +39,7 @@ def train(
     _check_model_not_an_input(output, [str(p) for p in labels], pages, cache)
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
                          with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share,
-                         cache=cache or None)
+                         cache=cache)
     result.model.save(output)
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
@@ -66,7 +66,7 @@ def evaluate(
 
     sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
                               model=str(model) if model else None, offline=not fetch,
-                              report=report, cache=cache or None)
+                              report=report, cache=cache)
     for name, metrics in sections.items():
         print_metrics(metrics, name)
     if skipped:

@@ -8,7 +8,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import os
 import threading
 from typing import Optional, Sequence
 
@@ -57,8 +56,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
 
     if max_links < 1 or max_body_bytes < 1 or not timeout_s > 0 or max_concurrent < 1:
         raise InputError("max_links, max_body_bytes, timeout_s and max_concurrent must all be positive")
-    if cache is not None and not os.fspath(cache).strip():  # `--cache "$UNSET"` meant a cache, as `linktriage score` says
-        raise InputError("--cache is empty: give the cache file's path, or leave --cache out")
+    cache = prepare_cache(cache) if cache is not None else None  # before the model: a bad path fails at once
     model = _load(model_path)
     card = jsonable_encoder(model_info(model_path), custom_encoder={float: _finite})
     settings = fetch_settings or FetchSettings(allow_private=False, progress=False)
@@ -67,7 +65,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                                    total_timeout=min(settings.total_timeout, timeout_s))
     options = ScoreOptions(offline=not fetch, model=model_path, fetch_settings=settings, chunk_size=CHUNK_SIZE,
                            # one request, one thread: a process pool per request would cost more than it saves
-                           workers=1, cache=prepare_cache(cache) if cache is not None else None)
+                           workers=1, cache=cache)
     limiter = _LazyLimiter(max_concurrent)
 
     class ScoreRequest(ScoreRequestBase):
