@@ -160,9 +160,9 @@ def test_a_cache_that_is_also_an_output_or_empty_is_refused_in_one_line(tmp_path
     from linktriage.pipeline import score_export
 
     cache = tmp_path / "scored.csv"
-    for outputs, says in [({"output": str(cache)}, "--cache and --output are the same file"),
-                          ({"domains": str(cache)}, "--cache and --domains are the same file"),
-                          ({}, "--cache and --archive are the same file")]:
+    for outputs, says in [({"output": str(cache)}, "--output and --cache are the same file"),
+                          ({"domains": str(cache)}, "--domains and --cache are the same file"),
+                          ({}, "--archive and --cache are the same file")]:
         options = ScoreOptions(offline=True, cache=str(cache), archive=None if outputs else str(cache))
         with pytest.raises(InputError, match=says):
             score_export([str(EXAMPLES / "backlinks.csv")], options, **outputs)

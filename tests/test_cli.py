@@ -142,6 +142,20 @@ def test_output_paths_are_checked_before_any_work(tmp_path, run):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):
+    import shutil
+
+    export = shutil.copy(EXAMPLES / "backlinks.csv", tmp_path / "backlinks.csv")
+    archive = shutil.copy(EXAMPLES / "pages.warc.gz", tmp_path / "pages.warc.gz")
+    before = {path: open(path, "rb").read() for path in (export, archive)}
+    for option, path, says in [("-o", export, "--output and the export"), ("--domains", archive, "--domains and --pages"),
+                               ("--report", export, "--report and the export")]:
+        result = run("score", export, "--pages", archive, "--offline", option, path)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert {path: open(path, "rb").read() for path in (export, archive)} == before
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_an_export_without_rows_gives_an_output_with_the_columns(tmp_path, run, suffix):
     export = tmp_path / "empty.csv"

@@ -358,32 +358,26 @@ def _page_text(page: PageSummary) -> str:
     return "\n".join(part for part in (page.title, page.description, page.main_text) if part)
 
 
-def _check_not_the_cache(cache: str | None, **outputs: str | None) -> None:
-    """The cache file given again as an output would be overwritten by it (or corrupt it): refused."""
+def _check_outputs_are_not_inputs(outputs: Mapping[str, str | None],
+                                  inputs: Mapping[str, Sequence[str] | str | None]) -> None:
+    """An output naming a file the run reads (an export or labels file, an archive of pages, the cache) would
+    replace it once the run ended (the user's export or archived pages lost), or corrupt it while it is read:
+    refused before any work. ``outputs`` and ``inputs`` map an option's name to its path(s)."""
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
 
-    if not cache:
-        return
-    same = os.path.abspath(os.path.expanduser(os.fspath(cache)))
+    def key(path) -> str:
+        return os.path.abspath(os.path.expanduser(os.fspath(path)))
+
+    read: dict[str, str] = {}
+    for option, paths in inputs.items():
+        for path in [paths] if isinstance(paths, (str, os.PathLike)) else paths or ():
+            if path and not is_url(os.fspath(path)):
+                read.setdefault(key(path), option)
     for option, path in outputs.items():
-        if path and not is_url(path) and os.path.abspath(os.path.expanduser(os.fspath(path))) == same:
-            raise InputError(f"--cache and --{option} are the same file ({path}): give the cache its own file name")
-
-
-def _check_model_not_an_input(output: str, labels: Sequence[str], pages: Sequence[str], cache: str | None) -> None:
-    """``train -o`` naming a file train reads would replace it with the model once training ended (the labels or
-    the archived pages lost): refused before any work."""
-    from linktriage._exceptions import InputError
-    from linktriage._remote import is_url
-
-    _check_not_the_cache(cache, output=output)
-    same = os.path.abspath(os.path.expanduser(os.fspath(output)))
-    for option, paths in (("the labels file", labels), ("--pages", pages)):
-        for path in paths:
-            if not is_url(path) and os.path.abspath(os.path.expanduser(os.fspath(path))) == same:
-                raise InputError(f"-o and {option} are the same file ({output}): give the model its own file name, "
-                                 "such as my-model.skops")
+        if path and not is_url(os.fspath(path)) and key(path) in read:
+            raise InputError(f"{option} and {read[key(path)]} are the same file ({path}): give {option} a file name "
+                             "of its own")
 
 
 def _check_output_folder(option: str, path: str | None) -> None:
@@ -413,7 +407,10 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
-    _check_not_the_cache(options.cache, output=output, report=report, domains=domains, archive=options.archive)
+    read = {"the export": exports, "--cache": options.cache}
+    _check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
+                                  {**read, "--pages": options.pages})
+    _check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
     summary = ScoreSummary()
