@@ -337,3 +337,26 @@ def test_interrupted_run_exits_130_not_0(run, monkeypatch):
     monkeypatch.setattr(linktriage.pipeline, "score_export", interrupted)
     result = run("score", EXAMPLES / "backlinks.csv", "--offline")
     assert result.returncode == 130 and result.stderr.strip() == "linktriage: interrupted", result
+
+
+@pytest.mark.parametrize("option, says", [("-o", "-o 'scored.xlsx': use a .csv, .jsonl or .parquet name, or --format"),
+                                          ("--domains", "--domains 'scored.xlsx': use a .csv, .jsonl or .parquet name")])
+def test_an_output_of_unknown_format_is_named_as_given_before_any_work(tmp_path, option, says, monkeypatch, run):
+    import linktriage.pipeline as pipeline
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(pipeline, "score_backlinks", lambda *a, **k: pytest.fail("scored before the check"))
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", option, "scored.xlsx")
+    assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert ".partial" not in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_a_file_error_raised_with_a_message_only_is_said_as_such(run, monkeypatch):
+    import linktriage.pipeline as pipeline
+
+    def missing(*args, **kwargs):
+        raise FileNotFoundError("the shipped table went missing")
+
+    monkeypatch.setattr(pipeline, "score_export", missing)
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline")
+    assert result.returncode == 2 and result.stderr.strip() == "linktriage: error: the shipped table went missing"

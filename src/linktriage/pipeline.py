@@ -402,11 +402,14 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     ``escape_formulas=False`` writes CSV cells exactly, even those a spreadsheet would run as formulas.
     """
     from linktriage.ingest import read_exports
-    from linktriage.output import build_domain_view, open_writer, write_domain_view
+    from linktriage.output import build_domain_view, open_writer, output_format, write_domain_view
 
     options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
+    output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
+    if domains:
+        output_format(domains, None, "--domains")  # the domain view is written last: `--domains x.xlsx` must not cost the run
     read = {"the export": exports, "--cache": options.cache}
     _check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})

@@ -114,7 +114,8 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
         return 2
     except (LinkTriageError, OSError) as exc:
         if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
-            say(f"linktriage: error: {exc.strerror}: {exc.filename}")
+            # FileNotFoundError("...") raised with a message only has no strerror / filename: "None: None" said nothing
+            say(f"linktriage: error: {exc.strerror}: {exc.filename}" if exc.strerror else f"linktriage: error: {exc}")
             return 2
         say(f"linktriage: error: {exc}")
         return 1

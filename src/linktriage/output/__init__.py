@@ -16,7 +16,7 @@ from linktriage.output._domains import build_domain_view, write_domain_view
 from linktriage.output._predictions import REQUIRED_COLUMNS, read_predictions
 from linktriage.output._report import write_html_report
 from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, check_labels, is_toxic
-from linktriage.output._writers import ParquetRowWriter, RowWriter, open_writer
+from linktriage.output._writers import ParquetRowWriter, RowWriter, open_writer, output_format
 
 __all__ = [
     "DEFAULT_DISAVOW_LABELS",
@@ -33,6 +33,7 @@ __all__ = [
     "disavow_job",
     "is_toxic",
     "open_writer",
+    "output_format",
     "read_allowlist",
     "read_predictions",
     "write_disavow",

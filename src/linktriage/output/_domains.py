@@ -62,9 +62,9 @@ def write_domain_view(rows: list[dict], path, fmt: str | None = None, *, escape_
     import csv
     import json
 
-    from linktriage.output._writers import _cell, _format_for
+    from linktriage.output._writers import _cell, output_format
 
-    kind = _format_for(path, fmt)
+    kind = output_format(path, fmt)
     if kind == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq

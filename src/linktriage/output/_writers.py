@@ -19,7 +19,8 @@ from linktriage._spreadsheet import formula_safe
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
 
-def _format_for(path: str | os.PathLike | None, fmt: str | None) -> str:
+def output_format(path: str | os.PathLike | None, fmt: str | None, option: str = "-o") -> str:
+    """csv, jsonl or parquet: ``fmt``, else from the file name's extension (CSV for standard output)."""
     if fmt:
         if fmt not in set(FORMATS.values()):
             raise InputError(f"unknown output format {fmt!r}: choose csv, jsonl or parquet")
@@ -28,7 +29,8 @@ def _format_for(path: str | os.PathLike | None, fmt: str | None) -> str:
         return "csv"
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"cannot tell the output format of {str(path)!r}: use a .csv, .jsonl or .parquet name, or --format")
+        raise InputError(f"cannot tell the output format of {option} {str(path)!r}: use a .csv, .jsonl or .parquet name"
+                         + (", or --format" if option == "-o" else ""))
     return FORMATS[suffix]
 
 
@@ -87,7 +89,7 @@ def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, strea
 
     ``escape_formulas``: CSV only, see RowWriter.
     """
-    kind = _format_for(path, fmt)
+    kind = output_format(path, fmt)
     if kind == "parquet":
         if path is None:
             raise InputError("Parquet cannot go to standard output: give an output file with -o")
