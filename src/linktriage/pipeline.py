@@ -407,13 +407,13 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
-    output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
-    if domains:
-        output_format(domains, None, "--domains")  # the domain view is written last: `--domains x.xlsx` must not cost the run
     read = {"the export": exports, "--cache": options.cache}
     _check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})
     _check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
+    output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
+    if domains:
+        output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
     summary = ScoreSummary()
