@@ -50,8 +50,9 @@ def test_a_model_trained_on_a_table_does_not_name_a_temporary_file(tmp_path):
 
     model = linktriage.train(pd.read_csv(EXAMPLES / "labels.csv"), pages=PAGES, cv=2)
     assert model.card_["trained_from"] == ["(a DataFrame given to linktriage.train)"]
-    model = linktriage.train([EXAMPLES / "labels.csv"], pages=PAGES, cv=2)
+    model = linktriage.train([EXAMPLES / "labels.csv"], pages=PAGES, cv=2, seed=7)
     assert model.card_["trained_from"] == [str(EXAMPLES / "labels.csv")]
+    assert (model.card_["seed"], model.card_["cv_folds"]) == (7, 2)  # what rebuilds it, in the card
 
 
 @pytest.mark.parametrize("command", [["train", "-o", "memory://bucket/m.skops"],
@@ -115,3 +116,12 @@ def test_evaluate_model_takes_its_report_directory_as_a_path(tmp_path):
 
     evaluate_model([str(EXAMPLES / "labels.csv")], pages=[str(PAGES)], report=tmp_path / "eval")
     assert (tmp_path / "eval" / "REPORT.md").is_file()
+
+
+def test_labels_without_any_target_say_which_column_to_add(tmp_path, run):  # noqa: F811
+    labels = tmp_path / "labels.csv"
+    labels.write_text("source_url,label\nhttps://a.example/post,editorial\nhttps://b.example/post,spam\n")
+    for command in (["train", labels, "-o", tmp_path / "m.skops"], ["evaluate", labels]):
+        result = run(*command, "--pages", PAGES)
+        assert result.returncode == 2 and "add a `target_url` column" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

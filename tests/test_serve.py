@@ -485,3 +485,19 @@ def test_a_site_that_is_not_a_url_is_422_as_score_refuses_it(site):
     problem = response.json()["detail"][0]
     assert problem["loc"] == ["body", "site"] and "is not a site URL" in problem["msg"]
     assert blank.status_code == 200  # blank: no site, as before
+
+
+def test_a_server_that_cannot_load_what_a_request_needs_says_so_in_json(monkeypatch):
+    import linktriage.relevance as relevance
+    from linktriage import ModelError
+
+    def unavailable(name):
+        raise ModelError(f"no embedder files for {name}")
+
+    monkeypatch.setattr(relevance, "load_embedder", unavailable)
+    with LiveServer(create_app(timeout_s=60)) as live:
+        with httpx.Client(base_url=live.url, timeout=60) as http:
+            answer = http.post("/score", json={"links": example_links()[:1], "niche": "trail running shoes"})
+            assert http.get("/health").status_code == 200
+    assert answer.status_code == 503, answer.text
+    assert answer.json() == {"detail": "this server cannot score: no embedder files for static"}

@@ -465,6 +465,9 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
     if not any(b.label for b in backlinks):
         raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
                          f"{', '.join(LABELS)} per row")
+    if not any(b.target_url for b in backlinks):  # else every row is skipped as "missing", which says less
+        raise InputError(f"{', '.join(labels)}: no target URL on any row: a label is about the link from the source "
+                         "page to your page, so add a `target_url` column with the URL each link points to")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
     getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied)
     return build_training_table(backlinks, getter)
@@ -528,6 +531,8 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         "with_shipped": with_shipped,
         "own_share": float(own_share) if with_shipped else None,
         "n_links": int(len(result.table)), "n_sites": int(len(set(result.table.groups))),
+        # what rebuilds this model: the same labels and pages with this seed (the folds: at most one per site)
+        "seed": int(seed), "cv_folds": int(min(cv, len(set(result.table.groups)))),
         "skipped": dict(table.skipped),
         "metrics_real_cv": own.to_dict() if own else None,
     }

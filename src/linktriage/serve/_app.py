@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linktriage import __version__
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, ModelError
 from linktriage._records import SCHEMA_VERSION, Backlink, FetchResult
 from linktriage.serve._schemas import (MAX_URL_CHARS, Health, Link, Problem, ScoreRequestBase, ScoreResponse,
                                        SiteUrl)
@@ -98,6 +98,12 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:
         return _ErrorResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(ModelError)
+    async def model_error(request: Request, exc: ModelError) -> JSONResponse:
+        # the server's own files (the embedder a niche needs, a model replaced on disk): not the request's fault,
+        # and a client must be able to read why, as for every other answer
+        return _ErrorResponse({"detail": f"this server cannot score: {exc}"}, status_code=503)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
