@@ -16,7 +16,7 @@ from conftest import EXAMPLES, TRAIL_ARTICLE
 import linktriage.analyse as analyse
 from linktriage import Backlink
 from linktriage._records import FetchResult
-from linktriage._cache import AnalysisCache, _decode, code_fingerprint, prepare_cache
+from linktriage._cache import AnalysisCache, _decode, code_fingerprint, page_key, prepare_cache
 from linktriage._exceptions import InputError
 from linktriage.pipeline import ScoreOptions, score_backlinks
 
@@ -223,12 +223,12 @@ def test_runs_of_two_codes_sharing_the_file_never_read_each_others_analyses(tmp_
         prepare_cache(cache)  # meanwhile a run of another version takes the file over
     other = AnalysisCache(cache)
     summary, (found,) = analyse.analyse_page(fetched, backlinks)
-    other.store(fetched, backlinks, summary, [replace(found, features={**found.features, "depth": -1.0})])
+    other.store(page_key(fetched), backlinks, summary, [replace(found, features={**found.features, "depth": -1.0})])
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: ours)
-    assert running.lookup(fetched, backlinks) is None
-    running.store(fetched, backlinks, *analyse.analyse_page(fetched, backlinks))
+    assert running.lookup(page_key(fetched), backlinks) is None
+    running.store(page_key(fetched), backlinks, *analyse.analyse_page(fetched, backlinks))
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another linktriage")
-    assert other.lookup(fetched, backlinks)[1][0].features["depth"] == -1.0  # its own analysis, not ours
+    assert other.lookup(page_key(fetched), backlinks)[1][0].features["depth"] == -1.0  # its own analysis, not ours
 
 
 def test_analysis_processes_share_the_cache(warc_factory, tmp_path):

@@ -182,20 +182,19 @@ class AnalysisCache:
     """One process's connection to a cache file prepared by ``prepare_cache``."""
 
     def __init__(self, path: str) -> None:
-        self.path = path
         self.connection = _connect(path)
         row = self.connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         # Another run with other code emptied it meanwhile: reading or writing would mix two codes' analyses.
         self.usable = row is not None and row[0] == code_fingerprint()
         self.patient = True  # writes wait up to BUSY_TIMEOUT for the write lock
 
-    def lookup(self, fetched: FetchResult, backlinks: Sequence[Backlink]):
-        """The page's summary and every row's LinkAnalysis as stored, or None unless all of them are there."""
+    def lookup(self, key: str, backlinks: Sequence[Backlink]):
+        """The summary and every row's LinkAnalysis stored for the page whose ``page_key`` is ``key``, or None
+        unless all of them are there."""
         from linktriage.analyse import LinkAnalysis, PageSummary
 
         if not self.usable:
             return None
-        key = page_key(fetched)
         try:
             row = self.connection.execute("SELECT summary FROM pages WHERE page = ?", (key,)).fetchone()
             if row is None:
@@ -210,10 +209,10 @@ class AnalysisCache:
         except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError, OverflowError):
             return None  # locked too long, damaged, or written by hand: analysed again, never an error
 
-    def store(self, fetched: FetchResult, backlinks: Sequence[Backlink], summary, analyses) -> None:
+    def store(self, key: str, backlinks: Sequence[Backlink], summary, analyses) -> None:
+        """Keep the analysis of the page whose ``page_key`` is ``key``."""
         if not self.usable:
             return
-        key = page_key(fetched)
         links = {(b.target_url, b.anchor): _encode(_stored(a)) for b, a in zip(backlinks, analyses)}
         try:
             with self.connection:  # one transaction per page: a run stopped midway keeps every page it finished

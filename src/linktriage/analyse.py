@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import Sequence
 
-from linktriage._cache import cache_in_process
+from linktriage._cache import cache_in_process, page_key
 from linktriage._domains import registrable_domain
 from linktriage._records import Backlink, FetchResult, LinkContext
 from linktriage._remote import is_url
@@ -93,7 +93,8 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink], cache: str
     if fetched.status != "ok":
         return None, unfetched(backlinks, fetched)
     store = cache_in_process(cache) if cache else None
-    if store is not None and (found := store.lookup(fetched, backlinks)) is not None:
+    key = page_key(fetched) if store is not None else ""  # once: it hashes the whole body
+    if store is not None and (found := store.lookup(key, backlinks)) is not None:
         return found
     try:
         summary, results = _analyse_page(fetched, backlinks)
@@ -106,7 +107,7 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink], cache: str
                              reason=f"could not analyse the page ({exc.__class__.__name__}: {str(exc)[:200]})")
         return None, unfetched(backlinks, failed)
     if store is not None and summary is not None:  # failures are cheap to find again, and may not last
-        store.store(fetched, backlinks, summary, results)
+        store.store(key, backlinks, summary, results)
     return summary, results
 
 
