@@ -21,4 +21,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+"${SUDO[@]}" apt-get clean  # the downloaded .deb files: ~100 MB a small CI disk may not have
 command -v chromium >/dev/null 2>&1
