@@ -35,7 +35,8 @@ def one_line_error(path, kind=InputError, **kwargs) -> str:
     (b"RIFF\x24\x00\x00\x00WEBPVP8 ", r"is a WebP image"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", r"is a PDF document"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, r"old Excel \.xls workbook: save it as \.xlsx or CSV"),
-    (gzip.compress(b"source_url\nhttps://a.example.org/\n"), r"gzip-compressed: decompress it"),
+    # one gzip layer is read (tests/test_ingest_compressed.py); a second is refused
+    (gzip.compress(gzip.compress(b"source_url\nhttps://a.example.org/\n")), r"gzip-compressed: decompress it"),
     (bytes(range(256)) * 40, r"is a binary file, not a backlink export"),
     (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 500 + b"\xff\xfe\xfd", r"is a binary file"),
     (b"", r"is empty \(0 bytes\)"),
@@ -55,10 +56,11 @@ def test_files_that_are_not_exports(tmp_path, data, expected):
         detect_format(path)
 
 
-def test_a_zip_that_is_not_a_workbook(tmp_path):
-    path = tmp_path / "export.zip"
+def test_a_zip_with_no_table_inside(tmp_path):
+    path = tmp_path / "export.zip"  # (a ZIP holding one table is read: tests/test_ingest_compressed.py)
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("backlinks.csv", "source_url\nhttps://a.example.org/\n")
+        archive.writestr("README.txt", "exported by ...")
+        archive.writestr("chart.png", PNG)
     assert "is a ZIP archive, not an export: extract it" in one_line_error(path)
 
 
@@ -345,12 +347,14 @@ def test_zip_based_files_that_are_not_xlsx_say_what_they_are(tmp_path):
     with zipfile.ZipFile(xlsb, "w") as archive:
         archive.writestr("xl/workbook.bin", b"\x00")
     assert "is a binary Excel workbook (.xlsb): save it as .xlsx or CSV" in one_line_error(xlsb)
-    download = tmp_path / "links.zip"  # a download: the message names the tables inside
+    download = tmp_path / "links.zip"  # a download of several tables: the message names them
     with zipfile.ZipFile(download, "w") as archive:
         archive.writestr("Latest links.csv", "Linking page,Last crawled\nhttps://a.example.org/,2024-01-02\n")
+        archive.writestr("Top linking sites.csv", "Site,Linking pages\na.example.org,1\n")
         archive.writestr("README.txt", "exported by ...")
-    message = one_line_error(download)
-    assert "is a ZIP archive, not an export: extract it and pass the CSV inside ('Latest links.csv')" in message
+    message = one_line_error(download, site="https://example.com/")
+    assert ("is a ZIP holding 2 tables ('Latest links.csv', 'Top linking sites.csv'): extract the backlink export"
+            in message)
 
 
 def test_a_password_protected_workbook_is_not_called_an_old_xls(tmp_path):

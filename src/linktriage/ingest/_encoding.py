@@ -32,6 +32,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", f"a TIFF image, {_NOT_AN_EXPORT}"),
     (b"%PDF-", f"a PDF document, {_NOT_AN_EXPORT}"),
     (_OLE2, "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
+    # a .gz reaches here only through detect_format or as a .gz inside a .gz (read_exports decompresses one)
     (b"\x1f\x8b", "gzip-compressed: decompress it and pass the file inside"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it and pass the CSV inside"),
     (b"Rar!\x1a\x07", "a RAR archive: extract it and pass the CSV inside"),
@@ -98,6 +99,8 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     for magic, what in _SIGNATURES:
         if head.startswith(magic):
             raise InputError(f"{name} is {what}")
+    if head[257:262] == b"ustar":  # a .tar (or a .tar.gz once decompressed)
+        raise InputError(f"{name} is a tar archive: extract it and pass the CSV inside")
     if head[:12].startswith(b"RIFF") and head[8:12] == b"WEBP":
         raise InputError(f"{name} is a WebP image, {_NOT_AN_EXPORT}")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):

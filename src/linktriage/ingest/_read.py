@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import os
 import re
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from linktriage._exceptions import InputError
 from linktriage._records import Backlink
 from linktriage._spreadsheet import unguarded
 from linktriage.ingest._detect import ExportFormat, detect_format
 from linktriage.ingest._encoding import reading_codec
+from linktriage.ingest._unpack import Unpacker
 from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
 
 __all__ = ["read_exports"]
@@ -30,34 +32,70 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
     out, with ``error`` saying why (rows in = rows out); rows whose cells are all empty are not rows.
 
     ``site`` is the target of exports that have no target column (Google Search Console).
+
+    A gzip-compressed export, or a ZIP holding one table, is read from a decompressed copy in a temporary
+    folder, removed when the rows have all been read.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    plans = [(os.fspath(path), detect_format(path)) for path in paths]
-    if not plans:
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not paths:
         raise InputError("no export file given: pass at least one backlink export")
-    target = site_url(site) if site else ""
-    for name, fmt in plans:
-        if fmt.target_is_site and not target:
-            raise InputError(f"{name} is a {fmt.name} export, which has no target column: pass --site URL "
-                             "(the Search Console property, e.g. --site https://example.com/)")
+    unpacker = Unpacker()  # a .csv.gz or a ZIP holding one table is read from a decompressed copy
+    try:
+        plans = [_plan(os.fspath(path), unpacker) for path in paths]
+        target = site_url(site) if site else ""
+        for plan in plans:
+            if plan.fmt.target_is_site and not target:
+                raise InputError(f"{plan.name} is a {plan.fmt.name} export, which has no target column: pass "
+                                 "--site URL (the Search Console property, e.g. --site https://example.com/)")
+    except BaseException:
+        unpacker.close()
+        raise
     # every row of the call gets the same export keys (in first-seen order), so an output's columns are fixed by
     # its first row even when the files come from different tools
-    names = list(dict.fromkeys(field for _, fmt in plans for _, field in fmt.columns if field.startswith("export_")))
-    return _read_all(plans, target, names)
+    names = list(dict.fromkeys(field for plan in plans for _, field in plan.fmt.columns
+                               if field.startswith("export_")))
+    return _read_all(plans, target, names, unpacker)
 
 
-def _read_all(plans: list[tuple[str, ExportFormat]], site: str, names: list[str]) -> Iterator[Backlink]:
+class _Plan(NamedTuple):
+    name: str  # as the user gave it: messages and ``export_file`` say this
+    path: str  # what is read: ``name``, or the table decompressed from it
+    fmt: ExportFormat
+
+
+def _plan(name: str, unpacker: Unpacker) -> _Plan:
+    path = unpacker.file(name)
+    with _named(name, path):
+        return _Plan(name, path, detect_format(path))
+
+
+@contextlib.contextmanager
+def _named(name: str, path: str) -> Iterator[None]:
+    """InputErrors raised while reading ``path`` name the export as the user gave it, not its decompressed copy."""
+    try:
+        yield
+    except InputError as exc:
+        if path == name or path not in str(exc):
+            raise
+        raise type(exc)(str(exc).replace(path, name)) from None
+
+
+def _read_all(plans: list[_Plan], site: str, names: list[str], unpacker: Unpacker) -> Iterator[Backlink]:
     row = 0
-    for name, fmt in plans:
-        for backlink in _read_file(name, fmt, site, row, names):
-            yield backlink
-            row += 1
+    try:
+        for plan in plans:
+            with _named(plan.name, plan.path):
+                for backlink in _read_file(plan, site, row, names):
+                    yield backlink
+                    row += 1
+    finally:
+        unpacker.close()
 
 
-def _read_file(name: str, fmt: ExportFormat, site: str, first_row: int, names: list[str]) -> Iterator[Backlink]:
-    build = _row_builder(name, fmt, site, names)
-    records = _records(name, fmt)
+def _read_file(plan: _Plan, site: str, first_row: int, names: list[str]) -> Iterator[Backlink]:
+    fmt = plan.fmt
+    build = _row_builder(plan.name, fmt, site, names)
+    records = _records(plan.path, plan.name, fmt)
     # text cells are strings; workbook cells may be numbers or dates
     blank = _blank_text if fmt.encoding != "xlsx" else _blank_cells
     row = first_row
@@ -76,16 +114,16 @@ def _blank_cells(record: Sequence[object]) -> bool:
     return not any(cell_text(c) for c in record)
 
 
-def _records(name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
+def _records(path: str, name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:
     if fmt.encoding == "xlsx":
         from linktriage.ingest._xlsx import sheet_rows
 
-        return sheet_rows(name, name, fmt.sheet, fmt.header_row + 1)
-    return _text_records(name, fmt)
+        return sheet_rows(path, name, fmt.sheet, fmt.header_row + 1)
+    return _text_records(path, name, fmt)
 
 
-def _text_records(name: str, fmt: ExportFormat) -> Iterator[list[str]]:
-    with open(name, encoding=reading_codec(fmt.encoding, fmt.bom), newline="", errors="strict") as stream:
+def _text_records(path: str, name: str, fmt: ExportFormat) -> Iterator[list[str]]:
+    with open(path, encoding=reading_codec(fmt.encoding, fmt.bom), newline="", errors="strict") as stream:
         reader = csv.reader(stream, delimiter=fmt.delimiter)
         swallowed = _swallowed_row(fmt)
         try:
