@@ -124,7 +124,7 @@ def _refuse_pipes(path: str | os.PathLike, name: str) -> None:
         return  # open() says what is wrong
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
         raise InputError(f"{name} is a pipe or device, not a file: it is read more than once, so save it to a file "
-                         "first (e.g. zcat backlinks.csv.gz > backlinks.csv) and pass that")
+                         "first and pass that (a .csv.gz or .zip export can be passed as it is)")
 
 
 def _zip(path: str | os.PathLike, name: str) -> Sniffed:
