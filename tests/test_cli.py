@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
@@ -140,6 +141,34 @@ def test_output_paths_are_checked_before_any_work(tmp_path, run):
     result = run("evaluate", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "--report", tmp_path / "file")
     assert result.returncode == 2 and "is a file: give a directory" in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _read_only_folder(tmp_path):
+    """A folder this process cannot create files in: a chmod 555 folder, or /sys for root (root ignores modes)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for candidate in (folder, Path("/sys")):
+        try:
+            (candidate / "probe").touch()
+        except OSError:
+            return candidate
+        (candidate / "probe").unlink()
+    pytest.skip("no folder here refuses this process's files")
+
+
+def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, run):
+    # --report and --domains in a read-only folder failed once every row was scored (the -o output lost with the
+    # run), naming the hidden '.partial-NNN-r.html'.
+    folder = _read_only_folder(tmp_path)
+    out = tmp_path / "scored.csv"
+    for option in ("--report", "--domains", "-o"):
+        target = folder / ("r.html" if option == "--report" else "d.csv")
+        args = ["-o", out] if option != "-o" else []
+        result = run("score", EXAMPLES / "backlinks.csv", "--offline", *args, option, target)
+        assert result.returncode == 2 and f"cannot write in the folder {folder}" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and ".partial" not in result.stderr
+        assert not out.exists()
 
 
 def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):
