@@ -35,6 +35,11 @@ def output_format(path: str | os.PathLike | None, fmt: str | None, option: str =
     return FORMATS[suffix]
 
 
+#: JSON leaves these unescaped inside strings, but some line readers (Python's str.splitlines, some editors)
+#: end a line at them: escaped, each row stays on one line for every reader.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def _cell(value: object, escape_formulas: bool = False) -> object:
     if value is None:
         return ""
@@ -60,7 +65,8 @@ class RowWriter:
             return
         if self._fmt == "jsonl":
             for row in rows:
-                self._stream.write(json.dumps({"schema_version": SCHEMA_VERSION, **row}, ensure_ascii=False) + "\n")
+                line = json.dumps({"schema_version": SCHEMA_VERSION, **row}, ensure_ascii=False)
+                self._stream.write(line.translate(_LINE_BREAKS) + "\n")
             return
         if self._csv is None:
             exports = [key for key in rows[0] if key.startswith("export_")]
