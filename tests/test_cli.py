@@ -93,6 +93,21 @@ def test_score_to_stdout_is_csv_only(run):
     assert len(rows) == 8
 
 
+def test_score_to_stdout_with_a_dash(run, tmp_path, monkeypatch):
+    # -o - --format jsonl wrote a file named "-" in the current folder and nothing on standard output; -o - alone
+    # said "cannot tell the output format of -o '-'".
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("jsonl", None):
+        result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                     "-o", "-", *(["--format", fmt] if fmt else []))
+        assert result.returncode == 0, result.stderr
+        if fmt == "jsonl":
+            assert [json.loads(line)["schema_version"] for line in result.stdout.splitlines()] == ["1.0"] * 8
+        else:
+            assert len(list(csv.DictReader(result.stdout.splitlines()))) == 8
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("content, expected", [
     (b"\x00\x01\x02 not a csv at all \xff\xfe", "binary file"),
     (b"name,colour\nfoo,blue\n", "source_url"),
