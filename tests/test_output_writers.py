@@ -75,3 +75,19 @@ def test_parquet_types_come_from_column_names_not_the_first_chunk(tmp_path):
     assert t.column("export_domain_rating").to_pylist() == [None, 45.0]
     assert t.column("export_linked_domains").to_pylist() == ["12", "-"]
     assert t.column("export_link_id").to_pylist() == [str(2**53 + 1), "7"]
+
+
+def test_jsonl_is_strict_json_even_for_infinite_values(tmp_path):
+    # An export cell of 1e400 in a metric column reads as infinity: JSONL said "export_domain_rating": Infinity,
+    # which is no JSON (jq, JavaScript, strict parsers refuse the line).
+    out = tmp_path / "o.jsonl"
+    with open_writer(out) as w:
+        w.write([_row(0, export_domain_rating=float("inf"), export_x=float("-inf"), export_y=float("nan"),
+                      export_z=1.5)])
+
+    def strict(word):
+        raise ValueError(f"not JSON: {word}")
+
+    obj = json.loads(out.read_text(encoding="utf-8"), parse_constant=strict)
+    assert obj["export_domain_rating"] is None and obj["export_x"] is None and obj["export_y"] is None
+    assert obj["export_z"] == 1.5

@@ -40,6 +40,12 @@ def output_format(path: str | os.PathLike | None, fmt: str | None, option: str =
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
+def _json_value(value: object) -> object:
+    """JSON has no NaN or infinity (json.dumps writes the bare words NaN / Infinity, which jq, JavaScript and
+    pandas' strict readers refuse): such a value (an export cell of 1e400) is missing, null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def _cell(value: object, escape_formulas: bool = False) -> object:
     if value is None:
         return ""
@@ -65,7 +71,8 @@ class RowWriter:
             return
         if self._fmt == "jsonl":
             for row in rows:
-                line = json.dumps({"schema_version": SCHEMA_VERSION, **row}, ensure_ascii=False)
+                values = {key: _json_value(value) for key, value in row.items()}
+                line = json.dumps({"schema_version": SCHEMA_VERSION, **values}, ensure_ascii=False, allow_nan=False)
                 self._stream.write(line.translate(_LINE_BREAKS) + "\n")
             return
         if self._csv is None:
