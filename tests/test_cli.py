@@ -108,6 +108,21 @@ def test_score_to_stdout_with_a_dash(run, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_score_to_stdout_is_utf8_whatever_its_encoding(tmp_path):
+    # Standard output in a code page (Windows, `linktriage score x.csv > out.csv`): the run stopped at the first
+    # anchor the code page cannot hold, "internal error: UnicodeEncodeError", the output cut short.
+    import os
+
+    export = tmp_path / "cyrillic.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://a.example.com/p,https://t.example/,купить дешево\n",
+                      encoding="utf-8")
+    done = subprocess.run([*CLI, "score", str(export), "--offline"], capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"), newline="")))
+    assert [r["anchor"] for r in rows] == ["купить дешево"]
+
+
 @pytest.mark.parametrize("content, expected", [
     (b"\x00\x01\x02 not a csv at all \xff\xfe", "binary file"),
     (b"name,colour\nfoo,blue\n", "source_url"),

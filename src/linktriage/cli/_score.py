@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -52,6 +53,10 @@ def score(
     )
     if output == "-":  # the usual name of standard output: it wrote a file called "-" (with --format)
         output = None
+    if output is None and hasattr(sys.stdout, "reconfigure"):
+        # The output is UTF-8 wherever it goes: `score x.csv > out.csv` on Windows (a code page on standard
+        # output) stopped at the first Cyrillic or CJK anchor, and its newline translation made csv's \r\n \r\r\n.
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
     shown: list[dict] = []
     on_chunk = progress_callback(shown if table else None)
     summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,
