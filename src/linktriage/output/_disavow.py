@@ -426,10 +426,13 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     if size > GOOGLE_MAX_BYTES:
         raise InputError(f"the disavow file would be {size:,} bytes; Google accepts at most 2 MB: raise "
                          "--min-confidence, use --level domain, or allow-list domains")
-    temporary = path.with_name(path.name + ".tmp")
+    from linktriage._remote import replaced_on_success
+
     try:
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(temporary, path)  # atomic: --merge X -o X never leaves half a file
+        # a hidden file beside it, renamed over it once complete (--merge X -o X never leaves half a file) and
+        # removed when the write fails (a full disk left a half-written disavow.txt.tmp behind)
+        with replaced_on_success(str(path), resume=False) as temporary:
+            Path(temporary).write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     return DisavowSummary(
