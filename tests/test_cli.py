@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
@@ -92,6 +93,36 @@ def test_score_to_stdout_is_csv_only(run):
     assert len(rows) == 8
 
 
+def test_score_to_stdout_with_a_dash(run, tmp_path, monkeypatch):
+    # -o - --format jsonl wrote a file named "-" in the current folder and nothing on standard output; -o - alone
+    # said "cannot tell the output format of -o '-'".
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("jsonl", None):
+        result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                     "-o", "-", *(["--format", fmt] if fmt else []))
+        assert result.returncode == 0, result.stderr
+        if fmt == "jsonl":
+            assert [json.loads(line)["schema_version"] for line in result.stdout.splitlines()] == ["1.0"] * 8
+        else:
+            assert len(list(csv.DictReader(result.stdout.splitlines()))) == 8
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_score_to_stdout_is_utf8_whatever_its_encoding(tmp_path):
+    # Standard output in a code page (Windows, `linktriage score x.csv > out.csv`): the run stopped at the first
+    # anchor the code page cannot hold, "internal error: UnicodeEncodeError", the output cut short.
+    import os
+
+    export = tmp_path / "cyrillic.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://a.example.com/p,https://t.example/,купить дешево\n",
+                      encoding="utf-8")
+    done = subprocess.run([*CLI, "score", str(export), "--offline"], capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"), newline="")))
+    assert [r["anchor"] for r in rows] == ["купить дешево"]
+
+
 @pytest.mark.parametrize("content, expected", [
     (b"\x00\x01\x02 not a csv at all \xff\xfe", "binary file"),
     (b"name,colour\nfoo,blue\n", "source_url"),
@@ -140,6 +171,34 @@ def test_output_paths_are_checked_before_any_work(tmp_path, run):
     result = run("evaluate", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "--report", tmp_path / "file")
     assert result.returncode == 2 and "is a file: give a directory" in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _read_only_folder(tmp_path):
+    """A folder this process cannot create files in: a chmod 555 folder, or /sys for root (root ignores modes)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for candidate in (folder, Path("/sys")):
+        try:
+            (candidate / "probe").touch()
+        except OSError:
+            return candidate
+        (candidate / "probe").unlink()
+    pytest.skip("no folder here refuses this process's files")
+
+
+def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, run):
+    # --report and --domains in a read-only folder failed once every row was scored (the -o output lost with the
+    # run), naming the hidden '.partial-NNN-r.html'.
+    folder = _read_only_folder(tmp_path)
+    out = tmp_path / "scored.csv"
+    for option in ("--report", "--domains", "-o"):
+        target = folder / ("r.html" if option == "--report" else "d.csv")
+        args = ["-o", out] if option != "-o" else []
+        result = run("score", EXAMPLES / "backlinks.csv", "--offline", *args, option, target)
+        assert result.returncode == 2 and f"cannot write in the folder {folder}" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and ".partial" not in result.stderr
+        assert not out.exists()
 
 
 def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):

@@ -199,3 +199,23 @@ def test_trailing_empty_cells_are_not_extra_fields(tmp_path, capsys):
     path.write_text("source_url,label,confidence\nhttps://spam.example.com/a,spam,0.95,,\n", encoding="utf-8")
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0, capsys.readouterr().err
     assert "domain:example.com" in (tmp_path / "d.txt").read_text()
+
+
+def test_the_output_never_replaces_an_input(tmp_path, predictions, capsys):
+    # -o partners.txt --allow partners.txt replaced the allow list with disavow entries (exit 0), and a predictions
+    # file saved as .txt was replaced by its own disavow file; --merge X -o X stays allowed (that is its use).
+    allow = tmp_path / "partners.txt"
+    allow.write_text("listings.net\n", encoding="utf-8")
+    scored = tmp_path / "scored.txt"
+    scored.write_bytes(predictions.read_bytes())
+    for args, says in [(["-o", str(allow), "--allow", str(allow)], "-o and --allow are the same file"),
+                       (["-o", str(scored)], "-o and the predictions file")]:
+        before = {path: path.read_bytes() for path in (allow, scored)}
+        capsys.readouterr()
+        assert run_app(app, ["disavow", str(scored), *args]) == 2
+        err = capsys.readouterr().err
+        assert says in err and err.count("\n") == 1
+        assert {path: path.read_bytes() for path in (allow, scored)} == before
+    merged = tmp_path / "d.txt"
+    assert run_app(app, ["disavow", str(predictions), "-o", str(merged)]) == 0
+    assert run_app(app, ["disavow", str(predictions), "-o", str(merged), "--merge", str(merged)]) == 0

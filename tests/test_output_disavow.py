@@ -246,3 +246,23 @@ def parse_lenient(path) -> tuple[list[str], list[str]]:
     lines = path.read_text(encoding="utf-8").split("\n")
     return ([line for line in lines if line and not line.startswith("#")],
             [line for line in lines if line.startswith("#")])
+
+
+def test_a_failed_write_leaves_the_previous_file_and_nothing_else(tmp_path, monkeypatch):
+    # A disk that filled up while writing left 'disavow.txt.tmp' with half a file beside the output.
+    import errno
+    import pathlib
+
+    out = tmp_path / "disavow.txt"
+    write_disavow([row("https://spam.example.com/a")], out)
+    before = out.read_bytes()
+    real_write_text = pathlib.Path.write_text
+
+    def full_disk(self, text, *args, **kwargs):
+        real_write_text(self, text[: len(text) // 2], *args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full_disk)
+    with pytest.raises(InputError, match="No space left on device"):
+        write_disavow([row("https://spam.example.com/a"), row("https://farm.example.net/b")], out)
+    assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["disavow.txt"]

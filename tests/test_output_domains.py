@@ -35,3 +35,27 @@ def test_write_domain_view_formats(tmp_path):
     assert list(csv.DictReader((tmp_path / "d.csv").open()))[0]["would_disavow"] == "true"
     assert json.loads((tmp_path / "d.jsonl").read_text())["links"] == 1
     assert pq.read_table(tmp_path / "d.parquet").column("source_domain").to_pylist() == ["a.net"]
+
+
+def test_domain_view_columns_and_types_without_rows_or_values(tmp_path):
+    # A run without rows wrote an empty --domains CSV (pandas: "No columns to parse from file") and a Parquet file
+    # without columns; without a niche, mean_relevance was a Parquet column of type null.
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from linktriage.output import write_domain_view
+
+    unjudged = dict.fromkeys(OUTPUT_COLUMNS)
+    unjudged.update(source_url="https://a.net/p", source_domain="a.net", link_status="not_fetched")
+    for name, rows in [("empty", []), ("unjudged", [unjudged])]:
+        view = build_domain_view(rows)
+        write_domain_view(view, tmp_path / f"{name}.csv")
+        write_domain_view(view, tmp_path / f"{name}.parquet")
+        frame = pd.read_csv(tmp_path / f"{name}.csv")
+        schema = pq.read_schema(tmp_path / f"{name}.parquet")
+        assert list(frame.columns) == schema.names and len(frame) == len(rows)
+        assert schema.names[:2] == ["source_domain", "links"] and "would_disavow" in schema.names
+        assert schema.field("mean_relevance").type == pa.float64() and schema.field("links").type == pa.int64()
+        assert schema.field("worst_toxic_probability").type == pa.float64()
+        assert schema.field("sitewide").type == pa.bool_()

@@ -70,3 +70,23 @@ def test_missing_binary_and_broken_parquet(tmp_path):
     broken.write_bytes(b"PAR1" + b"\x00" * 20)
     with pytest.raises(InputError, match="unreadable Parquet"):
         list(read_predictions([broken]))
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_jsonl_values_holding_unicode_line_separators(tmp_path, separator):
+    # An anchor or reason holding U+2028 (copied from a page) made `disavow` stop on the file score had just
+    # written: "invalid JSON (Unterminated string)", the row cut in two at the separator.
+    import json
+
+    rows = _rows()
+    rows[0]["anchor"] = rows[0]["reasons"] = f"cheap{separator}pills"
+    written = tmp_path / "p.jsonl"
+    with open_writer(written) as writer:
+        writer.write(rows)
+    lines = written.read_text(encoding="utf-8").splitlines()  # any line reader sees one object per line
+    assert len(lines) == 3 and json.loads(lines[0])["anchor"] == f"cheap{separator}pills"
+    older = tmp_path / "older.jsonl"  # as earlier versions wrote it: the separator as it is
+    older.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for path in (written, older):
+        got = list(read_predictions([path]))
+        assert len(got) == 3 and got[0]["anchor"] == f"cheap{separator}pills" and got[0]["label"] == "spam"

@@ -391,6 +391,16 @@ def _check_output_folder(option: str, path: str | None) -> None:
         raise InputError(f"{option} {path} is a directory: give a file name")
     if not os.path.isdir(folder):
         raise InputError(f"{option} {path}: the folder {folder} does not exist; create it or write elsewhere")
+    # A read-only folder was found when the output was first written: --report and --domains only once every row
+    # was scored (the whole run lost, -o with it), the message naming the hidden temporary file. A file created and
+    # removed now is the one test that holds for root, ACLs and read-only mounts alike.
+    import tempfile
+
+    try:
+        tempfile.NamedTemporaryFile(dir=folder, prefix=".linktriage-check-").close()
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write in the folder {folder} ({exc.strerror or exc}); "
+                         "write elsewhere") from None
 
 
 def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str | None = None,

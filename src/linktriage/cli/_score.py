@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -20,7 +21,7 @@ def score(
     niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),
     site: Optional[str] = typer.Option(None, "--site", help="The target site's URL: its pages feed the niche profile; the target of GSC exports."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet; a path or an fsspec URL). Default: CSV to standard output."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet; a path or an fsspec URL). Default, or -o -: standard output (CSV unless --format)."),
     fmt: Optional[str] = typer.Option(None, "--format", help="csv, jsonl or parquet (default: from the output file's extension)."),
     archive: Optional[str] = typer.Option(None, "--archive", help="Write every fetched page to this WARC (re-score offline later; a path or an fsspec URL)."),
     report: Optional[str] = typer.Option(None, "--report", help="Also write a self-contained HTML report here (a path or an fsspec URL)."),
@@ -50,6 +51,12 @@ def score(
                                      respect_robots=not ignore_robots),
         workers=workers, engine=engine, scheduler=scheduler, cache=cache,
     )
+    if output == "-":  # the usual name of standard output: it wrote a file called "-" (with --format)
+        output = None
+    if output is None and hasattr(sys.stdout, "reconfigure"):
+        # The output is UTF-8 wherever it goes: `score x.csv > out.csv` on Windows (a code page on standard
+        # output) stopped at the first Cyrillic or CJK anchor, and its newline translation made csv's \r\n \r\r\n.
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
     shown: list[dict] = []
     on_chunk = progress_callback(shown if table else None)
     summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,

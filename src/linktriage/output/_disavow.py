@@ -129,6 +129,15 @@ def _unicode_host(host: str) -> str:
         return host
 
 
+def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two paths name one file (a link or another spelling included); --merge may be the output, nothing
+    else the job reads may."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
 def _covered(host: str, domains: set[str] | frozenset[str]) -> bool:
     """True when ``host`` or one of its parent domains is in ``domains`` (a set: one look-up per label)."""
     labels = host.split(".")
@@ -326,6 +335,9 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         raise InputError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
     if path.suffix.lower() != ".txt":
         raise InputError(f"Google accepts only .txt disavow files: name the output like {path.stem}.txt")
+    if allow and _same_file(path, allow):  # both are .txt: -o partners.txt replaced the allow list with entries
+        raise InputError(f"-o and --allow are the same file ({path}): the allow list would be replaced; give the "
+                         "disavow file a name of its own")
     allowed_hosts = read_allowlist(allow) if allow else frozenset()
     kept, old_domains, old_urls, disabled, unrecognised = (
         _read_existing(merge, allowed_hosts) if merge else ([], set(), set(), 0, 0))
@@ -414,10 +426,13 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     if size > GOOGLE_MAX_BYTES:
         raise InputError(f"the disavow file would be {size:,} bytes; Google accepts at most 2 MB: raise "
                          "--min-confidence, use --level domain, or allow-list domains")
-    temporary = path.with_name(path.name + ".tmp")
+    from linktriage._remote import replaced_on_success
+
     try:
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(temporary, path)  # atomic: --merge X -o X never leaves half a file
+        # a hidden file beside it, renamed over it once complete (--merge X -o X never leaves half a file) and
+        # removed when the write fails (a full disk left a half-written disavow.txt.tmp behind)
+        with replaced_on_success(str(path), resume=False) as temporary:
+            Path(temporary).write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     return DisavowSummary(
@@ -435,4 +450,8 @@ def disavow_job(predictions: Sequence[str | os.PathLike], output: str | os.PathL
 
     if not predictions:
         raise InputError("give at least one predictions file written by `linktriage score`")
+    for prediction in predictions:  # the output replaces its file at the end: the scored rows would be lost
+        if _same_file(output, prediction):
+            raise InputError(f"-o and the predictions file {str(prediction)!r} are the same file: give the disavow "
+                             "file a name of its own")
     return write_disavow(read_predictions(predictions), output, sources=[str(p) for p in predictions], **options)

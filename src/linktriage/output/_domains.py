@@ -15,6 +15,12 @@ from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THR
 SITEWIDE_MIN_LINKS = 5
 SITEWIDE_MIN_PAGES = 3
 
+#: the view's columns, in order: written even when there is no row (a CSV header, a Parquet schema)
+DOMAIN_COLUMNS: tuple[str, ...] = (
+    "source_domain", "links", *(f"n_{label}" for label in LABELS), "n_unjudged", "worst_toxic_probability",
+    "mean_confidence", "mean_relevance", "sitewide", "would_disavow",
+)
+
 
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
@@ -69,12 +75,18 @@ def write_domain_view(rows: list[dict], path, fmt: str | None = None, *, escape_
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist(rows), path)
+        # Types from the names, not inferred from the values: without a niche mean_relevance is all empty (null
+        # type), and a run without rows had no columns at all.
+        types = {"source_domain": pa.string(), "sitewide": pa.bool_(), "would_disavow": pa.bool_(),
+                 "worst_toxic_probability": pa.float64(), "mean_confidence": pa.float64(),
+                 "mean_relevance": pa.float64()}
+        schema = pa.schema([(name, types.get(name, pa.int64())) for name in DOMAIN_COLUMNS])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
         if kind == "jsonl":
             handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        elif rows:
-            writer = csv.DictWriter(handle, list(rows[0]))
+        else:  # the header even without rows: an empty file is no CSV to pandas ("No columns to parse")
+            writer = csv.DictWriter(handle, DOMAIN_COLUMNS)
             writer.writeheader()
             writer.writerows({k: _cell(v, escape_formulas) for k, v in r.items()} for r in rows)

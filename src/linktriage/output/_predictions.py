@@ -121,7 +121,9 @@ def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict]]:
             raise InputError(f"{path.name}: invalid JSON at line {exc.lineno} ({exc.msg})") from None
         numbered = enumerate(items, start=1)
     else:
-        numbered = ((n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip())
+        # JSON lines end at "\n" only: str.splitlines() also breaks at U+2028, U+0085, ..., which JSON strings
+        # (an anchor copied from a page) may hold as they are, and cut such a row in two
+        numbered = ((n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip())
     for number, item in numbered:
         if isinstance(item, str):
             try:

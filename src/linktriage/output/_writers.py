@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -34,6 +35,17 @@ def output_format(path: str | os.PathLike | None, fmt: str | None, option: str =
     return FORMATS[suffix]
 
 
+#: JSON leaves these unescaped inside strings, but some line readers (Python's str.splitlines, some editors)
+#: end a line at them: escaped, each row stays on one line for every reader.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def _json_value(value: object) -> object:
+    """JSON has no NaN or infinity (json.dumps writes the bare words NaN / Infinity, which jq, JavaScript and
+    pandas' strict readers refuse): such a value (an export cell of 1e400) is missing, null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def _cell(value: object, escape_formulas: bool = False) -> object:
     if value is None:
         return ""
@@ -59,7 +71,9 @@ class RowWriter:
             return
         if self._fmt == "jsonl":
             for row in rows:
-                self._stream.write(json.dumps({"schema_version": SCHEMA_VERSION, **row}, ensure_ascii=False) + "\n")
+                values = {key: _json_value(value) for key, value in row.items()}
+                line = json.dumps({"schema_version": SCHEMA_VERSION, **values}, ensure_ascii=False, allow_nan=False)
+                self._stream.write(line.translate(_LINE_BREAKS) + "\n")
             return
         if self._csv is None:
             exports = [key for key in rows[0] if key.startswith("export_")]
@@ -100,24 +114,38 @@ def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, strea
                      escape_formulas=escape_formulas)
 
 
-def _arrow_type(name: str, rows: Sequence[dict]):
+def _arrow_type(name: str):
+    """A column's Parquet type, from its name alone: a schema that depends on the first chunk's values would be
+    string where a metric happens to be empty in the first 2,000 rows (double in the next file: the two cannot
+    be read as one dataset), and a double column stopped the run at the first later text cell ("-", "n/a")."""
     import pyarrow as pa
+
+    from linktriage.ingest._values import NUMERIC  # the export metrics linktriage always reads as numbers
 
     if name == "http_status":
         return pa.int64()
     if name == "toxic":
         return pa.bool_()
-    if name == "confidence" or name == "relevance" or name.startswith("p_"):
+    if name in ("confidence", "relevance") or name.startswith("p_"):
         return pa.float64()
-    if name.startswith("export_"):
-        values = [row.get(name) for row in rows if row.get(name) is not None]
-        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            return pa.float64()
-    return pa.string()
+    if name.startswith("export_") and name.removeprefix("export_") in NUMERIC:
+        return pa.float64()
+    return pa.string()  # other export columns hold numbers or text, cell by cell: text keeps both
+
+
+def _double(value: object) -> float | None:
+    """A value for a double column: pyarrow refuses ints it cannot hold exactly (beyond 2**53)."""
+    if not isinstance(value, (int, float)):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer of 309+ digits
+        return math.inf if value > 0 else -math.inf
 
 
 class ParquetRowWriter:
-    """Parquet with a schema fixed by the first chunk; later chunks' unseen export columns are dropped."""
+    """Parquet with a fixed schema (types from the column names, see _arrow_type); export columns from the first
+    chunk, later chunks' unseen export columns are dropped."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self._path, self._writer, self._schema = path, None, None
@@ -131,7 +159,7 @@ class ParquetRowWriter:
         if self._schema is None:
             exports = [key for key in rows[0] if key.startswith("export_")] if rows else []
             fields = [pa.field("schema_version", pa.string())]
-            fields += [pa.field(name, _arrow_type(name, rows)) for name in (*OUTPUT_COLUMNS, *exports)]
+            fields += [pa.field(name, _arrow_type(name)) for name in (*OUTPUT_COLUMNS, *exports)]
             self._schema = pa.schema(fields)
             self._writer = pq.ParquetWriter(self._path, self._schema)
         columns = {}
@@ -140,6 +168,8 @@ class ParquetRowWriter:
                 columns[f.name] = [SCHEMA_VERSION] * len(rows)
             elif pa.types.is_string(f.type):
                 columns[f.name] = [None if r.get(f.name) is None else str(r.get(f.name)) for r in rows]
+            elif pa.types.is_floating(f.type):
+                columns[f.name] = [_double(r.get(f.name)) for r in rows]
             else:
                 columns[f.name] = [r.get(f.name) for r in rows]
         self._writer.write_table(pa.Table.from_pydict(columns, schema=self._schema))
