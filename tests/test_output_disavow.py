@@ -266,3 +266,14 @@ def test_a_failed_write_leaves_the_previous_file_and_nothing_else(tmp_path, monk
     with pytest.raises(InputError, match="No space left on device"):
         write_disavow([row("https://spam.example.com/a"), row("https://farm.example.net/b")], out)
     assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["disavow.txt"]
+
+
+def test_an_ipv6_source_is_grouped_under_its_own_address(tmp_path):
+    """The group's comment named "2001:" (the address re-read as a host and port) for every IPv6 source."""
+    path = tmp_path / "disavow.txt"
+    write_disavow([row("http://[2001:db8::1]/spam"), row("http://[2001:db8::2]/spam")], path)
+    entries, comments = parse(path)
+    assert sorted(entries) == ["http://[2001:db8::1]/spam", "http://[2001:db8::2]/spam"]
+    named = [c for c in comments if "2001:" in c]
+    assert any("2001:db8::1" in c for c in named) and any("2001:db8::2" in c for c in named), comments
+    assert not any(re.search(r"\b2001:(?!db8)", c) for c in named), comments

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ def hostname(url: str) -> str:
     url = url.strip()
     if url.lower().startswith(("urn:", "mailto:", "javascript:", "tel:", "data:")):
         return ""
+    if url.count(":") > 1 and _is_ipv6(url):
+        return url.lower()  # a bare IPv6 address ("2001:db8::1"): as a URL's netloc it would read as host "2001"
     if "//" not in url.split("?", 1)[0]:
         url = "//" + url
     try:
@@ -26,6 +29,14 @@ def hostname(url: str) -> str:
     except ValueError:
         return ""
     return host.rstrip(".").lower()
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=200_000)
