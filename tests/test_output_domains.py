@@ -59,3 +59,14 @@ def test_domain_view_columns_and_types_without_rows_or_values(tmp_path):
         assert schema.field("mean_relevance").type == pa.float64() and schema.field("links").type == pa.int64()
         assert schema.field("worst_toxic_probability").type == pa.float64()
         assert schema.field("sitewide").type == pa.bool_()
+
+
+def test_domain_view_numbers_have_the_rows_four_decimals():
+    """Sums and means of rounded probabilities printed float noise (0.15000000000000002, 0.9822000000000001)."""
+    rows = [_row("https://a.net/p", "a.net", "spam", 0.9122), _row("https://a.net/q", "a.net", "spam", 0.7001)]
+    for r in rows:
+        r["p_link_farm"] = 0.07
+    rows[0]["relevance"], rows[1]["relevance"] = 0.1, 0.2
+    (view,) = build_domain_view(rows)
+    assert repr(view["worst_toxic_probability"]) == "0.9822"
+    assert repr(view["mean_confidence"]) == "0.8061" and repr(view["mean_relevance"]) == "0.15"

@@ -23,7 +23,12 @@ DOMAIN_COLUMNS: tuple[str, ...] = (
 
 
 def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+    return _rounded(sum(values) / len(values)) if values else None
+
+
+def _rounded(value: float) -> float:
+    """Four decimals, as the rows' probabilities: a sum of them printed 0.9822000000000001."""
+    return round(value, 4)
 
 
 def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVOW_THRESHOLD,
@@ -49,7 +54,7 @@ def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVO
             "links": len(items),
             **{f"n_{lab}": mix.get(lab, 0) for lab in LABELS},
             "n_unjudged": mix.get("", 0),
-            "worst_toxic_probability": max(toxic_p) if toxic_p else None,
+            "worst_toxic_probability": _rounded(max(toxic_p)) if toxic_p else None,
             "mean_confidence": _mean([r["confidence"] for r in items if r.get("confidence") is not None]),
             "mean_relevance": _mean([r["relevance"] for r in items if r.get("relevance") is not None]),
             "sitewide": sitewide,
