@@ -419,3 +419,14 @@ def test_a_file_error_raised_with_a_message_only_is_said_as_such(run, monkeypatc
     monkeypatch.setattr(pipeline, "score_export", missing)
     result = run("score", EXAMPLES / "backlinks.csv", "--offline")
     assert result.returncode == 2 and result.stderr.strip() == "linktriage: error: the shipped table went missing"
+
+
+def test_an_export_with_a_header_only_says_so(run, tmp_path):
+    """The summary line ended in '0 rows: ' with nothing after it."""
+    export = tmp_path / "empty.csv"
+    export.write_text("source_url,target_url,anchor\n", encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    result = run("score", export, "--offline", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "0 rows: the exports hold a header but no backlink rows" in result.stderr
+    assert out.read_text(encoding="utf-8").startswith("source_url,target_url,anchor,")

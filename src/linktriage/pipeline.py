@@ -74,6 +74,8 @@ class ScoreSummary:
         self.labels.update(r["label"] for r in rows if r["label"])
 
     def line(self) -> str:
+        if not self.rows:
+            return "0 rows: the exports hold a header but no backlink rows"
         statuses = ", ".join(f"{k} {v}" for k, v in self.statuses.most_common())
         labels = ", ".join(f"{k} {v}" for k, v in self.labels.most_common())
         return f"{self.rows} rows: {statuses}" + (f" | labels: {labels}" if labels else "")
