@@ -398,14 +398,14 @@ def test_interrupted_run_exits_130_not_0(run, monkeypatch):
     assert result.returncode == 130 and result.stderr.strip() == "linktriage: interrupted", result
 
 
-@pytest.mark.parametrize("option, says", [("-o", "-o 'scored.xlsx': use a .csv, .jsonl or .parquet name, or --format"),
-                                          ("--domains", "--domains 'scored.xlsx': use a .csv, .jsonl or .parquet name")])
+@pytest.mark.parametrize("option, says", [("-o", "-o 'scored.xls': use a .csv, .jsonl, .parquet or .xlsx name, or --format"),
+                                          ("--domains", "--domains 'scored.xls': use a .csv, .jsonl, .parquet or .xlsx name")])
 def test_an_output_of_unknown_format_is_named_as_given_before_any_work(tmp_path, option, says, monkeypatch, run):
     import linktriage.pipeline as pipeline
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(pipeline, "score_backlinks", lambda *a, **k: pytest.fail("scored before the check"))
-    result = run("score", EXAMPLES / "backlinks.csv", "--offline", option, "scored.xlsx")
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", option, "scored.xls")
     assert result.returncode == 2 and says in result.stderr, result.stderr
     assert ".partial" not in result.stderr and not list(tmp_path.iterdir())
 

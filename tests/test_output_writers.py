@@ -42,7 +42,7 @@ def test_stdout_default_and_unknown_format(tmp_path):
         w.write([_row(0)])
     assert buf.getvalue().startswith("source_url,")
     with pytest.raises(InputError, match="cannot tell the output format"):
-        open_writer(tmp_path / "o.xlsx")
+        open_writer(tmp_path / "o.xls")
 
 
 def test_parquet_row_groups_and_types(tmp_path):

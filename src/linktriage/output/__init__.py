@@ -1,4 +1,5 @@
-"""Outputs of an audit: the toxic rule, CSV/JSONL/Parquet writers, the domain view, the disavow file, the HTML report.
+"""Outputs of an audit: the toxic rule, CSV/JSONL/Parquet/Excel writers, the domain view, the disavow file, the HTML
+report.
 
 docs/outputs.md describes every output; docs/schema.json describes one row.
 """
@@ -17,6 +18,7 @@ from linktriage.output._predictions import REQUIRED_COLUMNS, read_predictions
 from linktriage.output._report import write_html_report
 from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, check_labels, is_toxic
 from linktriage.output._writers import ParquetRowWriter, RowWriter, open_writer, output_format
+from linktriage.output._xlsx import XlsxRowWriter
 
 __all__ = [
     "DEFAULT_DISAVOW_LABELS",
@@ -28,6 +30,7 @@ __all__ = [
     "ParquetRowWriter",
     "REQUIRED_COLUMNS",
     "RowWriter",
+    "XlsxRowWriter",
     "build_domain_view",
     "check_labels",
     "disavow_job",

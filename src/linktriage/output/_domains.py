@@ -66,7 +66,8 @@ def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVO
 
 
 def write_domain_view(rows: list[dict], path, fmt: str | None = None, *, escape_formulas: bool = True) -> None:
-    """Write a domain view (from build_domain_view) as CSV, JSONL or Parquet; format from ``fmt`` or the extension.
+    """Write a domain view (from build_domain_view) as CSV, JSONL, Parquet or an Excel workbook; format from ``fmt``
+    or the extension.
 
     ``escape_formulas``: as for the rows' CSV (linktriage.output.open_writer).
     """
@@ -87,6 +88,11 @@ def write_domain_view(rows: list[dict], path, fmt: str | None = None, *, escape_
                  "mean_relevance": pa.float64()}
         schema = pa.schema([(name, types.get(name, pa.int64())) for name in DOMAIN_COLUMNS])
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+        return
+    if kind == "xlsx":
+        from linktriage.output._xlsx import write_xlsx_table
+
+        write_xlsx_table(rows, path, DOMAIN_COLUMNS, sheet="domains")
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
         if kind == "jsonl":

@@ -1,9 +1,9 @@
 """Read linktriage output files back (for ``linktriage disavow`` and other after-the-fact jobs).
 
-A predictions file is what ``linktriage score`` wrote: CSV, JSONL or Parquet, possibly reviewed by a person in
-between (a spreadsheet may have re-saved the CSV with semicolons, UTF-16 or decimal commas). The format is told
-from the content, not the name: Parquet by its magic bytes, JSON lines by a leading ``{``, a JSON array by ``[``,
-anything else is read as delimited text.
+A predictions file is what ``linktriage score`` wrote: CSV, JSONL, Parquet or an Excel workbook, possibly reviewed
+by a person in between (a spreadsheet may have re-saved the CSV with semicolons, UTF-16 or decimal commas, or as a
+workbook). The format is told from the content, not the name: Parquet and workbooks (ZIP) by their magic bytes,
+JSON lines by a leading ``{``, a JSON array by ``[``, anything else is read as delimited text.
 """
 
 from __future__ import annotations
@@ -46,9 +46,12 @@ def _read_one(path: Path) -> Iterator[dict]:
         raise InputError(f"{str(path)!r} is a directory: give a predictions file written by `linktriage score`") from None
     except OSError as exc:
         raise InputError(f"cannot read predictions file {str(path)!r}: {exc.strerror or exc}") from None
-    has_header = head == b"PAR1"  # a CSV header or a Parquet schema is checked even when no row follows
-    if has_header:
+    has_header = head in (b"PAR1", b"PK\x03\x04")  # a CSV header or a Parquet schema is checked even when no row
+    # follows
+    if head == b"PAR1":
         raw = _parquet_rows(path)
+    elif head == b"PK\x03\x04":
+        raw = _workbook_rows(path)
     else:
         text = _decode(path)
         first = text.lstrip()[:1]
@@ -161,6 +164,26 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
                 yield number, row
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{path.name}: unreadable Parquet file ({str(exc).splitlines()[0]})") from None
+
+
+def _workbook_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """Every sheet whose header holds the required columns, in order (``score -o x.xlsx`` goes on in a second
+    sheet past Excel's 1,048,576 rows; a sheet a reviewer added, of notes or a pivot table, is not rows)."""
+    from linktriage.ingest._xlsx import open_workbook, worksheet_rows
+
+    found = []
+    with open_workbook(path, path.name) as workbook:
+        for sheet in workbook.worksheets:
+            rows = worksheet_rows(sheet, path.name)
+            names = [str(name or "").strip().lower() for name in next(rows, ())]
+            found.append(names)
+            if any(c not in names for c in REQUIRED_COLUMNS):
+                continue
+            for number, values in enumerate(rows, start=2):
+                if any(v is not None and str(v).strip() for v in values):
+                    yield number, dict(zip(names, values))
+    if not any(all(c in names for c in REQUIRED_COLUMNS) for names in found):
+        _check_columns(path, found[0] if found else [])
 
 
 def _typed(path: Path, number: int, row: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Streaming row writers: CSV, JSONL and Parquet (one row group per chunk, fixed schema).
+"""Streaming row writers: CSV, JSONL, Parquet (one row group per chunk, fixed schema) and Excel (``_xlsx.py``).
 
 Rows arrive in chunks as the pipeline produces them; a writer never holds more than one chunk.
 """
@@ -11,26 +11,30 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO, TYPE_CHECKING, Sequence
 
 from linktriage._exceptions import InputError
 from linktriage._records import OUTPUT_COLUMNS, SCHEMA_VERSION
 from linktriage._spreadsheet import formula_safe
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+if TYPE_CHECKING:
+    from linktriage.output._xlsx import XlsxRowWriter
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
 
 
 def output_format(path: str | os.PathLike | None, fmt: str | None, option: str = "-o") -> str:
-    """csv, jsonl or parquet: ``fmt``, else from the file name's extension (CSV for standard output)."""
+    """csv, jsonl, parquet or xlsx: ``fmt``, else from the file name's extension (CSV for standard output)."""
     if fmt:
         if fmt not in set(FORMATS.values()):
-            raise InputError(f"unknown output format {fmt!r}: choose csv, jsonl or parquet")
+            raise InputError(f"unknown output format {fmt!r}: choose csv, jsonl, parquet or xlsx")
         return fmt
     if path is None:
         return "csv"
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"cannot tell the output format of {option} {str(path)!r}: use a .csv, .jsonl or .parquet name"
+        raise InputError(f"cannot tell the output format of {option} {str(path)!r}: use a .csv, .jsonl, .parquet or "
+                         ".xlsx name"
                          + (", or --format" if option == "-o" else ""))
     return FORMATS[suffix]
 
@@ -98,7 +102,7 @@ class RowWriter:
 
 
 def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None,
-                escape_formulas: bool = True) -> "RowWriter | ParquetRowWriter":
+                escape_formulas: bool = True) -> "RowWriter | ParquetRowWriter | XlsxRowWriter":
     """Open a writer for ``path`` (None: CSV to stdout, or to ``stream``); format from ``fmt`` or the extension.
 
     ``escape_formulas``: CSV only, see RowWriter.
@@ -108,6 +112,14 @@ def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, strea
         if path is None:
             raise InputError("Parquet cannot go to standard output: give an output file with -o")
         return ParquetRowWriter(path)
+    if kind == "xlsx":
+        if path is None:
+            raise InputError("an Excel workbook cannot go to standard output: give an output file with -o")
+        from linktriage.output._xlsx import XlsxRowWriter
+
+        # (its text is never a formula: escape_formulas does not apply)
+        return XlsxRowWriter(path, lambda rows: [*OUTPUT_COLUMNS, *(k for k in rows[0] if k.startswith("export_"))]
+                             if rows else list(OUTPUT_COLUMNS), sheet="backlinks")
     if path is None:
         return RowWriter(stream or sys.stdout, kind, owns_stream=False, escape_formulas=escape_formulas)
     return RowWriter(open(path, "w", encoding="utf-8", newline=""), kind, owns_stream=True,
