@@ -195,6 +195,10 @@ def test_site_feeds_relevance_on_a_fetching_server_and_is_refused_on_one_that_do
         assert response.status_code == 200, response.text
         assert isinstance(response.json()["rows"][0]["relevance"], float)
         assert faults.paths()["/page/trail-shoes"] == 1  # the site's home page, fetched for the profile
+        again = httpx.post(f"{live.url}/score", json={"links": [link], "site": faults.url("/page/trail-shoes")},
+                           timeout=60)
+        assert again.json()["rows"][0]["relevance"] == response.json()["rows"][0]["relevance"]
+        assert faults.paths()["/page/trail-shoes"] == 1  # kept by the server (SITE_TEXTS_TTL_S), not fetched again
         without = httpx.post(f"{live.url}/score", json={"links": [link]}, timeout=60)
         assert without.json()["rows"][0]["relevance"] is None  # neither niche nor site: no profile
     refused = client.post("/score", json={"links": [link], "site": "https://target.example/"})

@@ -12,6 +12,8 @@ import functools
 import itertools
 import numbers
 import os
+import threading
+import time
 import warnings
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -304,6 +306,27 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
     return row
 
 
+#: how long a process keeps a --site's texts: a server, or a notebook calling linktriage.score, scoring request after
+#: request for one site fetched its home page and internal pages again for each
+SITE_TEXTS_TTL_S = 15 * 60
+_SITE_TEXTS_KEPT = 32
+_site_texts: dict[tuple, tuple[float, list[str]]] = {}
+_site_texts_lock = threading.Lock()
+
+
+def _known_site_texts(key: tuple) -> list[str] | None:
+    with _site_texts_lock:
+        expires, texts = _site_texts.get(key, (0.0, []))
+        return list(texts) if time.monotonic() < expires else None
+
+
+def _remember_site_texts(key: tuple, texts: list[str]) -> None:
+    with _site_texts_lock:
+        _site_texts[key] = (time.monotonic() + SITE_TEXTS_TTL_S, list(texts))
+        while len(_site_texts) > _SITE_TEXTS_KEPT:  # the oldest first (dicts keep insertion order)
+            del _site_texts[next(iter(_site_texts))]
+
+
 def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
     """The relevance stage, or None when no niche was given (the column then stays empty)."""
     if options.niche is None and not options.site:
@@ -323,7 +346,12 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
             unread.append(result.reason or result.status)
             return None
 
-        site_texts = collect_site_texts(options.site, get_html)
+        key = (options.site, tuple(options.pages), options.offline, repr(options.fetch_settings))
+        site_texts = _known_site_texts(key)
+        if site_texts is None:
+            site_texts = collect_site_texts(options.site, get_html)
+            if site_texts:  # (a site that could not be read is tried again next time)
+                _remember_site_texts(key, site_texts)
         if not site_texts:  # not an error (the run goes on), but the user asked for it: say why it is not used
             why = unread[0] if unread else "no text on its home page"
             warnings.warn(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}",
