@@ -430,3 +430,19 @@ def test_an_export_with_a_header_only_says_so(run, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "0 rows: the exports hold a header but no backlink rows" in result.stderr
     assert out.read_text(encoding="utf-8").startswith("source_url,target_url,anchor,")
+
+
+def test_a_failed_evaluate_leaves_no_empty_report_folder(tmp_path, run):
+    """The folder was created before the labels were read, and stayed behind, empty, when the run failed."""
+    labels = tmp_path / "labels.csv"
+    labels.write_text("source_url,target_url,label\nhttps://nowhere.example/a,https://t.example/,editorial\n",
+                      encoding="utf-8")
+    report = tmp_path / "eval" / "run-1"
+    result = run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz", "--report", report)
+    assert result.returncode == 2 and "none of the labelled links could be judged" in result.stderr, result.stderr
+    assert not report.exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.md").write_text("mine", encoding="utf-8")
+    assert run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz", "--report", kept).returncode == 2
+    assert (kept / "notes.md").read_text(encoding="utf-8") == "mine"  # a folder that was there stays

@@ -8,6 +8,7 @@ stays flat however long the export is.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import numbers
@@ -579,8 +580,9 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     return result
 
 
-def _report_directory(path: str) -> None:
-    """Create the ``--report`` directory (REPORT.md, metrics.json and diagrams go into it), or say why not."""
+def _report_directory(path: str) -> bool:
+    """Create the ``--report`` directory (REPORT.md, metrics.json and diagrams go into it), or say why not; True when
+    it was created here."""
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
 
@@ -593,10 +595,12 @@ def _report_directory(path: str) -> None:
                          "to the store")
     if os.path.exists(path) and not os.path.isdir(path):
         raise InputError(f"--report {path} is a file: give a directory for REPORT.md, metrics.json and the diagrams")
+    created = not os.path.isdir(path)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise InputError(f"--report {path}: cannot create the directory ({exc.strerror or exc})") from None
+    return created
 
 
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
@@ -606,12 +610,23 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
 
     Returns the metrics per section and the counts of labelled links skipped, by reason.
     """
+    created = _report_directory(report) if report is not None else False  # before the features are built: a
+    # wrong path should not cost the whole run
+    try:
+        return _evaluated(labels, pages, model, offline, report, cache)
+    except BaseException:
+        if created:  # a run that failed leaves no empty report folder behind (one holding anything is kept)
+            with contextlib.suppress(OSError):
+                os.rmdir(report)
+        raise
+
+
+def _evaluated(labels: Sequence[str], pages: Sequence[str], model: str | None, offline: bool, report: str | None,
+               cache: str | None) -> tuple[dict, dict[str, int]]:
     from linktriage._exceptions import InputError
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
 
-    if report is not None:
-        _report_directory(report)  # before the features are built: a wrong path should not cost the whole run
     classifier = load_model(model)
     table = _labelled_table(labels, pages, offline, cache=cache)
     if not len(table):
