@@ -204,3 +204,14 @@ def test_sample_weights_decide_between_conflicting_labels(estimator):
     # The model and its calibration both take the weights: an unweighted calibration pulled logreg back to editorial.
     assert plain.mean() < 0.25 and heavy.mean() > 0.5
     assert np.allclose(plain, ones)
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_model_path_is_refused_not_read_as_the_shipped_model(blank):
+    """`model=os.environ.get("MODEL", "")` with MODEL unset scored with the shipped model, saying nothing."""
+    import linktriage
+
+    with pytest.raises(ModelError, match="the model path is empty"):
+        load_model(blank)
+    with pytest.raises(ModelError, match="the model path is empty"):
+        linktriage.score([{"source_url": "https://a.example.org/", "target_url": "https://t.example/"}], model=blank)

@@ -310,7 +310,10 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     """Load a model file (default: the shipped model). Refuses files holding types other than the expected ones."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise ModelError(f"the model must be given as the path of a model file, got {type(path).__name__}")
-    path = Path(path) if path else DEFAULT_MODEL_PATH
+    if path is not None and not os.fspath(path).strip():  # `model=os.environ.get("MODEL", "")`: an unset name
+        # silently loaded the shipped model
+        raise ModelError("the model path is empty: give a model file, or none at all for the shipped model")
+    path = Path(path) if path is not None else DEFAULT_MODEL_PATH
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
     stat = path.stat()
