@@ -32,6 +32,7 @@ from typing import Sequence
 
 from linktriage._exceptions import InputError
 from linktriage._records import LINK_STATUSES, Backlink, FetchResult, LinkContext
+from linktriage._remote import absolute, is_url
 from linktriage.features import FEATURE_NAMES
 
 __all__ = ["prepare_cache", "cache_in_process", "AnalysisCache", "code_fingerprint"]
@@ -114,7 +115,7 @@ def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str | Non
     try:
         ready = _prepare(path, option)
     except InputError as exc:
-        if os.path.abspath(os.path.expanduser(os.fspath(path))) not in _READY:
+        if absolute(path) not in _READY:
             raise
         import warnings
 
@@ -125,15 +126,13 @@ def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str | Non
 
 
 def _prepare(path: str | os.PathLike, option: str) -> str:
-    from linktriage._remote import is_url
-
     path = os.fspath(path)
     if not path.strip():  # `--cache "$UNSET"`: a cache was meant, and "" would be an SQLite file in memory
         raise InputError(f"{option} is empty: give the cache file's path, or leave {option} out")
     if is_url(path):
         raise InputError(f"{option} {path}: the cache must be a local file (SQLite does not work over object "
                          "stores); give a path")
-    path = os.path.abspath(os.path.expanduser(path))
+    path = absolute(path)
     if os.path.isdir(path):
         raise InputError(f"{option} {path} is a directory: give a file name, e.g. {os.path.join(path, 'cache.sqlite')}")
     if not os.path.isdir(os.path.dirname(path)):

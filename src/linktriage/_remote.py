@@ -29,6 +29,12 @@ def is_url(path: str) -> bool:
     return bool(_SCHEME.match(path))
 
 
+def absolute(path: str | os.PathLike) -> str:
+    """A local path with ~ expanded, made absolute: one spelling per file, to compare paths and to hand them to
+    worker processes."""
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))
+
+
 def import_fsspec(path: str, option: str):
     try:
         import fsspec

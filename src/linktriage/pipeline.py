@@ -395,10 +395,8 @@ def _check_outputs_are_not_inputs(outputs: Mapping[str, str | None],
     replace it once the run ended (the user's export or archived pages lost), or corrupt it while it is read:
     refused before any work. ``outputs`` and ``inputs`` map an option's name to its path(s)."""
     from linktriage._exceptions import InputError
+    from linktriage._remote import absolute as key
     from linktriage._remote import is_url
-
-    def key(path) -> str:
-        return os.path.abspath(os.path.expanduser(os.fspath(path)))
 
     read: dict[str, str] = {}
     for option, paths in inputs.items():
