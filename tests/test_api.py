@@ -117,6 +117,18 @@ def test_html_with_lone_surrogates_is_read(scored):
     assert frame["link_status"].tolist() == ["live"]
 
 
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_urls_given_as_bytes_are_read_as_utf8_and_html_bytes_keep_their_charset(scored, as_frame):
+    """URLs read from a database as bytes came back as the text "b'https://..." with an error status."""
+    html = '<meta charset="windows-1252"><p>Café <a href="https://t.example/">the shop</a></p>'.encode("cp1252")
+    rows = [{"source_url": "https://a.example/é".encode(), "target_url": bytearray(b"https://t.example/"),
+             "html": html}]
+    frame = linktriage.score(pd.DataFrame(rows) if as_frame else rows)
+    assert frame["source_url"].tolist() == ["https://a.example/é"]
+    assert frame["target_url"].tolist() == ["https://t.example/"]
+    assert frame["link_status"].tolist() == ["live"] and frame["anchor"].tolist() == ["the shop"]
+
+
 def test_empty_input_gives_an_empty_frame():
     frame = linktriage.score([])
     assert list(frame.columns) == list(OUTPUT_COLUMNS) and frame.empty

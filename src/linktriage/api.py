@@ -266,7 +266,7 @@ class _as_files:
             raise InputError(f"links must be export file path(s), a pandas DataFrame or an iterable of dicts, "
                              f"got {type(value).__name__}")
         # cells with lone surrogates or NULs made writable, in a DataFrame as in dicts (html too: as HTML parsers do)
-        frame = value.map(_encodable) if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
+        frame = _text_cells(value) if isinstance(value, pd.DataFrame) else _frame_from_dicts(value)
         # matched as the reader matches other columns (case, spaces): "HTML" was kept as an export_ column instead
         kept = [c for c in frame.columns if self._keep and isinstance(c, str) and c.strip().lower() == self._keep]
         if len(kept) > 1:
@@ -321,8 +321,26 @@ def _frame_from_dicts(items: Iterable[object]):
         raise InputError(f"links[{bad}] is a {type(records[bad]).__name__}, not a dict: give dicts with source_url, "
                          "target_url, anchor and optional html")
     # the index keeps one row per dict even when no dict has a key (from_records alone makes zero rows of [{}])
-    return pd.DataFrame.from_records([{key: _encodable(value) for key, value in r.items()} for r in records],
+    # (cleaned before the frame is built: pandas' string columns cannot hold a lone surrogate)
+    return pd.DataFrame.from_records([{key: _cell_for(key)(value) for key, value in r.items()} for r in records],
                                      index=range(len(records)))
+
+
+def _text_cells(frame):
+    return frame.apply(lambda column: column.map(_cell_for(column.name)))
+
+
+def _cell_for(column: object):
+    """How a column's cells are made writable (see _encodable). Bytes outside the html column (URLs read from a
+    database as bytes) read as UTF-8, as a file of them would be: they were written as the text "b'https://...".
+    Bytes of HTML stay bytes, for the page's own charset to decide."""
+    if isinstance(column, str) and column.strip().lower() == HTML_COLUMN:
+        return _encodable
+    return lambda value: _encodable(_utf8(value))
+
+
+def _utf8(value: object) -> object:
+    return bytes(value).decode("utf-8", "replace") if isinstance(value, (bytes, bytearray, memoryview)) else value
 
 
 def _encodable(value: object) -> object:
