@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import csv
 import gzip
 
 import pytest
+from test_cli import run  # noqa: F401 - the CLI-in-process fixture
 
 from linktriage import InputError
 from linktriage.sources import WarcArchive, url_key
@@ -125,3 +127,33 @@ def test_an_archived_page_over_the_page_cap_is_an_error_row(warc_factory):
     rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
                              for name in ("huge", "ok")], pages=[path])
     assert rows["link_status"].tolist() == ["error", "live"]
+
+
+def test_archived_bodies_in_any_content_encoding_are_read(warc_factory, tmp_path, run):  # noqa: F811
+    """A page archived brotli-encoded (as archivers other than linktriage keep bodies) ended the whole run with
+    "internal error: AttributeError: 'brotli.Decompressor' object has no attribute 'unused_data'" (warcio's br
+    reader). Archived bodies are decoded as the live fetcher decodes them; one stored decoded under its original
+    header is read as it is, and one that does not decode is that page's error."""
+    import brotli
+
+    html = b"<html><body><p>Read <a href='https://b.example/'>this shop</a> today.</p></body></html>"
+    encoded = {"br": brotli.compress(html), "gzip": gzip.compress(html), "gzip, br": brotli.compress(gzip.compress(html))}
+    pages = {f"https://a.example/{name.replace(', ', '-')}": (200, {"Content-Type": "text/html", "Content-Encoding": name},
+                                                            body) for name, body in encoded.items()}
+    pages["https://a.example/stored-decoded"] = (200, {"Content-Type": "text/html", "Content-Encoding": "br"}, html)
+    pages["https://a.example/broken"] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                                         gzip.compress(html)[:12] + bytes(range(256)))
+    path = warc_factory(pages)
+    archive = WarcArchive([path])
+    for url in list(pages)[:-1]:
+        page = archive.get(url)
+        assert page.status == "ok" and page.body == html, url
+    broken = archive.get("https://a.example/broken")
+    assert broken.status == "error" and broken.reason == "undecodable body: broken gzip data"
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url\n" + "".join(f"{url},https://b.example/\n" for url in pages))
+    result = run("score", export, "--pages", path, "--offline", "-o", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as stream:
+        statuses = [row["link_status"] for row in csv.DictReader(stream)]
+    assert statuses == ["live"] * 4 + ["error"]
