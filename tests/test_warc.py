@@ -157,3 +157,27 @@ def test_archived_bodies_in_any_content_encoding_are_read(warc_factory, tmp_path
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as stream:
         statuses = [row["link_status"] for row in csv.DictReader(stream)]
     assert statuses == ["live"] * 4 + ["error"]
+
+
+def test_an_archived_compressed_body_cut_short_is_an_error_row(warc_factory):
+    """A gzip or br body that stops before its end (the crawler lost the connection) was read as far as it went:
+    the link after the cut came out `missing`, as if the page did not have it."""
+    import brotli
+
+    import linktriage
+
+    text = " ".join(str(k * 7919 % 100003) for k in range(20_000))
+    html = f"<html><body><p>{text}</p><p><a href='https://b.example/'>b</a></p></body></html>".encode()
+    path = warc_factory({
+        "https://a.example/gzip": (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                                   gzip.compress(html)[:20_000]),
+        "https://a.example/br": (200, {"Content-Type": "text/html", "Content-Encoding": "br"},
+                                 brotli.compress(html)[:20_000]),
+        "https://a.example/whole": (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, gzip.compress(html)),
+    })
+    archive = WarcArchive([path])
+    assert archive.get("https://a.example/gzip").reason == "undecodable body: gzip data cut off"
+    assert archive.get("https://a.example/br").reason == "undecodable body: br data cut off"
+    rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
+                             for name in ("gzip", "br", "whole")], pages=[path])
+    assert rows["link_status"].tolist() == ["error", "error", "live"]

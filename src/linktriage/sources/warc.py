@@ -323,6 +323,10 @@ def _decoded_body(stream, headers: dict[str, str]) -> tuple[bytes, str]:
         while chunk and not decoder.done:
             decoder.feed(chunk)
             chunk = stream.read(1 << 20)
+        if not decoder.done:
+            # A compressed body that stops before its end was cut (the crawler lost the connection): read as a
+            # page, every link after the cut would be reported missing. The live fetcher refuses it too.
+            decoder.finish()
     except BodyRefused as exc:
         if html_refusal("", first[:SNIFF_BYTES]) is not None:
             return b"", exc.reason
