@@ -181,3 +181,41 @@ def test_an_archived_compressed_body_cut_short_is_an_error_row(warc_factory):
     rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
                              for name in ("gzip", "br", "whole")], pages=[path])
     assert rows["link_status"].tolist() == ["error", "error", "live"]
+
+
+def test_an_archived_record_that_cannot_be_read_is_an_error_row(tmp_path, warc_factory, monkeypatch):
+    """A record that failed while it was read (a network filesystem's error on an s3:// archive, a file removed
+    since it was indexed, an HTTP header warcio cannot parse) raised out of the archive reader and ended the whole
+    run ('internal error: OSError ...'); its page's rows now say so and the other pages are scored."""
+    import uuid
+
+    import linktriage
+
+    html = "<html><body><p><a href='https://b.example/'>b</a></p></body></html>"
+    path = warc_factory({"https://a.example/flaky": html, "https://a.example/fine": html})
+    read = WarcArchive._read
+
+    def flaky(entry):
+        if entry.uri.endswith("flaky"):
+            raise OSError("Connection reset by peer")
+        return read(entry)
+
+    monkeypatch.setattr(WarcArchive, "_read", staticmethod(flaky))
+    rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
+                             for name in ("flaky", "fine")], pages=[path])
+    assert rows["link_status"].tolist() == ["error", "live"]
+    assert rows.loc[0, "reasons"] == "could not read the page from the archive (OSError: Connection reset by peer)"
+    monkeypatch.undo()
+
+    def record(uri: str, payload: bytes) -> bytes:
+        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+                f"WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
+                f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(payload)}\r\n\r\n")
+        return gzip.compress(head.encode() + payload + b"\r\n\r\n")
+
+    urns = tmp_path / "urns.warc.gz"
+    urns.write_bytes(record("urn:page:1", b"\x1b[2Jnot a status line\r\n\r\n" + html.encode()))
+    broken = WarcArchive([urns]).get("urn:page:1")
+    assert broken.status == "error" and broken.reason.startswith(
+        "could not read the page from the archive (StatusAndHeadersParserException: Expected Status Line")
+    assert broken.reason.isprintable() and "\x1b" not in broken.reason

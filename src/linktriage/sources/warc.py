@@ -221,6 +221,17 @@ class WarcArchive:
 
     def get(self, url: str) -> FetchResult | None:
         """The archived page for ``url`` (redirects followed inside the archive), or None when not archived."""
+        try:
+            return self._get(url)
+        except Exception as exc:  # noqa: BLE001 - one archived record of thousands
+            # A record no rule foresaw (an HTTP header warcio cannot parse, a file changed since it was indexed)
+            # is its page's error row, not the end of the run. LINKTRIAGE_DEBUG=1 lets it through, traceback and all.
+            if os.environ.get("LINKTRIAGE_DEBUG"):
+                raise
+            return FetchResult(url=url, status="error", reason="could not read the page from the archive "
+                                                               f"({exc.__class__.__name__}: {_printable(exc)})")
+
+    def _get(self, url: str) -> FetchResult | None:
         entry = self._find(url)
         if entry is None:
             return None
