@@ -69,13 +69,22 @@ class ParsedPage:
 
 
 def decode_html(body: bytes, declared: str = "") -> str:
-    """Decode a page: the HTTP charset, else the <meta> charset, else detection; never raises."""
+    """Decode a page: the HTTP charset, else the <meta> charset, else detection; never raises.
+
+    A declaration the bytes contradict is passed over, as browsers pass it over: a UTF-16 or UTF-32 byte order
+    mark says what the page is (a UTF-16 page served as "charset=utf-8" came out as NUL-strewn text with no
+    link), a UTF-16/32 page's markup has NUL bytes (a UTF-8 page saying <meta charset="utf-16"> came out as CJK
+    characters and "not parseable HTML"), and a Python codec that is no web encoding (idna) cannot decode it.
+    """
+    wide_bom = body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))  # UTF-32 LE too
     for candidate in (declared, _meta_charset(body)):
         if candidate:
             try:
-                codecs.lookup(candidate)
+                wide = codecs.lookup(candidate).name.startswith(("utf-16", "utf-32"))
+                if wide_bom and not wide or wide and not wide_bom and b"\x00" not in body[:1024]:
+                    continue
                 return body.decode(candidate, errors="replace")
-            except LookupError:
+            except (LookupError, UnicodeError):
                 continue
     if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         best = from_bytes(body[:200_000]).best()
