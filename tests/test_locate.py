@@ -167,6 +167,21 @@ def test_broken_and_hostile_html_does_not_crash():
     assert locate_links(parsed, "https://b.example/")[0].anchor_text.startswith("link")
 
 
+def test_a_style_repeating_height_zero_is_read_in_linear_time():
+    """"height:0; ... overflow:hidden" was one pattern with ".*": re retried it from every "height:0;" to the end of
+    the line, so a wrapper whose style repeated "height:0;" 50,000 times took two minutes per link on it."""
+    import time
+
+    started = time.perf_counter()
+    link = one("<div style='" + "height:0;" * 50_000 + "'><p><a href='https://b.example/'>b</a></p></div>",
+               "https://b.example/")
+    assert not link.hidden and time.perf_counter() - started < 10
+    assert one("<div style='height: 0px; width: 1px;\n overflow:hidden'><a href='https://b.example/'>b</a></div>",
+               "https://b.example/").hidden is False  # another line: not the pattern's match
+    assert one("<div style='height:0; width:1px; overflow: hidden'><a href='https://b.example/'>b</a></div>",
+               "https://b.example/").hidden
+
+
 # --- real pages ----------------------------------------------------------------------------------------------------
 
 def _l3s_pairs(limit: int):

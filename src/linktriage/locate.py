@@ -53,7 +53,11 @@ _BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "div", "s
                          "nav", "footer", "header", "form", "main", "body", "pre", "figure", "center", "td"})
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:px|pt|em)?\s*(?:;|$)|"
-    r"(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0(?:px)?\s*;.*overflow\s*:\s*hidden", re.I)
+    r"(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
+# "height:0; ... overflow:hidden" on one line hides too. Not one pattern with ".*" between them: re retries it from
+# every "height:0;", each time to the end of the line, and a style repeating it took minutes (see _zero_height_box).
+_ZERO_HEIGHT = re.compile(r"height\s*:\s*0(?:px)?\s*;", re.I)
+_OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
 _GENERIC_ANCHORS = frozenset("""
 click here|here|this|this link|link|read more|more|learn more|see more|find out more|more info|more information|
 website|this website|site|this site|homepage|home page|home|visit|visit site|visit website|go|source|via|
@@ -373,7 +377,25 @@ def _context(text: str, anchor_text: str) -> str:
 
 def _hidden(element: HtmlElement) -> bool:
     for node in (element, *element.iterancestors()):
-        if node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or ""):
+        style = node.get("style") or ""
+        if node.get("hidden") is not None or _HIDDEN_STYLE.search(style) or _zero_height_box(style):
+            return True
+    return False
+
+
+def _zero_height_box(style: str) -> bool:
+    """Whether an "overflow: hidden" starts after a "height: 0;" on the same line of ``style`` (what the pattern
+    ``height...;.*overflow...`` finds), in one pass: the next overflow and the next line break are looked up only
+    when a later "height: 0;" has passed them."""
+    overflow = newline = None
+    for zero in _ZERO_HEIGHT.finditer(style):
+        if overflow is None or overflow.start() < zero.end():
+            overflow = _OVERFLOW_HIDDEN.search(style, zero.end())
+            if overflow is None:
+                return False
+        if newline is None or 0 <= newline < zero.end():
+            newline = style.find("\n", zero.end())
+        if newline < 0 or overflow.start() <= newline:
             return True
     return False
 
