@@ -182,6 +182,22 @@ def test_a_style_repeating_height_zero_is_read_in_linear_time():
                "https://b.example/").hidden
 
 
+def test_a_wrapper_with_a_megabyte_of_attributes_is_read_once_not_once_per_link():
+    """Every link's position and visibility read its ancestors' class and style again: a page whose wrapper carried
+    an inline data: image in its style (and a long class list) took minutes for 1,000 links to the target site."""
+    import time
+
+    image = "iVBORw0KGgo" * 50_000
+    classes = " ".join(f"c{i}" for i in range(50_000))
+    items = "".join(f"<p>Item {i} text <a href='https://b.example/p{i}'>B {i}</a> more words</p>" for i in range(1000))
+    started = time.perf_counter()
+    links = locate_links(page(f"<div class='{classes}' style='background:url(data:image/png;base64,{image})'>"
+                              f"{items}</div>"), "b.example")
+    assert len(links) == 1000 and not any(link.hidden for link in links)
+    assert links[0].ancestry.endswith("div.c0.c1.c2 > p")
+    assert time.perf_counter() - started < 20
+
+
 # --- real pages ----------------------------------------------------------------------------------------------------
 
 def _l3s_pairs(limit: int):

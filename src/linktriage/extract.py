@@ -64,6 +64,11 @@ class ParsedPage:
     #: block share them, so describing every link of a 2,000-link list is not 2,000 walks over the list.
     block_facts: dict = field(default_factory=dict, repr=False)
     listing_sizes: dict = field(default_factory=dict, repr=False)
+    #: per element: the region its own tag, role, id and classes name, and whether its own attributes hide it.
+    #: Every link below a wrapper asks about the wrapper, whose style or class can be a megabyte (an inline data:
+    #: image), so each element's attributes are read once, not once per link.
+    regions: dict = field(default_factory=dict, repr=False)
+    hiding: dict = field(default_factory=dict, repr=False)
     #: the page was longer than MAX_HTML_CHARS and only its beginning was read
     cut: bool = False
 

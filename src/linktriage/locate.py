@@ -178,7 +178,7 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
         block_text_length=block_stats[2],
         block_link_text_length=block_stats[3],
         is_image=is_image,
-        hidden=_hidden(element),
+        hidden=_hidden(page, element),
         depth=sum(1 for _ in element.iterancestors()),
         ancestry=" > ".join(_describe_element(a) for a in list(element.iterancestors())[:6][::-1]),
     )
@@ -188,7 +188,7 @@ def _describe_element(element: HtmlElement) -> str:
     label = str(element.tag)
     if element.get("id"):
         label += "#" + element.get("id", "").strip()[:30]
-    classes = (element.get("class") or "").split()
+    classes = (element.get("class") or "").split(maxsplit=3)  # the first three: not a list of a megabyte's words
     if classes:
         label += "." + ".".join(c[:30] for c in classes[:3])
     return label
@@ -251,7 +251,7 @@ def region_of(page: ParsedPage, element: HtmlElement, *,
     ancestor that names it, or (None, None). Shared by the locator and the disclosure-note feature."""
     total_links = max(len(_links(page)), 1)
     for ancestor in region_ancestors(element, include_self=include_self):
-        found = _region(ancestor)
+        found = _named_region(page, ancestor)
         if found is None:
             continue
         # A wrapper holding most of the page's links ("#page.has-sidebar") says nothing about this link; a big
@@ -264,11 +264,19 @@ def region_of(page: ParsedPage, element: HtmlElement, *,
             found = "content"
         # The body of a comment or forum post is often a ".content" or ".post" block: the comment around it wins.
         if found == "content":
-            thread = next((a for a in region_ancestors(ancestor) if _region(a) == "comment"), None)
+            thread = next((a for a in region_ancestors(ancestor) if _named_region(page, a) == "comment"), None)
             if thread is not None:
                 found, ancestor = "comment", thread
         return found, ancestor
     return None, None
+
+
+def _named_region(page: ParsedPage, element: HtmlElement) -> str | None:
+    """``_region(element)``, read once per element of the page (see ParsedPage.regions)."""
+    regions = page.regions
+    if element not in regions:
+        regions[element] = _region(element)
+    return regions[element]
 
 
 def _inside_article(element: HtmlElement) -> bool:
@@ -375,10 +383,15 @@ def _context(text: str, anchor_text: str) -> str:
     return text[start: at + len(anchor_text) + CONTEXT_CHARS]
 
 
-def _hidden(element: HtmlElement) -> bool:
+def _hidden(page: ParsedPage, element: HtmlElement) -> bool:
+    hiding = page.hiding  # each element's attributes read once per page (see ParsedPage.hiding)
     for node in (element, *element.iterancestors()):
-        style = node.get("style") or ""
-        if node.get("hidden") is not None or _HIDDEN_STYLE.search(style) or _zero_height_box(style):
+        hides = hiding.get(node)
+        if hides is None:
+            style = node.get("style") or ""
+            hides = hiding[node] = (node.get("hidden") is not None or bool(_HIDDEN_STYLE.search(style))
+                                    or _zero_height_box(style))
+        if hides:
             return True
     return False
 
