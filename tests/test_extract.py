@@ -29,3 +29,19 @@ def test_a_charset_the_bytes_contradict_is_passed_over(warc_factory):
         "https://a.example/utf16": (200, {"Content-Type": "text/html; charset=utf-16"}, utf16),  # as declared
     })
     assert statuses == ["live"] * 5
+
+
+def test_an_article_of_brackets_is_read_in_linear_time():
+    """The markdown links in trafilatura's text were removed by a pattern re retried from every "[" to the next
+    "]": an article holding 100,000 "[" after its last link took a minute, a bigger one hours."""
+    import time
+
+    from linktriage import FetchResult
+    from linktriage.extract import extract_page
+
+    html = (f"<html><body><article><p>Words of the article and <a href='{TARGET}'>the shop</a> with "
+            f"![a picture] and [notes](here).</p><p>{'[' * 100_000}</p></article></body></html>")
+    started = time.perf_counter()
+    page = extract_page(FetchResult(url="https://a.example/p", status="ok", body=html.encode()))
+    assert time.perf_counter() - started < 20
+    assert "and the shop with ![a picture] and notes." in page.info.main_text
