@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import csv
 import gzip
 
 import pytest
+from test_cli import run  # noqa: F401 - the CLI-in-process fixture
 
 from linktriage import InputError
 from linktriage.sources import WarcArchive, url_key
@@ -125,3 +127,95 @@ def test_an_archived_page_over_the_page_cap_is_an_error_row(warc_factory):
     rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
                              for name in ("huge", "ok")], pages=[path])
     assert rows["link_status"].tolist() == ["error", "live"]
+
+
+def test_archived_bodies_in_any_content_encoding_are_read(warc_factory, tmp_path, run):  # noqa: F811
+    """A page archived brotli-encoded (as archivers other than linktriage keep bodies) ended the whole run with
+    "internal error: AttributeError: 'brotli.Decompressor' object has no attribute 'unused_data'" (warcio's br
+    reader). Archived bodies are decoded as the live fetcher decodes them; one stored decoded under its original
+    header is read as it is, and one that does not decode is that page's error."""
+    import brotli
+
+    html = b"<html><body><p>Read <a href='https://b.example/'>this shop</a> today.</p></body></html>"
+    encoded = {"br": brotli.compress(html), "gzip": gzip.compress(html), "gzip, br": brotli.compress(gzip.compress(html))}
+    pages = {f"https://a.example/{name.replace(', ', '-')}": (200, {"Content-Type": "text/html", "Content-Encoding": name},
+                                                            body) for name, body in encoded.items()}
+    pages["https://a.example/stored-decoded"] = (200, {"Content-Type": "text/html", "Content-Encoding": "br"}, html)
+    pages["https://a.example/broken"] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                                         gzip.compress(html)[:12] + bytes(range(256)))
+    path = warc_factory(pages)
+    archive = WarcArchive([path])
+    for url in list(pages)[:-1]:
+        page = archive.get(url)
+        assert page.status == "ok" and page.body == html, url
+    broken = archive.get("https://a.example/broken")
+    assert broken.status == "error" and broken.reason == "undecodable body: broken gzip data"
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url\n" + "".join(f"{url},https://b.example/\n" for url in pages))
+    result = run("score", export, "--pages", path, "--offline", "-o", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as stream:
+        statuses = [row["link_status"] for row in csv.DictReader(stream)]
+    assert statuses == ["live"] * 4 + ["error"]
+
+
+def test_an_archived_compressed_body_cut_short_is_an_error_row(warc_factory):
+    """A gzip or br body that stops before its end (the crawler lost the connection) was read as far as it went:
+    the link after the cut came out `missing`, as if the page did not have it."""
+    import brotli
+
+    import linktriage
+
+    text = " ".join(str(k * 7919 % 100003) for k in range(20_000))
+    html = f"<html><body><p>{text}</p><p><a href='https://b.example/'>b</a></p></body></html>".encode()
+    path = warc_factory({
+        "https://a.example/gzip": (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                                   gzip.compress(html)[:20_000]),
+        "https://a.example/br": (200, {"Content-Type": "text/html", "Content-Encoding": "br"},
+                                 brotli.compress(html)[:20_000]),
+        "https://a.example/whole": (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, gzip.compress(html)),
+    })
+    archive = WarcArchive([path])
+    assert archive.get("https://a.example/gzip").reason == "undecodable body: gzip data cut off"
+    assert archive.get("https://a.example/br").reason == "undecodable body: br data cut off"
+    rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
+                             for name in ("gzip", "br", "whole")], pages=[path])
+    assert rows["link_status"].tolist() == ["error", "error", "live"]
+
+
+def test_an_archived_record_that_cannot_be_read_is_an_error_row(tmp_path, warc_factory, monkeypatch):
+    """A record that failed while it was read (a network filesystem's error on an s3:// archive, a file removed
+    since it was indexed, an HTTP header warcio cannot parse) raised out of the archive reader and ended the whole
+    run ('internal error: OSError ...'); its page's rows now say so and the other pages are scored."""
+    import uuid
+
+    import linktriage
+
+    html = "<html><body><p><a href='https://b.example/'>b</a></p></body></html>"
+    path = warc_factory({"https://a.example/flaky": html, "https://a.example/fine": html})
+    read = WarcArchive._read
+
+    def flaky(entry):
+        if entry.uri.endswith("flaky"):
+            raise OSError("Connection reset by peer")
+        return read(entry)
+
+    monkeypatch.setattr(WarcArchive, "_read", staticmethod(flaky))
+    rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
+                             for name in ("flaky", "fine")], pages=[path])
+    assert rows["link_status"].tolist() == ["error", "live"]
+    assert rows.loc[0, "reasons"] == "could not read the page from the archive (OSError: Connection reset by peer)"
+    monkeypatch.undo()
+
+    def record(uri: str, payload: bytes) -> bytes:
+        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+                f"WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
+                f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(payload)}\r\n\r\n")
+        return gzip.compress(head.encode() + payload + b"\r\n\r\n")
+
+    urns = tmp_path / "urns.warc.gz"
+    urns.write_bytes(record("urn:page:1", b"\x1b[2Jnot a status line\r\n\r\n" + html.encode()))
+    broken = WarcArchive([urns]).get("urn:page:1")
+    assert broken.status == "error" and broken.reason.startswith(
+        "could not read the page from the archive (StatusAndHeadersParserException: Expected Status Line")
+    assert broken.reason.isprintable() and "\x1b" not in broken.reason

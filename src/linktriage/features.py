@@ -275,6 +275,8 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
 
     Judged text node by text node: a search of text_content() would miss notes, since it runs blocks together
     ("shoesGuest post" has no word boundary)."""
+    # text of each block, taken once: thousands of "Sponsored" labels in one long block each took its text again
+    block_texts: dict = {}
     for node in _note_candidates(page.tree):
         parent = node.getparent()
         block = parent
@@ -282,7 +284,9 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
             block = block.getparent()
         if block is None:
             continue
-        block_text = " ".join(block.text_content().split())
+        block_text = block_texts.get(block)
+        if block_text is None:
+            block_text = block_texts[block] = " ".join(block.text_content().split())
         if len(block_text) > _NOTE_MAX_CHARS or _AD_CODE.search(block_text):
             continue
         if any(_NOT_A_NOTE.search(f"{el.get('class', '')} {el.get('id', '')}")

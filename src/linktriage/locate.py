@@ -53,7 +53,11 @@ _BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "div", "s
                          "nav", "footer", "header", "form", "main", "body", "pre", "figure", "center", "td"})
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:px|pt|em)?\s*(?:;|$)|"
-    r"(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0(?:px)?\s*;.*overflow\s*:\s*hidden", re.I)
+    r"(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
+# "height:0; ... overflow:hidden" on one line hides too. Not one pattern with ".*" between them: re retries it from
+# every "height:0;", each time to the end of the line, and a style repeating it took minutes (see _zero_height_box).
+_ZERO_HEIGHT = re.compile(r"height\s*:\s*0(?:px)?\s*;", re.I)
+_OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden", re.I)
 _GENERIC_ANCHORS = frozenset("""
 click here|here|this|this link|link|read more|more|learn more|see more|find out more|more info|more information|
 website|this website|site|this site|homepage|home page|home|visit|visit site|visit website|go|source|via|
@@ -174,7 +178,7 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
         block_text_length=block_stats[2],
         block_link_text_length=block_stats[3],
         is_image=is_image,
-        hidden=_hidden(element),
+        hidden=_hidden(page, element),
         depth=sum(1 for _ in element.iterancestors()),
         ancestry=" > ".join(_describe_element(a) for a in list(element.iterancestors())[:6][::-1]),
     )
@@ -184,7 +188,7 @@ def _describe_element(element: HtmlElement) -> str:
     label = str(element.tag)
     if element.get("id"):
         label += "#" + element.get("id", "").strip()[:30]
-    classes = (element.get("class") or "").split()
+    classes = (element.get("class") or "").split(maxsplit=3)  # the first three: not a list of a megabyte's words
     if classes:
         label += "." + ".".join(c[:30] for c in classes[:3])
     return label
@@ -247,7 +251,7 @@ def region_of(page: ParsedPage, element: HtmlElement, *,
     ancestor that names it, or (None, None). Shared by the locator and the disclosure-note feature."""
     total_links = max(len(_links(page)), 1)
     for ancestor in region_ancestors(element, include_self=include_self):
-        found = _region(ancestor)
+        found = _named_region(page, ancestor)
         if found is None:
             continue
         # A wrapper holding most of the page's links ("#page.has-sidebar") says nothing about this link; a big
@@ -260,11 +264,19 @@ def region_of(page: ParsedPage, element: HtmlElement, *,
             found = "content"
         # The body of a comment or forum post is often a ".content" or ".post" block: the comment around it wins.
         if found == "content":
-            thread = next((a for a in region_ancestors(ancestor) if _region(a) == "comment"), None)
+            thread = next((a for a in region_ancestors(ancestor) if _named_region(page, a) == "comment"), None)
             if thread is not None:
                 found, ancestor = "comment", thread
         return found, ancestor
     return None, None
+
+
+def _named_region(page: ParsedPage, element: HtmlElement) -> str | None:
+    """``_region(element)``, read once per element of the page (see ParsedPage.regions)."""
+    regions = page.regions
+    if element not in regions:
+        regions[element] = _region(element)
+    return regions[element]
 
 
 def _inside_article(element: HtmlElement) -> bool:
@@ -371,9 +383,32 @@ def _context(text: str, anchor_text: str) -> str:
     return text[start: at + len(anchor_text) + CONTEXT_CHARS]
 
 
-def _hidden(element: HtmlElement) -> bool:
+def _hidden(page: ParsedPage, element: HtmlElement) -> bool:
+    hiding = page.hiding  # each element's attributes read once per page (see ParsedPage.hiding)
     for node in (element, *element.iterancestors()):
-        if node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or ""):
+        hides = hiding.get(node)
+        if hides is None:
+            style = node.get("style") or ""
+            hides = hiding[node] = (node.get("hidden") is not None or bool(_HIDDEN_STYLE.search(style))
+                                    or _zero_height_box(style))
+        if hides:
+            return True
+    return False
+
+
+def _zero_height_box(style: str) -> bool:
+    """Whether an "overflow: hidden" starts after a "height: 0;" on the same line of ``style`` (what the pattern
+    ``height...;.*overflow...`` finds), in one pass: the next overflow and the next line break are looked up only
+    when a later "height: 0;" has passed them."""
+    overflow = newline = None
+    for zero in _ZERO_HEIGHT.finditer(style):
+        if overflow is None or overflow.start() < zero.end():
+            overflow = _OVERFLOW_HIDDEN.search(style, zero.end())
+            if overflow is None:
+                return False
+        if newline is None or 0 <= newline < zero.end():
+            newline = style.find("\n", zero.end())
+        if newline < 0 or overflow.start() <= newline:
             return True
     return False
 

@@ -1,0 +1,47 @@
+"""Decoding and parsing pages that are broken or hostile, through the archive path a user's --pages takes."""
+
+from __future__ import annotations
+
+import codecs
+
+import linktriage
+
+TARGET = "https://b.example/"
+PAGE = f"<html><body><p>Read about shoes <a href='{TARGET}'>at the shop</a> today.</p></body></html>"
+
+
+def _statuses(warc_factory, pages: dict) -> list[str]:
+    path = warc_factory(pages)
+    rows = linktriage.score([{"source_url": url, "target_url": TARGET} for url in pages], pages=[path])
+    return [status if status == "live" else f"{status}: {reason}" for status, reason in zip(rows["link_status"], rows["reasons"])]
+
+
+def test_a_charset_the_bytes_contradict_is_passed_over(warc_factory):
+    """A UTF-16 page (byte order mark) served as "charset=utf-8" was read as NUL-strewn text and its link came out
+    `missing`; a UTF-8 page saying <meta charset="utf-16"> was read as CJK characters ("page is not parseable
+    HTML"); a charset naming a Python codec that is no web encoding (idna) failed the page."""
+    utf16 = codecs.BOM_UTF16_LE + PAGE.encode("utf-16-le")
+    statuses = _statuses(warc_factory, {
+        "https://a.example/utf16-as-utf8": (200, {"Content-Type": "text/html; charset=utf-8"}, utf16),
+        "https://a.example/meta-utf16": (200, {"Content-Type": "text/html"}, b"<meta charset='utf-16'>" + PAGE.encode()),
+        "https://a.example/header-utf32": (200, {"Content-Type": "text/html; charset=utf-32"}, PAGE.encode()),
+        "https://a.example/idna": (200, {"Content-Type": "text/html; charset=idna"}, PAGE.encode()),
+        "https://a.example/utf16": (200, {"Content-Type": "text/html; charset=utf-16"}, utf16),  # as declared
+    })
+    assert statuses == ["live"] * 5
+
+
+def test_an_article_of_brackets_is_read_in_linear_time():
+    """The markdown links in trafilatura's text were removed by a pattern re retried from every "[" to the next
+    "]": an article holding 100,000 "[" after its last link took a minute, a bigger one hours."""
+    import time
+
+    from linktriage import FetchResult
+    from linktriage.extract import extract_page
+
+    html = (f"<html><body><article><p>Words of the article and <a href='{TARGET}'>the shop</a> with "
+            f"![a picture] and [notes](here).</p><p>{'[' * 100_000}</p></article></body></html>")
+    started = time.perf_counter()
+    page = extract_page(FetchResult(url="https://a.example/p", status="ok", body=html.encode()))
+    assert time.perf_counter() - started < 20
+    assert "and the shop with ![a picture] and notes." in page.info.main_text
