@@ -219,3 +219,18 @@ def test_an_archived_record_that_cannot_be_read_is_an_error_row(tmp_path, warc_f
     assert broken.status == "error" and broken.reason.startswith(
         "could not read the page from the archive (StatusAndHeadersParserException: Expected Status Line")
     assert broken.reason.isprintable() and "\x1b" not in broken.reason
+
+
+def test_empty_and_not_modified_answers_say_what_they_are(warc_factory):
+    """An empty 200 or 204 said 'page is not parseable HTML', an archived 304 'redirect without a usable Location'."""
+    import linktriage
+
+    path = warc_factory({"https://a.example/empty": (200, {"Content-Type": "text/html"}, b""),
+                         "https://a.example/no-content": (204, {}, b""),
+                         "https://a.example/not-modified": (304, {}, b""),
+                         "https://a.example/page": "<p><a href='https://b.example/'>b</a></p>"})
+    rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}
+                             for name in ("empty", "no-content", "not-modified", "page")], pages=[path])
+    assert rows["link_status"].tolist() == ["error", "error", "error", "live"]
+    assert rows["reasons"].tolist()[:3] == ["the page is empty (no body)", "the page is empty (no body)",
+                                            "HTTP 304: not modified, no page sent"]

@@ -115,8 +115,9 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
                                                                               list[LinkAnalysis]]:
     page = extract_page(fetched)
     if page is None:
+        empty = not (fetched.body or b"").strip()  # a 200 or 204 with no body: nothing to parse, not broken HTML
         failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,
-                             reason="page is not parseable HTML")
+                             reason="the page is empty (no body)" if empty else "page is not parseable HTML")
         return None, unfetched(backlinks, failed)
     page_feats = page_features(page)
     status = "redirected" if fetched.redirected else "live"

@@ -16,6 +16,8 @@ def status_for_http(code: int | None) -> tuple[str, str]:
         return "page_gone", f"HTTP {code}: page gone"
     if code in (401, 403, 429):
         return "blocked", f"HTTP {code}: access refused"
+    if code == 304:  # an answer to a conditional request: the archive or server sent no page
+        return "error", "HTTP 304: not modified, no page sent"
     if 300 <= code < 400:
         return "error", f"HTTP {code}: redirect without a usable Location"
     return "error", f"HTTP {code}"
