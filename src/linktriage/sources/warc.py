@@ -223,6 +223,10 @@ class WarcArchive:
         """The archived page for ``url`` (redirects followed inside the archive), or None when not archived."""
         try:
             return self._get(url)
+        except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError):
+            # the archive file itself is gone or closed to this process (a Dask worker that does not see it): the
+            # run's problem, said once by its engine, not every page's error row
+            raise
         except Exception as exc:  # noqa: BLE001 - one archived record of thousands
             # A record no rule foresaw (an HTTP header warcio cannot parse, a file changed since it was indexed)
             # is its page's error row, not the end of the run. LINKTRIAGE_DEBUG=1 lets it through, traceback and all.
