@@ -234,3 +234,21 @@ def test_empty_and_not_modified_answers_say_what_they_are(warc_factory):
     assert rows["link_status"].tolist() == ["error", "error", "error", "live"]
     assert rows["reasons"].tolist()[:3] == ["the page is empty (no body)", "the page is empty (no body)",
                                             "HTTP 304: not modified, no page sent"]
+
+
+def test_an_archive_with_spaces_in_its_uris_reads_quietly(warc_factory, tmp_path):
+    """warcio logged "Replacing spaces in invalid WARC-Target-URI: <url>" for each such record, and Python printed
+    it raw on stderr, since nothing configures logging."""
+    import subprocess
+    import sys
+
+    url = "https://a.example/news artikel?id=1"
+    path = warc_factory({url: "<p><a href='https://b.example/'>b</a></p>"})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url\nhttps://a.example/news%20artikel?id=1,https://b.example/\n")
+    done = subprocess.run([sys.executable, "-m", "linktriage", "score", str(export), "--pages", str(path),
+                           "--offline", "-o", str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Replacing spaces" not in done.stderr, done.stderr
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as stream:
+        assert [row["link_status"] for row in csv.DictReader(stream)] == ["live"]

@@ -9,6 +9,7 @@ are installed: what Dask workers on other machines need.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import zlib
 from contextlib import AbstractContextManager, redirect_stderr
@@ -34,6 +35,11 @@ from linktriage.sources._status import status_for_http
 __all__ = ["WarcArchive", "url_key"]
 
 MAX_REDIRECTS = 10
+
+# warcio logs a warning for every record whose WARC-Target-URI holds spaces (archives of other tools) and encodes
+# them itself; with logging not configured, Python printed each one raw on stderr, the URL's control characters
+# included, once per such record. Its own handler keeps the records for an application that configures logging.
+logging.getLogger("warcio").addHandler(logging.NullHandler())
 
 
 def _open(path: str) -> AbstractContextManager:
