@@ -404,7 +404,12 @@ def test_openapi_fuzz_finds_no_server_error(server, mode):
         def check(case):
             response = case.call(timeout=30)
             assert response.status_code < 500, response.text
-            case.validate_response(response)
+            # A negative body can be generated over the size limit: 413 rejects it before it is read, and is in the
+            # published schema, but is not among the statuses schemathesis counts as a rejection (a CI run failed
+            # on "Schema-violating request accepted" for such a 413).
+            too_large = response.status_code == 413 and mode is schemathesis.GenerationMode.NEGATIVE
+            case.validate_response(response, excluded_checks=[schemathesis.checks.negative_data_rejection]
+                                   if too_large else None)
 
         check()
 
