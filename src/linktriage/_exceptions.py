@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-__all__ = ["LinkTriageError", "InputError", "UnknownFormatError", "ModelError"]
+from typing import Sequence
+
+__all__ = ["LinkTriageError", "InputError", "UnknownFormatError", "ModelError", "named_as_given"]
 
 
 class LinkTriageError(Exception):
@@ -25,3 +27,12 @@ class UnknownFormatError(InputError):
 
 class ModelError(LinkTriageError):
     """A model file is missing, unreadable, untrusted or from an incompatible version."""
+
+
+def named_as_given(exc: InputError, temporary: Sequence[str], name: str) -> InputError:
+    """``exc`` with the temporary files linktriage read in place of the caller's input (a table written to a CSV, a
+    decompressed export) named as the caller gave it (``name``); ``exc`` itself when its message names none."""
+    message = str(exc)
+    for path in temporary:
+        message = message.replace(path, name)
+    return exc if message == str(exc) else type(exc)(message)

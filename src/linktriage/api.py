@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
-from linktriage._exceptions import InputError, ModelError
+from linktriage._exceptions import InputError, ModelError, named_as_given
 from linktriage._records import OUTPUT_COLUMNS, Backlink, FetchResult
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
                                  offline=offline, supplied=supplied, own_share=own_share,
                                  cache=os.fspath(cache) if cache is not None else None)
         except InputError as exc:
-            raise _named_as_given(exc, files.written, "labelled links") from None
+            raise named_as_given(exc, files.written, "labelled links") from None
     if files.is_table:  # its temporary file is gone now: the card says what was given (`linktriage info` shows it)
         result.model.card_["trained_from"] = [f"(a {type(labelled).__name__} given to linktriage.train)"]
     return result.model
@@ -365,7 +365,7 @@ def _renamed(read_exports, paths: list[str], *, site: str | None, written: list[
     try:
         backlinks = read_exports(paths, site=site)
     except InputError as exc:
-        raise _named_as_given(exc, written, "links") from None
+        raise named_as_given(exc, written, "links") from None
     return _renaming(backlinks, written)
 
 
@@ -374,13 +374,4 @@ def _renaming(backlinks: Iterator[Backlink], written: list[str]) -> Iterator[Bac
     try:
         yield from backlinks
     except InputError as exc:
-        raise _named_as_given(exc, written, "links") from None
-
-
-def _named_as_given(exc: InputError, written: list[str], name: str) -> InputError:
-    """``exc`` with the temporary file a table was written to named as what the caller gave (``name``); the
-    caller's own files keep their names, whatever they are called."""
-    message = str(exc)
-    for path in written:
-        message = message.replace(path, name)
-    return exc if message == str(exc) else type(exc)(message)
+        raise named_as_given(exc, written, "links") from None

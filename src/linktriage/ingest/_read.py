@@ -10,7 +10,7 @@ import re
 from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, named_as_given
 from linktriage._records import Backlink
 from linktriage._spreadsheet import unguarded
 from linktriage.ingest._detect import ExportFormat, detect_format
@@ -75,9 +75,10 @@ def _named(name: str, path: str) -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        if path == name or path not in str(exc):
+        renamed = named_as_given(exc, [path] if path != name else [], name)
+        if renamed is exc:
             raise
-        raise type(exc)(str(exc).replace(path, name)) from None
+        raise renamed from None
 
 
 def _read_all(plans: list[_Plan], site: str, names: list[str], unpacker: Unpacker) -> Iterator[Backlink]:
