@@ -50,6 +50,12 @@ def _json_value(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
+def output_columns(rows: Sequence[dict]) -> list[str]:
+    """The columns of a rows output: OUTPUT_COLUMNS, then the export_* columns of its first chunk (``rows``).
+    Later chunks' unseen export columns are dropped: a header or schema cannot grow once written."""
+    return [*OUTPUT_COLUMNS, *(key for key in (rows[0] if rows else ()) if key.startswith("export_"))]
+
+
 def _cell(value: object, escape_formulas: bool = False) -> object:
     if value is None:
         return ""
@@ -80,9 +86,7 @@ class RowWriter:
                 self._stream.write(line.translate(_LINE_BREAKS) + "\n")
             return
         if self._csv is None:
-            exports = [key for key in rows[0] if key.startswith("export_")]
-            # Later chunks' unseen export columns are dropped: a CSV header cannot grow after it is written.
-            self._csv = csv.DictWriter(self._stream, [*OUTPUT_COLUMNS, *exports], extrasaction="ignore")
+            self._csv = csv.DictWriter(self._stream, output_columns(rows), extrasaction="ignore")
             self._csv.writeheader()
         self._csv.writerows({key: _cell(value, self._escape) for key, value in row.items()} for row in rows)
 
@@ -118,8 +122,7 @@ def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, strea
         from linktriage.output._xlsx import XlsxRowWriter
 
         # (its text is never a formula: escape_formulas does not apply)
-        return XlsxRowWriter(path, lambda rows: [*OUTPUT_COLUMNS, *(k for k in rows[0] if k.startswith("export_"))]
-                             if rows else list(OUTPUT_COLUMNS), sheet="backlinks")
+        return XlsxRowWriter(path, output_columns, sheet="backlinks")
     if path is None:
         return RowWriter(stream or sys.stdout, kind, owns_stream=False, escape_formulas=escape_formulas)
     return RowWriter(open(path, "w", encoding="utf-8", newline=""), kind, owns_stream=True,
@@ -169,9 +172,8 @@ class ParquetRowWriter:
         if not rows and self._schema is not None:
             return
         if self._schema is None:
-            exports = [key for key in rows[0] if key.startswith("export_")] if rows else []
             fields = [pa.field("schema_version", pa.string())]
-            fields += [pa.field(name, _arrow_type(name)) for name in (*OUTPUT_COLUMNS, *exports)]
+            fields += [pa.field(name, _arrow_type(name)) for name in output_columns(rows)]
             self._schema = pa.schema(fields)
             self._writer = pq.ParquetWriter(self._path, self._schema)
         columns = {}
