@@ -171,19 +171,21 @@ def _workbook_rows(path: Path) -> Iterator[tuple[int, dict]]:
     sheet past Excel's 1,048,576 rows; a sheet a reviewer added, of notes or a pivot table, is not rows)."""
     from linktriage.ingest._xlsx import open_workbook, worksheet_rows
 
-    found = []
+    first: list[str] | None = None  # the first sheet's header, named when no sheet has the columns
+    read = False
     with open_workbook(path, path.name) as workbook:
         for sheet in workbook.worksheets:
             rows = worksheet_rows(sheet, path.name)
             names = [str(name or "").strip().lower() for name in next(rows, ())]
-            found.append(names)
+            first = names if first is None else first
             if any(c not in names for c in REQUIRED_COLUMNS):
                 continue
+            read = True
             for number, values in enumerate(rows, start=2):
                 if any(v is not None and str(v).strip() for v in values):
                     yield number, dict(zip(names, values))
-    if not any(all(c in names for c in REQUIRED_COLUMNS) for names in found):
-        _check_columns(path, found[0] if found else [])
+    if not read:
+        _check_columns(path, first or [])
 
 
 def _typed(path: Path, number: int, row: dict) -> dict:
