@@ -304,10 +304,7 @@ class WarcArchive:
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
                 body, problem = _decoded_body(record.raw_stream, headers)
             else:
-                # One byte past the cap is enough to refuse an oversized page: a 2 GB record (a video archived as
-                # a page) is not read into memory.
-                body = _read_up_to(record.raw_stream, MAX_PAGE_BYTES + 1)
-                problem = _OVERSIZED if len(body) > MAX_PAGE_BYTES else ""
+                body, problem = _capped(record.raw_stream)
         return code, headers, body, problem
 
 
@@ -351,9 +348,15 @@ def _decoded_body(stream, headers: dict[str, str]) -> tuple[bytes, str]:
     except BodyRefused as exc:
         if html_refusal("", first[:SNIFF_BYTES]) is not None:
             return b"", exc.reason
-        body = first + _read_up_to(stream, MAX_PAGE_BYTES + 1 - len(first))
-        return body, _OVERSIZED if len(body) > MAX_PAGE_BYTES else ""
+        return _capped(stream, first)
     return decoder.body, _OVERSIZED if decoder.truncated else ""
+
+
+def _capped(stream, first: bytes = b"") -> tuple[bytes, str]:
+    """A body as stored (``first``, then the rest of ``stream``) and _OVERSIZED when it is over the page cap. One
+    byte past the cap is enough to refuse it: a 2 GB record (a video archived as a page) is not read into memory."""
+    body = first + _read_up_to(stream, MAX_PAGE_BYTES + 1 - len(first))
+    return body, _OVERSIZED if len(body) > MAX_PAGE_BYTES else ""
 
 
 def _read_up_to(stream, size: int) -> bytes:
