@@ -13,6 +13,7 @@ again), and the control characters XML cannot hold are dropped.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Sequence
 
@@ -100,7 +101,7 @@ def _cell(sheet, value: object) -> object:
     if isinstance(value, int):  # Excel's numbers are doubles: a longer integer (an ID) would lose its last digits
         return value if abs(value) <= 2**53 else str(value)
     if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else None  # Excel has no NaN or infinity
+        return value if math.isfinite(value) else None  # Excel has no NaN or infinity
     text = _excel_text(str(value))
     if text.startswith("="):  # openpyxl would store it as a formula: text from pages must never run
         from openpyxl.cell import WriteOnlyCell
