@@ -1,7 +1,10 @@
 """Referring pages read from WARC archives (warcio).
 
 The archive is indexed once (URL -> file and record offset, no bodies kept), then each page is read on demand
-by seeking to its record, so a large archive costs memory per URL, not per byte. Paths may also be fsspec URLs
+by seeking to its record, so a large archive costs memory per URL, not per byte. Pages are ``response`` records,
+``resource`` records (a document archived without its HTTP answer, as warcit writes local files) and ``revisit``
+records: a deduplicating crawler (Heritrix, wget --warc-dedup, Browsertrix) stores a page seen before as a revisit
+that names the earlier capture, whose body is the page. Paths may also be fsspec URLs
 (``s3://bucket/pages.warc.gz``, ``gs://...``, ``https://...``) when fsspec and the scheme's package (s3fs, gcsfs)
 are installed: what Dask workers on other machines need.
 """
@@ -138,6 +141,14 @@ class _Entry:
     uri: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Revisit:
+    """What a revisit record says of the capture it repeats, to find that capture once every file is indexed."""
+    entry: _Entry
+    digest: str
+    refers_to: str
+
+
 class WarcArchive:
     """Pages from one or more WARC files, looked up by URL.
 
@@ -149,10 +160,17 @@ class WarcArchive:
         self._exact: dict[str, _Entry] = {}
         self._lenient: dict[str, _Entry] = {}
         self._cut_off: set[_Entry] = set()  # the last record of a truncated file: its page is incomplete
+        #: a revisit record -> the capture holding its page, None when no archive given holds that capture
+        self._revisits: dict[_Entry, _Entry | None] = {}
+        pending: list[_Revisit] = []
+        digests: dict[str, _Entry] = {}  # WARC-Payload-Digest -> the first capture with that payload
         for path in self.paths:
-            self._index(path)
+            self._index(path, pending, digests)
+        # resolved after every file is read: the earlier capture may sit in another archive, or later in this one
+        for revisit in pending:
+            self._revisits[revisit.entry] = self._original(revisit, digests)
 
-    def _index(self, path: str) -> None:
+    def _index(self, path: str, pending: list[_Revisit], digests: dict[str, _Entry]) -> None:
         if not _exists(path):
             if not is_url(path) and Path(path).is_dir():
                 raise InputError(f"--pages {path} is a directory: pass its archives, e.g. --pages {path}/*.warc.gz")
@@ -166,10 +184,16 @@ class WarcArchive:
                 records = ArchiveIterator(stream)
                 with redirect_stderr(io.StringIO()):  # warcio prints its own multi-line warnings there
                     for record in records:
-                        if record.rec_type != "response":
+                        if record.rec_type not in ("response", "resource", "revisit"):
                             continue
                         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
                         last = _Entry(path, records.get_record_offset(), uri)
+                        digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+                        if record.rec_type == "revisit":
+                            refers_to = record.rec_headers.get_header("WARC-Refers-To-Target-URI") or ""
+                            pending.append(_Revisit(last, digest, refers_to))
+                        elif digest:
+                            digests.setdefault(digest, last)
                         # The first record of a URL wins: a re-fetch appended later does not hide the original.
                         self._exact.setdefault(uri, last)
                         self._lenient.setdefault(url_key(uri), last)
@@ -182,6 +206,17 @@ class WarcArchive:
             ) from None
         if last is not None and not _complete(last):
             self._cut_off.add(last)
+
+    def _original(self, revisit: _Revisit, digests: dict[str, _Entry]) -> _Entry | None:
+        """The capture a revisit repeats: the one with its payload digest, else the record of the URL it names
+        (WARC 1.1 "server-not-modified" revisits may carry no digest), else an earlier capture of its own URL."""
+        if revisit.digest in digests:
+            return digests[revisit.digest]
+        for uri in (revisit.refers_to, revisit.entry.uri):
+            found = (self._exact.get(uri) or self._lenient.get(url_key(uri))) if uri else None
+            if found is not None and found not in self._revisits and found != revisit.entry:
+                return found
+        return None
 
     def with_absolute_paths(self) -> "WarcArchive":
         """This index, its local files named by absolute path: valid in a process with another working directory
@@ -201,6 +236,8 @@ class WarcArchive:
         copy._exact = {url: move(entry) for url, entry in self._exact.items()}
         copy._lenient = {key: move(entry) for key, entry in self._lenient.items()}
         copy._cut_off = {move(entry) for entry in self._cut_off}
+        copy._revisits = {move(entry): None if original is None else move(original)
+                          for entry, original in self._revisits.items()}
         return copy
 
     def __len__(self) -> int:
@@ -210,7 +247,7 @@ class WarcArchive:
         return self._find(url) is not None
 
     def urls(self) -> Iterator[str]:
-        """Every archived response URL, in archive order."""
+        """Every archived page URL (response, resource and revisit records), in archive order."""
         return iter(self._exact)
 
     def _find(self, url: str) -> _Entry | None:
@@ -248,10 +285,15 @@ class WarcArchive:
         seen: set[str] = set()
         redirected = False
         while True:
-            if entry in self._cut_off:
+            original = self._revisits.get(entry, entry)
+            if original is None:
+                return FetchResult(url=url, status="error", final_url=entry.uri, redirected=redirected,
+                                   reason="archived as a revisit of an earlier capture that none of the --pages "
+                                          "archives holds: pass the archive with that capture too")
+            if entry in self._cut_off or original in self._cut_off:
                 return FetchResult(url=url, status="error", final_url=entry.uri,
                                    reason="page cut off: the archive ends inside its record (a truncated file)")
-            code, headers, body, problem = self._read(entry)
+            code, headers, body, problem = self._read(entry) if original is entry else self._read(entry, original)
             location = headers.get("location", "")
             if 300 <= (code or 0) < 400 and location:
                 try:
@@ -284,27 +326,46 @@ class WarcArchive:
             )
 
     @staticmethod
-    def _read(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]:
-        """(HTTP status, headers, body, why the body is unusable or "") of the record at ``entry``."""
-        with _open(entry.path) as stream:
-            stream.seek(entry.offset)
-            record = next(iter(ArchiveIterator(stream)))
-            headers: dict[str, str] = {}
-            code: int | None = None
-            if record.http_headers is None and "application/http" in (
-                record.rec_headers.get_header("Content-Type") or ""
-            ):
-                # warcio parses HTTP headers only for http(s) target URIs; archives keyed by urn: need it by hand.
-                record.http_headers = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"]).parse(record.raw_stream)
-            if record.http_headers is not None:
-                try:
-                    code = int(record.http_headers.get_statuscode())
-                except (TypeError, ValueError):
-                    code = None
-                headers = {k.lower(): v for k, v in record.http_headers.headers}
-                body, problem = _decoded_body(record.raw_stream, headers)
-            else:
-                body, problem = _capped(record.raw_stream)
+    def _read(entry: _Entry, original: _Entry | None = None) -> tuple[int | None, dict[str, str], bytes, str]:
+        """(HTTP status, headers, body, why the body is unusable or "") of the record at ``entry``; for a revisit,
+        the body is its ``original``'s, and so is the HTTP answer when the revisit has none of its own or says
+        "304 not modified"."""
+        if original is None:
+            return _read_record(entry)
+        code, headers, _, _ = _read_record(entry)
+        original_code, original_headers, body, problem = _read_record(original)
+        if code is None or code == 304:
+            return original_code, original_headers, body, problem
+        # the revisit's own status, type and Location; the body as the original's headers encoded it
+        encoding = {k: v for k, v in original_headers.items() if k in ("content-encoding", "transfer-encoding")}
+        return code, {**{k: v for k, v in headers.items() if k not in encoding}, **encoding}, body, problem
+
+
+def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]:
+    """(HTTP status, headers, body, why the body is unusable or "") of one record."""
+    with _open(entry.path) as stream:
+        stream.seek(entry.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        headers: dict[str, str] = {}
+        code: int | None = None
+        if record.rec_type == "resource":  # a document without an HTTP answer: its WARC Content-Type says what
+            body, problem = _capped(record.raw_stream)
+            return 200, {"content-type": record.rec_headers.get_header("Content-Type") or ""}, body, problem
+        if record.http_headers is None and record.length and "application/http" in (
+            record.rec_headers.get_header("Content-Type") or ""
+        ):
+            # warcio parses HTTP headers only for http(s) target URIs; archives keyed by urn: need it by hand.
+            # (A revisit may hold nothing at all: no HTTP answer of its own, only the capture it repeats.)
+            record.http_headers = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"]).parse(record.raw_stream)
+        if record.http_headers is not None:
+            try:
+                code = int(record.http_headers.get_statuscode())
+            except (TypeError, ValueError):
+                code = None
+            headers = {k.lower(): v for k, v in record.http_headers.headers}
+            body, problem = _decoded_body(record.raw_stream, headers)
+        else:
+            body, problem = _capped(record.raw_stream)
         return code, headers, body, problem
 
 

@@ -1,0 +1,135 @@
+"""Archives of other tools: deduplicating crawlers' revisit records and resource records are pages too.
+
+Heritrix, wget --warc-dedup and Browsertrix store a page whose payload they saw before as a ``revisit`` record that
+names the earlier capture; its links came out ``missing`` ("not in the archive") before. ``resource`` records hold
+a document without its HTTP answer (warcit archives local files that way).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+import linktriage
+from linktriage.sources import WarcArchive
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+TARGET = "https://shop.example/"
+PAGE = f"<html><body><article><p>Our review of the shop: <a href='{TARGET}'>the shop</a>.</p></article></body></html>"
+
+
+def _http(status: str, headers: dict) -> StatusAndHeaders:
+    return StatusAndHeaders(status, list(headers.items()), protocol="HTTP/1.1")
+
+
+def _response(writer: WARCWriter, url: str, body: bytes, headers: dict | None = None, status: str = "200 OK"):
+    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                       http_headers=_http(status, headers or {"Content-Type": "text/html"}))
+    writer.write_record(record)
+    return record.rec_headers.get_header("WARC-Payload-Digest"), record.rec_headers.get_header("WARC-Date")
+
+
+def _revisit(writer: WARCWriter, url: str, digest: str | None, refers_to: str, date: str,
+             http: StatusAndHeaders | None = None, profile: str | None = None) -> None:
+    record = writer.create_revisit_record(url, digest or "sha1:UNUSED", refers_to, date, http_headers=http)
+    if digest is None:  # a "server-not-modified" revisit names the capture but no payload digest
+        record.rec_headers.remove_header("WARC-Payload-Digest")
+    if profile:
+        record.rec_headers.replace_header("WARC-Profile", profile)
+    writer.write_record(record)
+
+
+def _score(urls: list[str], pages: list) -> list[tuple[str, str]]:
+    rows = linktriage.score([{"source_url": url, "target_url": TARGET} for url in urls], pages=pages)
+    return list(zip(rows["link_status"], rows["reasons"].fillna("")))
+
+
+def test_a_deduplicated_page_is_read_from_the_capture_it_repeats(tmp_path):
+    path = tmp_path / "dedup.warc.gz"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        body = gzip.compress(PAGE.encode())  # the original's Content-Encoding decodes the shared payload
+        digest, date = _response(writer, "https://blog.example/post", body,
+                                 {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+        _revisit(writer, "https://blog.example/post?utm_source=feed", digest, "https://blog.example/post", date,
+                 http=_http("200 OK", {"Content-Type": "text/html", "Content-Encoding": "gzip"}))
+        # some writers keep no HTTP answer in a revisit at all: the capture's answer stands
+        _revisit(writer, "https://blog.example/amp", digest, "https://blog.example/post", date)
+    archive = WarcArchive([path])
+    page = archive.get("https://blog.example/post?utm_source=feed")
+    assert page.status == "ok" and page.final_url == "https://blog.example/post?utm_source=feed"
+    assert page.body.decode() == PAGE
+    assert archive.get("https://blog.example/amp").body.decode() == PAGE
+    statuses = _score(["https://blog.example/post?utm_source=feed", "https://blog.example/post",
+                       "https://blog.example/amp"], [path])
+    assert [s for s, _ in statuses] == ["live", "live", "live"]
+
+
+def test_a_revisit_of_a_capture_in_another_archive_needs_that_archive(tmp_path):
+    first, second = tmp_path / "crawl-1.warc.gz", tmp_path / "crawl-2.warc.gz"
+    with open(first, "wb") as stream:
+        digest, date = _response(WARCWriter(stream, gzip=True), "https://blog.example/a", PAGE.encode())
+    with open(second, "wb") as stream:
+        _revisit(WARCWriter(stream, gzip=True), "https://blog.example/a", digest, "https://blog.example/a", date,
+                 http=_http("200 OK", {"Content-Type": "text/html"}))
+    # the later crawl's revisit comes first on the command line: the capture is found in the other file all the same
+    assert [s for s, _ in _score(["https://blog.example/a"], [second, first])] == ["live"]
+    [(status, reason)] = _score(["https://blog.example/a"], [second])
+    assert status == "error"
+    assert reason == ("archived as a revisit of an earlier capture that none of the --pages archives holds: "
+                      "pass the archive with that capture too")
+
+
+def test_a_not_modified_revisit_is_the_page_it_names(tmp_path):
+    """WARC 1.1's server-not-modified profile: the crawler got a 304 and kept no payload or digest."""
+    path = tmp_path / "revisit.warc"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=False, warc_version="1.1")
+        _, date = _response(writer, "https://blog.example/b", PAGE.encode())
+        _revisit(writer, "http://www.blog.example/b/", None, "https://blog.example/b", date,
+                 http=_http("304 Not Modified", {}),
+                 profile="http://netpreserve.org/warc/1.1/revisit/server-not-modified")
+    page = WarcArchive([path]).get("http://www.blog.example/b/")
+    assert (page.status, page.http_status, page.final_url) == ("ok", 200, "http://www.blog.example/b/")
+    assert page.body.decode() == PAGE
+
+
+def test_a_revisit_keeps_its_own_redirect(tmp_path):
+    """Two redirects with empty bodies share one payload digest: a revisit's own status and Location are the
+    answer, not the earlier capture's."""
+    path = tmp_path / "redirects.warc.gz"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        digest, date = _response(writer, "https://blog.example/old-1", b"", {"Location": "https://blog.example/x"},
+                                 status="301 Moved Permanently")
+        _revisit(writer, "https://blog.example/old-2", digest, "https://blog.example/old-1", date,
+                 http=_http("301 Moved Permanently", {"Location": "https://blog.example/new"}))
+        _response(writer, "https://blog.example/new", PAGE.encode())
+    page = WarcArchive([path]).get("https://blog.example/old-2")
+    assert (page.status, page.final_url, page.redirected) == ("ok", "https://blog.example/new", True)
+
+
+def test_resource_records_are_pages_typed_by_their_warc_content_type(tmp_path):
+    path = tmp_path / "files.warc.gz"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for url, kind, body in (("https://site.example/page.html", "text/html", PAGE.encode()),
+                                ("https://site.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)):
+            writer.write_record(writer.create_warc_record(url, "resource", payload=io.BytesIO(body),
+                                                          warc_content_type=kind))
+    assert [s for s, _ in _score(["https://site.example/page.html"], [path])] == ["live"]
+    [(status, reason)] = _score(["https://site.example/logo.png"], [path])
+    assert (status, reason) == ("error", "not HTML: image/png")
+
+
+def test_a_revisit_is_found_from_another_working_directory(tmp_path, monkeypatch):
+    """A Dask worker gets the index with absolute paths: a revisit's capture must move with it."""
+    monkeypatch.chdir(tmp_path)
+    with open("dedup.warc.gz", "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        digest, date = _response(writer, "https://blog.example/a", PAGE.encode())
+        _revisit(writer, "https://blog.example/b", digest, "https://blog.example/a", date)
+    archive = WarcArchive(["dedup.warc.gz"]).with_absolute_paths()
+    monkeypatch.chdir(tmp_path.parent)
+    assert archive.get("https://blog.example/b").body.decode() == PAGE
