@@ -274,6 +274,17 @@ class FaultServer:
             return await self._send(writer, 301, b"", {"Location": f"/loop/{other}"})
         if first == "redirect-to":
             return await self._send(writer, int(query.get("code", 302)), b"", {"Location": query["url"]})
+        if first == "refresh":  # a page that moved by <meta http-equiv="refresh"> (?wrap=noscript to hide it)
+            delay, where = query.get("delay", "0"), query["url"]
+            if where == "self":
+                where = target
+            elif len(segments) > 1:  # /refresh/loop/a <-> /refresh/loop/b
+                where = f"/refresh/loop/{'b' if segments[-1] == 'a' else 'a'}?url=loop"
+            tag = f'<meta http-equiv="refresh" content="{delay}; url={where}">'
+            if query.get("wrap"):
+                tag = f"<{query['wrap']}>{tag}</{query['wrap']}>"
+            page = f"<html><head><title>Moved</title>{tag}</head><body><p>This page has moved.</p></body></html>"
+            return await self._send(writer, 200, page.encode())
         if first == "cookie-redirect":
             if "seen=1" in headers.get("cookie", ""):
                 return await self._send(writer, 200, html_page("with cookie"))

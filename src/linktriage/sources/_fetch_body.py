@@ -12,7 +12,7 @@ import zlib
 
 import brotli
 
-__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "html_refusal", "media_type", "megabytes"]
+__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "html_refusal", "media_type", "megabytes", "meta_refresh"]
 
 #: enough of the body to tell HTML from something else
 SNIFF_BYTES = 1024
@@ -86,6 +86,36 @@ def html_refusal(content_type: str, head: bytes) -> str | None:
     if declared in _VAGUE_TYPES and head and not _MARKUP.search(head):
         return f"not HTML: {declared} without HTML markup" if declared else "not HTML: no Content-Type and no HTML markup"
     return None
+
+
+#: scrapy's METAREFRESH_MAXDELAY: a page that waits longer before it moves on is read as the page it is
+MAX_REFRESH_DELAY = 100
+#: a <meta> refresh belongs in the <head>: only the start of a body is searched
+_REFRESH_SCAN = 65_536
+_REFRESH_WORD = re.compile(rb"refresh", re.IGNORECASE)
+
+
+def meta_refresh(body: bytes, charset: str, url: str) -> str:
+    """Where the page's ``<meta http-equiv="refresh" content="N; url=...">`` sends a browser within
+    MAX_REFRESH_DELAY seconds, as an absolute URL; "" when it sends it nowhere else (no refresh, a longer wait, a
+    reload without a URL or of the page itself, one inside <script> or <noscript>). A page that moved this way is
+    followed like an HTTP redirect, live and in archives alike."""
+    head = body[:_REFRESH_SCAN]
+    if not _REFRESH_WORD.search(head):  # nearly every page: no need to decode and scan it
+        return ""
+    from w3lib.html import get_meta_refresh  # scrapy's parser of the attribute's many spellings
+
+    try:
+        text = head.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know: the tag itself is ASCII
+        text = head.decode("utf-8", errors="replace")
+    try:
+        delay, target = get_meta_refresh(text, baseurl=url)
+    except ValueError:  # a URL w3lib cannot even split ("http://[::1"): nowhere to go, the page stays
+        return ""
+    if target is None or delay > MAX_REFRESH_DELAY or target.split("#")[0] == url.split("#")[0]:
+        return ""
+    return target
 
 
 def _binary_kind(head: bytes) -> str | None:

@@ -28,7 +28,7 @@ import httpx
 
 from linktriage._records import FetchResult
 from linktriage.sources._archive_writer import ArchiveWriter, Exchange
-from linktriage.sources._fetch_body import charset_of
+from linktriage.sources._fetch_body import charset_of, meta_refresh
 from linktriage.sources._fetch_http import (
     REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, redirect_target, request,
     retry_after,
@@ -271,11 +271,18 @@ class Engine:
             if answer.exchange is not None:
                 exchanges.append(answer.exchange)
             location = answer.headers.get("location", "").strip()
+            content_type = answer.headers.get("content-type", "")
+            target = ""
             if answer.code in REDIRECT_STATUSES and location:
                 target, problem = redirect_target(current, location)
                 if problem:
                     return FetchResult(url=url, status="error", final_url=current, http_status=answer.code,
                                        reason=f"redirect to an unusable URL ({problem})", redirected=True), []
+            elif 200 <= answer.code < 300 and not answer.refusal:
+                refresh = meta_refresh(answer.body, charset_of(content_type), current)
+                # a refresh to a URL no fetch may follow (javascript:, data:, a bad host) leaves the page as it is
+                target = redirect_target(current, refresh)[0] if refresh else ""
+            if target:
                 cookie_state = "; ".join(f"{k}={v}" for k, v in sorted(page.cookies.items()))
                 if (target, cookie_state) in seen:
                     chain = " → ".join([*visited[visited.index(target):], target]) if target in visited else target
@@ -292,7 +299,6 @@ class Engine:
             if status == "ok" and answer.refusal:
                 status, reason = "error", answer.refusal
             keep = status == "ok" or (400 <= answer.code < 500 and answer.code not in RETRY_STATUSES)
-            content_type = answer.headers.get("content-type", "")
             return FetchResult(
                 url=url, status=status, final_url=current, http_status=answer.code,
                 body=answer.body if status == "ok" else b"", content_type=content_type,

@@ -31,7 +31,7 @@ from linktriage._exceptions import InputError
 from linktriage._remote import import_fsspec, is_url, url_filesystem
 from linktriage._records import FetchResult
 from linktriage.sources._fetch_body import (SNIFF_BYTES, BodyDecoder, BodyRefused, charset_of, html_refusal,
-                                               megabytes)
+                                               megabytes, meta_refresh)
 from linktriage.sources._fetch_settings import MAX_PAGE_BYTES
 from linktriage.sources._status import status_for_http
 
@@ -295,35 +295,37 @@ class WarcArchive:
                                    reason="page cut off: the archive ends inside its record (a truncated file)")
             code, headers, body, problem = self._read(entry) if original is entry else self._read(entry, original)
             location = headers.get("location", "")
-            if 300 <= (code or 0) < 400 and location:
-                try:
-                    target = _redirect_target(entry.uri, location)
-                    key = url_key(target)
-                except ValueError:  # "http://[::1": one archived page's broken header must not stop the run
-                    return FetchResult(url=url, status="error", final_url=entry.uri, http_status=code,
-                                       reason=f"unusable redirect Location in archive: {location[:80]!r}",
-                                       redirected=redirected)
-                if key in seen or len(seen) >= MAX_REDIRECTS:
-                    return FetchResult(url=url, status="error", final_url=target, http_status=code,
-                                       reason="redirect loop in archive", redirected=True)
-                seen.add(key)
-                nxt = self._find(target) or self._find(urljoin(entry.uri, location))  # other tools' spelling
-                if nxt is None:
-                    return FetchResult(url=url, status="not_fetched", final_url=target, http_status=code,
-                                       reason="redirect target not in the archives", redirected=True)
-                entry, redirected = nxt, True
-                continue
-            status, reason = status_for_http(code)
-            content_type = headers.get("content-type", "")
-            if status == "ok":  # judged like a live answer: an archived PDF or image is not a page to read links in
-                refusal = problem or html_refusal(content_type, body[:1024])
-                if refusal:
-                    status, reason, body = "error", refusal, b""
-            return FetchResult(
-                url=url, status=status, final_url=entry.uri, http_status=code,
-                body=body if status == "ok" else b"", content_type=content_type, charset=charset_of(content_type),
-                reason=reason, redirected=redirected,
-            )
+            if not (300 <= (code or 0) < 400 and location):
+                status, reason = status_for_http(code)
+                content_type = headers.get("content-type", "")
+                if status == "ok":  # judged like a live answer: an archived PDF or image is no page to read links in
+                    refusal = problem or html_refusal(content_type, body[:1024])
+                    if refusal:
+                        status, reason, body = "error", refusal, b""
+                # a page that moved by <meta http-equiv="refresh"> is followed as the live fetcher followed it
+                location = _followed_refresh(body, content_type, entry.uri) if status == "ok" else ""
+                if not location:
+                    return FetchResult(
+                        url=url, status=status, final_url=entry.uri, http_status=code,
+                        body=body if status == "ok" else b"", content_type=content_type,
+                        charset=charset_of(content_type), reason=reason, redirected=redirected,
+                    )
+            try:
+                target = _redirect_target(entry.uri, location)
+                key = url_key(target)
+            except ValueError:  # "http://[::1": one archived page's broken header must not stop the run
+                return FetchResult(url=url, status="error", final_url=entry.uri, http_status=code,
+                                   reason=f"unusable redirect Location in archive: {location[:80]!r}",
+                                   redirected=redirected)
+            if key in seen or len(seen) >= MAX_REDIRECTS:
+                return FetchResult(url=url, status="error", final_url=target, http_status=code,
+                                   reason="redirect loop in archive", redirected=True)
+            seen.add(key)
+            nxt = self._find(target) or self._find(urljoin(entry.uri, location))  # other tools' spelling
+            if nxt is None:
+                return FetchResult(url=url, status="not_fetched", final_url=target, http_status=code,
+                                   reason="redirect target not in the archives", redirected=True)
+            entry, redirected = nxt, True
 
     @staticmethod
     def _read(entry: _Entry, original: _Entry | None = None) -> tuple[int | None, dict[str, str], bytes, str]:
@@ -367,6 +369,14 @@ def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]
         else:
             body, problem = _capped(record.raw_stream)
         return code, headers, body, problem
+
+
+def _followed_refresh(body: bytes, content_type: str, uri: str) -> str:
+    """The URL a page's meta refresh leads to, when the live fetcher would have followed it; else ""."""
+    from linktriage.sources._fetch_http import redirect_target  # here: _fetch_http imports what imports this module
+
+    refresh = meta_refresh(body, charset_of(content_type), uri)
+    return refresh if refresh and not redirect_target(uri, refresh)[1] else ""
 
 
 def _redirect_target(base: str, location: str) -> str:
