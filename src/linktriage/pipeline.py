@@ -26,6 +26,7 @@ import pandas as pd
 from linktriage._cache import prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
+from linktriage._paths import check_outputs_are_not_inputs
 from linktriage._remote import writable
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
 from linktriage.features import FEATURE_NAMES
@@ -389,26 +390,6 @@ def _page_text(page: PageSummary) -> str:
     return "\n".join(part for part in (page.title, page.description, page.main_text) if part)
 
 
-def _check_outputs_are_not_inputs(outputs: Mapping[str, str | None],
-                                  inputs: Mapping[str, Sequence[str] | str | None]) -> None:
-    """An output naming a file the run reads (an export or labels file, an archive of pages, the cache) would
-    replace it once the run ended (the user's export or archived pages lost), or corrupt it while it is read:
-    refused before any work. ``outputs`` and ``inputs`` map an option's name to its path(s)."""
-    from linktriage._exceptions import InputError
-    from linktriage._remote import absolute as key
-    from linktriage._remote import is_url
-
-    read: dict[str, str] = {}
-    for option, paths in inputs.items():
-        for path in [paths] if isinstance(paths, (str, os.PathLike)) else paths or ():
-            if path and not is_url(os.fspath(path)):
-                read.setdefault(key(path), option)
-    for option, path in outputs.items():
-        if path and not is_url(os.fspath(path)) and key(path) in read:
-            raise InputError(f"{option} and {read[key(path)]} are the same file ({path}): give {option} a file name "
-                             "of its own")
-
-
 def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
@@ -447,9 +428,9 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     read = {"the export": exports, "--cache": options.cache}
-    _check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
+    check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})
-    _check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
+    check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
     output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
     if domains:
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run

@@ -33,10 +33,11 @@ def train(
     """
     from linktriage.cli._render import print_metrics
     from linktriage.model import writable_model_path
-    from linktriage.pipeline import _check_outputs_are_not_inputs, train_model
+    from linktriage._paths import check_outputs_are_not_inputs
+    from linktriage.pipeline import train_model
 
     writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
-    _check_outputs_are_not_inputs({"-o": output}, {"the labels file": labels, "--pages": pages, "--cache": cache})
+    check_outputs_are_not_inputs({"-o": output}, {"the labels file": labels, "--pages": pages, "--cache": cache})
     result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
                          with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share,
                          cache=cache)

@@ -37,6 +37,7 @@ from urllib.parse import quote
 
 from linktriage._domains import hostname, registrable_domain
 from linktriage._exceptions import InputError
+from linktriage._paths import same_file
 from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, check_labels, is_toxic
 
 GOOGLE_MAX_LINES = 100_000
@@ -127,15 +128,6 @@ def _unicode_host(host: str) -> str:
         return idna.decode(host) if "xn--" in host else host
     except (idna.IDNAError, UnicodeError):
         return host
-
-
-def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    """Whether two paths name one file (a link or another spelling included); --merge may be the output, nothing
-    else the job reads may."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet)
-        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _covered(host: str, domains: set[str] | frozenset[str]) -> bool:
@@ -335,7 +327,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         raise InputError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
     if path.suffix.lower() != ".txt":
         raise InputError(f"Google accepts only .txt disavow files: name the output like {path.stem}.txt")
-    if allow and _same_file(path, allow):  # both are .txt: -o partners.txt replaced the allow list with entries
+    if allow and same_file(path, allow):  # both are .txt: -o partners.txt replaced the allow list with entries
         raise InputError(f"-o and --allow are the same file ({path}): the allow list would be replaced; give the "
                          "disavow file a name of its own")
     allowed_hosts = read_allowlist(allow) if allow else frozenset()
@@ -451,7 +443,7 @@ def disavow_job(predictions: Sequence[str | os.PathLike], output: str | os.PathL
     if not predictions:
         raise InputError("give at least one predictions file written by `linktriage score`")
     for prediction in predictions:  # the output replaces its file at the end: the scored rows would be lost
-        if _same_file(output, prediction):
+        if same_file(output, prediction):
             raise InputError(f"-o and the predictions file {str(prediction)!r} are the same file: give the disavow "
                              "file a name of its own")
     return write_disavow(read_predictions(predictions), output, sources=[str(p) for p in predictions], **options)
