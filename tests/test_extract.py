@@ -27,8 +27,13 @@ def test_a_charset_the_bytes_contradict_is_passed_over(warc_factory):
         "https://a.example/header-utf32": (200, {"Content-Type": "text/html; charset=utf-32"}, PAGE.encode()),
         "https://a.example/idna": (200, {"Content-Type": "text/html; charset=idna"}, PAGE.encode()),
         "https://a.example/utf16": (200, {"Content-Type": "text/html; charset=utf-16"}, utf16),  # as declared
+        # punycode made the page "" (empty, not parseable); UTF-7 read "+AGE-" in the text as markup
+        "https://a.example/punycode": (200, {"Content-Type": "text/html; charset=punycode"}, PAGE.encode()),
+        "https://a.example/utf7": (200, {"Content-Type": "text/html; charset=utf-7"},
+                                   PAGE.replace("</p>", "+ADw-a href='https://b.example/'+AD4-hidden+ADw-/a+AD4-</p>")
+                                   .replace("<a href='https://b.example/'>at the shop</a>", "at the shop").encode()),
     })
-    assert statuses == ["live"] * 5
+    assert statuses == ["live", "live", "live", "live", "live", "live", "missing: no link to https://b.example/ on the page"]
 
 
 def test_an_article_of_brackets_is_read_in_linear_time():

@@ -72,19 +72,28 @@ class ParsedPage:
     cut: bool = False
 
 
+#: Python text codecs that no browser decodes a page with: punycode turned a page into "", the escape codecs and
+#: UTF-7 (which the Encoding Standard drops, since it hides markup) rewrite "\\u..." and "+...-" in its text
+_NOT_WEB_ENCODINGS = frozenset({"punycode", "unicode-escape", "raw-unicode-escape", "utf-7"})
+
+
 def decode_html(body: bytes, declared: str = "") -> str:
     """Decode a page: the HTTP charset, else the <meta> charset, else detection; never raises.
 
     A declaration the bytes contradict is passed over, as browsers pass it over: a UTF-16 or UTF-32 byte order
     mark says what the page is (a UTF-16 page served as "charset=utf-8" came out as NUL-strewn text with no
     link), a UTF-16/32 page's markup has NUL bytes (a UTF-8 page saying <meta charset="utf-16"> came out as CJK
-    characters and "not parseable HTML"), and a Python codec that is no web encoding (idna) cannot decode it.
+    characters and "not parseable HTML"), and a Python codec that is no web encoding (idna, punycode, UTF-7) is
+    no declaration at all.
     """
     wide_bom = body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))  # UTF-32 LE too
     for candidate in (declared, _meta_charset(body)):
         if candidate:
             try:
-                wide = codecs.lookup(candidate).name.startswith(("utf-16", "utf-32"))
+                codec = codecs.lookup(candidate).name
+                wide = codec.startswith(("utf-16", "utf-32"))
+                if codec in _NOT_WEB_ENCODINGS:
+                    continue
                 if wide_bom and not wide or wide and not wide_bom and b"\x00" not in body[:1024]:
                     continue
                 return body.decode(candidate, errors="replace")
