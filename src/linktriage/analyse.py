@@ -164,6 +164,14 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
     status = "redirected" if fetched.redirected else "live"
     results = []
     for backlink in backlinks:
+        if fetched.redirected and _lands_on_the_target_site(fetched, backlink):
+            # An expired or moved page redirected to the target: the link is the redirect itself, and the page
+            # reached is the target's own (judging its navigation links would call the redirect "editorial").
+            results.append(LinkAnalysis(
+                row=backlink.row, link_status="redirected", http_status=fetched.http_status,
+                reason=f"page redirects to {fetched.final_url}, on the target's own site: a redirect, not a link "
+                       "on a page to judge", source_domain=registrable_domain(backlink.source_url)))
+            continue
         links = locate_links(page, backlink.target_url) if backlink.target_url else []
         if not links:
             results.append(LinkAnalysis(
@@ -180,6 +188,13 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
     summary = PageSummary(url=fetched.url, title=page.info.title, main_text=page.info.main_text,
                           description=page.info.description)
     return summary, results
+
+
+def _lands_on_the_target_site(fetched: FetchResult, backlink: Backlink) -> bool:
+    """Whether the redirected page ended on the target's registrable domain, from a source on another one (an
+    export's internal redirects, source and target on one site, are judged as pages)."""
+    target = registrable_domain(backlink.target_url) if backlink.target_url else ""
+    return bool(target) and registrable_domain(fetched.final_url) == target != registrable_domain(backlink.source_url)
 
 
 def _choose(links: list[LinkContext], export_anchor: str) -> LinkContext:
