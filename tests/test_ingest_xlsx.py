@@ -122,3 +122,24 @@ def test_a_preamble_row_that_names_a_generic_column_is_not_the_header(tmp_path):
     assert (detect_format(path).vendor, detect_format(path).header_row) == ("ahrefs", 2)
     assert [(b.source_url, b.target_url) for b in read_exports([path])] == [
         ("https://a.example.org/", "https://t.example/boots")]
+
+
+def test_a_table_that_goes_on_in_later_sheets_is_read_whole(tmp_path):
+    """A table longer than Excel's 1,048,576 rows goes on in the next sheet, header repeated (linktriage's own
+    workbooks do this, and so do exports split by hand). Only the first sheet was read: the rest was lost silently."""
+    header = ["Source url", "Target url", "Anchor"]
+
+    def rows(numbers):
+        return [[f"https://s{i}.example.org/p", "https://shop.example.com/", f"a{i}"] for i in numbers]
+
+    path = workbook(tmp_path / "semrush.xlsx", {
+        "Notes": [["Exported for the Q3 audit"]],  # before the table: not rows, as before
+        "backlinks": [header, *rows(range(3))],
+        "Summary": [["Referring domains", "Backlinks"], [3, 5]],  # another table: not rows
+        "backlinks 2": [header, *rows(range(3, 5))],
+        "backlinks 3": [["Source url", "Target url"], *rows(range(5, 6))],  # another header: not the same table
+    })
+    assert detect_format(path).sheet == "backlinks"
+    read = list(read_exports([path]))
+    assert [b.source_url for b in read] == [f"https://s{i}.example.org/p" for i in range(5)]
+    assert [b.row for b in read] == list(range(5))

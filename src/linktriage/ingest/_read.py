@@ -119,7 +119,7 @@ def _records(path: str, name: str, fmt: ExportFormat) -> Iterable[Sequence[objec
     if fmt.encoding == "xlsx":
         from linktriage.ingest._xlsx import sheet_rows
 
-        return sheet_rows(path, name, fmt.sheet, fmt.header_row + 1)
+        return sheet_rows(path, name, fmt.sheet, fmt.header_row + 1, [raw for raw, _ in fmt.columns])
     return _text_records(path, name, fmt)
 
 

@@ -6,7 +6,7 @@ import contextlib
 import os
 import zipfile
 import zlib
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from linktriage._exceptions import InputError
 
@@ -52,12 +52,32 @@ def worksheet_rows(worksheet, name: str, first: int = 1, last: int | None = None
                          f"{_first_line(exc)}); export it again or save it as CSV") from None
 
 
-def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int) -> Iterator[tuple]:
-    """The rows of ``sheet`` after the first ``skip``, as tuples of cell values; the workbook closes at the end."""
+def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
+               header: Sequence[str] = ()) -> Iterator[tuple]:
+    """The rows of ``sheet`` after the first ``skip``, as tuples of cell values; the workbook closes at the end.
+
+    Then the rows of every later sheet that repeats ``header`` as its row ``skip``: a table longer than Excel's
+    1,048,576 rows goes on in the next sheet (linktriage's own workbooks, exports split by hand), and reading only
+    the first sheet lost the rest without a word. Sheets with another header (a summary, notes) are not rows."""
+    from linktriage.ingest._values import cell_text
+
+    def cells(values: Sequence[object]) -> list[str]:
+        text = [cell_text(c).lstrip("\ufeff") for c in values]
+        while text and not text[-1]:
+            text.pop()
+        return text
+
+    wanted = cells(header)
     with open_workbook(path, name) as workbook:
-        worksheet = workbook[sheet]
-        worksheet.reset_dimensions()
-        yield from worksheet_rows(worksheet, name, skip + 1)
+        sheets = workbook.worksheets
+        first = next(i for i, s in enumerate(sheets) if s.title == sheet)
+        for index, worksheet in enumerate(sheets[first:], first):
+            worksheet.reset_dimensions()
+            if index > first:
+                head = next(worksheet_rows(worksheet, name, skip, skip), None) if wanted and skip else None
+                if head is None or cells(head) != wanted:
+                    continue
+            yield from worksheet_rows(worksheet, name, skip + 1)
 
 
 def _first_line(exc: BaseException) -> str:
