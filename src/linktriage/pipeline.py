@@ -182,7 +182,7 @@ def _checked(options: ScoreOptions) -> ScoreOptions:
     """The options as the run uses them; those that cannot work are refused before any page is read (an option
     silently ignored is a wrong run)."""
     from linktriage._exceptions import InputError
-    from linktriage.relevance import EMBEDDERS
+    from linktriage.relevance import EMBEDDERS, check_relevance
 
     if isinstance(options.engine, str):  # `--engine Dask` means the Dask engine, as `--embedder MiniLM` means minilm
         options = replace(options, engine=options.engine.strip().lower())
@@ -207,6 +207,7 @@ def _checked(options: ScoreOptions) -> ScoreOptions:
                              ) from None
     if (options.embedder or "").strip().lower() not in EMBEDDERS:
         raise InputError(f"--embedder {options.embedder}: unknown embedder; choose one of {', '.join(EMBEDDERS)}")
+    check_relevance(options.niche, options.site, options.embedder)  # a URL as niche, a damaged or missing embedder
     return options
 
 

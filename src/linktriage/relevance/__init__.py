@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from linktriage.relevance._checks import check_niche, check_relevance
 from linktriage.relevance._documents import chunk_text, embed_document, embed_documents
 from linktriage.relevance._embedders import EMBEDDERS, Embedder, load_embedder
 from linktriage.relevance._profile import NicheProfile, build_niche_profile
@@ -22,6 +23,8 @@ __all__ = [
     "RelevanceScorer",
     "RelevanceScores",
     "build_niche_profile",
+    "check_niche",
+    "check_relevance",
     "chunk_text",
     "collect_site_texts",
     "embed_document",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -28,6 +29,8 @@ __all__ = ["Calibration", "RelevanceScores", "RelevanceScorer", "background_text
 _REBUILD = "rebuild it with `python training/build_static_embedder.py`"
 #: how many distinct texts the per-run embedding cache keeps (256 float32 each: ~100 MB at most)
 CACHE_SIZE = 100_000
+#: fewer distinct background lines than this give no stable mean and spread to place a niche against
+MIN_BACKGROUND = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +62,30 @@ def background_texts(models_dir: Path) -> list[str]:
     path = Path(models_dir) / "embedder" / "background.txt"
     if not path.is_file():
         raise ModelError(f"the relevance background {path} is missing: {_REBUILD}")
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-    return [line for line in lines if line and not line.startswith("#")]
+    try:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"the relevance background {path} cannot be read ({exc}): {_REBUILD}") from exc
+    texts = [line for line in lines if line and not line.startswith("#")]
+    # An emptied or cut background has no spread to measure: every relevance came out NaN (an empty column, no word)
+    if len(set(texts)) < MIN_BACKGROUND:
+        raise ModelError(f"the relevance background {path} holds {len(set(texts))} distinct lines, fewer than "
+                         f"{MIN_BACKGROUND}: {_REBUILD}")
+    return texts
 
 
 def load_calibration(models_dir: Path, embedder: str) -> Calibration:
     path = Path(models_dir) / "embedder" / "calibration.json"
     try:
         params = json.loads(path.read_text(encoding="utf-8"))["embedders"][embedder]
-        return Calibration(slope=float(params["slope"]), intercept=float(params["intercept"]))
+        calibration = Calibration(slope=float(params["slope"]), intercept=float(params["intercept"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"no relevance calibration for the {embedder!r} embedder in {path}: {_REBUILD}") from exc
+    # NaN or infinite parameters made every relevance NaN (an empty column); a slope <= 0 ranks off-niche pages first
+    if not (math.isfinite(calibration.slope) and math.isfinite(calibration.intercept) and calibration.slope > 0):
+        raise ModelError(f"the relevance calibration for the {embedder!r} embedder in {path} is not usable "
+                         f"(slope {calibration.slope}, intercept {calibration.intercept}): {_REBUILD}")
+    return calibration
 
 
 class RelevanceScorer:

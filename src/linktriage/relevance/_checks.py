@@ -1,0 +1,38 @@
+"""What would stop the relevance stage, found before any page of the export is read.
+
+The profile and the scorer are built once the first chunk's pages are in hand (fetching 2,000 pages can take
+minutes), so an option or a shipped file that cannot work is checked here first, from ``pipeline._checked``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from linktriage._exceptions import InputError
+
+__all__ = ["check_niche", "check_relevance"]
+
+#: the whole --niche is one URL: http(s)://..., www...., or a dotted host followed by a path
+_URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*)$")
+
+
+def check_niche(niche: str | None) -> None:
+    """Refuse a ``--niche`` that is a URL: it was meant as ``--site`` (embedded, it scored every page about 0.5-0.9)."""
+    text = (niche or "").strip()
+    if text and _URL_ONLY.match(text):
+        shown = text if len(text) <= 80 else text[:80] + "..."
+        raise InputError(f"--niche {shown!r} is a URL, not a description of the niche: describe the site's topic "
+                         f"in words (--niche 'trail running shoes'), and give the site itself as --site {shown}")
+
+
+def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> None:
+    """With a niche or a site: the niche is usable, and the embedder, its calibration and background load."""
+    if niche is None and not site:
+        return
+    from linktriage.relevance._embedders import load_embedder
+    from linktriage.relevance._scorer import background_texts, load_calibration
+
+    check_niche(niche)
+    embedder = load_embedder(embedder_name)  # kept: the run's scorer reuses it
+    load_calibration(embedder.models_dir, embedder.name)
+    background_texts(embedder.models_dir)
