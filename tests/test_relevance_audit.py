@@ -99,3 +99,86 @@ def test_a_url_as_niche_is_a_one_line_error(capsys, niche):
 def test_a_niche_that_merely_contains_dots_or_slashes_is_scored(capsys, niche):
     code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
     assert code == 0 and len(rows) == 8 and sum(bool(r["relevance"]) for r in rows) >= 5, err
+
+
+# --- --site: which rows its profile is for, and how the site is named ----------------------------------------------
+
+COFFEE_PAGE = ("<html><head><title>Dialling in espresso</title></head><body><article><h1>Espresso at home</h1>"
+               "<p>Start with 18 grams of freshly roasted coffee beans, grind fine, and aim for a 36 gram shot in about "
+               "28 seconds. If the espresso tastes sour, grind finer; if bitter, grind coarser. A good burr grinder "
+               "matters more than the espresso machine itself.</p></article></body></html>")
+TAX_PAGE = ("<html><head><title>Tax season</title></head><body><article><h1>Filing your return</h1><p>Self-employed "
+            "workers must pay estimated taxes each quarter and keep receipts for business expenses, mileage and home "
+            "office costs. Deadlines, deductions and credits explained.</p></article></body></html>")
+SITE_PAGES = {
+    "https://beans.example/": "<html><head><title>Bean There: espresso at home</title><meta name='description' "
+                              "content='Espresso recipes, grinder reviews and roasting notes.'></head><body><nav>"
+                              "<a href='/grinders/'>Grinders</a></nav><h1>Espresso at home</h1><p>We test espresso "
+                              "machines and grinders so you can pull a better shot.</p></body></html>",
+    "https://beans.example/grinders/": "<html><head><title>Grinder reviews</title></head><body><h2>Burr grinders</h2>"
+                                       "<p>Conical and flat burr grinders compared for espresso.</p></body></html>",
+}
+
+
+@pytest.fixture
+def coffee_run(tmp_path, warc_factory):
+    """An export of links to the coffee site beans.example, and one row linking to another site."""
+    archive = warc_factory({**SITE_PAGES, "https://blog.example/coffee": COFFEE_PAGE,
+                            "https://blog.example/tax": TAX_PAGE})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\n"
+                      "https://blog.example/coffee,https://www.beans.example/grinders/,grinders\n"
+                      "https://blog.example/tax,https://beans.example/,beans\n"
+                      "https://blog.example/coffee,https://taxhelp.example/,tax help\n"
+                      "https://blog.example/tax,https://shop.taxhelp.example/,tax shop\n", encoding="utf-8")
+    return str(export), str(archive)
+
+
+def _run(capsys, export, archive, *options):
+    return _cli(capsys, "RAW", "score", export, "--pages", archive, "--offline", *options)
+
+
+def test_rows_linking_to_another_site_than_site_get_no_relevance_from_its_profile(capsys, coffee_run):
+    """Before: every row was scored against the --site's profile, whatever site it linked to."""
+    code, rows, err = _run(capsys, *coffee_run, "--site", "https://beans.example", "--niche", "espresso and coffee")
+    assert code == 0 and len(rows) == 4, err
+    assert rows[0]["relevance"] and rows[1]["relevance"]  # www. and the bare domain are the same site
+    assert float(rows[0]["relevance"]) > float(rows[1]["relevance"])  # the coffee page is closer to a coffee site
+    assert rows[2]["relevance"] == "" and rows[3]["relevance"] == ""
+    notes = [line for line in err.splitlines() if "another site" in line]
+    assert len(notes) == 1 and "taxhelp.example" in notes[0] and "beans.example" in notes[0], err
+
+    # a --niche alone says nothing about which site: every row is scored against it, as before
+    code, rows, err = _run(capsys, *coffee_run, "--niche", "espresso and coffee")
+    assert code == 0 and all(row["relevance"] for row in rows) and "another site" not in err
+
+
+def test_a_search_console_property_as_site_reads_the_site(capsys, coffee_run):
+    """`--site sc-domain:beans.example` (the Search Console property, which GSC exports are read with): before, the
+    home page asked for was https://sc-domain:beans.example/, which nothing answers; relevance stayed empty."""
+    code, rows, err = _run(capsys, *coffee_run, "--site", "sc-domain:beans.example")
+    assert code == 0 and "cannot be read" not in err, err
+    assert rows[0]["relevance"] and rows[1]["relevance"] and not rows[2]["relevance"]
+
+
+def test_site_home_url_forms():
+    from linktriage.relevance import site_home_url
+
+    assert site_home_url("sc-domain:Beans.example") == "https://beans.example/"
+    assert site_home_url(" HTTPS://Beans.example") == "https://beans.example/"
+    assert site_home_url("https://beans.example?lang=en") == "https://beans.example/?lang=en"
+    assert site_home_url("http://beans.example:8080/shop") == "http://beans.example:8080/shop"
+
+
+def test_a_site_that_moved_keeps_the_rows_of_its_new_domain(capsys, tmp_path, warc_factory):
+    """--site old-beans.example redirects to beans.example: rows of both domains are the site's."""
+    archive = warc_factory({**SITE_PAGES, "https://blog.example/coffee": COFFEE_PAGE,
+                            "https://old-beans.example/": (301, {"Location": "https://beans.example/"}, b"")})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\n"
+                      "https://blog.example/coffee,https://old-beans.example/,old\n"
+                      "https://blog.example/coffee,https://beans.example/,new\n"
+                      "https://blog.example/coffee,https://taxhelp.example/,other\n", encoding="utf-8")
+    code, rows, err = _run(capsys, str(export), str(archive), "--site", "old-beans.example")
+    assert code == 0 and "cannot be read" not in err, err
+    assert [bool(row["relevance"]) for row in rows] == [True, True, False]

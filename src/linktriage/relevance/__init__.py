@@ -13,7 +13,7 @@ from linktriage.relevance._documents import chunk_text, embed_document, embed_do
 from linktriage.relevance._embedders import EMBEDDERS, Embedder, load_embedder
 from linktriage.relevance._profile import NicheProfile, build_niche_profile
 from linktriage.relevance._scorer import Calibration, RelevanceScorer, RelevanceScores, load_calibration
-from linktriage.relevance._site import collect_site_texts, page_profile_text
+from linktriage.relevance._site import collect_site_texts, page_profile_text, site_home_url
 
 __all__ = [
     "EMBEDDERS",
@@ -32,4 +32,5 @@ __all__ = [
     "load_calibration",
     "load_embedder",
     "page_profile_text",
+    "site_home_url",
 ]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 from typing import Callable
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
 from linktriage._domains import registrable_domain
 from linktriage.extract import decode_html
 
-__all__ = ["collect_site_texts", "page_profile_text"]
+__all__ = ["collect_site_texts", "page_profile_text", "site_home_url"]
 
 log = logging.getLogger(__name__)
 _SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".pdf", ".zip", ".mp3", ".mp4", ".xml", ".css",
@@ -65,14 +65,28 @@ def _internal_links(html: str, base_url: str, limit: int) -> list[str]:
     return ordered[:limit]
 
 
+def site_home_url(site: str) -> str:
+    """The ``--site`` value as its home page's URL: ``example.com``, ``https://example.com`` and the Search Console
+    property ``sc-domain:example.com`` all give ``https://example.com/``.
+
+    Before, ``sc-domain:example.com`` (the form the export reader takes for Search Console exports) became
+    ``https://sc-domain:example.com/``, which no server answers, and ``https://example.com?x=1`` became
+    ``https://example.com?x=1/``.
+    """
+    text = (site or "").strip()
+    if text.casefold().startswith("sc-domain:"):
+        text = text.split(":", 1)[1].strip()
+    if "//" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    # an empty path is the home page's canonical form "/": what archives and servers know it as
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
 def collect_site_texts(site_url: str, get_html: Callable[[str], tuple[str, bytes] | None],
                        max_pages: int = 5) -> list[str]:
     """Texts of the site's home page and up to ``max_pages - 1`` internal pages; [] when the home page is unreadable."""
-    site_url = site_url.strip()
-    if "//" not in site_url:
-        site_url = "https://" + site_url
-    if not urlsplit(site_url).path:
-        site_url += "/"  # the home page's canonical form: what archives and servers know it as
+    site_url = site_home_url(site_url)
     got = get_html(site_url)
     if not got:
         log.warning("cannot read the site's home page %s: the niche profile uses --niche only", site_url)
