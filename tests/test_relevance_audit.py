@@ -182,3 +182,22 @@ def test_a_site_that_moved_keeps_the_rows_of_its_new_domain(capsys, tmp_path, wa
     code, rows, err = _run(capsys, str(export), str(archive), "--site", "old-beans.example")
     assert code == 0 and "cannot be read" not in err, err
     assert [bool(row["relevance"]) for row in rows] == [True, True, False]
+
+
+# --- pages with nothing the embedder can read -----------------------------------------------------------------------
+
+THAI_PAGE = ("<html><head><title>รองเท้าวิ่งเทรล</title></head><body><article><h1>รองเท้าวิ่งเทรลสำหรับนักวิ่ง</h1>"
+             "<p>รองเท้าวิ่งเทรลที่ดีต้องยึดเกาะได้ดีบนหินเปียกและดินโคลน เลือกขนาดให้พอดีกับเท้าในช่วงบ่าย</p>"
+             "<p>การฝึกซ้อมสำคัญกว่าอุปกรณ์ วิ่งยาวช้าๆ และพักผ่อนให้เพียงพอ</p></article></body></html>")
+
+
+def test_a_page_with_no_word_the_embedder_knows_gets_no_relevance(capsys, tmp_path, warc_factory):
+    """Before: a page in Thai (or only emoji) embedded to a zero vector and came out relevance 0.0084, "certainly
+    off-niche", where the embedder had read nothing; now it is empty, like a page with no text."""
+    archive = warc_factory({"https://blog.example/thai": THAI_PAGE, "https://blog.example/coffee": COFFEE_PAGE})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://blog.example/thai,https://beans.example/,x\n"
+                      "https://blog.example/coffee,https://beans.example/,y\n", encoding="utf-8")
+    code, rows, err = _run(capsys, str(export), str(archive), "--niche", "espresso and coffee")
+    assert code == 0 and rows[0]["link_status"] and rows[0]["relevance"] == "", err
+    assert float(rows[1]["relevance"]) > 0.5

@@ -46,7 +46,7 @@ class Calibration:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class RelevanceScores:
-    """Per-link scores, one entry per input row (NaN where the page has no text)."""
+    """Per-link scores, one entry per input row (NaN where the page has no text the embedder can read)."""
 
     #: calibrated probability that the page is about the niche, in [0, 1]
     relevance: np.ndarray
@@ -107,14 +107,17 @@ class RelevanceScorer:
         return (np.asarray(similarity, dtype=np.float64) - self.background_mean) / self.background_std
 
     def similarities(self, texts: Sequence[str]) -> np.ndarray:
-        """Cosine of each text (chunked and pooled) to the profile; NaN for empty texts."""
+        """Cosine of each text (chunked and pooled) to the profile; NaN for texts with nothing to embed."""
         keys = [hashlib.blake2b(t.encode("utf-8", "replace"), digest_size=16).digest() for t in texts]
         missing = {k: t for k, t in zip(keys, texts) if k not in self._cache and t.strip()}
         if missing:
             vectors = embed_documents(self.embedder, list(missing.values()))
             if len(self._cache) + len(missing) > CACHE_SIZE:
                 self._cache.clear()  # a run this large moves on to new pages: start over rather than grow
-            self._cache.update(zip(missing, vectors @ self.profile.vector))
+            # A text with no token the model knows (Thai, emoji only, ...) embeds to a zero vector: no score, like an
+            # empty text (its cosine 0 read as "certainly off-niche", relevance about 0.01).
+            cosines = np.where(np.any(vectors, axis=1), vectors @ self.profile.vector, np.nan)
+            self._cache.update(zip(missing, cosines))
         return np.array([self._cache.get(k, np.nan) if t.strip() else np.nan for k, t in zip(keys, texts)],
                         dtype=np.float64)
 
