@@ -201,3 +201,23 @@ def test_a_page_with_no_word_the_embedder_knows_gets_no_relevance(capsys, tmp_pa
     code, rows, err = _run(capsys, str(export), str(archive), "--niche", "espresso and coffee")
     assert code == 0 and rows[0]["link_status"] and rows[0]["relevance"] == "", err
     assert float(rows[1]["relevance"]) > 0.5
+
+
+# --- a niche the embedder cannot read ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("niche", ["トレイルランニングシューズ", "кроссовки для бега по пересеченной местности",
+                                   "أحذية الجري"])
+def test_a_niche_not_in_english_is_scored_with_a_warning(capsys, niche):
+    """Before: no word said so, and the numbers were noise: for 'trail running shoes' in Japanese the trail-running
+    articles scored 0.03-0.07 and the link farm 0.45 (in English: 0.96-1.0 and 0.01)."""
+    code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
+    assert code == 0 and len(rows) == 8
+    notes = [line for line in err.splitlines() if line.startswith("linktriage: warning: --niche")]
+    assert len(notes) == 1 and "not in English" in notes[0] and "describe the niche in English" in notes[0], err
+
+
+@pytest.mark.parametrize("niche", ["trail running shoes", "Café & crème brûlée recipes", "Laufschuhe für Trails",
+                                   "trail running (トレイルランニング) shoes"])
+def test_a_niche_in_latin_script_has_no_language_warning(capsys, niche):
+    code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
+    assert code == 0 and "not in English" not in err

@@ -7,10 +7,12 @@ minutes), so an option or a shipped file that cannot work is checked here first,
 from __future__ import annotations
 
 import re
+import unicodedata
+import warnings
 
 from linktriage._exceptions import InputError
 
-__all__ = ["check_niche", "check_relevance"]
+__all__ = ["check_niche", "check_relevance", "latin_share"]
 
 #: the whole --niche is one URL: http(s)://..., www...., or a dotted host followed by a path
 _URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*)$")
@@ -25,6 +27,24 @@ def check_niche(niche: str | None) -> None:
                          f"in words (--niche 'trail running shoes'), and give the site itself as --site {shown}")
 
 
+def latin_share(text: str) -> float | None:
+    """Share of the letters of ``text`` that are Latin (None when it has no letter)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    return sum(unicodedata.name(c, "").startswith("LATIN") for c in letters) / len(letters)
+
+
+def _warn_if_not_english(niche: str | None, embedder_name: str) -> None:
+    """Both embedders read English only: a niche in another script is cut into single letters (Cyrillic, Arabic,
+    kana) whose vectors carry no topic; the scores then ranked a link farm above the niche's own pages."""
+    share = latin_share(niche or "")
+    if share is not None and share < 0.5:
+        shown = niche.strip() if len(niche.strip()) <= 60 else niche.strip()[:60] + "..."
+        warnings.warn(f"--niche {shown!r} is not in English: the {embedder_name} embedder reads English only, so "
+                      "relevance would be noise; describe the niche in English", stacklevel=3)
+
+
 def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> None:
     """With a niche or a site: the niche is usable, and the embedder, its calibration and background load."""
     if niche is None and not site:
@@ -33,6 +53,7 @@ def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> 
     from linktriage.relevance._scorer import background_texts, load_calibration
 
     check_niche(niche)
-    embedder = load_embedder(embedder_name)  # kept: the run's scorer reuses it
+    embedder = load_embedder(embedder_name)
+    _warn_if_not_english(niche, embedder.name)  # kept: the run's scorer reuses it
     load_calibration(embedder.models_dir, embedder.name)
     background_texts(embedder.models_dir)
