@@ -238,3 +238,28 @@ def test_a_niche_not_in_english_is_scored_with_a_warning(capsys, niche):
 def test_a_niche_in_latin_script_has_no_language_warning(capsys, niche):
     code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
     assert code == 0 and "not in English" not in err
+
+
+# --- HTML pasted as the niche ---------------------------------------------------------------------------------------
+
+ABOUT_HTML = ('<div class="about-section container-fluid col-md-8" style="font-family:Helvetica;color:#333">'
+              '<h2 class="section-title">About us</h2><p class="lead">We sell <a href="https://www.alpinetrailco.com/'
+              'shoes" class="btn btn-link">trail running shoes</a> and give fitting advice for mountain runners.</p>'
+              '</div><script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}</script>')
+
+
+def test_html_pasted_as_niche_is_read_as_its_words(capsys):
+    """Before: tag names, classes, styles and the script were embedded as the niche: the example's directory page
+    scored 0.95 and its link farm 0.90 (0.29 and 0.16 from the same words without markup)."""
+    code, rows, err = _cli(capsys, BACKLINKS, "--niche", ABOUT_HTML)
+    assert code == 0, err
+    by_page = {row["source_url"].split("/")[2]: float(row["relevance"]) for row in rows if row["relevance"]}
+    assert by_page["outdoorweekly.example.com"] > 0.9 and by_page["summitnotes.example.org"] > 0.9
+    assert by_page["localbiz-directory.example.net"] < 0.5 and by_page["link-partners.example.biz"] < 0.5
+
+
+def test_niche_text_keeps_what_only_looks_like_markup():
+    from linktriage.relevance._profile import niche_text
+
+    assert niche_text("C++ <templates> and a < b > c") == "C++ <templates> and a < b > c"
+    assert niche_text("<h1>Trail running</h1><p>shoes &amp; gear</p>") == "Trail running shoes & gear"
