@@ -263,3 +263,28 @@ def test_niche_text_keeps_what_only_looks_like_markup():
 
     assert niche_text("C++ <templates> and a < b > c") == "C++ <templates> and a < b > c"
     assert niche_text("<h1>Trail running</h1><p>shoes &amp; gear</p>") == "Trail running shoes & gear"
+
+
+# --- a site whose internal pages cannot be read ---------------------------------------------------------------------
+
+def test_a_site_whose_internal_pages_time_out_does_not_hold_the_run_for_minutes(tmp_path):
+    """A home page linking to 16 internal pages that all time out: before, each was fetched in turn (16 x the read
+    timeout, 5 minutes at the default 20 s) before any link was scored; now the profile stops after 3."""
+    from conftest import write_warc
+    from faultserver import FaultServer
+
+    from linktriage.pipeline import ScoreOptions, score_backlinks
+    from linktriage.sources.fetch import FetchSettings
+
+    links = "".join(f"<a href='/slow/2?p={i}'>Section {i}</a> " for i in range(16))
+    home = (f"<html><head><title>Trail running shoes</title></head><body><nav>{links}</nav><h1>Trail running shoes"
+            "</h1><p>Shoes for mountain trails, fitted in our shop.</p></body></html>")
+    settings = FetchSettings(allow_private=True, progress=False, per_host_delay=0.0, read_timeout=0.5, max_retries=0)
+    with FaultServer() as server:
+        archive = write_warc(tmp_path / "site.warc.gz", {server.url("/"): home, "https://blog.example/a": COFFEE_PAGE})
+        options = ScoreOptions(pages=(str(archive),), site=server.url("/"), fetch_settings=settings)
+        backlink = Backlink(row=0, source_url="https://blog.example/a", target_url=server.url("/shoes"))
+        rows = [row for chunk in score_backlinks([backlink], options) for row in chunk]
+        slow = sum(n for path, n in server.paths().items() if path.startswith("/slow/"))
+    assert len(rows) == 1 and rows[0]["relevance"] is not None  # the home page alone makes the profile
+    assert slow == 3, server.paths()

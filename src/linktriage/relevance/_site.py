@@ -18,6 +18,9 @@ from linktriage.extract import decode_html
 __all__ = ["collect_site_texts", "page_profile_text", "site_home_url"]
 
 log = logging.getLogger(__name__)
+#: internal pages that may fail to be read before the site's profile makes do with what it has: each is fetched in
+#: turn, so a site whose pages all time out (20 s each) held the run up to 16 x 20 s before any link was scored
+MAX_UNREAD = 3
 _SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".pdf", ".zip", ".mp3", ".mp4", ".xml", ".css",
              ".js", ".ico", ".rss")
 _SKIP_WORDS = ("login", "signin", "sign-in", "cart", "checkout", "account", "privacy", "cookie", "terms",
@@ -94,12 +97,17 @@ def collect_site_texts(site_url: str, get_html: Callable[[str], tuple[str, bytes
     final_url, body = got
     html = decode_html(body)
     texts = [page_profile_text(html, final_url)]
+    unread = 0
     for url in _internal_links(html, final_url or site_url, 4 * max(max_pages - 1, 0)):
-        if len(texts) >= max_pages:
+        if len(texts) >= max_pages or unread >= MAX_UNREAD:
             break
         page = get_html(url)
         if page:
             text = page_profile_text(decode_html(page[1]), page[0] or url)
             if text:
                 texts.append(text)
+        else:
+            unread += 1
+    if unread >= MAX_UNREAD:
+        log.info("%s: %d internal pages could not be read; the profile uses the %d read", site_url, unread, len(texts))
     return [t for t in texts if t]
