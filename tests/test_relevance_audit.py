@@ -288,3 +288,20 @@ def test_a_site_whose_internal_pages_time_out_does_not_hold_the_run_for_minutes(
         slow = sum(n for path, n in server.paths().items() if path.startswith("/slow/"))
     assert len(rows) == 1 and rows[0]["relevance"] is not None  # the home page alone makes the profile
     assert slow == 3, server.paths()
+
+
+# --- cost: what is embedded --------------------------------------------------------------------------------------
+
+def test_a_run_embeds_each_page_once_and_no_context_or_anchor(monkeypatch):
+    """Before: every row's link context and anchor were embedded too (as many texts again as there were rows), and
+    thrown away: only the page's score is an output."""
+    embedder = load_embedder("static")
+    seen: list[str] = []
+    original = embedder.encode
+    monkeypatch.setattr(embedder, "encode", lambda texts: seen.extend(texts) or original(texts))
+    frame = linktriage.score(BACKLINKS, pages=PAGES, offline=True, niche="trail running shoes")
+    assert frame["relevance"].notna().sum() == 7
+    anchors = set(frame["anchor"])
+    assert not anchors & set(seen), anchors & set(seen)
+    # the two rows on the same page: its chunks embedded once; the background and the niche once each
+    assert len(seen) == len(set(seen))

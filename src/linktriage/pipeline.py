@@ -399,12 +399,9 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
         judged = [(b, a) for b, a in zip(chunk, analyses) if b.source_url in pages and for_the_site(b)]
         if not judged:
             return {}
-        texts = [_page_text(pages[b.source_url]) for b, _ in judged]
-        contexts = [a.context.context_text if a.context else "" for _, a in judged]
-        anchors = [a.context.anchor_text if a.context else b.anchor for b, a in judged]
-        result = scorer.score(texts, contexts, anchors)
+        relevance = scorer.relevance([_page_text(pages[b.source_url]) for b, _ in judged])
         # NaN means "no text to judge" (an empty page): the column stays empty rather than carrying NaN.
-        return {b.row: float(value) for (b, _), value in zip(judged, result.relevance) if value == value}
+        return {b.row: float(value) for (b, _), value in zip(judged, relevance) if value == value}
 
     return score
 

@@ -121,6 +121,14 @@ class RelevanceScorer:
         return np.array([self._cache.get(k, np.nan) if t.strip() else np.nan for k, t in zip(keys, texts)],
                         dtype=np.float64)
 
+    def relevance(self, page_texts: Sequence[str]) -> np.ndarray:
+        """Calibrated relevance of each page, in [0, 1] (NaN for a page with no text the embedder can read).
+
+        What the output column needs: the page alone. ``score`` also embeds each link's context and anchor (one
+        text per row, not per page), which the pipeline never used: on a large export they were as many texts
+        to embed again as the pages."""
+        return np.clip(self.calibration.apply(self.z_score(self.similarities(page_texts))), 0.0, 1.0)
+
     def score(self, page_texts: Sequence[str], contexts: Sequence[str], anchors: Sequence[str]) -> RelevanceScores:
         if not len(page_texts) == len(contexts) == len(anchors):
             raise ValueError("page_texts, contexts and anchors must have one entry per link")
