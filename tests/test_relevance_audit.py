@@ -305,3 +305,23 @@ def test_a_run_embeds_each_page_once_and_no_context_or_anchor(monkeypatch):
     assert not anchors & set(seen), anchors & set(seen)
     # the two rows on the same page: its chunks embedded once; the background and the niche once each
     assert len(seen) == len(set(seen))
+
+
+RUSSIAN_HOME = ("<html><head><title>Кроссовки для трейлраннинга</title></head><body><nav><a href='/o-nas'>О нас</a>"
+                "</nav><h1>Кроссовки для бега по горам</h1><p>Мы продаём кроссовки для трейлраннинга и помогаем "
+                "подобрать размер для горных забегов. Доставка по всей стране.</p></body></html>")
+
+
+def test_a_site_not_in_english_is_scored_with_a_warning(capsys, tmp_path, warc_factory):
+    """Before: a Russian site made a profile of single Cyrillic letters, and no word said the scores were noise."""
+    archive = warc_factory({"https://krossovki.example/": RUSSIAN_HOME, "https://blog.example/coffee": COFFEE_PAGE})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://blog.example/coffee,https://krossovki.example/,x\n",
+                      encoding="utf-8")
+    code, rows, err = _run(capsys, str(export), str(archive), "--site", "krossovki.example")
+    assert code == 0 and rows[0]["relevance"], err
+    notes = [line for line in err.splitlines() if "not in English" in line]
+    assert len(notes) == 1 and notes[0].startswith("linktriage: warning: --site krossovki.example"), err
+
+    code, rows, err = _run(capsys, str(export), str(archive), "--niche", "trail running shoes")
+    assert "not in English" not in err

@@ -336,7 +336,7 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
     if options.niche is None and not options.site:
         return None
     from linktriage.relevance import (RelevanceScorer, build_niche_profile, collect_site_texts, load_embedder,
-                                      site_home_url)
+                                      site_home_url, warn_if_site_not_english)
 
     embedder = load_embedder(options.embedder)
     site_texts: list[str] = []
@@ -367,6 +367,7 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
             site_texts, home = known
         if site_texts:  # (a profile from --niche alone says nothing about which site it describes)
             site_domains = {registrable_domain(url) for url in (site_home_url(options.site), home) if url} - {""}
+            warn_if_site_not_english(options.site, site_texts, embedder.name)
         if not site_texts:  # not an error (the run goes on), but the user asked for it: say why it is not used
             why = unread[0] if unread else "no text on its home page"
             warnings.warn(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}",

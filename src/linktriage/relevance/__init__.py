@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from linktriage.relevance._checks import check_niche, check_relevance
+from linktriage.relevance._checks import check_niche, check_relevance, warn_if_site_not_english
 from linktriage.relevance._documents import chunk_text, embed_document, embed_documents
 from linktriage.relevance._embedders import EMBEDDERS, Embedder, load_embedder
 from linktriage.relevance._profile import NicheProfile, build_niche_profile
@@ -33,4 +33,5 @@ __all__ = [
     "load_embedder",
     "page_profile_text",
     "site_home_url",
+    "warn_if_site_not_english",
 ]

@@ -12,7 +12,7 @@ import warnings
 
 from linktriage._exceptions import InputError
 
-__all__ = ["check_niche", "check_relevance", "latin_share"]
+__all__ = ["check_niche", "check_relevance", "latin_share", "warn_if_site_not_english"]
 
 #: the whole --niche is one URL: http(s)://..., www...., or a dotted host followed by a path
 _URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*)$")
@@ -43,6 +43,14 @@ def _warn_if_not_english(niche: str | None, embedder_name: str) -> None:
         shown = niche.strip() if len(niche.strip()) <= 60 else niche.strip()[:60] + "..."
         warnings.warn(f"--niche {shown!r} is not in English: the {embedder_name} embedder reads English only, so "
                       "relevance would be noise; describe the niche in English", stacklevel=3)
+
+
+def warn_if_site_not_english(site: str, texts: list[str], embedder_name: str) -> None:
+    """As for the niche: a site whose pages are mostly in another script makes a profile of letters, not topics."""
+    share = latin_share(" ".join(texts))
+    if share is not None and share < 0.5:
+        warnings.warn(f"--site {site}: the site's pages are not in English: the {embedder_name} embedder reads English "
+                      "only, so relevance would be noise; describe the niche in English with --niche", stacklevel=3)
 
 
 def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> None:
