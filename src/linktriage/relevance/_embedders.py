@@ -101,9 +101,16 @@ class MiniLMEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        # Blank texts stay zero vectors, as with the static model (the transformer would embed [CLS] [SEP]).
+        # Blank texts, and texts with no token the vocabulary knows (emoji, Thai: only [UNK]), stay zero vectors as
+        # with the static model: the transformer would embed [CLS] [UNK] [SEP] into a vector that means nothing, and
+        # an emoji-only --niche scored the example's link farm 0.77 where the static model leaves relevance empty.
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         filled = [i for i, text in enumerate(texts) if text and text.strip()]
+        tokenizer = self._model.tokenizer
+        unknown = {tokenizer.unk_token_id, *tokenizer.all_special_ids}
+        if filled:
+            ids = tokenizer([texts[i] for i in filled], add_special_tokens=False)["input_ids"]
+            filled = [i for i, tokens in zip(filled, ids) if any(t not in unknown for t in tokens)]
         if filled:
             out[filled] = self._model.encode([texts[i] for i in filled], batch_size=32, convert_to_numpy=True,
                                              show_progress_bar=False)
