@@ -72,6 +72,16 @@ def test_minilm_without_its_extra_is_found_before_any_page_is_fetched(monkeypatc
         assert not [path for path in server.paths() if path.startswith("/page/")]
 
 
+def test_a_wrong_export_is_told_before_the_embedder_loads(capsys, tmp_path, monkeypatch):
+    """The embedder a niche needs takes seconds to load (MiniLM 5 s): a wrong export is told first, at once."""
+    loads: list[str] = []
+    monkeypatch.setattr(_embedders, "_load", lambda key, folder: loads.append(key) or pytest.fail("loaded"))
+    export = tmp_path / "wrong.csv"
+    export.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    code, rows, err = _cli(capsys, str(export), "--niche", "trail running shoes", "--embedder", "minilm")
+    assert code == 2 and "unknown export layout" in err and loads == [], err
+
+
 def test_the_embedder_is_loaded_once_per_process():
     """Before: every run (every HTTP request with a niche) loaded it again: 0.6 s static, 5 s MiniLM."""
     assert load_embedder("static") is load_embedder(" Static ")

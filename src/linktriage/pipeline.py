@@ -450,7 +450,6 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, output_format, write_domain_view
 
-    options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     read = {"the export": exports, "--cache": options.cache}
@@ -462,6 +461,9 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
+    # before the writer opens: a refused option must not leave a CSV header on stdout; after the exports are judged,
+    # as loading the embedder a niche needs takes seconds (MiniLM 5 s) and a wrong export is told at once
+    options = _checked(options)
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
     with writable(output, "--output") as output, writable(report, "--report") as report, \
