@@ -61,7 +61,7 @@ def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> 
     from linktriage.relevance._scorer import background_texts, load_calibration
 
     check_niche(niche)
-    embedder = load_embedder(embedder_name)
-    _warn_if_not_english(niche, embedder.name)  # kept: the run's scorer reuses it
+    embedder = load_embedder(embedder_name)  # kept: the run's scorer reuses it
+    _warn_if_not_english(niche, embedder.name)
     load_calibration(embedder.models_dir, embedder.name)
     background_texts(embedder.models_dir)
