@@ -122,7 +122,8 @@ def test_a_url_as_niche_is_a_one_line_error(capsys, niche):
         linktriage.score(BACKLINKS, pages=PAGES, offline=True, niche=niche)
 
 
-@pytest.mark.parametrize("niche", ["node.js tutorials", "asp.net", "shoes.com reviews of trail shoes", "C++ / Rust"])
+@pytest.mark.parametrize("niche", ["node.js tutorials", "asp.net", "shoes.com reviews of trail shoes", "C++ / Rust",
+                                   "node.js/react"])
 def test_a_niche_that_merely_contains_dots_or_slashes_is_scored(capsys, niche):
     code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
     assert code == 0 and len(rows) == 8 and sum(bool(r["relevance"]) for r in rows) >= 5, err

@@ -14,14 +14,27 @@ from linktriage._exceptions import InputError
 
 __all__ = ["check_niche", "check_relevance", "latin_share", "warn_if_site_not_english"]
 
-#: the whole --niche is one URL: http(s)://..., www...., or a dotted host followed by a path
-_URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+/\S*)$")
+#: the whole --niche is one URL: http(s)://..., www...., or a host under a public suffix followed by a path
+_URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+)$")
+_HOST_AND_PATH = re.compile(r"(?i)^([a-z0-9-]+(?:\.[a-z0-9-]+)+)/\S*$")
+
+
+def _is_url(text: str) -> bool:
+    if _URL_ONLY.match(text):
+        return True
+    host = _HOST_AND_PATH.match(text)
+    if not host:
+        return False
+    from linktriage._domains import _EXTRACT
+
+    # "shop.com/shoes" is a URL; "node.js/react" is a niche ("js" is no public suffix)
+    return bool(_EXTRACT(host.group(1)).suffix)
 
 
 def check_niche(niche: str | None) -> None:
     """Refuse a ``--niche`` that is a URL: it was meant as ``--site`` (embedded, it scored every page about 0.5-0.9)."""
     text = (niche or "").strip()
-    if text and _URL_ONLY.match(text):
+    if text and _is_url(text):
         shown = text if len(text) <= 80 else text[:80] + "..."
         raise InputError(f"--niche {shown!r} is a URL, not a description of the niche: describe the site's topic "
                          f"in words (--niche 'trail running shoes'), and give the site itself as --site {shown}")
