@@ -348,3 +348,19 @@ def test_minilm_leaves_relevance_empty_for_a_niche_with_no_known_word(capsys):
     assert "has no words the minilm embedder knows" in err
     vectors = load_embedder("minilm").encode(["☕🔥", "trail running shoes", "  "])
     assert not vectors[0].any() and vectors[1].any() and not vectors[2].any()
+
+
+def test_relevance_survives_the_similarity_cache_filling_up(monkeypatch, tmp_path):
+    """When the per-run cache filled up (100,000 distinct texts: before 93d8354 every row's context and anchor counted,
+    so some 35,000-50,000 rows into an export), it was emptied before the chunk's rows were read back: rows whose
+    page had been scored in an earlier chunk came out with an empty relevance."""
+    from linktriage.relevance import _scorer
+
+    lines = open(BACKLINKS, encoding="utf-8").read().splitlines()
+    export = tmp_path / "again.csv"  # chunks of two: [page A, page B], [page A again, page C]
+    export.write_text("\n".join([lines[0], lines[1], lines[3], lines[1], lines[4]]) + "\n", encoding="utf-8")
+    expected = linktriage.score(str(export), pages=PAGES, offline=True, niche="trail running shoes")["relevance"]
+    monkeypatch.setattr(_scorer, "CACHE_SIZE", 2)
+    got = linktriage.score(str(export), pages=PAGES, offline=True, niche="trail running shoes",
+                           chunk_size=2)["relevance"]
+    assert expected.notna().all() and got.tolist() == expected.tolist()

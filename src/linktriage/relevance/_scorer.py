@@ -113,7 +113,9 @@ class RelevanceScorer:
         if missing:
             vectors = embed_documents(self.embedder, list(missing.values()))
             if len(self._cache) + len(missing) > CACHE_SIZE:
-                self._cache.clear()  # a run this large moves on to new pages: start over rather than grow
+                # a run this large moves on to new pages: start over rather than grow, keeping what these texts need
+                # (emptied outright, a page scored in an earlier chunk and met again here came out empty)
+                self._cache = {k: self._cache[k] for k in keys if k in self._cache}
             # A text with no token the model knows (Thai, emoji only, ...) embeds to a zero vector: no score, like an
             # empty text (its cosine 0 read as "certainly off-niche", relevance about 0.01).
             cosines = np.where(np.any(vectors, axis=1), vectors @ self.profile.vector, np.nan)
