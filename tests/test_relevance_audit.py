@@ -10,7 +10,6 @@ import io
 import json
 import shutil
 
-import numpy as np
 import pytest
 from conftest import EXAMPLES
 
@@ -25,12 +24,13 @@ PAGES = str(EXAMPLES / "pages.warc.gz")
 
 
 def _cli(capsys, *args):
-    """`linktriage score` on the example export and archive, in this process: (exit code, rows, stderr)."""
+    """`linktriage score ARGS --pages <example archive> --offline` in this process (`"RAW", ...`: the arguments
+    as given): (exit code, rows, stderr)."""
     from linktriage.cli import app
     from linktriage.cli._errors import run_app
 
     capsys.readouterr()
-    code = run_app(app, ["score", *(args or (BACKLINKS,)), "--pages", PAGES, "--offline"] if args[:1] != ("RAW",)
+    code = run_app(app, ["score", *args, "--pages", PAGES, "--offline"] if args[:1] != ("RAW",)
                    else list(args[1:]))
     out, err = capsys.readouterr()
     return code, list(csv.DictReader(io.StringIO(out))), err
