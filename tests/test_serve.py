@@ -186,8 +186,10 @@ def test_fetch_gets_pages_sent_without_html(slow_server, faults):
 def test_site_feeds_relevance_on_a_fetching_server_and_is_refused_on_one_that_does_not(client, faults):
     """The CLI's --site, for API callers: the site's pages are fetched to build the niche profile."""
     fetching = FetchSettings(allow_private=True, respect_robots=False, max_retries=0, progress=False)
-    link = {"source_url": "https://blog.example/a", "target_url": "https://target.example/",
-            "html": "<article><p>Trail running shoes on wet rock: <a href='https://target.example/'>a shop</a> "
+    # the link points at the site itself: rows linking to another site get no relevance from the site's profile
+    target = faults.url("/")
+    link = {"source_url": "https://blog.example/a", "target_url": target,
+            "html": f"<article><p>Trail running shoes on wet rock: <a href='{target}'>a shop</a> "
                     "sells the ones that grip.</p></article>"}
     with LiveServer(create_app(fetch=True, timeout_s=60, fetch_settings=fetching)) as live:
         response = httpx.post(f"{live.url}/score", json={"links": [link], "site": faults.url("/page/trail-shoes")},

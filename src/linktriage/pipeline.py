@@ -182,7 +182,7 @@ def _checked(options: ScoreOptions) -> ScoreOptions:
     """The options as the run uses them; those that cannot work are refused before any page is read (an option
     silently ignored is a wrong run)."""
     from linktriage._exceptions import InputError
-    from linktriage.relevance import EMBEDDERS
+    from linktriage.relevance import EMBEDDERS, check_relevance
 
     if isinstance(options.engine, str):  # `--engine Dask` means the Dask engine, as `--embedder MiniLM` means minilm
         options = replace(options, engine=options.engine.strip().lower())
@@ -207,6 +207,7 @@ def _checked(options: ScoreOptions) -> ScoreOptions:
                              ) from None
     if (options.embedder or "").strip().lower() not in EMBEDDERS:
         raise InputError(f"--embedder {options.embedder}: unknown embedder; choose one of {', '.join(EMBEDDERS)}")
+    check_relevance(options.niche, options.site, options.embedder)  # a URL as niche, a damaged or missing embedder
     return options
 
 
@@ -312,19 +313,20 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
 #: request for one site fetched its home page and internal pages again for each
 SITE_TEXTS_TTL_S = 15 * 60
 _SITE_TEXTS_KEPT = 32
-_site_texts: dict[tuple, tuple[float, list[str]]] = {}
+_site_texts: dict[tuple, tuple[float, list[str], str]] = {}
 _site_texts_lock = threading.Lock()
 
 
-def _known_site_texts(key: tuple) -> list[str] | None:
+def _known_site_texts(key: tuple) -> tuple[list[str], str] | None:
+    """The site's texts and its home page's final URL, when read less than SITE_TEXTS_TTL_S ago."""
     with _site_texts_lock:
-        expires, texts = _site_texts.get(key, (0.0, []))
-        return list(texts) if time.monotonic() < expires else None
+        expires, texts, home = _site_texts.get(key, (0.0, [], ""))
+        return (list(texts), home) if time.monotonic() < expires else None
 
 
-def _remember_site_texts(key: tuple, texts: list[str]) -> None:
+def _remember_site_texts(key: tuple, texts: list[str], home: str) -> None:
     with _site_texts_lock:
-        _site_texts[key] = (time.monotonic() + SITE_TEXTS_TTL_S, list(texts))
+        _site_texts[key] = (time.monotonic() + SITE_TEXTS_TTL_S, list(texts), home)
         while len(_site_texts) > _SITE_TEXTS_KEPT:  # the oldest first (dicts keep insertion order)
             del _site_texts[next(iter(_site_texts))]
 
@@ -333,27 +335,39 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
     """The relevance stage, or None when no niche was given (the column then stays empty)."""
     if options.niche is None and not options.site:
         return None
-    from linktriage.relevance import RelevanceScorer, build_niche_profile, collect_site_texts, load_embedder
+    from linktriage.relevance import (RelevanceScorer, build_niche_profile, collect_site_texts, load_embedder,
+                                      site_home_url, warn_if_site_not_english)
 
     embedder = load_embedder(options.embedder)
     site_texts: list[str] = []
+    #: when the profile holds the site's pages, the registrable domains of the --site (and of where its home page
+    #: redirects): rows linking elsewhere are about another site, whose niche this profile does not describe
+    site_domains: set[str] = set()
     fallback = "relevance uses --niche only" if (options.niche or "").strip() else "relevance stays empty"
     if options.site:
         unread: list[str] = []  # why pages of the site could not be read; the home page's first
+        reached: list[str] = []  # final URLs of the site's pages read; the home page's first
 
         def get_html(url: str):
             result = getter.get_many([url])[url]
             if result.status == "ok":
+                reached.append(result.final_url or url)
                 return result.final_url or url, result.body
             unread.append(result.reason or result.status)
             return None
 
         key = (options.site, tuple(options.pages), options.offline, repr(options.fetch_settings))
-        site_texts = _known_site_texts(key)
-        if site_texts is None:
+        known = _known_site_texts(key)
+        if known is None:
             site_texts = collect_site_texts(options.site, get_html)
+            home = reached[0] if site_texts and reached else ""
             if site_texts:  # (a site that could not be read is tried again next time)
-                _remember_site_texts(key, site_texts)
+                _remember_site_texts(key, site_texts, home)
+        else:
+            site_texts, home = known
+        if site_texts:  # (a profile from --niche alone says nothing about which site it describes)
+            site_domains = {registrable_domain(url) for url in (site_home_url(options.site), home) if url} - {""}
+            warn_if_site_not_english(options.site, site_texts, embedder.name)
         if not site_texts:  # not an error (the run goes on), but the user asked for it: say why it is not used
             why = unread[0] if unread else "no text on its home page"
             warnings.warn(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}",
@@ -367,16 +381,28 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
         return None
     scorer = RelevanceScorer(embedder, profile)
 
+    elsewhere: list[str] = []  # target domains of rows that link to another site than --site (said once)
+
+    def for_the_site(backlink: Backlink) -> bool:
+        if not site_domains or not backlink.target_url:
+            return True
+        domain = registrable_domain(backlink.target_url)
+        if not domain or domain in site_domains:
+            return True
+        if not elsewhere:
+            elsewhere.append(domain)
+            warnings.warn(f"--site {options.site}: some rows link to another site ({domain}): their relevance stays "
+                          f"empty, as the niche profile describes {', '.join(sorted(site_domains))} only; score each "
+                          "site's rows with its own --site", stacklevel=2)
+        return False
+
     def score(chunk, analyses, pages) -> dict[int, float]:
-        judged = [(b, a) for b, a in zip(chunk, analyses) if b.source_url in pages]
+        judged = [(b, a) for b, a in zip(chunk, analyses) if b.source_url in pages and for_the_site(b)]
         if not judged:
             return {}
-        texts = [_page_text(pages[b.source_url]) for b, _ in judged]
-        contexts = [a.context.context_text if a.context else "" for _, a in judged]
-        anchors = [a.context.anchor_text if a.context else b.anchor for b, a in judged]
-        result = scorer.score(texts, contexts, anchors)
+        relevance = scorer.relevance([_page_text(pages[b.source_url]) for b, _ in judged])
         # NaN means "no text to judge" (an empty page): the column stays empty rather than carrying NaN.
-        return {b.row: float(value) for (b, _), value in zip(judged, result.relevance) if value == value}
+        return {b.row: float(value) for (b, _), value in zip(judged, relevance) if value == value}
 
     return score
 
@@ -424,7 +450,6 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, output_format, write_domain_view
 
-    options = _checked(options)  # before the writer opens: a refused option must not leave a CSV header on stdout
     for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     read = {"the export": exports, "--cache": options.cache}
@@ -436,6 +461,9 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
+    # before the writer opens: a refused option must not leave a CSV header on stdout; after the exports are judged,
+    # as loading the embedder a niche needs takes seconds (MiniLM 5 s) and a wrong export is told at once
+    options = _checked(options)
     summary = ScoreSummary()
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
     with writable(output, "--output") as output, writable(report, "--report") as report, \

@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+from linktriage.relevance._checks import check_niche, check_relevance, warn_if_site_not_english
 from linktriage.relevance._documents import chunk_text, embed_document, embed_documents
 from linktriage.relevance._embedders import EMBEDDERS, Embedder, load_embedder
 from linktriage.relevance._profile import NicheProfile, build_niche_profile
 from linktriage.relevance._scorer import Calibration, RelevanceScorer, RelevanceScores, load_calibration
-from linktriage.relevance._site import collect_site_texts, page_profile_text
+from linktriage.relevance._site import collect_site_texts, page_profile_text, site_home_url
 
 __all__ = [
     "EMBEDDERS",
@@ -22,6 +23,8 @@ __all__ = [
     "RelevanceScorer",
     "RelevanceScores",
     "build_niche_profile",
+    "check_niche",
+    "check_relevance",
     "chunk_text",
     "collect_site_texts",
     "embed_document",
@@ -29,4 +32,6 @@ __all__ = [
     "load_calibration",
     "load_embedder",
     "page_profile_text",
+    "site_home_url",
+    "warn_if_site_not_english",
 ]

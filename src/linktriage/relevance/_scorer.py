@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -26,8 +27,10 @@ from linktriage.relevance._profile import NicheProfile
 __all__ = ["Calibration", "RelevanceScores", "RelevanceScorer", "background_texts", "load_calibration"]
 
 _REBUILD = "rebuild it with `python training/build_static_embedder.py`"
-#: how many distinct texts the per-run embedding cache keeps (256 float32 each: ~100 MB at most)
+#: how many distinct texts the per-run cache keeps (one cosine each: a few MB; measured flat at ~165 MB RSS over 50k pages)
 CACHE_SIZE = 100_000
+#: fewer distinct background lines than this give no stable mean and spread to place a niche against
+MIN_BACKGROUND = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class Calibration:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class RelevanceScores:
-    """Per-link scores, one entry per input row (NaN where the page has no text)."""
+    """Per-link scores, one entry per input row (NaN where the page has no text the embedder can read)."""
 
     #: calibrated probability that the page is about the niche, in [0, 1]
     relevance: np.ndarray
@@ -59,17 +62,30 @@ def background_texts(models_dir: Path) -> list[str]:
     path = Path(models_dir) / "embedder" / "background.txt"
     if not path.is_file():
         raise ModelError(f"the relevance background {path} is missing: {_REBUILD}")
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-    return [line for line in lines if line and not line.startswith("#")]
+    try:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"the relevance background {path} cannot be read ({exc}): {_REBUILD}") from exc
+    texts = [line for line in lines if line and not line.startswith("#")]
+    # An emptied or cut background has no spread to measure: every relevance came out NaN (an empty column, no word)
+    if len(set(texts)) < MIN_BACKGROUND:
+        raise ModelError(f"the relevance background {path} holds {len(set(texts))} distinct lines, fewer than "
+                         f"{MIN_BACKGROUND}: {_REBUILD}")
+    return texts
 
 
 def load_calibration(models_dir: Path, embedder: str) -> Calibration:
     path = Path(models_dir) / "embedder" / "calibration.json"
     try:
         params = json.loads(path.read_text(encoding="utf-8"))["embedders"][embedder]
-        return Calibration(slope=float(params["slope"]), intercept=float(params["intercept"]))
+        calibration = Calibration(slope=float(params["slope"]), intercept=float(params["intercept"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"no relevance calibration for the {embedder!r} embedder in {path}: {_REBUILD}") from exc
+    # NaN or infinite parameters made every relevance NaN (an empty column); a slope <= 0 ranks off-niche pages first
+    if not (math.isfinite(calibration.slope) and math.isfinite(calibration.intercept) and calibration.slope > 0):
+        raise ModelError(f"the relevance calibration for the {embedder!r} embedder in {path} is not usable "
+                         f"(slope {calibration.slope}, intercept {calibration.intercept}): {_REBUILD}")
+    return calibration
 
 
 class RelevanceScorer:
@@ -91,16 +107,29 @@ class RelevanceScorer:
         return (np.asarray(similarity, dtype=np.float64) - self.background_mean) / self.background_std
 
     def similarities(self, texts: Sequence[str]) -> np.ndarray:
-        """Cosine of each text (chunked and pooled) to the profile; NaN for empty texts."""
+        """Cosine of each text (chunked and pooled) to the profile; NaN for texts with nothing to embed."""
         keys = [hashlib.blake2b(t.encode("utf-8", "replace"), digest_size=16).digest() for t in texts]
         missing = {k: t for k, t in zip(keys, texts) if k not in self._cache and t.strip()}
         if missing:
             vectors = embed_documents(self.embedder, list(missing.values()))
             if len(self._cache) + len(missing) > CACHE_SIZE:
-                self._cache.clear()  # a run this large moves on to new pages: start over rather than grow
-            self._cache.update(zip(missing, vectors @ self.profile.vector))
+                # a run this large moves on to new pages: start over rather than grow, keeping what these texts need
+                # (emptied outright, a page scored in an earlier chunk and met again here came out empty)
+                self._cache = {k: self._cache[k] for k in keys if k in self._cache}
+            # A text with no token the model knows (Thai, emoji only, ...) embeds to a zero vector: no score, like an
+            # empty text (its cosine 0 read as "certainly off-niche", relevance about 0.01).
+            cosines = np.where(np.any(vectors, axis=1), vectors @ self.profile.vector, np.nan)
+            self._cache.update(zip(missing, cosines))
         return np.array([self._cache.get(k, np.nan) if t.strip() else np.nan for k, t in zip(keys, texts)],
                         dtype=np.float64)
+
+    def relevance(self, page_texts: Sequence[str]) -> np.ndarray:
+        """Calibrated relevance of each page, in [0, 1] (NaN for a page with no text the embedder can read).
+
+        What the output column needs: the page alone. ``score`` also embeds each link's context and anchor (one
+        text per row, not per page), which the pipeline never used: on a large export they were as many texts
+        to embed again as the pages."""
+        return np.clip(self.calibration.apply(self.z_score(self.similarities(page_texts))), 0.0, 1.0)
 
     def score(self, page_texts: Sequence[str], contexts: Sequence[str], anchors: Sequence[str]) -> RelevanceScores:
         if not len(page_texts) == len(contexts) == len(anchors):

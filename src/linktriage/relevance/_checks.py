@@ -1,0 +1,80 @@
+"""What would stop the relevance stage, found before any page of the export is read.
+
+The profile and the scorer are built once the first chunk's pages are in hand (fetching 2,000 pages can take
+minutes), so an option or a shipped file that cannot work is checked here first, from ``pipeline._checked``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+
+from linktriage._exceptions import InputError
+
+__all__ = ["check_niche", "check_relevance", "latin_share", "warn_if_site_not_english"]
+
+#: the whole --niche is one URL: http(s)://..., www...., or a host under a public suffix followed by a path
+_URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+)$")
+_HOST_AND_PATH = re.compile(r"(?i)^([a-z0-9-]+(?:\.[a-z0-9-]+)+)/\S*$")
+
+
+def _is_url(text: str) -> bool:
+    if _URL_ONLY.match(text):
+        return True
+    host = _HOST_AND_PATH.match(text)
+    if not host:
+        return False
+    from linktriage._domains import _EXTRACT
+
+    # "shop.com/shoes" is a URL; "node.js/react" is a niche ("js" is no public suffix)
+    return bool(_EXTRACT(host.group(1)).suffix)
+
+
+def check_niche(niche: str | None) -> None:
+    """Refuse a ``--niche`` that is a URL: it was meant as ``--site`` (embedded, it scored every page about 0.5-0.9)."""
+    text = (niche or "").strip()
+    if text and _is_url(text):
+        shown = text if len(text) <= 80 else text[:80] + "..."
+        raise InputError(f"--niche {shown!r} is a URL, not a description of the niche: describe the site's topic "
+                         f"in words (--niche 'trail running shoes'), and give the site itself as --site {shown}")
+
+
+def latin_share(text: str) -> float | None:
+    """Share of the letters of ``text`` that are Latin (None when it has no letter)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    return sum(unicodedata.name(c, "").startswith("LATIN") for c in letters) / len(letters)
+
+
+def _warn_if_not_english(niche: str | None, embedder_name: str) -> None:
+    """Both embedders read English only: a niche in another script is cut into single letters (Cyrillic, Arabic,
+    kana) whose vectors carry no topic; the scores then ranked a link farm above the niche's own pages."""
+    share = latin_share(niche or "")
+    if share is not None and share < 0.5:
+        shown = niche.strip() if len(niche.strip()) <= 60 else niche.strip()[:60] + "..."
+        warnings.warn(f"--niche {shown!r} is not in English: the {embedder_name} embedder reads English only, so "
+                      "relevance would be noise; describe the niche in English", stacklevel=3)
+
+
+def warn_if_site_not_english(site: str, texts: list[str], embedder_name: str) -> None:
+    """As for the niche: a site whose pages are mostly in another script makes a profile of letters, not topics."""
+    share = latin_share(" ".join(texts))
+    if share is not None and share < 0.5:
+        warnings.warn(f"--site {site}: the site's pages are not in English: the {embedder_name} embedder reads English "
+                      "only, so relevance would be noise; describe the niche in English with --niche", stacklevel=3)
+
+
+def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> None:
+    """With a niche or a site: the niche is usable, and the embedder, its calibration and background load."""
+    if niche is None and not site:
+        return
+    from linktriage.relevance._embedders import load_embedder
+    from linktriage.relevance._scorer import background_texts, load_calibration
+
+    check_niche(niche)
+    embedder = load_embedder(embedder_name)  # kept: the run's scorer reuses it
+    _warn_if_not_english(niche, embedder.name)
+    load_calibration(embedder.models_dir, embedder.name)
+    background_texts(embedder.models_dir)
