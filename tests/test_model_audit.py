@@ -1,0 +1,58 @@
+"""Audit of model files, training and evaluation: what a user met, and what happens now."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+from linktriage import ModelError
+from linktriage.model import load_model, save_model
+
+from test_model import fitted, synthetic_table  # noqa: F401 - the fixture, shared
+
+
+def _rewrite_schema(path, old: str, new: str) -> None:
+    """Edit a skops file's schema as someone handing out model files could."""
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    schema, count = re.subn(old.encode(), new.encode(), entries["schema.json"])
+    assert count, old
+    entries["schema.json"] = schema
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+
+
+def test_saved_models_are_compressed_and_predict_the_same(fitted, tmp_path):  # noqa: F811
+    """skops writes an uncompressed zip by default: 6 labelled links made a 33 MB model (each of its thousands of
+    trees an entry, all named in a JSON schema). Now the entries are deflated: the example's model is ~5 MB."""
+    model, X, _ = fitted
+    path = tmp_path / "model.skops"
+    save_model(model, path)
+    with zipfile.ZipFile(path) as saved:
+        infos = saved.infolist()
+    assert {info.compress_type for info in infos} == {zipfile.ZIP_DEFLATED}
+    assert os.path.getsize(path) < 0.5 * sum(info.file_size for info in infos)
+    assert np.allclose(load_model(path).predict_proba(X), model.predict_proba(X))
+
+
+def test_a_model_file_naming_a_function_through_a_scikit_learn_module_is_refused(fitted, tmp_path):  # noqa: F811
+    """Any name starting with "sklearn." was trusted, but a scikit-learn module also holds what it imports:
+    `sklearn.datasets._rcv1.remove` is os.remove. Such a file loaded, and scoring called the function on the
+    features. Only classes scikit-learn defines are trusted now."""
+    import skops.io as sio
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    hostile = copy.deepcopy(fitted[0])
+    hostile.model_ = make_pipeline(FunctionTransformer(func=os.remove), fitted[0].model_)
+    path = tmp_path / "hostile.skops"
+    sio.dump(hostile, path)
+    _rewrite_schema(path, r'("__class__": "remove",\s*"__module__": )"posix"', r'\1"sklearn.datasets._rcv1"')
+    with pytest.raises(ModelError, match=r"refusing to load unexpected types \['sklearn.datasets._rcv1.remove'\]"):
+        load_model(path)
