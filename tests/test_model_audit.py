@@ -13,7 +13,12 @@ import pytest
 from linktriage import ModelError
 from linktriage.model import load_model, save_model
 
+from conftest import EXAMPLES
+from test_cli import run  # noqa: F401 - the CLI-in-process fixture
+from test_input_robustness import _relabelled
 from test_model import fitted, synthetic_table  # noqa: F401 - the fixture, shared
+
+PAGES = EXAMPLES / "pages.warc.gz"
 
 
 def _rewrite_schema(path, old: str, new: str) -> None:
@@ -56,3 +61,16 @@ def test_a_model_file_naming_a_function_through_a_scikit_learn_module_is_refused
     _rewrite_schema(path, r'("__class__": "remove",\s*"__module__": )"posix"', r'\1"sklearn.datasets._rcv1"')
     with pytest.raises(ModelError, match=r"refusing to load unexpected types \['sklearn.datasets._rcv1.remove'\]"):
         load_model(path)
+
+
+def test_labels_spelled_with_spaces_hyphens_or_as_plurals_are_the_labels(tmp_path, run):  # noqa: F811
+    """'Guest Post', 'guest-post', 'Link Farm' and 'Directories' were unknown labels: those rows were skipped, so a
+    labels file typed the way people write the classes lost them. Words that are not a label stay unknown."""
+    labels = _relabelled(tmp_path / "labels.csv", {"guest_post": "Guest Post", "directory": "Directories",
+                                                   "link_farm": "link-farm", "editorial": " Editorial "},
+                         extra=[{"source_url": "http://link-partners.example.biz/links.html",
+                                 "target_url": "https://www.alpinetrailco.com/", "anchor": "x", "label": "PBN"}])
+    result = run("evaluate", labels, "--pages", PAGES)
+    assert result.returncode == 0, result.stderr
+    assert "skipped unknown label 'PBN' 1" in result.stderr
+    assert result.stderr.count("unknown label") == 1  # the spelled-out labels were all used
