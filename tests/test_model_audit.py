@@ -74,3 +74,28 @@ def test_labels_spelled_with_spaces_hyphens_or_as_plurals_are_the_labels(tmp_pat
     assert result.returncode == 0, result.stderr
     assert "skipped unknown label 'PBN' 1" in result.stderr
     assert result.stderr.count("unknown label") == 1  # the spelled-out labels were all used
+
+
+def test_a_model_using_features_this_version_does_not_compute_is_refused_at_load(fitted, tmp_path):  # noqa: F811
+    """A model of another linktriage version (a feature renamed or removed since) loaded, then every `score` failed
+    at its first page, after the archive was read, and `serve --model` started and failed each request. Now
+    load_model refuses it; a model using only some of today's features (an older version's) still loads."""
+    model, X, y = fitted
+    renamed = copy.deepcopy(model)
+    names = list(renamed.feature_names_in_)
+    names[3] = "some_old_feature"
+    renamed.feature_names_in_ = np.asarray(names, dtype=object)
+    save_model(renamed, tmp_path / "renamed.skops")
+    with pytest.raises(ModelError, match=r"does not compute \(some_old_feature\).*retrain it with `linktriage train`"):
+        load_model(tmp_path / "renamed.skops")
+    damaged = copy.deepcopy(model)
+    damaged.feature_names_in_ = damaged.feature_names_in_[:-1]
+    save_model(damaged, tmp_path / "damaged.skops")
+    with pytest.raises(ModelError, match="names 73 features but was fitted on 74"):
+        load_model(tmp_path / "damaged.skops")
+    from linktriage.model import LinkClassifier
+
+    _, _, groups = synthetic_table()
+    older = LinkClassifier(max_iter=5, cv=2).fit(X.drop(columns=[X.columns[-1]]), y, groups=groups)
+    save_model(older, tmp_path / "older.skops")
+    assert load_model(tmp_path / "older.skops").predict_proba(X).shape == (len(X), 5)

@@ -23,7 +23,7 @@ from linktriage._exceptions import InputError, ModelError
 from linktriage._records import LABELS, Prediction
 from linktriage._remote import is_url, replaced_on_success
 from linktriage._shipped import SHIPPED_DIR
-from linktriage.features import FEATURE_GROUPS
+from linktriage.features import FEATURE_GROUPS, FEATURE_NAMES
 
 __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "FORMAT_VERSION"]
 
@@ -179,7 +179,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
             return X.astype(float)
         missing = [c for c in self.feature_names_in_ if c not in X.columns]
         if missing:
-            raise ModelError(f"features missing for this model: {missing[:5]}; was it trained by another linktriage version?")
+            raise ModelError(f"features missing for this model: {missing[:5]}; was it trained by another linktriage version? Retrain it with `linktriage train`")
         return X[list(self.feature_names_in_)].astype(float)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -370,6 +370,8 @@ def _is_scikit_learn_class(name: str) -> bool:
 def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     import sklearn
 
+    from linktriage import __version__
+
     sio = _skops_io()
 
     path = Path(name)
@@ -394,6 +396,18 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     if unknown:
         raise ModelError(f"{path}: the model predicts labels linktriage does not have ({', '.join(unknown[:5])}); "
                          "retrain it with `linktriage train`")
+    # A model of another linktriage version may use features this one does not compute (renamed, removed, new):
+    # it loaded, then every scoring run failed at its first page, after the archive was read.
+    names = [str(n) for n in getattr(model, "feature_names_in_", [])]
+    foreign = [n for n in names if n not in FEATURE_NAMES]
+    made_by = f"linktriage {card.get('linktriage_version')}" if card.get("linktriage_version") else "another version"
+    if not names or foreign:
+        listed = f" ({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''})" if foreign else ""
+        raise ModelError(f"{path}: the model uses features this linktriage ({__version__}) does not compute{listed}; "
+                         f"it was trained by {made_by}: retrain it with `linktriage train`")
+    if getattr(model.model_, "n_features_in_", len(names)) != len(names):
+        raise ModelError(f"{path}: the model names {len(names)} features but was fitted on "
+                         f"{model.model_.n_features_in_}: the file is damaged; retrain it with `linktriage train`")
     if card.get("sklearn_version") != sklearn.__version__:
         warnings.warn(f"{path} was saved with scikit-learn {card.get('sklearn_version')}, running "
                       f"{sklearn.__version__}: predictions may differ slightly", stacklevel=2)
