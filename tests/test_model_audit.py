@@ -99,3 +99,19 @@ def test_a_model_using_features_this_version_does_not_compute_is_refused_at_load
     older = LinkClassifier(max_iter=5, cv=2).fit(X.drop(columns=[X.columns[-1]]), y, groups=groups)
     save_model(older, tmp_path / "older.skops")
     assert load_model(tmp_path / "older.skops").predict_proba(X).shape == (len(X), 5)
+
+
+@pytest.mark.parametrize("given, message", [
+    ("https://example.com/m.skops", "https://example.com/m.skops: models are read from a local file"),
+    ("s3://bucket/m.skops", "s3://bucket/m.skops: models are read from a local file"),
+    ("{tmp}", "is a folder: give the model file in it, e.g. {tmp}/mine.skops"),
+    ("{tmp}/empty", "is a folder: give a model file written by `linktriage train`"),
+])
+def test_a_model_given_as_a_url_or_a_folder_says_so(tmp_path, run, given, message):  # noqa: F811
+    """`--model https://host/m.skops` said 'no model file at https:/host/m.skops' (pathlib had eaten a slash), and
+    `--model models/` said there was no model file at that folder."""
+    (tmp_path / "mine.skops").write_bytes(b"")
+    (tmp_path / "empty").mkdir()
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--model", given.format(tmp=tmp_path))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert message.format(tmp=tmp_path) in result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import types
 import warnings
@@ -317,13 +318,26 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     if path is not None and not os.fspath(path).strip():  # `model=os.environ.get("MODEL", "")`: an unset name
         # silently loaded the shipped model
         raise ModelError("the model path is empty: give a model file, or none at all for the shipped model")
+    if path is not None and _names_a_url(os.fspath(path)):
+        # As a Path (the CLI's --model), https://host/m.skops became https:/host/m.skops: "no model file at" that
+        url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]+):/+", r"\1://", os.fspath(path))
+        raise ModelError(f"{url}: models are read from a local file: download it, then give its path")
     path = Path(path) if path is not None else DEFAULT_MODEL_PATH
+    if path.is_dir():
+        found = sorted(path.glob("*.skops"))[:3]
+        raise ModelError(f"{path} is a folder: " + (f"give the model file in it, e.g. {' or '.join(map(str, found))}"
+                                                     if found else "give a model file written by `linktriage train`"))
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
     stat = path.stat()
     # Loading takes seconds; a process that scores many batches (the HTTP API, tests) reads each file once.
     # The file's size and mtime are in the key, so a retrained model at the same path is read again.
     return _load_model_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _names_a_url(text: str) -> bool:
+    """An fsspec URL, also as pathlib leaves one (``s3:/bucket/m.skops``); not a Windows drive (``C:/``)."""
+    return is_url(text) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/(?!/)", text) is not None
 
 
 #: Beyond the types skops trusts by default, what a gradient-boosting linktriage model holds. skops checks every type
