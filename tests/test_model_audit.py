@@ -115,3 +115,16 @@ def test_a_model_given_as_a_url_or_a_folder_says_so(tmp_path, run, given, messag
     result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--model", given.format(tmp=tmp_path))
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert message.format(tmp=tmp_path) in result.stderr
+
+
+def test_evaluate_shows_undefined_precision_and_recall_as_not_available(tmp_path, run):  # noqa: F811
+    """Labels with no link_farm row printed and reported 'link_farm 0.000 0.000 0.000 0': read as a model that
+    misses every link farm. Recall and F1 of a label no link has, and precision of a label never predicted, are
+    'n/a' now (metrics.json keeps scikit-learn's numbers)."""
+    labels = _relabelled(tmp_path / "labels.csv", {"link_farm": ""})
+    result = run("evaluate", labels, "--pages", PAGES, "--report", tmp_path / "eval")
+    assert result.returncode == 0, result.stderr
+    report = (tmp_path / "eval" / "REPORT.md").read_text()
+    assert "| link_farm | n/a | n/a | n/a | 0 |" in report
+    assert "| spam | 1.000 | 1.000 | 1.000 | 2 |" in report
+    assert re.search(r"link_farm\s*│\s*n/a\s*│\s*n/a\s*│\s*n/a\s*│\s*0", result.stderr), result.stderr
