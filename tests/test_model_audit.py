@@ -128,3 +128,23 @@ def test_evaluate_shows_undefined_precision_and_recall_as_not_available(tmp_path
     assert "| link_farm | n/a | n/a | n/a | 0 |" in report
     assert "| spam | 1.000 | 1.000 | 1.000 | 2 |" in report
     assert re.search(r"link_farm\s*│\s*n/a\s*│\s*n/a\s*│\s*n/a\s*│\s*0", result.stderr), result.stderr
+
+
+def test_the_python_api_evaluates_a_model_as_the_cli_does(tmp_path):
+    """`linktriage.evaluate` did not exist (AttributeError): a notebook could train a model but not measure it
+    without the CLI. It takes files or a table, a model object or file, and reports the skipped rows."""
+    import pandas as pd
+
+    import linktriage
+
+    frame = pd.read_csv(EXAMPLES / "labels.csv")
+    frame.loc[0, "label"] = "PBN"
+    result = linktriage.evaluate(frame, pages=PAGES, report=tmp_path / "eval")
+    assert result.metrics["real pages"].n == 5 and result.skipped == {"unknown label 'PBN'": 1}
+    assert result.report == tmp_path / "eval" / "REPORT.md"
+    assert "(a DataFrame given to linktriage.evaluate)" in result.report.read_text()
+    model = linktriage.load_model()
+    same = linktriage.evaluate(EXAMPLES / "labels.csv", pages=PAGES, model=model)
+    assert same.metrics["real pages"].n == 6 and same.skipped == {} and same.report is None
+    with pytest.raises(linktriage.InputError, match="model must be a model file's path or a LinkClassifier"):
+        linktriage.evaluate(EXAMPLES / "labels.csv", pages=PAGES, model=3)

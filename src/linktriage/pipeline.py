@@ -582,17 +582,19 @@ def _report_directory(path: str) -> bool:
     return created
 
 
-def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
-                   offline: bool = True, report: str | None = None, cache: str | None = None
-                   ) -> tuple[dict, dict[str, int]]:
+def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=None,
+                   offline: bool = True, report: str | None = None, cache: str | None = None,
+                   supplied: Mapping[str, FetchResult] | None = None) -> tuple[dict, dict[str, int]]:
     """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
 
-    Returns the metrics per section and the counts of labelled links skipped, by reason.
+    ``model`` is a model file, a fitted LinkClassifier or None (the shipped model); ``supplied`` pages (source URL
+    -> page) are used before the archives. Returns the metrics per section and the counts of labelled links
+    skipped, by reason.
     """
     created = _report_directory(report) if report is not None else False  # before the features are built: a
     # wrong path should not cost the whole run
     try:
-        return _evaluated(labels, pages, model, offline, report, cache)
+        return _evaluated(labels, pages, model, offline, report, cache, supplied)
     except BaseException:
         if created:  # a run that failed leaves no empty report folder behind (one holding anything is kept)
             with contextlib.suppress(OSError):
@@ -600,14 +602,16 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
         raise
 
 
-def _evaluated(labels: Sequence[str], pages: Sequence[str], model: str | None, offline: bool, report: str | None,
-               cache: str | None) -> tuple[dict, dict[str, int]]:
+def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool, report: str | None,
+               cache: str | None, supplied: Mapping[str, FetchResult] | None = None) -> tuple[dict, dict[str, int]]:
     from linktriage._exceptions import InputError
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
 
-    classifier = load_model(model)
-    table = _labelled_table(labels, pages, offline, cache=cache)
+    classifier = model if isinstance(model, LinkClassifier) else load_model(model)
+    if isinstance(model, LinkClassifier):
+        model = "(a model given to linktriage.evaluate)"
+    table = _labelled_table(labels, pages, offline, supplied, cache=cache)
     if not len(table):
         raise InputError(f"none of the labelled links could be judged ({_skipped_text(table)}); labels must be one "
                          f"of {', '.join(LABELS)} and their pages in --pages")
