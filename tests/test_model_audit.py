@@ -148,3 +148,16 @@ def test_the_python_api_evaluates_a_model_as_the_cli_does(tmp_path):
     assert same.metrics["real pages"].n == 6 and same.skipped == {} and same.report is None
     with pytest.raises(linktriage.InputError, match="model must be a model file's path or a LinkClassifier"):
         linktriage.evaluate(EXAMPLES / "labels.csv", pages=PAGES, model=3)
+
+
+def test_the_same_training_gives_the_same_model_file(tmp_path):
+    """`--seed` promises 'same data + seed = same model', but two runs wrote different bytes (skops names entries
+    by memory address and stamps the time): a checksum could not tell whether a model had changed."""
+    from linktriage.model import LinkClassifier
+
+    X, y, groups = synthetic_table(n_per_label=8)
+    for name in ("first.skops", "second.skops"):
+        save_model(LinkClassifier(max_iter=10, cv=2).fit(X, y, groups=groups), tmp_path / name, card={"seed": 0})
+    assert (tmp_path / "first.skops").read_bytes() == (tmp_path / "second.skops").read_bytes()
+    loaded = load_model(tmp_path / "first.skops")
+    assert np.allclose(loaded.predict_proba(X), LinkClassifier(max_iter=10, cv=2).fit(X, y, groups=groups).predict_proba(X))

@@ -6,6 +6,7 @@ Saved with skops (a zip that runs no code when loaded); the model card travels i
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import sys
@@ -281,12 +282,51 @@ def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[s
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with replaced_on_success(str(target), resume=False) as partial:
-            # Compressed: skops stores each tree as its own entry and names them all in a JSON schema, uncompressed by
-            # default: 6 labelled links gave a 33 MB file (300 boosting rounds x 5 labels x 2 calibration folds of
-            # trees), 5 MB compressed, loading as fast. The predictions are the same.
-            sio.dump(model, partial, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+            buffer = io.BytesIO()
+            sio.dump(model, buffer)
+            with open(partial, "wb") as stream:
+                stream.write(_reproducible(buffer.getvalue()))
     except OSError as exc:
         raise InputError(f"cannot write the model to {path}: {exc.strerror or exc}") from None
+
+
+def _reproducible(saved: bytes) -> bytes:
+    """A skops file whose bytes depend on the model only: the same training run gives the same file (a checksum
+    tells whether a model changed). skops names objects and array entries by their memory address (``id()``) and
+    stamps entries with the time; these become numbers in order of appearance and a fixed date. The entries are
+    compressed (skops' default stores them: 6 labelled links made a 33 MB file, its trees each an entry and all
+    named in a JSON schema; 5 MB compressed, loading as fast)."""
+    import json
+
+    with zipfile.ZipFile(io.BytesIO(saved)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    schema = json.loads(entries.pop("schema.json"))
+    ids: dict[object, int] = {}
+    files: dict[str, str] = {}
+
+    def renumber(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                renumber(item)
+        elif isinstance(node, dict):
+            if "__loader__" in node:  # a skops node; other dicts are a DictNode's contents, keyed by the model's keys
+                if "__id__" in node:
+                    node["__id__"] = ids.setdefault(node["__id__"], len(ids) + 1)
+                if isinstance(node.get("file"), str) and node["file"] in entries:
+                    name = node["file"]
+                    node["file"] = files.setdefault(name, f"{len(files) + 1}{os.path.splitext(name)[1]}")
+            for value in node.values():
+                renumber(value)
+
+    renumber(schema)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in [("schema.json", json.dumps(schema, indent=2).encode()),
+                           *sorted((files.get(name, name), data) for name, data in entries.items())]:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data, compresslevel=6)
+    return out.getvalue()
 
 
 def writable_model_path(path: str | os.PathLike[str]) -> Path:
