@@ -161,3 +161,19 @@ def test_the_same_training_gives_the_same_model_file(tmp_path):
     assert (tmp_path / "first.skops").read_bytes() == (tmp_path / "second.skops").read_bytes()
     loaded = load_model(tmp_path / "first.skops")
     assert np.allclose(loaded.predict_proba(X), LinkClassifier(max_iter=10, cv=2).fit(X, y, groups=groups).predict_proba(X))
+
+
+def test_a_link_labelled_twice_alike_counts_once(tmp_path, run):  # noqa: F811
+    """Two label files that overlap (or a pasted row): the same link with the same label was evaluated (and
+    trained on) twice, so `evaluate` said 8 links for 6 and weighed those twice. Now the repeats are skipped and
+    counted; the anchor's case and spaces do not make another link."""
+    import csv
+
+    with open(EXAMPLES / "labels.csv", newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    repeat = {**rows[3], "anchor": "  VISIT website "}
+    labels = _relabelled(tmp_path / "labels.csv", {}, extra=[rows[0], repeat])
+    result = run("evaluate", labels, "--pages", PAGES)
+    assert result.returncode == 0, result.stderr
+    assert "real pages: 6 links" in result.stderr
+    assert "same link labelled in an earlier row 2" in result.stderr

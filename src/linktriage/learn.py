@@ -95,8 +95,12 @@ def _conflicting_links(backlinks: Sequence[Backlink], labels: Sequence[str]) -> 
 
 
 def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Sequence[str] | None = None,
-                         generated: Sequence[bool] | None = None, workers: int | None = None) -> TrainingTable:
-    """Locate each labelled link on its page and compute its features; count what cannot be used and why."""
+                         generated: Sequence[bool] | None = None, workers: int | None = None,
+                         skip_repeats: bool = False) -> TrainingTable:
+    """Locate each labelled link on its page and compute its features; count what cannot be used and why.
+
+    ``skip_repeats``: a link given the same label again is skipped and counted (``train`` and ``evaluate`` do; the
+    shipped model's training keeps its label files' rows as they were when it was built)."""
     from linktriage.pipeline import analyse_backlinks
 
     backlinks = list(backlinks)
@@ -104,12 +108,18 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
     conflicting = _conflicting_links(backlinks, labels)
     skipped: Counter = Counter()
     usable: list[int] = []
+    seen: set[tuple[str, str, str]] = set()
     for i, (b, label) in enumerate(zip(backlinks, labels)):
         if label not in LABELS:
             skipped[_unknown_label_key(b.label, skipped)] += 1
         elif _link_key(b) in conflicting:
             skipped["one link labelled differently in two rows"] += 1
+        elif skip_repeats and _link_key(b) in seen:
+            # the same link again (two label files overlapping, a pasted row): its features are the same, so it
+            # only counted twice, in training weight and in evaluated numbers
+            skipped["same link labelled in an earlier row"] += 1
         else:
+            seen.add(_link_key(b))
             usable.append(i)
     keep_rows, feats, info = [], [], []
     workers = workers or os.cpu_count() or 1

@@ -490,7 +490,7 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
                          "page to your page, so add a `target_url` column with the URL each link points to")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
     getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied)
-    return build_training_table(backlinks, getter)
+    return build_training_table(backlinks, getter, skip_repeats=True)
 
 
 def _skipped_text(table) -> str:
