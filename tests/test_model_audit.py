@@ -177,3 +177,17 @@ def test_a_link_labelled_twice_alike_counts_once(tmp_path, run):  # noqa: F811
     assert result.returncode == 0, result.stderr
     assert "real pages: 6 links" in result.stderr
     assert "same link labelled in an earlier row 2" in result.stderr
+
+
+def test_the_python_train_says_which_labelled_links_it_skipped(tmp_path):
+    """`linktriage train` prints the rows it skipped (unknown labels, missing pages); `linktriage.train` returned the
+    model silently, so a notebook never learned that a misspelled label had been left out."""
+    import pandas as pd
+
+    import linktriage
+
+    frame = pd.read_csv(EXAMPLES / "labels.csv")
+    frame.loc[len(frame)] = [frame.source_url[0], "https://www.alpinetrailco.com/other", "other", "PBN"]
+    with pytest.warns(UserWarning, match=r"used 6 labelled links and skipped 1: unknown label 'PBN' 1"):
+        model = linktriage.train(frame, pages=PAGES, cv=2)
+    assert model.card_["skipped"] == {"unknown label 'PBN'": 1}

@@ -19,6 +19,7 @@ import dataclasses
 import numbers
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
@@ -98,6 +99,11 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
             raise named_as_given(exc, files.written, "labelled links") from None
     if files.is_table:  # its temporary file is gone now: the card says what was given (`linktriage info` shows it)
         result.model.card_["trained_from"] = [f"(a {type(labelled).__name__} given to linktriage.train)"]
+    skipped = result.model.card_.get("skipped") or {}
+    if skipped:  # the CLI prints them; a notebook saw nothing unless it read the card
+        warnings.warn(f"linktriage.train used {result.model.card_['n_links']} labelled links and skipped "
+                      f"{sum(skipped.values())}: {', '.join(f'{k} {v}' for k, v in skipped.items())} "
+                      "(model.card_['skipped'])", UserWarning, stacklevel=2)
     return result.model
 
 
