@@ -191,3 +191,19 @@ def test_the_python_train_says_which_labelled_links_it_skipped(tmp_path):
     with pytest.warns(UserWarning, match=r"used 6 labelled links and skipped 1: unknown label 'PBN' 1"):
         model = linktriage.train(frame, pages=PAGES, cv=2)
     assert model.card_["skipped"] == {"unknown label 'PBN'": 1}
+
+
+def test_evaluating_a_model_trained_without_some_labels_says_it_never_predicts_them(tmp_path, run):  # noqa: F811
+    """A model trained on two labels, evaluated on links of all five, showed recall 0 for the other three and
+    nothing more: read as a model that misses them, not one that cannot name them at all."""
+    from linktriage.model import LinkClassifier
+
+    X, y, groups = synthetic_table(n_per_label=8)
+    two = np.isin(y, ["editorial", "spam"])
+    save_model(LinkClassifier(max_iter=10, cv=2).fit(X[two], y[two], groups=groups[two]), tmp_path / "two.skops")
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--model", tmp_path / "two.skops",
+                 "--report", tmp_path / "eval")
+    assert result.returncode == 0, result.stderr
+    said = "trained without guest_post, directory, link_farm links and never predicts those labels"
+    assert f"linktriage: warning: The model was {said}" in result.stderr
+    assert said in (tmp_path / "eval" / "REPORT.md").read_text()

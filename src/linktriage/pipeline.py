@@ -616,8 +616,15 @@ def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool
         raise InputError(f"none of the labelled links could be judged ({_skipped_text(table)}); labels must be one "
                          f"of {', '.join(LABELS)} and their pages in --pages")
     sections = {f"{name} pages": metrics for name, metrics in evaluate(table, classifier).items()}
+    # A model trained on labels lacking some never predicts them: its 0 recall there is not a measured weakness
+    unlearned = [label for label in LABELS if label not in set(classifier.classes_) and label in set(table.labels)]
+    never = (f"The model was trained without {', '.join(unlearned)} links and never predicts "
+             f"{'that label' if len(unlearned) == 1 else 'those labels'}." if unlearned else "")
+    if never:
+        warnings.warn(never, UserWarning, stacklevel=2)
     if report:
         skipped = "".join(f"\n- {k}: {v}" for k, v in table.skipped.items()) or "\n- none"
         write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(map(str, labels))}: "
-                     f"{len(table)} links judged from {len(set(table.groups))} sites. Skipped links:{skipped}")
+                     f"{len(table)} links judged from {len(set(table.groups))} sites. {never}\n\n"
+                     f"Skipped links:{skipped}")
     return sections, dict(table.skipped)
