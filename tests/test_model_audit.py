@@ -207,3 +207,15 @@ def test_evaluating_a_model_trained_without_some_labels_says_it_never_predicts_t
     said = "trained without guest_post, directory, link_farm links and never predicts those labels"
     assert f"linktriage: warning: The model was {said}" in result.stderr
     assert said in (tmp_path / "eval" / "REPORT.md").read_text()
+
+
+@pytest.mark.parametrize("header, hint", [("Labels", "labels"), ("Link Type", "link_type"), ("Category", "category")])
+def test_a_label_column_under_another_name_is_pointed_at(tmp_path, run, header, hint):  # noqa: F811
+    """A labels file whose column is 'Labels', 'Link Type' or 'Category' was told to 'add' a label column it
+    seemed to have. The message now names the column to rename."""
+    text = (EXAMPLES / "labels.csv").read_text(encoding="utf-8")
+    labels = tmp_path / "labels.csv"
+    labels.write_text(text.replace(",label\n", f",{header}\n", 1), encoding="utf-8")
+    result = run("train", labels, "--pages", PAGES, "-o", tmp_path / "m.skops", "--cv", "2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"no `label` column with values (is it the `{hint}` column? rename it to label)" in result.stderr

@@ -483,7 +483,13 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
 
     backlinks = list(read_exports(labels))
     if not any(b.label for b in backlinks):
-        raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
+        # a column of labels under another name ("Labels", "Link type", "Category") is read as an export metric
+        named = {key for b in backlinks[:1000] for key, value in b.export.items() if value not in (None, "")}
+        other = next((key[len("export_"):] for key in ("export_labels", "export_link_type", "export_link_label",
+                                                        "export_category", "export_class", "export_type")
+                      if key in named), None)
+        hint = f" (is it the `{other}` column? rename it to label)" if other else ""
+        raise InputError(f"{', '.join(labels)}: no `label` column with values{hint}; add one with one of "
                          f"{', '.join(LABELS)} per row")
     if not any(b.target_url for b in backlinks):  # else every row is skipped as "missing", which says less
         raise InputError(f"{', '.join(labels)}: no target URL on any row: a label is about the link from the source "
