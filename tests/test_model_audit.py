@@ -219,3 +219,21 @@ def test_a_label_column_under_another_name_is_pointed_at(tmp_path, run, header, 
     result = run("train", labels, "--pages", PAGES, "-o", tmp_path / "m.skops", "--cv", "2")
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"no `label` column with values (is it the `{hint}` column? rename it to label)" in result.stderr
+
+
+def test_training_with_the_shipped_labels_says_how_many_links_were_yours(tmp_path, run, monkeypatch):  # noqa: F811
+    """`train --with-shipped` on 6 labelled links said 'trained on 24353 links': the user could not tell whether
+    their links had been used at all. It now says 6 of theirs and how many shipped ones, as the card does."""
+    import pandas as pd
+
+    from linktriage import learn
+
+    sample = pd.read_parquet(learn.SHIPPED_TABLE_PATH).groupby("label").sample(20, random_state=0)
+    sample.reset_index(drop=True).to_parquet(tmp_path / "shipped.parquet")
+    monkeypatch.setattr(learn, "SHIPPED_TABLE_PATH", tmp_path / "shipped.parquet")
+    result = run("train", EXAMPLES / "labels.csv", "--pages", PAGES, "-o", tmp_path / "m.skops", "--cv", "2",
+                 "--with-shipped")
+    assert result.returncode == 0, result.stderr
+    assert "trained on 6 of your links and 100 shipped ones" in result.stderr
+    card = load_model(tmp_path / "m.skops").card_
+    assert (card["n_links"], card["n_own_links"]) == (106, 6)

@@ -77,6 +77,8 @@ class TrainResult:
     #: grouped cross-validated metrics: "real" (real pages) and "generated" when present
     cv_metrics: dict[str, Metrics]
     table: TrainingTable
+    #: how many rows of ``table`` are the user's (the rest, with ``with_shipped``, are the shipped training table's)
+    own_links: int = 0
 
 
 def _link_key(backlink: Backlink) -> tuple[str, str, str]:
@@ -269,6 +271,7 @@ def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed
     (evaluation/retraining/RESULTS.md).
     """
     own = np.ones(len(table), dtype=bool)
+    own_links = len(table)
     weights = None
     if with_shipped:
         shipped = TrainingTable.from_parquet(SHIPPED_TABLE_PATH)
@@ -280,7 +283,7 @@ def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed
     sections = grouped_metrics(table.subset(own), proba[own])
     model = LinkClassifier(random_state=seed).fit(table.features, table.labels, groups=table.groups,
                                                   sample_weight=weights)
-    return TrainResult(model=model, cv_metrics=sections, table=table)
+    return TrainResult(model=model, cv_metrics=sections, table=table, own_links=own_links)
 
 
 def evaluate(table: TrainingTable, model: LinkClassifier) -> dict[str, Metrics]:

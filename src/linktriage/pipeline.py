@@ -557,6 +557,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         "with_shipped": with_shipped,
         "own_share": float(own_share) if with_shipped else None,
         "n_links": int(len(result.table)), "n_sites": int(len(set(result.table.groups))),
+        "n_own_links": int(result.own_links),
         # what rebuilds this model: the same labels and pages with this seed (the folds: at most one per site)
         "seed": int(seed), "cv_folds": int(min(cv, len(set(result.table.groups)))),
         "skipped": dict(table.skipped),

@@ -45,8 +45,10 @@ def train(
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
     skipped = ", ".join(f"{k} {v}" for k, v in result.table.skipped.items())
-    say(f"linktriage: trained on {len(result.table)} links" + (f" (skipped: {skipped})" if skipped else "")
-               + f"; wrote {output}")
+    shipped = len(result.table) - result.own_links
+    links = (f"{result.own_links} of your links and {shipped} shipped ones" if with_shipped and shipped > 0
+             else f"{len(result.table)} links")
+    say(f"linktriage: trained on {links}" + (f" (skipped: {skipped})" if skipped else "") + f"; wrote {output}")
 
 
 @app.command()
