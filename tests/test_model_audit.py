@@ -237,3 +237,14 @@ def test_training_with_the_shipped_labels_says_how_many_links_were_yours(tmp_pat
     assert "trained on 6 of your links and 100 shipped ones" in result.stderr
     card = load_model(tmp_path / "m.skops").card_
     assert (card["n_links"], card["n_own_links"]) == (106, 6)
+
+
+def test_rows_skipped_for_an_unknown_label_are_followed_by_the_labels(tmp_path, run):  # noqa: F811
+    """'skipped unknown label 'dir' 1' said what was left out, not what it should have been."""
+    labels = _relabelled(tmp_path / "labels.csv", {"directory": "dir"})
+    result = run("evaluate", labels, "--pages", PAGES)
+    assert result.returncode == 0, result.stderr
+    assert ("skipped unknown label 'dir' 1; the labels are editorial, guest_post, directory, spam, link_farm "
+            "(case, spaces, hyphens and plurals do not matter)") in result.stderr
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES)
+    assert "the labels are" not in result.stderr
