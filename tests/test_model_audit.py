@@ -248,3 +248,20 @@ def test_rows_skipped_for_an_unknown_label_are_followed_by_the_labels(tmp_path, 
             "(case, spaces, hyphens and plurals do not matter)") in result.stderr
     result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES)
     assert "the labels are" not in result.stderr
+
+
+def test_a_pickle_renamed_skops_is_named_as_a_pickle_and_never_unpickled(fitted, tmp_path):  # noqa: F811
+    """A model pickled or joblib-dumped (the usual scikit-learn way) and named .skops was 'not a linktriage model
+    file (BadZipFile: File is not a zip file)'; an empty file said the same. Now each says what it is."""
+    import pickle
+
+    import joblib
+
+    pickle.dump(fitted[0], open(tmp_path / "pickled.skops", "wb"))
+    joblib.dump(fitted[0], tmp_path / "joblib.skops")
+    for name in ("pickled.skops", "joblib.skops"):
+        with pytest.raises(ModelError, match="a pickle or joblib file, not a skops model file"):
+            load_model(tmp_path / name)
+    (tmp_path / "empty.skops").write_bytes(b"")
+    with pytest.raises(ModelError, match="the file is empty"):
+        load_model(tmp_path / "empty.skops")

@@ -429,6 +429,13 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     sio = _skops_io()
 
     path = Path(name)
+    with open(path, "rb") as stream:
+        head = stream.read(2)
+    if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:  # a pickle (joblib.dump, pickle.dump), renamed
+        raise ModelError(f"{path}: a pickle or joblib file, not a skops model file; linktriage does not read pickles "
+                         "(loading one can run any code): give a model written by `linktriage train`")
+    if not head:
+        raise ModelError(f"{path}: the file is empty; give a model written by `linktriage train`")
     try:
         model = _load_trusting(sio, path)
     except ModelError:
