@@ -429,8 +429,11 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     sio = _skops_io()
 
     path = Path(name)
-    with open(path, "rb") as stream:
-        head = stream.read(2)
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(2)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
     if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:  # a pickle (joblib.dump, pickle.dump), renamed
         raise ModelError(f"{path}: a pickle or joblib file, not a skops model file; linktriage does not read pickles "
                          "(loading one can run any code): give a model written by `linktriage train`")
