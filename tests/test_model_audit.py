@@ -265,3 +265,20 @@ def test_a_pickle_renamed_skops_is_named_as_a_pickle_and_never_unpickled(fitted,
     (tmp_path / "empty.skops").write_bytes(b"")
     with pytest.raises(ModelError, match="the file is empty"):
         load_model(tmp_path / "empty.skops")
+
+
+def test_a_report_folder_that_cannot_be_written_is_refused_before_the_evaluation(tmp_path, run, monkeypatch):  # noqa: F811
+    """An existing --report folder without write permission failed when REPORT.md was written, after every page
+    was analysed, and the metrics were never printed. Refused first now (as root, permissions are simulated)."""
+    import linktriage.pipeline as pipeline
+
+    folder = tmp_path / "shared-eval"
+    folder.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(pipeline.os, "access", lambda p, mode: False if os.fspath(p) == str(folder) else real_access(p, mode))
+    analysed = []
+    monkeypatch.setattr(pipeline, "_labelled_table", lambda *a, **k: analysed.append(a) or 1 / 0)
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--report", folder)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"--report {folder}: no permission to write in this directory" in result.stderr
+    assert not analysed

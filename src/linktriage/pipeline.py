@@ -586,6 +586,8 @@ def _report_directory(path: str) -> bool:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise InputError(f"--report {path}: cannot create the directory ({exc.strerror or exc})") from None
+    if not os.access(path, os.W_OK | os.X_OK):  # found after the whole evaluation, the metrics were lost with it
+        raise InputError(f"--report {path}: no permission to write in this directory; give another one")
     return created
 
 
