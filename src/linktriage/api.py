@@ -129,14 +129,15 @@ def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
     from linktriage.ingest import read_exports
     from linktriage.pipeline import evaluate_model
 
-    classifier = _model(model)
+    classifier = _model(model)  # checked before the pages are read; a file is named as given in the report
+    given = model if model is None or isinstance(model, (str, os.PathLike)) else classifier
     if report is not None and not isinstance(report, (str, os.PathLike)):
         raise InputError(f"report must be a folder path, got {type(report).__name__}")
     files = _as_files(labelled, keep=HTML_COLUMN)
     with files as paths:
         try:
             supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
-            sections, skipped = evaluate_model(paths, pages=_paths(pages), model=classifier, offline=offline,
+            sections, skipped = evaluate_model(paths, pages=_paths(pages), model=given, offline=offline,
                                                report=os.fspath(report) if report is not None else None,
                                                cache=os.fspath(cache) if cache is not None else None,
                                                supplied=supplied)
