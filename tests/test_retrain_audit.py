@@ -11,18 +11,18 @@ PAGES = EXAMPLES / "pages.warc.gz"
 
 
 @pytest.mark.parametrize("mapping, message", [
-    ({"guest_post": "Guest Post", "directory": "guest-post", "link_farm": ""}, "too few labelled links"),
-    ({"guest_post": "Guest Post", "directory": "guest-post", "link_farm": "", "editorial": "Spam"},
+    ({"guest_post": "Sponsored", "directory": "listing", "link_farm": ""}, "too few labelled links"),
+    ({"guest_post": "Sponsored", "directory": "listing", "link_farm": "", "editorial": "Spam"},
      "all usable labelled links are spam"),
 ])
 def test_a_refusal_for_too_few_links_names_the_rows_left_out(tmp_path, run, mapping, message):  # noqa: F811
     """The refusal said only what was left ("label more links"): a user whose labels were mostly spelled
-    'Guest Post' or left blank could not tell that those rows were skipped, nor why."""
+    'Sponsored' or left blank could not tell that those rows were skipped, nor why."""
     labels = _relabelled(tmp_path / "labels.csv", mapping)
     result = run("train", labels, "--pages", PAGES, "-o", tmp_path / "m.skops", "--cv", "2")
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert message in result.stderr
-    for skipped in ("unknown label 'Guest Post': 1", "unknown label 'guest-post': 1", "no label: 1"):
+    for skipped in ("unknown label 'Sponsored': 1", "unknown label 'listing': 1", "no label: 1"):
         assert skipped in result.stderr
 
 

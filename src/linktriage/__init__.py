@@ -22,13 +22,14 @@ __all__ = [
     "Prediction",
     "UnknownFormatError",
     "__version__",
+    "evaluate",
     "load_model",
     "score",
     "train",
 ]
 
 #: the Python API (linktriage.api), imported on first use so that ``import linktriage`` stays light
-_API = frozenset({"load_model", "score", "train"})
+_API = frozenset({"evaluate", "load_model", "score", "train"})
 
 
 def __getattr__(name: str):

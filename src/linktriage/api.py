@@ -6,6 +6,7 @@
     frame = linktriage.score([{"source_url": ..., "target_url": ..., "anchor": ..., "html": "<html>..."}])
     model = linktriage.train("my-labels.csv", pages=["pages.warc.gz"])
     model.save("my-model.skops")
+    result = linktriage.evaluate("held-out-labels.csv", pages=["pages.warc.gz"], model=model)
 
 These functions only turn their arguments into what :mod:`linktriage.pipeline` takes (Backlink records, pages
 given inline, :class:`~linktriage.pipeline.ScoreOptions`) and its rows into a DataFrame: the CLI, the HTTP API
@@ -18,6 +19,7 @@ import dataclasses
 import numbers
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
     from linktriage.model import LinkClassifier
 
-__all__ = ["score", "train", "load_model", "inline_page"]
+__all__ = ["score", "train", "evaluate", "Evaluation", "load_model", "inline_page"]
 
 PathLike = str | os.PathLike
 #: the column (or dict key) carrying a referring page's HTML given inline
@@ -97,7 +99,57 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
             raise named_as_given(exc, files.written, "labelled links") from None
     if files.is_table:  # its temporary file is gone now: the card says what was given (`linktriage info` shows it)
         result.model.card_["trained_from"] = [f"(a {type(labelled).__name__} given to linktriage.train)"]
+    skipped = result.model.card_.get("skipped") or {}
+    if skipped:  # the CLI prints them; a notebook saw nothing unless it read the card
+        warnings.warn(f"linktriage.train used {result.model.card_['n_links']} labelled links and skipped "
+                      f"{sum(skipped.values())}: {', '.join(f'{k} {v}' for k, v in skipped.items())} "
+                      "(model.card_['skipped'])", UserWarning, stacklevel=2)
     return result.model
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate` measured: ``metrics`` per section ("real pages", and "generated pages" when there are
+    any), each a :class:`linktriage.metrics.Metrics` (per-label precision / recall / F1 / support, macro-F1,
+    accuracy, ECE, toxic-vs-rest AUC, confusion matrix); ``skipped``: labelled links left out, counted by reason
+    (unknown label, page missing, link not on its page, ...); ``report``: REPORT.md when ``report`` was given."""
+
+    metrics: dict
+    skipped: dict
+    report: Path | None = None
+
+
+def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
+             model: "LinkClassifier | PathLike | None" = None, report: PathLike | None = None, offline: bool = True,
+             cache: PathLike | None = None) -> Evaluation:
+    """Measure a model on labelled links, as ``linktriage evaluate`` does: ``labelled`` as for :func:`train` (files,
+    a DataFrame or dicts, an ``html`` column giving pages inline), ``model`` a model from :func:`train` /
+    :func:`load_model` or a model file (default: the shipped model), ``report`` a folder for REPORT.md,
+    metrics.json and the reliability diagrams."""
+    from linktriage.ingest import read_exports
+    from linktriage.pipeline import evaluate_model
+
+    classifier = _model(model)  # checked before the pages are read; a file is named as given in the report
+    given = model if model is None or isinstance(model, (str, os.PathLike)) else classifier
+    if report is not None and not isinstance(report, (str, os.PathLike)):
+        raise InputError(f"report must be a folder path, got {type(report).__name__}")
+    files = _as_files(labelled, keep=HTML_COLUMN)
+    with files as paths:
+        try:
+            supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
+            sections, skipped = evaluate_model(paths, pages=_paths(pages), model=given, offline=offline,
+                                               report=os.fspath(report) if report is not None else None,
+                                               cache=os.fspath(cache) if cache is not None else None,
+                                               supplied=supplied)
+        except InputError as exc:
+            raise named_as_given(exc, files.written, "labelled links") from None
+        if files.is_table and report is not None:  # the report says what was given, not a temporary file
+            written = Path(report) / "REPORT.md"
+            text = written.read_text(encoding="utf-8")
+            for path in files.written:
+                text = text.replace(path, f"(a {type(labelled).__name__} given to linktriage.evaluate)")
+            written.write_text(text, encoding="utf-8")
+    return Evaluation(sections, skipped, Path(report) / "REPORT.md" if report is not None else None)
 
 
 def load_model(path: PathLike | None = None) -> "LinkClassifier":

@@ -7,6 +7,7 @@ the training and the test side: the numbers say how the model does on sites it h
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -76,6 +77,8 @@ class TrainResult:
     #: grouped cross-validated metrics: "real" (real pages) and "generated" when present
     cv_metrics: dict[str, Metrics]
     table: TrainingTable
+    #: how many rows of ``table`` are the user's (the rest, with ``with_shipped``, are the shipped training table's)
+    own_links: int = 0
 
 
 def _link_key(backlink: Backlink) -> tuple[str, str, str]:
@@ -94,8 +97,12 @@ def _conflicting_links(backlinks: Sequence[Backlink], labels: Sequence[str]) -> 
 
 
 def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Sequence[str] | None = None,
-                         generated: Sequence[bool] | None = None, workers: int | None = None) -> TrainingTable:
-    """Locate each labelled link on its page and compute its features; count what cannot be used and why."""
+                         generated: Sequence[bool] | None = None, workers: int | None = None,
+                         skip_repeats: bool = False) -> TrainingTable:
+    """Locate each labelled link on its page and compute its features; count what cannot be used and why.
+
+    ``skip_repeats``: a link given the same label again is skipped and counted (``train`` and ``evaluate`` do; the
+    shipped model's training keeps its label files' rows as they were when it was built)."""
     from linktriage.pipeline import analyse_backlinks
 
     backlinks = list(backlinks)
@@ -103,12 +110,18 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
     conflicting = _conflicting_links(backlinks, labels)
     skipped: Counter = Counter()
     usable: list[int] = []
+    seen: set[tuple[str, str, str]] = set()
     for i, (b, label) in enumerate(zip(backlinks, labels)):
         if label not in LABELS:
             skipped[_unknown_label_key(b.label, skipped)] += 1
         elif _link_key(b) in conflicting:
             skipped["one link labelled differently in two rows"] += 1
+        elif skip_repeats and _link_key(b) in seen:
+            # the same link again (two label files overlapping, a pasted row): its features are the same, so it
+            # only counted twice, in training weight and in evaluated numbers
+            skipped["same link labelled in an earlier row"] += 1
         else:
+            seen.add(_link_key(b))
             usable.append(i)
     keep_rows, feats, info = [], [], []
     workers = workers or os.cpu_count() or 1
@@ -159,10 +172,21 @@ def _unknown_label_key(value: str | None, skipped: Counter) -> str:
     return key if key in skipped or named < NAMED_UNKNOWN_LABELS else "unknown label, other values"
 
 
+#: plurals of the labels, as a column of categories often has them ("Directories", "Guest posts")
+_PLURALS = {"editorials": "editorial", "guest_posts": "guest_post", "directories": "directory", "spams": "spam",
+            "link_farms": "link_farm"}
+
+
 def canonical_label(value: str | None) -> str | None:
-    """``" Spam "``, ``"GUEST_POST"`` -> ``"spam"``, ``"guest_post"``: labels typed by hand or exported by a
-    spreadsheet differ in case and spaces, not in meaning. Any other spelling stays as given (skipped, counted)."""
-    return value.strip().lower() if value else value
+    """``" Spam "``, ``"Guest Post"``, ``"guest-post"``, ``"Link farms"`` -> ``"spam"``, ``"guest_post"``,
+    ``"guest_post"``, ``"link_farm"``: labels typed by hand or exported by a spreadsheet differ in case, spaces,
+    hyphens and number, not in meaning. Any other word (a synonym such as "PBN") stays as given (skipped, counted):
+    which label it means is the labeller's call (LABELS.md)."""
+    if not value:
+        return value
+    key = "_".join(re.split(r"[\s_\-]+", value.strip().lower())).strip("_")
+    key = _PLURALS.get(key, key)
+    return key if key in LABELS else value.strip().lower()
 
 
 def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifier, seed: int = 0,
@@ -247,6 +271,7 @@ def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed
     (evaluation/retraining/RESULTS.md).
     """
     own = np.ones(len(table), dtype=bool)
+    own_links = len(table)
     weights = None
     if with_shipped:
         shipped = TrainingTable.from_parquet(SHIPPED_TABLE_PATH)
@@ -258,7 +283,7 @@ def train(table: TrainingTable, *, cv: int = 5, with_shipped: bool = False, seed
     sections = grouped_metrics(table.subset(own), proba[own])
     model = LinkClassifier(random_state=seed).fit(table.features, table.labels, groups=table.groups,
                                                   sample_weight=weights)
-    return TrainResult(model=model, cv_metrics=sections, table=table)
+    return TrainResult(model=model, cv_metrics=sections, table=table, own_links=own_links)
 
 
 def evaluate(table: TrainingTable, model: LinkClassifier) -> dict[str, Metrics]:

@@ -88,14 +88,26 @@ def compute_metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[
     )
 
 
+def metric_cells(m: Metrics, label: str) -> tuple[str, str, str]:
+    """Precision, recall and F1 of one label as shown: "n/a" where undefined, not 0.000. A label none of the links
+    has (support 0) has no recall nor F1; a label the model never predicted has no precision. Shown as 0.000, a
+    label missing from a small evaluation set read as one the model always gets wrong."""
+    i = list(m.labels).index(label)
+    predicted = sum(row[i] for row in m.confusion)
+    return (f"{m.precision[label]:.3f}" if predicted else "n/a",
+            f"{m.recall[label]:.3f}" if m.support[label] else "n/a",
+            f"{m.f1[label]:.3f}" if m.support[label] else "n/a")
+
+
 def metrics_markdown(m: Metrics, title: str) -> str:
     lines = [f"### {title}", "", f"{m.n} links · macro-F1 **{m.macro_f1:.3f}** · accuracy {m.accuracy:.3f} · "
              f"ECE {m.ece:.3f} · toxic-vs-rest ROC AUC {m.toxic_auc:.3f}" if m.toxic_auc is not None else
              f"{m.n} links · macro-F1 **{m.macro_f1:.3f}** · accuracy {m.accuracy:.3f} · ECE {m.ece:.3f}", "",
              "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for label in m.labels:
-        lines.append(f"| {label} | {m.precision[label]:.3f} | {m.recall[label]:.3f} | {m.f1[label]:.3f} | {m.support[label]} |")
-    lines += ["", "Confusion matrix (rows true, columns predicted):", "",
+        lines.append(f"| {label} | {' | '.join(metric_cells(m, label))} | {m.support[label]} |")
+    lines += ["", "n/a: a label no link has (no recall) or the model never predicted (no precision); macro-F1 averages the "
+              "labels the links have.", "", "Confusion matrix (rows true, columns predicted):", "",
               "| true \\ predicted | " + " | ".join(m.labels) + " |", "|---" * (len(m.labels) + 1) + "|"]
     for label, row in zip(m.labels, m.confusion):
         lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")

@@ -6,10 +6,13 @@ Saved with skops (a zip that runs no code when loaded); the model card travels i
 from __future__ import annotations
 
 import functools
+import io
 import os
+import re
 import sys
 import types
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -22,7 +25,7 @@ from linktriage._exceptions import InputError, ModelError
 from linktriage._records import LABELS, Prediction
 from linktriage._remote import is_url, replaced_on_success
 from linktriage._shipped import SHIPPED_DIR
-from linktriage.features import FEATURE_GROUPS
+from linktriage.features import FEATURE_GROUPS, FEATURE_NAMES
 
 __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "FORMAT_VERSION"]
 
@@ -178,7 +181,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
             return X.astype(float)
         missing = [c for c in self.feature_names_in_ if c not in X.columns]
         if missing:
-            raise ModelError(f"features missing for this model: {missing[:5]}; was it trained by another linktriage version?")
+            raise ModelError(f"features missing for this model: {missing[:5]}; was it trained by another linktriage version? Retrain it with `linktriage train`")
         return X[list(self.feature_names_in_)].astype(float)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -279,9 +282,51 @@ def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[s
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with replaced_on_success(str(target), resume=False) as partial:
-            sio.dump(model, partial)
+            buffer = io.BytesIO()
+            sio.dump(model, buffer)
+            with open(partial, "wb") as stream:
+                stream.write(_reproducible(buffer.getvalue()))
     except OSError as exc:
         raise InputError(f"cannot write the model to {path}: {exc.strerror or exc}") from None
+
+
+def _reproducible(saved: bytes) -> bytes:
+    """A skops file whose bytes depend on the model only: the same training run gives the same file (a checksum
+    tells whether a model changed). skops names objects and array entries by their memory address (``id()``) and
+    stamps entries with the time; these become numbers in order of appearance and a fixed date. The entries are
+    compressed (skops' default stores them: 6 labelled links made a 33 MB file, its trees each an entry and all
+    named in a JSON schema; 5 MB compressed, loading as fast)."""
+    import json
+
+    with zipfile.ZipFile(io.BytesIO(saved)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    schema = json.loads(entries.pop("schema.json"))
+    ids: dict[object, int] = {}
+    files: dict[str, str] = {}
+
+    def renumber(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                renumber(item)
+        elif isinstance(node, dict):
+            if "__loader__" in node:  # a skops node; other dicts are a DictNode's contents, keyed by the model's keys
+                if "__id__" in node:
+                    node["__id__"] = ids.setdefault(node["__id__"], len(ids) + 1)
+                if isinstance(node.get("file"), str) and node["file"] in entries:
+                    name = node["file"]
+                    node["file"] = files.setdefault(name, f"{len(files) + 1}{os.path.splitext(name)[1]}")
+            for value in node.values():
+                renumber(value)
+
+    renumber(schema)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in [("schema.json", json.dumps(schema, indent=2).encode()),
+                           *sorted((files.get(name, name), data) for name, data in entries.items())]:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data, compresslevel=6)
+    return out.getvalue()
 
 
 def writable_model_path(path: str | os.PathLike[str]) -> Path:
@@ -313,13 +358,26 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
     if path is not None and not os.fspath(path).strip():  # `model=os.environ.get("MODEL", "")`: an unset name
         # silently loaded the shipped model
         raise ModelError("the model path is empty: give a model file, or none at all for the shipped model")
+    if path is not None and _names_a_url(os.fspath(path)):
+        # As a Path (the CLI's --model), https://host/m.skops became https:/host/m.skops: "no model file at" that
+        url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]+):/+", r"\1://", os.fspath(path))
+        raise ModelError(f"{url}: models are read from a local file: download it, then give its path")
     path = Path(path) if path is not None else DEFAULT_MODEL_PATH
+    if path.is_dir():
+        found = sorted(path.glob("*.skops"))[:3]
+        raise ModelError(f"{path} is a folder: " + (f"give the model file in it, e.g. {' or '.join(map(str, found))}"
+                                                     if found else "give a model file written by `linktriage train`"))
     if not path.is_file():
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
     stat = path.stat()
     # Loading takes seconds; a process that scores many batches (the HTTP API, tests) reads each file once.
     # The file's size and mtime are in the key, so a retrained model at the same path is read again.
     return _load_model_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _names_a_url(text: str) -> bool:
+    """An fsspec URL, also as pathlib leaves one (``s3:/bucket/m.skops``); not a Windows drive (``C:/``)."""
+    return is_url(text) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/(?!/)", text) is not None
 
 
 #: Beyond the types skops trusts by default, what a gradient-boosting linktriage model holds. skops checks every type
@@ -340,19 +398,47 @@ def _load_trusting(sio, path: Path) -> Any:
     untrusted = sio.get_untrusted_types(file=path)
     # Only our estimator and scikit-learn's own classes: a model file from the internet must not be
     # able to name arbitrary callables (builtins.eval, os.system, ...) for skops to rebuild.
-    unexpected = [t for t in untrusted if not (t == _OWN_TYPE or t.startswith("sklearn."))]
+    unexpected = [t for t in untrusted if not (t == _OWN_TYPE or _is_scikit_learn_class(t))]
     if unexpected:
         raise ModelError(f"{path}: refusing to load unexpected types {unexpected[:5]}")
     return sio.load(path, trusted=untrusted)
+
+
+def _is_scikit_learn_class(name: str) -> bool:
+    """Whether the type a skops file names is a class scikit-learn defines. The name alone does not say: skops
+    rebuilds ``module.attribute``, and a scikit-learn module holds what it imports too (``sklearn.datasets._rcv1.remove``
+    is ``os.remove``), so a file could name such functions and have a trusted estimator call them when scoring."""
+    import importlib
+
+    module, _, attribute = name.rpartition(".")
+    if not (module == "sklearn" or module.startswith("sklearn.")):
+        return False
+    try:
+        found = getattr(importlib.import_module(module), attribute)
+    except Exception:  # noqa: BLE001 - a name that does not resolve is not trusted
+        return False
+    return isinstance(found, type) and (found.__module__ or "").startswith("sklearn.")
 
 
 @functools.lru_cache(maxsize=4)
 def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     import sklearn
 
+    from linktriage import __version__
+
     sio = _skops_io()
 
     path = Path(name)
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(2)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
+    if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:  # a pickle (joblib.dump, pickle.dump), renamed
+        raise ModelError(f"{path}: a pickle or joblib file, not a skops model file; linktriage does not read pickles "
+                         "(loading one can run any code): give a model written by `linktriage train`")
+    if not head:
+        raise ModelError(f"{path}: the file is empty; give a model written by `linktriage train`")
     try:
         model = _load_trusting(sio, path)
     except ModelError:
@@ -374,6 +460,18 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     if unknown:
         raise ModelError(f"{path}: the model predicts labels linktriage does not have ({', '.join(unknown[:5])}); "
                          "retrain it with `linktriage train`")
+    # A model of another linktriage version may use features this one does not compute (renamed, removed, new):
+    # it loaded, then every scoring run failed at its first page, after the archive was read.
+    names = [str(n) for n in getattr(model, "feature_names_in_", [])]
+    foreign = [n for n in names if n not in FEATURE_NAMES]
+    made_by = f"linktriage {card.get('linktriage_version')}" if card.get("linktriage_version") else "another version"
+    if not names or foreign:
+        listed = f" ({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''})" if foreign else ""
+        raise ModelError(f"{path}: the model uses features this linktriage ({__version__}) does not compute{listed}; "
+                         f"it was trained by {made_by}: retrain it with `linktriage train`")
+    if getattr(model.model_, "n_features_in_", len(names)) != len(names):
+        raise ModelError(f"{path}: the model names {len(names)} features but was fitted on "
+                         f"{model.model_.n_features_in_}: the file is damaged; retrain it with `linktriage train`")
     if card.get("sklearn_version") != sklearn.__version__:
         warnings.warn(f"{path} was saved with scikit-learn {card.get('sklearn_version')}, running "
                       f"{sklearn.__version__}: predictions may differ slightly", stacklevel=2)

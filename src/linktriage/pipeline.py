@@ -511,14 +511,20 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
 
     backlinks = list(read_exports(labels))
     if not any(b.label for b in backlinks):
-        raise InputError(f"{', '.join(labels)}: no `label` column with values; add one with one of "
+        # a column of labels under another name ("Labels", "Link type", "Category") is read as an export metric
+        named = {key for b in backlinks[:1000] for key, value in b.export.items() if value not in (None, "")}
+        other = next((key[len("export_"):] for key in ("export_labels", "export_link_type", "export_link_label",
+                                                        "export_category", "export_class", "export_type")
+                      if key in named), None)
+        hint = f" (is it the `{other}` column? rename it to label)" if other else ""
+        raise InputError(f"{', '.join(labels)}: no `label` column with values{hint}; add one with one of "
                          f"{', '.join(LABELS)} per row")
     if not any(b.target_url for b in backlinks):  # else every row is skipped as "missing", which says less
         raise InputError(f"{', '.join(labels)}: no target URL on any row: a label is about the link from the source "
                          "page to your page, so add a `target_url` column with the URL each link points to")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
     getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied)
-    return build_training_table(backlinks, getter)
+    return build_training_table(backlinks, getter, skip_repeats=True)
 
 
 def _skipped_text(table) -> str:
@@ -579,6 +585,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         "with_shipped": with_shipped,
         "own_share": float(own_share) if with_shipped else None,
         "n_links": int(len(result.table)), "n_sites": int(len(set(result.table.groups))),
+        "n_own_links": int(result.own_links),
         # what rebuilds this model: the same labels and pages with this seed (the folds: at most one per site)
         "seed": int(seed), "cv_folds": int(min(cv, len(set(result.table.groups)))),
         "skipped": dict(table.skipped),
@@ -607,20 +614,24 @@ def _report_directory(path: str) -> bool:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise InputError(f"--report {path}: cannot create the directory ({exc.strerror or exc})") from None
+    if not os.access(path, os.W_OK | os.X_OK):  # found after the whole evaluation, the metrics were lost with it
+        raise InputError(f"--report {path}: no permission to write in this directory; give another one")
     return created
 
 
-def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: str | None = None,
-                   offline: bool = True, report: str | None = None, cache: str | None = None
-                   ) -> tuple[dict, dict[str, int]]:
+def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=None,
+                   offline: bool = True, report: str | None = None, cache: str | None = None,
+                   supplied: Mapping[str, FetchResult] | None = None) -> tuple[dict, dict[str, int]]:
     """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
 
-    Returns the metrics per section and the counts of labelled links skipped, by reason.
+    ``model`` is a model file, a fitted LinkClassifier or None (the shipped model); ``supplied`` pages (source URL
+    -> page) are used before the archives. Returns the metrics per section and the counts of labelled links
+    skipped, by reason.
     """
     created = _report_directory(report) if report is not None else False  # before the features are built: a
     # wrong path should not cost the whole run
     try:
-        return _evaluated(labels, pages, model, offline, report, cache)
+        return _evaluated(labels, pages, model, offline, report, cache, supplied)
     except BaseException:
         if created:  # a run that failed leaves no empty report folder behind (one holding anything is kept)
             with contextlib.suppress(OSError):
@@ -628,20 +639,29 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model: s
         raise
 
 
-def _evaluated(labels: Sequence[str], pages: Sequence[str], model: str | None, offline: bool, report: str | None,
-               cache: str | None) -> tuple[dict, dict[str, int]]:
+def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool, report: str | None,
+               cache: str | None, supplied: Mapping[str, FetchResult] | None = None) -> tuple[dict, dict[str, int]]:
     from linktriage._exceptions import InputError
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
 
-    classifier = load_model(model)
-    table = _labelled_table(labels, pages, offline, cache=cache)
+    classifier = model if isinstance(model, LinkClassifier) else load_model(model)
+    if isinstance(model, LinkClassifier):
+        model = "(a model given to linktriage.evaluate)"
+    table = _labelled_table(labels, pages, offline, supplied, cache=cache)
     if not len(table):
         raise InputError(f"none of the labelled links could be judged ({_skipped_text(table)}); labels must be one "
                          f"of {', '.join(LABELS)} and their pages in --pages")
     sections = {f"{name} pages": metrics for name, metrics in evaluate(table, classifier).items()}
+    # A model trained on labels lacking some never predicts them: its 0 recall there is not a measured weakness
+    unlearned = [label for label in LABELS if label not in set(classifier.classes_) and label in set(table.labels)]
+    never = (f"The model was trained without {', '.join(unlearned)} links and never predicts "
+             f"{'that label' if len(unlearned) == 1 else 'those labels'}." if unlearned else "")
+    if never:
+        warnings.warn(never, UserWarning, stacklevel=2)
     if report:
         skipped = "".join(f"\n- {k}: {v}" for k, v in table.skipped.items()) or "\n- none"
         write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(map(str, labels))}: "
-                     f"{len(table)} links judged from {len(set(table.groups))} sites. Skipped links:{skipped}")
+                     f"{len(table)} links judged from {len(set(table.groups))} sites. {never}\n\n"
+                     f"Skipped links:{skipped}")
     return sections, dict(table.skipped)

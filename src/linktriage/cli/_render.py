@@ -55,13 +55,14 @@ def progress_callback(keep: list[dict] | None):
 
 def print_metrics(metrics, title: str) -> None:
     """Per-class precision / recall / F1, the headline numbers and the confusion matrix, on stderr."""
+    from linktriage.metrics import metric_cells
+
     console = Console(stderr=True)
     table = Table(title=f"{title}: {metrics.n} links", header_style="bold")
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")
     for label in metrics.labels:
-        table.add_row(label, f"{metrics.precision[label]:.3f}", f"{metrics.recall[label]:.3f}",
-                      f"{metrics.f1[label]:.3f}", str(metrics.support[label]))
+        table.add_row(label, *metric_cells(metrics, label), str(metrics.support[label]))
     console.print(table)
     auc = "n/a" if metrics.toxic_auc is None else f"{metrics.toxic_auc:.3f}"
     console.print(f"macro-F1 {metrics.macro_f1:.3f}  accuracy {metrics.accuracy:.3f}  "

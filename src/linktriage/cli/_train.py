@@ -45,8 +45,11 @@ def train(
     for name, metrics in result.cv_metrics.items():
         print_metrics(metrics, f"cross-validated, {name} pages")
     skipped = ", ".join(f"{k} {v}" for k, v in result.table.skipped.items())
-    say(f"linktriage: trained on {len(result.table)} links" + (f" (skipped: {skipped})" if skipped else "")
-               + f"; wrote {output}")
+    shipped = len(result.table) - result.own_links
+    links = (f"{result.own_links} of your links and {shipped} shipped ones" if with_shipped and shipped > 0
+             else f"{len(result.table)} links")
+    say(f"linktriage: trained on {links}" + (f" (skipped: {skipped})" if skipped else "") + f"; wrote {output}"
+        + _known_labels(result.table.skipped))
 
 
 @app.command()
@@ -71,6 +74,15 @@ def evaluate(
     for name, metrics in sections.items():
         print_metrics(metrics, name)
     if skipped:
-        say("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
+        say("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()) + _known_labels(skipped))
     if report:
         say(f"linktriage: wrote {os.path.join(report, 'REPORT.md')}")
+
+
+def _known_labels(skipped) -> str:
+    """After rows skipped for an unknown label: what the labels are (a misspelling is then plain to see)."""
+    from linktriage._records import LABELS
+
+    if not any(str(reason).startswith("unknown label") for reason in skipped):
+        return ""
+    return f"; the labels are {', '.join(LABELS)} (case, spaces, hyphens and plurals do not matter)"
