@@ -29,6 +29,8 @@ __all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_valida
 SHIPPED_TABLE_PATH = SHIPPED_DIR / "training-table.parquet"
 #: with_shipped: the share of the total weight the user's labels make together (evaluation/retraining/RESULTS.md)
 DEFAULT_OWN_SHARE = 0.5
+#: below this many usable labelled links, training on them alone is warned about (evaluation/retraining/SMALL_SETS.md)
+FEW_LABELS = 100
 
 
 @dataclass(slots=True)

@@ -88,6 +88,13 @@ def _url_phrase(f: dict[str, float]) -> str:
     return "ordinary page URL"
 
 
+def _leaf_size(n_samples: int) -> int:
+    """Gradient boosting's smallest leaf: scikit-learn's 20 from 200 labelled links up (the shipped model, a user's
+    few hundred labels), a tenth of the links below. With 20, a tree cannot split fewer than 40 links: trained on a
+    few dozen labels, every tree was one leaf and the model gave every link the same label."""
+    return min(20, max(1, n_samples // 10))
+
+
 class LinkClassifier(ClassifierMixin, BaseEstimator):
     """Gradient boosting (or logistic regression) on the link features, calibrated on held-out folds.
 
@@ -108,7 +115,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
-    def _base(self):
+    def _base(self, n_samples: int):
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         if self.estimator == "logreg":
@@ -121,7 +128,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         return HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             l2_regularization=self.l2_regularization, class_weight=self.class_weight,
-            random_state=self.random_state,
+            min_samples_leaf=_leaf_size(n_samples), random_state=self.random_state,
         )
 
     def fit(self, X: pd.DataFrame, y: Sequence[str], groups: Sequence[str] | None = None,
@@ -161,7 +168,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
             weights["sample_weight"] = np.asarray(sample_weight, dtype=float)
             if self.estimator == "logreg":  # a Pipeline takes no sample_weight: it goes to its last step by name
                 weights["logisticregression__sample_weight"] = weights["sample_weight"]
-        calibrated = CalibratedClassifierCV(self._base(), method=self.calibration, cv=splits,
+        calibrated = CalibratedClassifierCV(self._base(len(y)), method=self.calibration, cv=splits,
                                             ensemble=not every_fold_complete)
         with warnings.catch_warnings():
             # scikit-learn warns that the Pipeline would get no weights; it gets them by name above.
