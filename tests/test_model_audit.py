@@ -106,6 +106,8 @@ def test_a_model_using_features_this_version_does_not_compute_is_refused_at_load
     ("s3://bucket/m.skops", "s3://bucket/m.skops: models are read from a local file"),
     ("{tmp}", "is a folder: give the model file in it, e.g. {tmp}/mine.skops"),
     ("{tmp}/empty", "is a folder: give a model file written by `linktriage train`"),
+    # (an unset variable, --model "$MODEL"): as a path it was ".", "is a folder"; the shipped model is never meant
+    ("", "the model path is empty: give a model file, or none at all for the shipped model"),
 ])
 def test_a_model_given_as_a_url_or_a_folder_says_so(tmp_path, run, given, message):  # noqa: F811
     """`--model https://host/m.skops` said 'no model file at https:/host/m.skops' (pathlib had eaten a slash), and

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -14,7 +13,7 @@ from linktriage.cli._errors import terminal_safe
 
 @app.command()
 def info(
-    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
 ) -> None:
     """Print the model card, versions and label set.
@@ -23,7 +22,7 @@ def info(
     """
     from linktriage.pipeline import model_info
 
-    card = model_info(str(model) if model else None)
+    card = model_info(model)
     if as_json:
         typer.echo(json.dumps(card, indent=2, default=str))
     else:

@@ -20,7 +20,7 @@ def score(
     offline: bool = typer.Option(False, "--offline", help="Fetch nothing: pages missing from --pages get status not_fetched."),
     niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),
     site: Optional[str] = typer.Option(None, "--site", help="The target site's URL: its pages feed the niche profile; the target of GSC exports."),
-    model: Optional[Path] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet, .xlsx; a path or an fsspec URL). Default, or -o -: standard output (CSV unless --format)."),
     fmt: Optional[str] = typer.Option(None, "--format", help="csv, jsonl, parquet or xlsx (default: from the output file's extension)."),
     archive: Optional[str] = typer.Option(None, "--archive", help="Write every fetched page to this WARC (re-score offline later; a path or an fsspec URL)."),
@@ -46,7 +46,7 @@ def score(
 
     options = ScoreOptions(
         pages=tuple(str(p) for p in pages), offline=offline, niche=niche, site=site,
-        model=str(model) if model else None, embedder=embedder, archive=archive,
+        model=model, embedder=embedder, archive=archive,
         fetch_settings=FetchSettings(concurrency=concurrency, allow_private=allow_private,
                                      respect_robots=not ignore_robots),
         workers=workers, engine=engine, scheduler=scheduler, cache=cache,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -16,7 +15,7 @@ from linktriage.cli import app
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; put a reverse proxy with TLS in front)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
-    model: Optional[Path] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch the pages of links sent without html (private and loopback addresses refused). Default: such links come back not_fetched."),
     max_links: int = typer.Option(1000, "--max-links", min=1, help="Links per request; more: 422."),
     max_body_bytes: int = typer.Option(20_000_000, "--max-body-bytes", min=1, help="Request body size limit in bytes; more: 413."),
@@ -32,7 +31,7 @@ def serve(
 
     from linktriage.serve import create_app
 
-    application = create_app(str(model) if model else None, fetch=fetch, max_links=max_links,
+    application = create_app(model, fetch=fetch, max_links=max_links,
                              max_body_bytes=max_body_bytes, timeout_s=timeout, max_concurrent=max_concurrent,
                              cache=cache)
     listening = _listening_socket(host, port)

@@ -56,7 +56,7 @@ def train(
 def evaluate(
     labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
     pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
-    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     report: Optional[str] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
     cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
@@ -69,7 +69,7 @@ def evaluate(
     from linktriage.pipeline import evaluate_model
 
     sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
-                              model=str(model) if model else None, offline=not fetch,
+                              model=model, offline=not fetch,
                               report=report, cache=cache)
     for name, metrics in sections.items():
         print_metrics(metrics, name)
