@@ -286,3 +286,13 @@ def test_a_report_folder_that_cannot_be_written_is_refused_before_the_evaluation
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"--report {folder}: no permission to write in this directory" in result.stderr
     assert not analysed
+
+
+def test_a_loaded_model_edited_by_its_caller_leaves_the_next_load_as_the_file_is():
+    """load_model handed every caller the one cached object: a caller that edited its card or refit it changed
+    what every later load_model (and every default score) got."""
+    first = load_model()
+    first.card_["note"] = "edited by a caller"
+    first.reference_[:] = 0.0
+    again = load_model()
+    assert "note" not in again.card_ and again.reference_.any()

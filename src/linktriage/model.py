@@ -5,6 +5,7 @@ Saved with skops (a zip that runs no code when loaded); the model card travels i
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import os
@@ -378,8 +379,9 @@ def load_model(path: str | os.PathLike[str] | None = None) -> LinkClassifier:
         raise ModelError(f"no model file at {path}; train one with `linktriage train` or `python training/train_model.py`")
     stat = path.stat()
     # Loading takes seconds; a process that scores many batches (the HTTP API, tests) reads each file once.
-    # The file's size and mtime are in the key, so a retrained model at the same path is read again.
-    return _load_model_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    # The file's size and mtime are in the key, so a retrained model at the same path is read again. Each caller
+    # gets its own copy (~20 ms): one that edits its model (its card, a refit) changed every later load's.
+    return copy.deepcopy(_load_model_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
 
 
 def _names_a_url(text: str) -> bool:
