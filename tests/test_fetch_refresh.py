@@ -9,19 +9,10 @@ from urllib.parse import quote
 import linktriage
 import pytest
 from conftest import write_warc
-from faultserver import FaultServer
+from test_fetch_archive import FAST, server  # noqa: F401 - the fast settings and the local server fixture
 
 from linktriage.sources import WarcArchive
-from linktriage.sources.fetch import FetchSettings, fetch_pages
-
-FAST = FetchSettings(allow_private=True, per_host=8, per_host_delay=0.0, connect_timeout=1.0, read_timeout=1.0,
-                     total_timeout=3.0, backoff=0.01, progress=False)
-
-
-@pytest.fixture
-def server():
-    with FaultServer() as running:
-        yield running
+from linktriage.sources.fetch import fetch_pages
 
 
 def _refresh(server, url: str, **more: str) -> str:
