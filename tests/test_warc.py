@@ -195,10 +195,10 @@ def test_an_archived_record_that_cannot_be_read_is_an_error_row(tmp_path, warc_f
     path = warc_factory({"https://a.example/flaky": html, "https://a.example/fine": html})
     read = WarcArchive._read
 
-    def flaky(entry):
+    def flaky(entry, original=None):
         if entry.uri.endswith("flaky"):
             raise OSError("Connection reset by peer")
-        return read(entry)
+        return read(entry, original)
 
     monkeypatch.setattr(WarcArchive, "_read", staticmethod(flaky))
     rows = linktriage.score([{"source_url": f"https://a.example/{name}", "target_url": "https://b.example/"}

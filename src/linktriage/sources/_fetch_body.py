@@ -98,8 +98,9 @@ _REFRESH_WORD = re.compile(rb"refresh", re.IGNORECASE)
 def meta_refresh(body: bytes, charset: str, url: str) -> str:
     """Where the page's ``<meta http-equiv="refresh" content="N; url=...">`` sends a browser within
     MAX_REFRESH_DELAY seconds, as an absolute URL; "" when it sends it nowhere else (no refresh, a longer wait, a
-    reload without a URL or of the page itself, one inside <script> or <noscript>). A page that moved this way is
-    followed like an HTTP redirect, live and in archives alike."""
+    reload without a URL or of the page itself, one inside <script> or <noscript>) or nowhere a fetch may go
+    (javascript:, data:, a bad host: the page is then read as it is). A page that moved this way is followed like
+    an HTTP redirect, live and in archives alike."""
     head = body[:_REFRESH_SCAN]
     if not _REFRESH_WORD.search(head):  # nearly every page: no need to decode and scan it
         return ""
@@ -115,7 +116,9 @@ def meta_refresh(body: bytes, charset: str, url: str) -> str:
         return ""
     if target is None or delay > MAX_REFRESH_DELAY or target.split("#")[0] == url.split("#")[0]:
         return ""
-    return target
+    from linktriage.sources._fetch_http import redirect_target  # here: _fetch_http imports this module
+
+    return "" if redirect_target(url, target)[1] else target
 
 
 def _binary_kind(head: bytes) -> str | None:

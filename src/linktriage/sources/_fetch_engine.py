@@ -279,8 +279,7 @@ class Engine:
                     return FetchResult(url=url, status="error", final_url=current, http_status=answer.code,
                                        reason=f"redirect to an unusable URL ({problem})", redirected=True), []
             elif 200 <= answer.code < 300 and not answer.refusal:
-                refresh = meta_refresh(answer.body, charset_of(content_type), current)
-                # a refresh to a URL no fetch may follow (javascript:, data:, a bad host) leaves the page as it is
+                refresh = meta_refresh(answer.body, charset_of(content_type), current)  # only where a fetch may go
                 target = redirect_target(current, refresh)[0] if refresh else ""
             if target:
                 cookie_state = "; ".join(f"{k}={v}" for k, v in sorted(page.cookies.items()))

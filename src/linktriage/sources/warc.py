@@ -293,7 +293,7 @@ class WarcArchive:
             if entry in self._cut_off or original in self._cut_off:
                 return FetchResult(url=url, status="error", final_url=entry.uri,
                                    reason="page cut off: the archive ends inside its record (a truncated file)")
-            code, headers, body, problem = self._read(entry) if original is entry else self._read(entry, original)
+            code, headers, body, problem = self._read(entry, None if original is entry else original)
             location = headers.get("location", "")
             if not (300 <= (code or 0) < 400 and location):
                 status, reason = status_for_http(code)
@@ -303,7 +303,7 @@ class WarcArchive:
                     if refusal:
                         status, reason, body = "error", refusal, b""
                 # a page that moved by <meta http-equiv="refresh"> is followed as the live fetcher followed it
-                location = _followed_refresh(body, content_type, entry.uri) if status == "ok" else ""
+                location = meta_refresh(body, charset_of(content_type), entry.uri) if status == "ok" else ""
                 if not location:
                     return FetchResult(
                         url=url, status=status, final_url=entry.uri, http_status=code,
@@ -369,14 +369,6 @@ def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]
         else:
             body, problem = _capped(record.raw_stream)
         return code, headers, body, problem
-
-
-def _followed_refresh(body: bytes, content_type: str, uri: str) -> str:
-    """The URL a page's meta refresh leads to, when the live fetcher would have followed it; else ""."""
-    from linktriage.sources._fetch_http import redirect_target  # here: _fetch_http imports what imports this module
-
-    refresh = meta_refresh(body, charset_of(content_type), uri)
-    return refresh if refresh and not redirect_target(uri, refresh)[1] else ""
 
 
 def _redirect_target(base: str, location: str) -> str:
