@@ -129,14 +129,16 @@ class RelevanceScorer:
         What the output column needs: the page alone. ``score`` also embeds each link's context and anchor (one
         text per row, not per page), which the pipeline never used: on a large export they were as many texts
         to embed again as the pages."""
-        return np.clip(self.calibration.apply(self.z_score(self.similarities(page_texts))), 0.0, 1.0)
+        return self._calibrated(self.z_score(self.similarities(page_texts)))
+
+    def _calibrated(self, z: np.ndarray) -> np.ndarray:
+        return np.clip(self.calibration.apply(z), 0.0, 1.0)
 
     def score(self, page_texts: Sequence[str], contexts: Sequence[str], anchors: Sequence[str]) -> RelevanceScores:
         if not len(page_texts) == len(contexts) == len(anchors):
             raise ValueError("page_texts, contexts and anchors must have one entry per link")
         page = self.similarities(page_texts)
         z = self.z_score(page)
-        relevance = np.clip(self.calibration.apply(z), 0.0, 1.0)
-        return RelevanceScores(relevance=relevance, page_similarity=page,
+        return RelevanceScores(relevance=self._calibrated(z), page_similarity=page,
                                context_similarity=self.similarities(contexts),
                                anchor_similarity=self.similarities(anchors), page_z=z)
