@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 
+import pytest
 import linktriage
 from linktriage.sources import WarcArchive
 from warcio.statusandheaders import StatusAndHeaders
@@ -133,3 +134,20 @@ def test_a_revisit_is_found_from_another_working_directory(tmp_path, monkeypatch
     archive = WarcArchive(["dedup.warc.gz"]).with_absolute_paths()
     monkeypatch.chdir(tmp_path.parent)
     assert archive.get("https://blog.example/b").body.decode() == PAGE
+
+
+@pytest.mark.parametrize("order", ["earlier first", "later first"])
+def test_a_revisit_of_a_revisit_is_read_from_the_first_capture(tmp_path, order):
+    """A page deduplicated crawl after crawl: the third crawl's revisit names the second's, which names the
+    capture. Which record was resolved first decided the answer: an empty page, or 'no archive holds it'."""
+    path = tmp_path / "crawls.warc.gz"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        _, date = _response(writer, "https://blog.example/a", PAGE.encode())
+        # no digest in either revisit: each is found by the URI it names
+        revisits = [("https://blog.example/a?crawl=2", "https://blog.example/a"),
+                    ("https://blog.example/a?crawl=3", "https://blog.example/a?crawl=2")]
+        for url, refers_to in revisits if order == "earlier first" else revisits[::-1]:
+            _revisit(writer, url, None, refers_to, date, http=_http("200 OK", {"Content-Type": "text/html"}))
+    page = WarcArchive([path]).get("https://blog.example/a?crawl=3")
+    assert (page.status, page.body.decode()) == ("ok", PAGE)

@@ -167,8 +167,9 @@ class WarcArchive:
         for path in self.paths:
             self._index(path, pending, digests)
         # resolved after every file is read: the earlier capture may sit in another archive, or later in this one
+        revisits = {revisit.entry: revisit for revisit in pending}
         for revisit in pending:
-            self._revisits[revisit.entry] = self._original(revisit, digests)
+            self._revisits[revisit.entry] = self._original(revisit, digests, revisits)
 
     def _index(self, path: str, pending: list[_Revisit], digests: dict[str, _Entry]) -> None:
         if not _exists(path):
@@ -207,15 +208,23 @@ class WarcArchive:
         if last is not None and not _complete(last):
             self._cut_off.add(last)
 
-    def _original(self, revisit: _Revisit, digests: dict[str, _Entry]) -> _Entry | None:
+    def _original(self, revisit: _Revisit, digests: dict[str, _Entry], revisits: dict[_Entry, _Revisit],
+                  passed: frozenset[_Entry] = frozenset()) -> _Entry | None:
         """The capture a revisit repeats: the one with its payload digest, else the record of the URL it names
-        (WARC 1.1 "server-not-modified" revisits may carry no digest), else an earlier capture of its own URL."""
+        (WARC 1.1 "server-not-modified" revisits may carry no digest), else an earlier capture of its own URL. A
+        record found that way may be a revisit itself (a page deduplicated crawl after crawl): its capture, then."""
         if revisit.digest in digests:
             return digests[revisit.digest]
+        passed = passed | {revisit.entry}
         for uri in (revisit.refers_to, revisit.entry.uri):
             found = (self._exact.get(uri) or self._lenient.get(url_key(uri))) if uri else None
-            if found is not None and found not in self._revisits and found != revisit.entry:
+            if found is None or found in passed:
+                continue
+            if found not in revisits:
                 return found
+            deeper = self._original(revisits[found], digests, revisits, passed)
+            if deeper is not None:
+                return deeper
         return None
 
     def with_absolute_paths(self) -> "WarcArchive":
