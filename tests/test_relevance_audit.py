@@ -364,3 +364,27 @@ def test_relevance_survives_the_similarity_cache_filling_up(monkeypatch, tmp_pat
     got = linktriage.score(str(export), pages=PAGES, offline=True, niche="trail running shoes",
                            chunk_size=2)["relevance"]
     assert expected.notna().all() and got.tolist() == expected.tolist()
+
+
+# --- one embedder, several threads ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["static", "minilm"])
+def test_the_shared_embedder_encodes_from_several_threads_at_once(name):
+    """The server scores two requests at once in threads, with the one embedder load_embedder keeps: before, the
+    tokenizer (the static model's as MiniLM's) raised "RuntimeError: Already borrowed" when both encoded at once: a
+    500 for a request with a niche."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedder = load_embedder(name)
+    texts = ["trail running shoes on wet rock and mud " * 20] * (200 if name == "static" else 8)
+    expected = embedder.encode(texts[:1])[0]
+    all_started = threading.Barrier(4, timeout=30)
+
+    def encode_in_turn(_):
+        all_started.wait()
+        return [embedder.encode(texts) for _ in range(5)]
+
+    with ThreadPoolExecutor(4) as pool:
+        results = [vectors for batch in pool.map(encode_in_turn, range(4)) for vectors in batch]
+    assert all(abs(vectors - expected).max() < 1e-5 for vectors in results)

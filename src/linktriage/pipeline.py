@@ -28,6 +28,7 @@ from linktriage._domains import registrable_domain
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
 from linktriage._paths import check_outputs_are_not_inputs
 from linktriage._remote import writable
+from linktriage._run_warnings import warn_run
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
 from linktriage.features import FEATURE_NAMES
 from linktriage.model import LinkClassifier, load_model
@@ -370,14 +371,12 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
             warn_if_site_not_english(options.site, site_texts, embedder.name)
         if not site_texts:  # not an error (the run goes on), but the user asked for it: say why it is not used
             why = unread[0] if unread else "no text on its home page"
-            warnings.warn(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}",
-                          stacklevel=2)
+            warn_run(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}")
     profile = build_niche_profile(embedder, niche=options.niche, site_texts=site_texts)
     if profile is None:
         if options.niche is not None and not site_texts:
-            warnings.warn(f"--niche {_shown(options.niche)} has no words the {embedder.name} embedder knows (empty, "
-                          "blank, or only symbols): relevance stays empty; describe the niche in words",
-                          stacklevel=2)
+            warn_run(f"--niche {_shown(options.niche)} has no words the {embedder.name} embedder knows (empty, "
+                     "blank, or only symbols): relevance stays empty; describe the niche in words")
         return None
     scorer = RelevanceScorer(embedder, profile)
 
@@ -391,9 +390,9 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
             return True
         if not elsewhere:
             elsewhere.append(domain)
-            warnings.warn(f"--site {options.site}: some rows link to another site ({domain}): their relevance stays "
-                          f"empty, as the niche profile describes {', '.join(sorted(site_domains))} only; score each "
-                          "site's rows with its own --site", stacklevel=2)
+            warn_run(f"--site {options.site}: some rows link to another site ({domain}): their relevance stays "
+                     f"empty, as the niche profile describes {', '.join(sorted(site_domains))} only; score each "
+                     "site's rows with its own --site")
         return False
 
     def score(chunk, analyses, pages) -> dict[int, float]:

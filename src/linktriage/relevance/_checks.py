@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 
 from linktriage._exceptions import InputError
+from linktriage._run_warnings import warn_run
 
 __all__ = ["check_niche", "check_relevance", "latin_share", "warn_if_site_not_english"]
 
@@ -54,16 +54,16 @@ def _warn_if_not_english(niche: str | None, embedder_name: str) -> None:
     share = latin_share(niche or "")
     if share is not None and share < 0.5:
         shown = niche.strip() if len(niche.strip()) <= 60 else niche.strip()[:60] + "..."
-        warnings.warn(f"--niche {shown!r} is not in English: the {embedder_name} embedder reads English only, so "
-                      "relevance would be noise; describe the niche in English", stacklevel=3)
+        warn_run(f"--niche {shown!r} is not in English: the {embedder_name} embedder reads English only, so "
+                 "relevance would be noise; describe the niche in English", stacklevel=3)
 
 
 def warn_if_site_not_english(site: str, texts: list[str], embedder_name: str) -> None:
     """As for the niche: a site whose pages are mostly in another script makes a profile of letters, not topics."""
     share = latin_share(" ".join(texts))
     if share is not None and share < 0.5:
-        warnings.warn(f"--site {site}: the site's pages are not in English: the {embedder_name} embedder reads English "
-                      "only, so relevance would be noise; describe the niche in English with --niche", stacklevel=3)
+        warn_run(f"--site {site}: the site's pages are not in English: the {embedder_name} embedder reads English "
+                 "only, so relevance would be noise; describe the niche in English with --niche", stacklevel=3)
 
 
 def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> None:

@@ -59,13 +59,18 @@ class StaticEmbedder:
             raise ModelError(f"cannot load the static embedder from {folder} ({exc}): {_REBUILD}") from exc
         self.dim = int(self._model.dim)
         self.models_dir = models_dir
+        self._encoding = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
-        # Chunks are short (embed_document keeps them under ~300 tokens), so no truncation matters here;
-        # multiprocessing would fight the pipeline's own process pool.
-        return _normalise(self._model.encode(list(texts), max_length=None, use_multiprocessing=False))
+        # One thread at a time: the embedder is shared (load_embedder), and model2vec sets the Rust tokenizer's
+        # truncation on every call, which raises "Already borrowed" while another thread encodes (two server
+        # requests with a niche at once: a 500). Chunks are short (embed_document keeps them under ~300 tokens),
+        # so no truncation matters here; multiprocessing would fight the pipeline's own process pool.
+        with self._encoding:
+            vectors = self._model.encode(list(texts), max_length=None, use_multiprocessing=False)
+        return _normalise(vectors)
 
 
 class MiniLMEmbedder:
@@ -97,10 +102,15 @@ class MiniLMEmbedder:
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self.models_dir = models_dir
+        self._encoding = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), dtype=np.float32)
+        with self._encoding:  # one thread at a time, as the static model (its tokenizer is shared as well)
+            return _normalise(self._encoded(texts))
+
+    def _encoded(self, texts: Sequence[str]) -> np.ndarray:
         # Blank texts, and texts with no token the vocabulary knows (emoji, Thai: only [UNK]), stay zero vectors as
         # with the static model: the transformer would embed [CLS] [UNK] [SEP] into a vector that means nothing, and
         # an emoji-only --niche scored the example's link farm 0.77 where the static model leaves relevance empty.
@@ -114,7 +124,7 @@ class MiniLMEmbedder:
         if filled:
             out[filled] = self._model.encode([texts[i] for i in filled], batch_size=32, convert_to_numpy=True,
                                              show_progress_bar=False)
-        return _normalise(out)
+        return out
 
 
 def load_embedder(name: str = "static", *, models_dir: Path | None = None) -> Embedder:

@@ -91,8 +91,7 @@ def collect_site_texts(site_url: str, get_html: Callable[[str], tuple[str, bytes
     """Texts of the site's home page and up to ``max_pages - 1`` internal pages; [] when the home page is unreadable."""
     site_url = site_home_url(site_url)
     got = get_html(site_url)
-    if not got:
-        log.warning("cannot read the site's home page %s: the niche profile uses --niche only", site_url)
+    if not got:  # the pipeline warns, with the reason and what relevance falls back to: one warning, not two
         return []
     final_url, body = got
     html = decode_html(body)

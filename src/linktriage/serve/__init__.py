@@ -3,7 +3,8 @@
     GET  /health         {"status": "ok"}
     GET  /model          the model card
     POST /score          {"links": [{"source_url", "target_url", "anchor", "html"?}], "niche"?, "site"? (--fetch)}
-                         -> {"schema_version", "rows": [one output row per link, in order]}
+                         -> {"schema_version", "rows": [one output row per link, in order],
+                             "warnings": [what the run warned about, as the CLI prints it]}
     GET  /openapi.json   the schema; /docs renders it
 
 Run it with ``linktriage serve`` or, in a program, ``uvicorn.run(create_app(...))``. See docs/api.md.

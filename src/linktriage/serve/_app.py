@@ -137,12 +137,12 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                                           site=(getattr(request, "site", None) or "").strip() or None)
         cancel = threading.Event()
         try:
-            rows = await anyio.to_thread.run_sync(_score_all, backlinks, run_options, model, supplied, cancel,
-                                                  limiter=limiter.get(), abandon_on_cancel=True)
+            rows, warned = await anyio.to_thread.run_sync(_score_warned, backlinks, run_options, model, supplied,
+                                                          cancel, limiter=limiter.get(), abandon_on_cancel=True)
         finally:
             # When this request is cancelled (timeout), its thread stops at the next chunk boundary.
             cancel.set()
-        return {"schema_version": SCHEMA_VERSION, "rows": rows}
+        return {"schema_version": SCHEMA_VERSION, "rows": rows, "warnings": warned}
 
     return app
 
@@ -158,6 +158,19 @@ def backlinks_from_links(links: Sequence[Link]) -> tuple[list[Backlink], dict[st
         backlinks.append(Backlink(row=row, source_url=source, target_url=clean_url(link.target_url)[0],
                                   anchor=cell_text(link.anchor), error=error))
     return backlinks, supplied_pages(backlinks, [link.html for link in links])
+
+
+def _score_warned(backlinks, options, model, supplied, cancel: threading.Event) -> tuple[list[dict], list[str]]:
+    """The rows, and the warnings this request's run raised (once each, in order).
+
+    Collected by a context variable set here, in the request's worker thread (linktriage._run_warnings says why not
+    ``warnings.catch_warnings``): requests scored at the same time in other threads do not see each other's.
+    """
+    from linktriage._run_warnings import collecting_warnings
+
+    with collecting_warnings() as warned:
+        rows = _score_all(backlinks, options, model, supplied, cancel)
+    return rows, list(dict.fromkeys(warned))
 
 
 def _score_all(backlinks, options, model, supplied, cancel: threading.Event) -> list[dict]:

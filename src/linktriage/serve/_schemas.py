@@ -102,6 +102,10 @@ class Row(BaseModel):
 class ScoreResponse(BaseModel):
     schema_version: str = Field(SCHEMA_VERSION, description="Version of the row layout (docs/schema.json).")
     rows: list[Row] = Field(description="One row per link, in the order of the request's links.")
+    warnings: list[str] = Field(default_factory=list, description=(
+        "What the run warned about, once each, in order, as `linktriage score` prints them (naming the fields by "
+        "the CLI's options: `--niche` is `niche`, `--site` is `site`): a niche not in English, a site whose pages "
+        "cannot be read, rows linking to another site than `site`, ... Empty when there is nothing to say."))
 
 
 class Health(BaseModel):
