@@ -116,11 +116,36 @@ def _meta_charset(body: bytes) -> str:
 
 
 def normalise_href(href: str, base_url: str) -> str:
-    """Resolve an href against the page's base; '' for hrefs that are not web links."""
-    href = (href or "").strip()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+    """Resolve an href against the page's base as a browser reads it (_browser_href); '' for hrefs that are not
+    web links."""
+    href = _browser_href(href)
+    if not href or href[:11].lower().startswith(_NOT_WEB):
         return ""
     return _resolve(href, base_url)
+
+
+# What a browser does to an href before resolving it (the WHATWG URL standard): it strips leading and trailing
+# control characters and spaces, drops every tab and newline inside ("http://exam\nple.com" is example.com), reads
+# the scheme in any case ("JavaScript:void(0)" is no link), and in http(s) and relative URLs reads a backslash as a
+# slash up to the query ("https:\\host\path" is https://host/path). urljoin does none of this.
+_NOT_WEB = ("#", "javascript:", "mailto:", "tel:", "data:")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss", "file"})
+
+
+def _browser_href(href: str | None) -> str:
+    href = (href or "").strip().strip(_C0_OR_SPACE)
+    if "\t" in href or "\n" in href or "\r" in href:
+        href = _TAB_OR_NEWLINE.sub("", href)
+    if "\\" in href:
+        scheme = _SCHEME.match(href)
+        if scheme is None or scheme.group(1).lower() in _SPECIAL_SCHEMES:
+            ends = [i for i in (href.find("?"), href.find("#")) if i >= 0]
+            end = min(ends) if ends else len(href)
+            href = href[:end].replace("\\", "/") + href[end:]
+    return href
 
 
 @functools.lru_cache(maxsize=HREF_CACHE_SIZE)
@@ -220,7 +245,7 @@ def _base_url(tree: lxml.html.HtmlElement, url: str) -> str:
     if base is None:
         return url
     try:
-        return urljoin(url, base.get("href"))
+        return urljoin(url, _browser_href(base.get("href")))
     except ValueError:
         return url
 
