@@ -359,6 +359,32 @@ def test_serve_command_runs_uvicorn(tmp_path):
         process.wait(10)
 
 
+def test_serve_command_logs_timeouts_for_the_operator():
+    """A 408 or 504 is logged on the server's stderr beside uvicorn's lines (linktriage's logger had no handler)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--timeout", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "linktriage serve did not start"
+                time.sleep(0.2)
+        with conn:
+            conn.sendall(b"POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{\"links\": [")
+            assert read_all(conn).startswith(b"HTTP/1.1 408")
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert "WARNING:  POST /score: request body not received within 1 s" in stderr
+
+
 def test_a_missing_model_fails_at_start_not_at_the_first_request(tmp_path):
     from linktriage import ModelError
 

@@ -38,8 +38,21 @@ def serve(
     port = listening.getsockname()[1]  # --port 0: the port the system chose
     typer.echo(f"linktriage: serving on http://{host}:{port} (fetch {'on' if fetch else 'off'}); "
                f"OpenAPI at /openapi.json", err=True)
-    config = uvicorn.Config(application, log_level="info", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(application, log_level="info", log_config=_log_config(), timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[listening])
+
+
+def _log_config() -> dict:
+    """uvicorn's logging, plus linktriage's own records (a request timed out, the site's pages were partly
+    unreadable) on the same stream in the same format. The package logger has only a NullHandler, as a library's
+    should, so without this the operator never saw a 408 or 504."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["linktriage"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
