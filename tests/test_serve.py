@@ -3,6 +3,7 @@ schemathesis run over /openapi.json that must find no 5xx."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import socket
@@ -337,49 +338,44 @@ def test_body_sent_too_slowly_gets_408(slow_server):
     assert time.monotonic() - started < 5
 
 
-def test_serve_command_runs_uvicorn(tmp_path):
+@contextlib.contextmanager
+def serve_command(*args: str):
+    """`linktriage serve ARGS` on a free port, yielded (process, port) once it accepts connections; stopped after."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--max-links", "3"],
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                response = httpx.post(f"http://127.0.0.1:{port}/score", timeout=5,
-                                      json={"links": [{"source_url": "https://a.example/"}] * 4})
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "linktriage serve did not start"
-                time.sleep(0.2)
-        assert response.status_code == 422 and "3" in response.json()["detail"][0]["msg"]
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def test_serve_command_logs_timeouts_for_the_operator():
-    """A 408 or 504 is logged on the server's stderr beside uvicorn's lines (linktriage's logger had no handler)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--timeout", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+                socket.create_connection(("127.0.0.1", port), timeout=10).close()
                 break
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, "linktriage serve did not start"
                 time.sleep(0.2)
-        with conn:
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(10)
+
+
+def test_serve_command_runs_uvicorn():
+    with serve_command("--max-links", "3") as (_, port):
+        response = httpx.post(f"http://127.0.0.1:{port}/score", timeout=5,
+                              json={"links": [{"source_url": "https://a.example/"}] * 4})
+        assert response.status_code == 422 and "3" in response.json()["detail"][0]["msg"]
+
+
+def test_serve_command_logs_timeouts_for_the_operator():
+    """A 408 or 504 is logged on the server's stderr beside uvicorn's lines (linktriage's logger had no handler)."""
+    with serve_command("--timeout", "1") as (process, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
             conn.sendall(b"POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                          b"Content-Length: 100\r\n\r\n{\"links\": [")
             assert read_all(conn).startswith(b"HTTP/1.1 408")
-    finally:
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert "WARNING:  POST /score: request body not received within 1 s" in stderr
