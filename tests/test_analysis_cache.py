@@ -243,9 +243,9 @@ def test_analysis_processes_share_the_cache(warc_factory, tmp_path):
     assert [r for chunk in score_backlinks(backlinks, options) for r in chunk] == first
 
 
-def test_a_cache_another_program_keeps_locked_costs_one_wait_not_one_per_page(warc_factory, tmp_path, monkeypatch):
-    import time
-
+@pytest.fixture
+def six_pages(warc_factory, tmp_path, monkeypatch):
+    """An archive of six pages, a cache file that waits 1 s for a lock, and a link to each page."""
     import linktriage._cache as cache_module
 
     monkeypatch.setattr(cache_module, "BUSY_TIMEOUT", 1.0)
@@ -253,15 +253,27 @@ def test_a_cache_another_program_keeps_locked_costs_one_wait_not_one_per_page(wa
     archive, cache = str(warc_factory(pages)), prepare_cache(tmp_path / "c.sqlite")
     backlinks = [Backlink(row=i, source_url=url, target_url="https://shop.example/guides/fit")
                  for i, url in enumerate(pages)]
-    waits = []
-    store = cache_module.AnalysisCache.store
+    return archive, cache, backlinks
+
+
+def waits_of(monkeypatch, method: str) -> list[bool]:
+    """For each call of AnalysisCache.<method> from now on: whether it waited a 1 s busy timeout out."""
+    import time
+
+    waits, original = [], getattr(AnalysisCache, method)
 
     def timed(self, *args):
         started = time.monotonic()
-        store(self, *args)
+        original(self, *args)
         waits.append(time.monotonic() - started >= 1.0)
 
-    monkeypatch.setattr(cache_module.AnalysisCache, "store", timed)
+    monkeypatch.setattr(AnalysisCache, method, timed)
+    return waits
+
+
+def test_a_cache_another_program_keeps_locked_costs_one_wait_not_one_per_page(six_pages, monkeypatch):
+    archive, cache, backlinks = six_pages
+    waits = waits_of(monkeypatch, "store")
     holder = sqlite3.connect(cache, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # e.g. an sqlite3 shell left open in a transaction
     expected = rows_for(backlinks, pages=(archive,))
@@ -338,3 +350,64 @@ def test_evaluation_reads_the_analyses_kept_before(tmp_path, parses):
     again, _ = evaluate_model([str(labelled)], pages=[str(EXAMPLES / "pages.warc.gz")], cache=cache)
     assert parsed and len(parses) == parsed
     assert {k: m.to_dict() for k, m in first.items()} == {k: m.to_dict() for k, m in again.items()}
+
+
+def test_analyses_no_run_used_for_keep_days_are_pruned_when_a_run_opens_the_cache(warc_factory, tmp_path, parses):
+    """Live pages come back with other bytes, so every re-score added a copy of every page to the file for good."""
+    from linktriage._cache import _PRUNED, KEEP_DAYS, today
+
+    other = "https://blog.example/other-trail"
+    archive, cache = str(warc_factory({SOURCE: ARTICLE, other: ARTICLE})), tmp_path / "c.sqlite"
+    both = links("https://shop.example/guides/fit") + [Backlink(row=1, source_url=other,
+                                                                target_url="https://shop.example/guides/fit")]
+    first = rows_for(both, pages=(archive,), cache=str(cache))
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*), min(day), max(day) FROM used").fetchone() == (2, today(), today())
+        stale = db.execute("SELECT page FROM pages").fetchone()[0]
+        db.execute("UPDATE used SET day = ? WHERE page = ?", (today() - KEEP_DAYS - 1, stale))
+        kept = db.execute("SELECT page FROM pages WHERE page != ?", (stale,)).fetchone()[0]
+        db.execute("UPDATE used SET day = ? WHERE page = ?", (today() - KEEP_DAYS, kept))  # the last day kept
+    parses.clear()
+    _PRUNED.clear()  # this process pruned the file today already: a new run is a new process
+    assert rows_for(both, pages=(archive,), cache=str(cache)) == first
+    assert len(parses) == 1  # the pruned page was analysed again, the other read back
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 2  # analysed again, so kept again
+        # reading an analysis marks it used today; the freed pages went back to the file system
+        assert db.execute("SELECT min(day) FROM used").fetchone()[0] == today()
+        assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_a_cache_of_an_older_version_without_use_days_is_pruned_from_its_next_use(tmp_path, monkeypatch):
+    """Pages stored before the cache remembered use days count as used on the day a run first opens the file."""
+    import linktriage._cache as cache_module
+
+    path = tmp_path / "c.sqlite"
+    prepare_cache(path)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE used")
+        db.execute("INSERT INTO pages VALUES ('p', x'00')")
+    cache_module._PRUNED.clear()
+    prepare_cache(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT page, day FROM used").fetchall() == [("p", cache_module.today())]
+    later = cache_module.today() + cache_module.KEEP_DAYS + 1
+    monkeypatch.setattr(cache_module, "today", lambda: later)  # a long-lived process prunes again the next day
+    prepare_cache(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
+
+
+def test_marking_analyses_used_under_another_programs_lock_costs_one_wait(six_pages, monkeypatch):
+    """A read marks its page used today (a write): a lock held by another program is waited out once, not per page."""
+    archive, cache, backlinks = six_pages
+    expected = rows_for(backlinks, pages=(archive,), cache=cache)
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE used SET day = day - 1")  # used yesterday: reading them today is a write
+    waits = waits_of(monkeypatch, "_mark_used")
+    holder = sqlite3.connect(cache, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
+    assert len(waits) == 6 and sum(waits) == 1  # all six read back; the first waited, the others did not
+    holder.rollback()

@@ -7,6 +7,8 @@ and the analysing code itself (a fingerprint of linktriage's source and of the e
 so an upgrade never reads analyses an older version made). A later run over the same pages reads the analyses
 back and only the model and relevance run again.
 
+An analysis no run has used for KEEP_DAYS days is dropped when a run opens the file (see _prune).
+
 Values are zlib-compressed JSON, never pickle, so a cache file from elsewhere cannot run code; a value that does
 not read back as the records it should be is a miss. The cache only saves time: a failed read is a miss and a
 failed write is skipped, so a locked or full disk never costs a row.
@@ -23,6 +25,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import types
 import typing
 import zlib
@@ -50,7 +53,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (page TEXT PRIMARY KEY, summary BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS links (page TEXT NOT NULL, target TEXT NOT NULL, anchor TEXT NOT NULL,
                                   analysis BLOB NOT NULL, PRIMARY KEY (page, target, anchor)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS used (page TEXT PRIMARY KEY, day INTEGER NOT NULL) WITHOUT ROWID;
 """
+#: days an analysis is kept after the last run that wrote or read it: a page fetched live again has other bytes,
+#: so without this every re-score of live pages added a copy of every page (~14 KB each) to the file for good
+KEEP_DAYS = 30
 #: the largest entry read back: a page's record holds at most its main text, and pages are read up to
 #: extract.MAX_HTML_CHARS characters (four bytes each in UTF-8 at worst)
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -162,6 +169,9 @@ def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
         raise InputError(f"{option} {path} holds triggers or views linktriage never writes: it was changed by "
                          "another program; give a new file name, or delete it")
     if not tables:
+        # first, before anything writes the file's first page: pages freed by pruning can then be given back to
+        # the file system
+        connection.execute("PRAGMA auto_vacuum=INCREMENTAL")
         connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
         connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the other process's writes
     connection.executescript(_SCHEMA)
@@ -175,6 +185,36 @@ def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
 
             warnings.warn(f"{option} {path}: made by another version of linktriage or its extraction libraries, "
                           "emptied (pages are analysed again this run)", stacklevel=4)
+    if _PRUNED.get(path) != today():  # the HTTP API makes its cache ready for every request: once a day is enough
+        _prune(connection)
+        _PRUNED[path] = today()
+
+
+#: cache file -> the day this process last pruned it
+_PRUNED: dict[str, int] = {}
+
+
+def today() -> int:
+    """Days since 1970-01-01 (UTC): the unit in which the cache remembers when an analysis was last used."""
+    return int(time.time() // 86400)
+
+
+def _prune(connection: sqlite3.Connection) -> None:
+    """Drop the analyses no run has used for KEEP_DAYS days (pages stored before ``used`` existed count as used
+    today), then give the freed space back to the file system. Skipped when another run holds the write lock."""
+    try:
+        connection.execute("PRAGMA busy_timeout = 0")
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("INSERT OR IGNORE INTO used SELECT page, ? FROM pages", (today(),))
+            stale = "SELECT page FROM used WHERE day < ?"
+            cutoff = (today() - KEEP_DAYS,)
+            connection.execute(f"DELETE FROM links WHERE page IN ({stale})", cutoff)
+            connection.execute(f"DELETE FROM pages WHERE page IN ({stale})", cutoff)
+            connection.execute("DELETE FROM used WHERE day < ?", cutoff)
+        connection.execute("PRAGMA incremental_vacuum")
+    except sqlite3.Error:
+        pass  # pruning only saves disk: the next run tries again
 
 
 class AnalysisCache:
@@ -204,9 +244,25 @@ class AnalysisCache:
             if any(value is None for value in wanted):
                 return None
             summary = PageSummary(**_fields(PageSummary, _decode(row[0])))
-            return summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
+            found = summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
         except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError, OverflowError):
             return None  # locked too long, damaged, or written by hand: analysed again, never an error
+        self._mark_used(key)
+        return found
+
+    def _mark_used(self, key: str) -> None:
+        """Remember that a run used this page today (one write per page and day), so pruning keeps it."""
+        try:
+            day = self.connection.execute("SELECT day FROM used WHERE page = ?", (key,)).fetchone()
+            if day is not None and day[0] >= today():
+                return
+            self.connection.execute("INSERT OR REPLACE INTO used VALUES (?, ?)", (key, today()))
+        except sqlite3.Error as exc:
+            # a page not marked is at worst pruned and analysed again; a lock held too long is met as in store()
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                self._wait(False)
+            return
+        self._wait(True)
 
     def store(self, key: str, backlinks: Sequence[Backlink], summary, analyses) -> None:
         """Keep the analysis of the page whose ``page_key`` is ``key``."""
@@ -220,6 +276,7 @@ class AnalysisCache:
                                         (key, _encode(dataclasses.asdict(summary))))
                 self.connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                                             [(key, target, anchor, value) for (target, anchor), value in links.items()])
+                self.connection.execute("INSERT OR REPLACE INTO used VALUES (?, ?)", (key, today()))
         except (sqlite3.Error, UnicodeEncodeError) as exc:
             # a full disk, a lock held too long, or a target / anchor with a lone surrogate (SQLite text is UTF-8):
             # this page is analysed again next time
