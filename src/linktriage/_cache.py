@@ -235,7 +235,9 @@ class AnalysisCache:
         if not self.usable:
             return None
         try:
-            row = self.connection.execute("SELECT summary FROM pages WHERE page = ?", (key,)).fetchone()
+            # with the day a run last used it: one query, and a write only on a page's first use of the day
+            row = self.connection.execute("SELECT pages.summary, used.day FROM pages LEFT JOIN used USING (page) "
+                                          "WHERE pages.page = ?", (key,)).fetchone()
             if row is None:
                 return None
             stored = {(target, anchor): value for target, anchor, value in self.connection.execute(
@@ -247,22 +249,18 @@ class AnalysisCache:
             found = summary, [_analysis(LinkAnalysis, b.row, _decode(value)) for b, value in zip(backlinks, wanted)]
         except (sqlite3.Error, ValueError, TypeError, KeyError, zlib.error, RecursionError, OverflowError):
             return None  # locked too long, damaged, or written by hand: analysed again, never an error
-        self._mark_used(key)
+        if row[1] is None or row[1] < today():
+            self._mark_used(key)
         return found
 
     def _mark_used(self, key: str) -> None:
-        """Remember that a run used this page today (one write per page and day), so pruning keeps it."""
+        """Remember that a run used this page today, so pruning keeps it."""
         try:
-            day = self.connection.execute("SELECT day FROM used WHERE page = ?", (key,)).fetchone()
-            if day is not None and day[0] >= today():
-                return
             self.connection.execute("INSERT OR REPLACE INTO used VALUES (?, ?)", (key, today()))
-        except sqlite3.Error as exc:
-            # a page not marked is at worst pruned and analysed again; a lock held too long is met as in store()
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
-                self._wait(False)
+        except sqlite3.Error as exc:  # a page not marked is at worst pruned and analysed again
+            self._after_write(exc)
             return
-        self._wait(True)
+        self._after_write(None)
 
     def store(self, key: str, backlinks: Sequence[Backlink], summary, analyses) -> None:
         """Keep the analysis of the page whose ``page_key`` is ``key``."""
@@ -280,12 +278,18 @@ class AnalysisCache:
         except (sqlite3.Error, UnicodeEncodeError) as exc:
             # a full disk, a lock held too long, or a target / anchor with a lone surrogate (SQLite text is UTF-8):
             # this page is analysed again next time
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
-                # Held past the timeout: not another run's page write (milliseconds) but a program keeping the
-                # file locked. The next pages do not wait for it (BUSY_TIMEOUT each) until a write goes through.
-                self._wait(False)
+            self._after_write(exc)
             return
-        self._wait(True)
+        self._after_write(None)
+
+    def _after_write(self, failure: BaseException | None) -> None:
+        """Whether the next writes wait for the write lock, after one that went through (None) or failed. A lock held
+        past the timeout is not another run's page write (milliseconds) but a program keeping the file locked: the
+        next writes do not wait for it (BUSY_TIMEOUT each) until one goes through."""
+        if failure is None:
+            self._wait(True)
+        elif getattr(failure, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            self._wait(False)
 
     def _wait(self, patient: bool) -> None:
         if patient != self.patient:
