@@ -21,18 +21,15 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from sklearn.model_selection import GroupKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
 import train_model  # noqa: E402  (training/train_model.py)
 from evaluation_report import devset_table  # noqa: E402
-from linktriage._records import LABELS  # noqa: E402
 from linktriage.learn import evaluate, grouped_metrics  # noqa: E402
-from model_designs import DESIGNS  # noqa: E402
+from model_designs import DESIGNS, _oof  # noqa: E402
 
 
 def generated_files(draw: int) -> tuple[Path, Path]:
@@ -64,15 +61,10 @@ def main() -> None:
     else:
         dev = devset_table()
         pd.to_pickle(dev, dev_cache)
-    folds = list(GroupKFold(n_splits=5, shuffle=True, random_state=0).split(table.features, table.labels, table.groups))
+    make = DESIGNS["gbm_features"]
     for seed in args.seeds:
-        make = DESIGNS["gbm_features"]
-        proba = np.zeros((len(table), len(LABELS)))
-        for train_rows, test_rows in folds:
-            model = make(seed).fit(table.features.iloc[train_rows], table.labels[train_rows],
-                                   groups=table.groups[train_rows])
-            for j, label in enumerate(model.classes_):
-                proba[test_rows, LABELS.index(label)] = model.predict_proba(table.features.iloc[test_rows])[:, j]
+        # train_model's folds (fold seed 0) for every model seed: the model seed alone moves the numbers
+        proba = _oof(table.features, table.labels, table.groups, lambda _fold_seed: make(seed), 5, 0)
         cv = grouped_metrics(table, proba)["real"]
         dev_metrics = evaluate(dev, make(seed).fit(table.features, table.labels, groups=table.groups))["real"]
         print(f"draw {args.draw} seed {seed}: CV macro-F1 {cv.macro_f1:.3f} ECE {cv.ece:.3f} recall {_rounded(cv.recall)}"
