@@ -2,16 +2,19 @@
 
 The hostile-page audits fixed every slow page they found (a regex retried from every match, ancestors re-read for
 each link, ...), each taking minutes to hours; a page no fix foresaw held a worker for as long. Now one page may
-take ``analyse.PAGE_DEADLINE_S`` (60 s)."""
+take ``analyse.PAGE_DEADLINE_S`` (60 s), in whichever thread analyses it: the CLI's, an HTTP API request's, a Dask
+worker's."""
 
 from __future__ import annotations
 
 import signal
+import threading
+import time
 
 import pytest
 
 import linktriage
-from linktriage import analyse
+from linktriage import _deadline, analyse
 
 TARGET = "https://target.example/"
 QUICK = f"<html><body><article><p>A short review. <a href='{TARGET}'>the target</a></p></article></body></html>"
@@ -21,6 +24,13 @@ COSTLY = ("<html><body><article><p>Links.</p><ul>"
           + f"</ul><p><a href='{TARGET}'>the target</a></p></article></body></html>")
 
 
+@pytest.fixture(autouse=True)
+def warm():
+    """A first page costs more than the next (trafilatura loads stop lists, language data): read one first, so
+    only COSTLY can overrun a deadline of 0.2 s. Pool workers fork from this process and inherit it."""
+    linktriage.score([{"source_url": "https://warm.example/", "target_url": TARGET, "html": QUICK}], workers=1)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_page_over_the_deadline_is_its_rows_error_and_the_run_goes_on(monkeypatch, workers):
     monkeypatch.setattr(analyse, "PAGE_DEADLINE_S", 0.2)  # forked pool workers inherit it
@@ -28,11 +38,22 @@ def test_a_page_over_the_deadline_is_its_rows_error_and_the_run_goes_on(monkeypa
              {"source_url": "https://slow.example/", "target_url": "https://other.example/", "html": COSTLY},
              {"source_url": "https://quick.example/", "target_url": TARGET, "html": QUICK}]
     rows = linktriage.score(links, workers=workers)
-    assert rows["link_status"].tolist() == ["error", "error", "live"]
+    assert rows["link_status"].tolist() == ["error", "error", "live"], rows["reasons"].tolist()
     assert rows["reasons"][0] == "analysis stopped after 0.2 s: the page is too costly to read"
-    # the alarm is the process's own again: nothing pending, the default handler back
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    _no_timer_left()
+
+
+def test_the_deadline_holds_in_a_thread_as_the_http_api_and_dask_workers_run_pages(monkeypatch):
+    # SIGALRM reaches only the main thread: the deadline used to be skipped in any other
+    monkeypatch.setattr(analyse, "PAGE_DEADLINE_S", 0.2)
+    links = [{"source_url": "https://slow.example/", "target_url": TARGET, "html": COSTLY},
+             {"source_url": "https://quick.example/", "target_url": TARGET, "html": QUICK}]
+    found = []
+    thread = threading.Thread(target=lambda: found.append(linktriage.score(links, workers=1)))
+    thread.start()
+    thread.join(60)
+    assert found and found[0]["link_status"].tolist() == ["error", "live"]
+    assert found[0]["reasons"][0] == "analysis stopped after 0.2 s: the page is too costly to read"
 
 
 def test_within_the_deadline_nothing_changes_and_an_application_alarm_is_left_alone(monkeypatch):
@@ -43,8 +64,52 @@ def test_within_the_deadline_nothing_changes_and_an_application_alarm_is_left_al
     previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
     try:
         monkeypatch.setattr(analyse, "PAGE_DEADLINE_S", 0.2)
-        # an application that handles SIGALRM itself: no deadline, its handler untouched and never called by us
-        assert linktriage.score(links, workers=1)["link_status"].tolist() == ["live"]
-        assert not fired
+        # an application that handles SIGALRM itself keeps its handler, never called by us, and still gets
+        # the deadline
+        assert linktriage.score(links, workers=1)["link_status"].tolist() == ["error"]
+        assert not fired and signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_deadline_that_goes_off_as_its_block_ends_is_never_raised_later():
+    # the timer may fire between the block's last step and its cancellation: what it asked for is withdrawn
+    for seconds in (0.0, 0.0005, 0.001, 0.002) * 25:
+        try:
+            with _deadline.deadline(seconds):
+                sum(range(2_000))
+        except _deadline.Overtime:
+            pass  # went off inside the block: as it should
+        finish = time.monotonic() + 0.005
+        while time.monotonic() < finish:  # Python steps, where a stray exception would surface
+            pass
+    _no_timer_left()
+    # and the watchdog still works: an exception arriving as a block ends has not left its lock held
+    with pytest.raises(_deadline.Overtime):
+        with _deadline.deadline(0.05):
+            finish = time.monotonic() + 10
+            while time.monotonic() < finish:
+                pass
+
+
+def test_a_watch_that_went_off_is_withdrawn_when_its_block_ends(monkeypatch):
+    # the real exception may still be pending when the block ends (the race above): stop() must withdraw it
+    asked = []
+    monkeypatch.setattr(_deadline, "_raise_in_thread", lambda thread, exc: asked.append((thread, exc)))
+    watch = _deadline._WATCHDOG.start(0.0)
+    finish = time.monotonic() + 5
+    while not asked and time.monotonic() < finish:
+        time.sleep(0.01)
+    assert asked == [(threading.get_ident(), _deadline.Overtime)]
+    _deadline._WATCHDOG.stop(watch)
+    assert asked[1:] == [(threading.get_ident(), None)]
+    quiet = _deadline._WATCHDOG.start(60)
+    _deadline._WATCHDOG.stop(quiet)  # stopped in time: nothing raised, nothing withdrawn
+    assert len(asked) == 2
+    _no_timer_left()
+
+
+def _no_timer_left() -> None:
+    """Nothing is left watched, and no deadline that went off is left to be raised later."""
+    assert not _deadline._WATCHDOG._due

@@ -208,6 +208,25 @@ def test_site_feeds_relevance_on_a_fetching_server_and_is_refused_on_one_that_do
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "site"]
 
 
+def test_a_page_over_the_analysis_deadline_is_its_rows_error_in_the_api(monkeypatch):
+    """Requests are scored in threads, where the 60 s page deadline used to be skipped: a costly page held its
+    thread for as long as it took, past the request's own timeout."""
+    from linktriage import analyse
+
+    monkeypatch.setattr(analyse, "PAGE_DEADLINE_S", 0.2)
+    costly = ("<article><p>Links.</p><ul>"
+              + "".join(f"<li><a href='https://site{i}.example/'>site {i}</a> a few words</li>" for i in range(8_000))
+              + "</ul><p><a href='https://target.example/'>the target</a></p></article>")
+    links = [{"source_url": "https://slow.example/", "target_url": "https://target.example/", "html": costly},
+             {"source_url": "https://quick.example/", "target_url": "https://target.example/",
+              "html": "<article><p>A review of <a href='https://target.example/'>the target</a>.</p></article>"}]
+    with LiveServer(create_app(timeout_s=60)) as live:
+        httpx.post(f"{live.url}/score", json={"links": links[1:]}, timeout=60)  # a first page loads trafilatura's data
+        rows = httpx.post(f"{live.url}/score", json={"links": links}, timeout=60).json()["rows"]
+    assert [row["link_status"] for row in rows] == ["error", "live"]
+    assert rows[0]["reasons"] == "analysis stopped after 0.2 s: the page is too costly to read"
+
+
 def test_body_over_the_limit_is_413_before_reading_it(server):
     # Declared too large: refused before any of the body is sent.
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:

@@ -7,13 +7,11 @@ link, and computes features, returning only small picklable records (no parse tr
 from __future__ import annotations
 
 import os
-import signal
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from linktriage._cache import cache_in_process, page_key
+from linktriage._deadline import Overtime, deadline
 from linktriage._domains import registrable_domain
 from linktriage._records import Backlink, FetchResult, LinkContext
 from linktriage._remote import is_url
@@ -32,10 +30,6 @@ _ARCHIVES: dict[tuple[str, ...], WarcArchive] = {}
 #: seconds one page's analysis may take (corpus pages take well under 2 s): a page no fix foresaw (a pattern that
 #: backtracks, markup built to be costly) becomes its rows' error instead of holding a worker for hours
 PAGE_DEADLINE_S = 60.0
-
-
-class _Overtime(BaseException):
-    """Raised by the deadline's alarm; a BaseException, so no library's ``except Exception`` swallows it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +101,9 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink], cache: str
     if store is not None and (found := store.lookup(key, backlinks)) is not None:
         return found
     try:
-        with _deadline(PAGE_DEADLINE_S):
+        with deadline(PAGE_DEADLINE_S):
             summary, results = _analyse_page(fetched, backlinks)
-    except _Overtime:
+    except Overtime:
         failed = FetchResult(url=fetched.url, status="error", http_status=fetched.http_status,
                              reason=f"analysis stopped after {PAGE_DEADLINE_S:g} s: the page is too costly to read")
         return None, unfetched(backlinks, failed)
@@ -124,32 +118,6 @@ def analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink], cache: str
     if store is not None and summary is not None:  # failures are cheap to find again, and may not last
         store.store(key, backlinks, summary, results)
     return summary, results
-
-
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise _Overtime in the block once ``seconds`` have passed, through SIGALRM. Only where that is safe: the
-    main thread (a CLI run, a pool's worker process) and an alarm nobody else uses; a thread (the HTTP API, a Dask
-    worker) or an application with its own alarm runs the block without a deadline."""
-    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
-    if not usable:
-        yield
-        return
-
-    def overtime(signum, frame):
-        raise _Overtime
-
-    previous = signal.signal(signal.SIGALRM, overtime)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:  # even when the alarm went off just as the block ended
-            signal.signal(signal.SIGALRM, previous)
 
 
 def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[PageSummary | None,

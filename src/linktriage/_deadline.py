@@ -1,0 +1,111 @@
+"""A deadline for a block of Python code, in any thread: how long one page's analysis may take.
+
+A thread cannot be stopped from outside; CPython can only be asked to raise an exception in it at its next bytecode
+(``PyThreadState_SetAsyncExc``). One watchdog thread per process does that for every thread whose time is up.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import queue
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+__all__ = ["Overtime", "deadline"]
+
+
+class Overtime(BaseException):
+    """Raised by the watchdog in a thread past its deadline; a BaseException, so no library's ``except Exception`` swallows it."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise Overtime in the block once ``seconds`` have passed, in whichever thread runs it: the CLI's main
+    thread, a pool's worker process, an HTTP API request's thread or a Dask worker's thread.
+
+    SIGALRM, used before, reaches only the main thread, so the HTTP API and Dask workers ran without a deadline,
+    and it could not be used beside an application's own alarm; the watchdog touches no signal. Like SIGALRM, it
+    cannot cut one long C call short: every step of the analysis returns to Python often. Outside CPython the
+    block runs without a deadline."""
+    if _raise_in_thread is None:
+        yield
+        return
+    watch = _WATCHDOG.start(seconds)
+    try:
+        yield
+    finally:
+        _WATCHDOG.stop(watch)
+
+
+class _Watchdog:
+    """One thread per process that makes each watched thread raise Overtime once its time is up.
+
+    It asks CPython to raise the exception in that thread at its next bytecode (``PyThreadState_SetAsyncExc``).
+    One long-lived thread, not a timer thread per page: starting a thread costs about a millisecond of wall time,
+    a page's watch a few microseconds. A watched thread touches only C-level primitives here (a plain lock taken
+    with ``with``, a SimpleQueue): an exception arriving inside a Python-level lock's ``__enter__`` (a Condition,
+    an Event) would leave that lock held and the watchdog stuck."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wakeups: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._due: dict[int, tuple[float, int]] = {}  # watch -> (monotonic time it is due, thread id)
+        self._next_watch = 0
+        self._thread: threading.Thread | None = None
+
+    def start(self, seconds: float) -> int:
+        due = time.monotonic() + seconds
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="linktriage-deadline", daemon=True)
+                self._thread.start()
+            self._next_watch += 1
+            earliest = min((d for d, _ in self._due.values()), default=None)
+            self._due[self._next_watch] = (due, threading.get_ident())
+            watch = self._next_watch
+        if earliest is None or due < earliest:  # otherwise the watchdog wakes in time anyway
+            self._wakeups.put(None)
+        return watch
+
+    def stop(self, watch: int) -> None:
+        with self._lock:
+            if self._due.pop(watch, None) is None:  # it went off as the block ended: if not raised yet, never
+                _raise_in_thread(threading.get_ident(), None)
+
+    def _watch(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                for watch, (due, thread) in list(self._due.items()):
+                    if due <= now:
+                        del self._due[watch]
+                        _raise_in_thread(thread, Overtime)
+                earliest = min((d for d, _ in self._due.values()), default=None)
+            try:
+                self._wakeups.get(timeout=None if earliest is None else max(earliest - now, 0.0))
+            except queue.Empty:
+                pass
+
+
+def _async_exception_setter():  # -> Callable[[int, type[BaseException] | None], None] | None
+    """``PyThreadState_SetAsyncExc`` as a function of (thread id, exception type, or None to withdraw one not
+    raised yet); None where the interpreter has no such call."""
+    if sys.implementation.name != "cpython" or not hasattr(ctypes, "pythonapi"):
+        return None
+    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def raise_in(thread: int, exc_type: type[BaseException] | None) -> None:
+        # None goes to C as NULL (withdraw), not as Python's None
+        set_async_exc(ctypes.c_ulong(thread), ctypes.py_object(exc_type) if exc_type is not None else None)
+
+    return raise_in
+
+
+_raise_in_thread = _async_exception_setter()
+_WATCHDOG = _Watchdog()
+# a forked child (a pool's worker) has no copy of the watchdog's thread, and its lock may have been held at the fork
+os.register_at_fork(after_in_child=_WATCHDOG.__init__)
