@@ -19,7 +19,8 @@ __all__ = ["Overtime", "deadline"]
 
 
 class Overtime(BaseException):
-    """Raised by the watchdog in a thread past its deadline; a BaseException, so no library's ``except Exception`` swallows it."""
+    """Raised by the watchdog in a thread past its deadline; a BaseException, so no library's ``except Exception``
+    swallows it."""
 
 
 @contextmanager
