@@ -151,3 +151,39 @@ def test_a_revisit_of_a_revisit_is_read_from_the_first_capture(tmp_path, order):
             _revisit(writer, url, None, refers_to, date, http=_http("200 OK", {"Content-Type": "text/html"}))
     page = WarcArchive([path]).get("https://blog.example/a?crawl=3")
     assert (page.status, page.body.decode()) == ("ok", PAGE)
+
+
+def test_a_page_in_two_archives_is_read_from_the_first_given_and_the_run_says_so(tmp_path):
+    # the same crawl as captured and as an annotated or cleaned copy: rows silently came out "missing" from the copy
+    crawled, copy = tmp_path / "crawl.warc.gz", tmp_path / "copy.warc.gz"
+    with open(crawled, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        _response(writer, "https://blog.example/a", PAGE.encode())
+        _response(writer, "https://blog.example/b", PAGE.encode())
+    with open(copy, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        _response(writer, "https://blog.example/a", b"<html><body><p>The text, without its links.</p></body></html>")
+        _response(writer, "https://blog.example/only-here", PAGE.encode())
+    with pytest.warns(UserWarning) as caught:
+        assert [s for s, _ in _score(["https://blog.example/a"], [copy, crawled])] == ["missing"]
+    assert [str(w.message) for w in caught] == [
+        f"--pages: 1 page of {crawled} is also in {copy}, which is read instead (the archive given first wins); "
+        f"give {crawled} first to read its copies"]
+    with pytest.warns(UserWarning, match=f"1 page of {copy} is also in {crawled}"):
+        assert [s for s, _ in _score(["https://blog.example/a"], [crawled, copy])] == ["live"]
+
+
+def test_pages_repeated_in_one_archive_or_by_revisits_are_not_reported(tmp_path, recwarn):
+    # a re-fetch appended to the same archive, and a later crawl's revisit of an earlier one: nothing is hidden
+    first, second = tmp_path / "crawl-1.warc.gz", tmp_path / "crawl-2.warc.gz"
+    with open(first, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        digest, date = _response(writer, "https://blog.example/a", PAGE.encode())
+        _response(writer, "https://blog.example/a", PAGE.encode())
+    with open(second, "wb") as stream:
+        _revisit(WARCWriter(stream, gzip=True), "https://blog.example/a", digest, "https://blog.example/a", date,
+                 http=_http("200 OK", {"Content-Type": "text/html"}))
+    for pages in ([first], [first, second], [second, first]):
+        assert [s for s, _ in _score(["https://blog.example/a"], pages)] == ["live"]
+        assert WarcArchive(pages).shadowed == {}
+    assert not [w for w in recwarn if "--pages" in str(w.message)]

@@ -92,6 +92,12 @@ class PageGetter:
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
         self.archive = WarcArchive(options.pages)
+        for (first, later), pages in self.archive.shadowed.items():
+            # the same corpus in two versions (pages as crawled, and annotated or cleaned copies) gives each row
+            # whichever the order of --pages puts first: say so, rather than leave "missing" rows unexplained
+            warn_run(f"--pages: {pages} page{'s' if pages != 1 else ''} of {later} "
+                     f"{'are' if pages != 1 else 'is'} also in {first}, which is read instead "
+                     f"(the archive given first wins); give {later} first to read its copies")
         self.cache = prepare_cache(options.cache) if options.cache is not None else None
         #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
         self.supplied = dict(supplied or {})

@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import zlib
+from collections import Counter
 from contextlib import AbstractContextManager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,18 +161,19 @@ class WarcArchive:
         self._exact: dict[str, _Entry] = {}
         self._lenient: dict[str, _Entry] = {}
         self._cut_off: set[_Entry] = set()  # the last record of a truncated file: its page is incomplete
+        #: (archive read first, later archive) -> pages both hold: the later one's capture is never read
+        self.shadowed: Counter[tuple[str, str]] = Counter()
         #: a revisit record -> the capture holding its page, None when no archive given holds that capture
         self._revisits: dict[_Entry, _Entry | None] = {}
-        pending: list[_Revisit] = []
+        pending: dict[_Entry, _Revisit] = {}  # every revisit record, by its entry
         digests: dict[str, _Entry] = {}  # WARC-Payload-Digest -> the first capture with that payload
         for path in self.paths:
             self._index(path, pending, digests)
         # resolved after every file is read: the earlier capture may sit in another archive, or later in this one
-        revisits = {revisit.entry: revisit for revisit in pending}
-        for revisit in pending:
-            self._revisits[revisit.entry] = self._original(revisit, digests, revisits)
+        for revisit in pending.values():
+            self._revisits[revisit.entry] = self._original(revisit, digests, pending)
 
-    def _index(self, path: str, pending: list[_Revisit], digests: dict[str, _Entry]) -> None:
+    def _index(self, path: str, pending: dict[_Entry, _Revisit], digests: dict[str, _Entry]) -> None:
         if not _exists(path):
             if not is_url(path) and Path(path).is_dir():
                 raise InputError(f"--pages {path} is a directory: pass its archives, e.g. --pages {path}/*.warc.gz")
@@ -192,11 +194,14 @@ class WarcArchive:
                         digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
                         if record.rec_type == "revisit":
                             refers_to = record.rec_headers.get_header("WARC-Refers-To-Target-URI") or ""
-                            pending.append(_Revisit(last, digest, refers_to))
+                            pending[last] = _Revisit(last, digest, refers_to)
                         elif digest:
                             digests.setdefault(digest, last)
                         # The first record of a URL wins: a re-fetch appended later does not hide the original.
-                        self._exact.setdefault(uri, last)
+                        first = self._exact.setdefault(uri, last)
+                        # a revisit in either archive repeats the other's page: nothing is hidden
+                        if first.path != path and record.rec_type != "revisit" and first not in pending:
+                            self.shadowed[(first.path, path)] += 1
                         self._lenient.setdefault(url_key(uri), last)
         except InputError:
             raise
