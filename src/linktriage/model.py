@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from linktriage._exceptions import InputError, ModelError
+from linktriage._reasons import group_phrase
 from linktriage._records import LABELS, Prediction
 from linktriage._remote import is_url, replaced_on_success
 from linktriage._shipped import SHIPPED_DIR
@@ -33,61 +34,6 @@ __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "
 DEFAULT_MODEL_PATH = SHIPPED_DIR / "linktriage-model.skops"
 #: bump when the saved layout changes; load_model refuses files from another format version
 FORMAT_VERSION = 1
-
-# What each feature group means for an SEO reader, given the row's values. The model chooses which groups
-# matter for a row (see LinkClassifier.explain); these only put the row's own values into words.
-_GROUP_PHRASES = {
-    "position": lambda f: _position_phrase(f),
-    "rel": lambda f: ("rel=" + " ".join(n for n in ("nofollow", "ugc", "sponsored") if f[f"rel_{n}"] > 0))
-    if any(f[f"rel_{n}"] > 0 for n in ("nofollow", "ugc", "sponsored")) else "followed link (no rel)",
-    "anchor": lambda f: "anchor is " + next((a.replace("_", " ") for a in
-                                             ("branded", "exact_match", "partial_match", "generic", "naked_url", "image", "empty")
-                                             if f[f"anchor_{a}"] > 0), "unknown"),
-    "block": lambda f: f"its block links to {round(np.expm1(f['block_external_domains']))} other sites"
-    + (f", link density {f['block_link_density']:.0%}" if f["block_link_density"] > 0.3 else ""),
-    "page_links": lambda f: f"page links to {round(np.expm1(f['page_external_domains_log']))} external sites",
-    "text": lambda f: f"main text {round(np.expm1(f['main_text_log']))} characters"
-    + (", unusually repetitive" if f["compression_ratio"] < 0.3 else ""),
-    "context": lambda f: "anchor stands alone" if f["anchor_context_share"] > 0.6 else "anchor sits in running text",
-    "vocab_guest": lambda f: "guest-post / sponsored wording" if f["page_guest_terms"] + f["context_guest_terms"] > 0
-    else "no guest-post or sponsored wording",
-    "vocab_directory": lambda f: "directory / business-listing signs (phones, addresses, listing words)"
-    if f["page_directory_terms"] + f["phones"] + f["addresses"] > 0 else "no listing signs",
-    "vocab_spam": lambda f: "spam vocabulary (pharma, casino, loans, ...)"
-    if f["page_spam_terms"] + f["context_spam_terms"] > 0 else "no spam vocabulary",
-    "vocab_farm": lambda f: "link-exchange / resources wording" if f["page_farm_terms"] + f["context_farm_terms"] > 0
-    else "no link-exchange wording",
-    "markup": lambda f: _markup_phrase(f),
-    "url": lambda f: _url_phrase(f),
-    "affiliate": lambda f: "affiliate link (affiliate URL or * marker)" if f["target_affiliate"] + f["anchor_starred"] > 0
-    else ("page says it has affiliate links" if f["page_affiliate_note"] > 0 else "no affiliate signs"),
-}
-
-
-def _position_phrase(f: dict[str, float]) -> str:
-    where = next((p for p in ("content", "comment", "sidebar", "footer", "navigation", "header", "listing", "other")
-                  if f[f"position_{p}"] > 0), "other")
-    text = {"content": "in the main content", "comment": "in the comments / user posts", "sidebar": "in a sidebar",
-            "footer": "in the footer", "navigation": "in navigation", "header": "in the page header",
-            "listing": "one of many listing entries", "other": "outside the main content"}[where]
-    return ("hidden link, " if f["hidden"] > 0 else "") + "link " + text
-
-
-def _markup_phrase(f: dict[str, float]) -> str:
-    kinds = [name for name, phrase in (("schema_article", "article"), ("schema_business", "business"),
-                                       ("schema_list", "list"), ("schema_forum", "forum/comment")) if f[name] > 0]
-    if kinds:
-        return "schema.org " + "/".join(kinds) + " markup"
-    return "byline and date" if f["has_author"] and f["has_date"] else "no byline or date"
-
-
-def _url_phrase(f: dict[str, float]) -> str:
-    for name, phrase in (("path_guest", "guest/sponsored"), ("path_directory", "directory/listing"),
-                         ("path_farm", "links/resources"), ("path_forum", "forum/thread"), ("path_profile", "profile")):
-        if f[name] > 0:
-            return f"page URL looks like a {phrase} page"
-    return "ordinary page URL"
-
 
 def _leaf_size(n_samples: int) -> int:
     """Gradient boosting's smallest leaf: scikit-learn's 20 from 200 labelled links up (the shipped model, a user's
@@ -220,8 +166,8 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         records = X.to_dict("records")
         for r in rows:
             order = np.argsort(-effect[:, r])
-            picked = [_GROUP_PHRASES[groups[g]](records[r]) for g in order[:top] if effect[g, r] > 0.01]
-            reasons.append(tuple(picked) or (_GROUP_PHRASES["position"](records[r]),))
+            picked = [group_phrase(groups[g], records[r]) for g in order[:top] if effect[g, r] > 0.01]
+            reasons.append(tuple(picked) or (group_phrase("position", records[r]),))
         return reasons
 
     def predictions(self, X: pd.DataFrame) -> list[Prediction]:
