@@ -144,7 +144,7 @@ def test_the_python_api_evaluates_a_model_as_the_cli_does(tmp_path):
     result = linktriage.evaluate(frame, pages=PAGES, report=tmp_path / "eval")
     assert result.metrics["real pages"].n == 5 and result.skipped == {"unknown label 'PBN'": 1}
     assert result.report == tmp_path / "eval" / "REPORT.md"
-    assert "Model `shipped` on (a DataFrame given to linktriage.evaluate)" in result.report.read_text()
+    assert "Model `shipped` on (a DataFrame of 6 rows given to linktriage.evaluate)" in result.report.read_text()
     linktriage.evaluate(frame, pages=PAGES, report=tmp_path / "eval", model=linktriage.load_model())
     assert "Model `(a model given to linktriage.evaluate)`" in result.report.read_text()
     model = linktriage.load_model()

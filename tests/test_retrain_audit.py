@@ -49,7 +49,7 @@ def test_a_model_trained_on_a_table_does_not_name_a_temporary_file(tmp_path):
     import linktriage
 
     model = linktriage.train(pd.read_csv(EXAMPLES / "labels.csv"), pages=PAGES, cv=2)
-    assert model.card_["trained_from"] == ["(a DataFrame given to linktriage.train)"]
+    assert model.card_["trained_from"] == ["(a DataFrame of 6 rows given to linktriage.train)"]
     model = linktriage.train([EXAMPLES / "labels.csv"], pages=PAGES, cv=2, seed=7)
     assert model.card_["trained_from"] == [str(EXAMPLES / "labels.csv")]
     assert (model.card_["seed"], model.card_["cv_folds"]) == (7, 2)  # what rebuilds it, in the card

@@ -87,18 +87,16 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
 
     from linktriage.ingest import read_exports
 
-    files = _as_files(labelled, keep=HTML_COLUMN)
+    files = _as_files(labelled, keep=HTML_COLUMN, given_to="linktriage.train")
     with files as paths:
         try:
             # pages given inline, as score takes them: one table row per Backlink (see _links), so they line up
             supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
             result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
                                  offline=offline, supplied=supplied, own_share=own_share,
-                                 cache=os.fspath(cache) if cache is not None else None)
+                                 cache=os.fspath(cache) if cache is not None else None, names=files.names)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
-    if files.is_table:  # its temporary file is gone now: the card says what was given (`linktriage info` shows it)
-        result.model.card_["trained_from"] = [f"(a {type(labelled).__name__} given to linktriage.train)"]
     skipped = result.model.card_.get("skipped") or {}
     if skipped:  # the CLI prints them; a notebook saw nothing unless it read the card
         warnings.warn(f"linktriage.train used {result.model.card_['n_links']} labelled links and skipped "
@@ -133,22 +131,16 @@ def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
     given = model if model is None or isinstance(model, (str, os.PathLike)) else classifier
     if report is not None and not isinstance(report, (str, os.PathLike)):
         raise InputError(f"report must be a folder path, got {type(report).__name__}")
-    files = _as_files(labelled, keep=HTML_COLUMN)
+    files = _as_files(labelled, keep=HTML_COLUMN, given_to="linktriage.evaluate")
     with files as paths:
         try:
             supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
             sections, skipped = evaluate_model(paths, pages=_paths(pages), model=given, offline=offline,
                                                report=os.fspath(report) if report is not None else None,
                                                cache=os.fspath(cache) if cache is not None else None,
-                                               supplied=supplied)
+                                               supplied=supplied, names=files.names)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
-        if files.is_table and report is not None:  # the report says what was given, not a temporary file
-            written = Path(report) / "REPORT.md"
-            text = written.read_text(encoding="utf-8")
-            for path in files.written:
-                text = text.replace(path, f"(a {type(labelled).__name__} given to linktriage.evaluate)")
-            written.write_text(text, encoding="utf-8")
     return Evaluation(sections, skipped, Path(report) / "REPORT.md" if report is not None else None)
 
 
@@ -298,14 +290,18 @@ class _as_files:
     """Context manager: export paths as given, or a table (DataFrame, dicts) written to a temporary CSV.
 
     With ``keep``, that column is taken out of the table first and left in ``extra`` (one value per row).
+    ``given_to`` is the function named in ``names`` for a table.
     """
 
-    def __init__(self, value: Any, *, keep: str | None = None) -> None:
-        self._value, self._keep = value, keep
+    def __init__(self, value: Any, *, keep: str | None = None, given_to: str = "linktriage") -> None:
+        self._value, self._keep, self._given_to = value, keep, given_to
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.extra: list[object] = []
         #: the temporary CSV a table was written to (none for export files)
         self.written: list[str] = []
+        #: what the caller gave, one name per path: the paths as given, or the table for its temporary CSV (gone
+        #: once the call returns, so the model card and REPORT.md name the table instead)
+        self.names: list[str] = []
 
     def __enter__(self) -> list[str]:
         import pandas as pd
@@ -313,7 +309,8 @@ class _as_files:
         value = self._value
         if isinstance(value, (str, os.PathLike)) or (isinstance(value, (list, tuple)) and value
                                                       and all(isinstance(v, (str, os.PathLike)) for v in value)):
-            return _paths(value)
+            self.names = _paths(value)
+            return list(self.names)
         if isinstance(value, (bytes, Mapping)) or not isinstance(value, (pd.DataFrame, Iterable)):
             raise InputError(f"links must be export file path(s), a pandas DataFrame or an iterable of dicts, "
                              f"got {type(value).__name__}")
@@ -337,12 +334,9 @@ class _as_files:
         # CSV reader) takes for a line break when it is left bare
         frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
         self.written = [str(path)]
+        rows = f"{len(frame)} row{'' if len(frame) == 1 else 's'}"
+        self.names = [f"(a {type(value).__name__} of {rows} given to {self._given_to})"]
         return [str(path)]
-
-    @property
-    def is_table(self) -> bool:
-        """True when the value was a table, read through a temporary file."""
-        return self._tmp is not None
 
     def __exit__(self, *exc: object) -> None:
         if self._tmp is not None:

@@ -538,10 +538,11 @@ def _skipped_text(table) -> str:
 
 def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
                 seed: int = 0, offline: bool = True, supplied: Mapping[str, FetchResult] | None = None,
-                own_share: float | None = None, cache: str | None = None):
+                own_share: float | None = None, cache: str | None = None, names: Sequence[str] | None = None):
     """The ``train`` job: labelled files + their pages -> a fitted model with grouped cross-validated metrics.
 
     Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
+    ``names`` are what the model card calls the labelled files, one per file (default: their paths).
     """
     from linktriage import learn
     from linktriage._exceptions import InputError
@@ -592,7 +593,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
     result.model.card_ = {
         "design": "gbm_features (linktriage train)",
-        "trained_from": [str(p) for p in labels],
+        "trained_from": _named(labels, names),
         "with_shipped": with_shipped,
         "own_share": float(own_share) if with_shipped else None,
         "n_links": int(len(result.table)), "n_sites": int(len(set(result.table.groups))),
@@ -603,6 +604,12 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         "metrics_real_cv": own.to_dict() if own else None,
     }
     return result
+
+
+def _named(labels: Sequence[str], names: Sequence[str] | None) -> list[str]:
+    """The labelled files as the card and the report name them. The Python API reads a table through a temporary
+    file, gone when the call returns: it names the table instead (``names``)."""
+    return [str(p) for p in (labels if names is None else names)]
 
 
 def _report_directory(path: str) -> bool:
@@ -632,17 +639,18 @@ def _report_directory(path: str) -> bool:
 
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=None,
                    offline: bool = True, report: str | None = None, cache: str | None = None,
-                   supplied: Mapping[str, FetchResult] | None = None) -> tuple[dict, dict[str, int]]:
+                   supplied: Mapping[str, FetchResult] | None = None,
+                   names: Sequence[str] | None = None) -> tuple[dict, dict[str, int]]:
     """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
 
     ``model`` is a model file, a fitted LinkClassifier or None (the shipped model); ``supplied`` pages (source URL
-    -> page) are used before the archives. Returns the metrics per section and the counts of labelled links
-    skipped, by reason.
+    -> page) are used before the archives; ``names`` are what the report calls the labelled files, one per file
+    (default: their paths). Returns the metrics per section and the counts of labelled links skipped, by reason.
     """
     created = _report_directory(report) if report is not None else False  # before the features are built: a
     # wrong path should not cost the whole run
     try:
-        return _evaluated(labels, pages, model, offline, report, cache, supplied)
+        return _evaluated(labels, pages, model, offline, report, cache, supplied, names)
     except BaseException:
         if created:  # a run that failed leaves no empty report folder behind (one holding anything is kept)
             with contextlib.suppress(OSError):
@@ -651,7 +659,8 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=No
 
 
 def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool, report: str | None,
-               cache: str | None, supplied: Mapping[str, FetchResult] | None = None) -> tuple[dict, dict[str, int]]:
+               cache: str | None, supplied: Mapping[str, FetchResult] | None = None,
+               names: Sequence[str] | None = None) -> tuple[dict, dict[str, int]]:
     from linktriage._exceptions import InputError
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
@@ -672,7 +681,7 @@ def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool
         warnings.warn(never, UserWarning, stacklevel=2)
     if report:
         skipped = "".join(f"\n- {k}: {v}" for k, v in table.skipped.items()) or "\n- none"
-        write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(map(str, labels))}: "
+        write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(_named(labels, names))}: "
                      f"{len(table)} links judged from {len(set(table.groups))} sites. {never}\n\n"
                      f"Skipped links:{skipped}")
     return sections, dict(table.skipped)
