@@ -61,7 +61,13 @@ def test_a_zip_with_no_table_inside(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("README.txt", "exported by ...")
         archive.writestr("chart.png", PNG)
-    assert "is a ZIP archive, not an export: extract it" in one_line_error(path)
+    assert one_line_error(path).endswith(f"{path} is a ZIP archive holding no CSV, TSV or XLSX table ('README.txt', "
+                                         "'chart.png'): pass the backlink export itself")
+    # macOS's copies of a table are not one: it used to say "extract it and pass the CSV inside ('._links.csv')"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("__MACOSX/._links.csv", b"\x00\x05\x16\x07")
+        archive.writestr("._links.csv", b"\x00\x05\x16\x07")
+    assert "holding no CSV, TSV or XLSX table ('__MACOSX/._links.csv', '._links.csv')" in one_line_error(path)
 
 
 def test_a_damaged_workbook(tmp_path):

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 
 from linktriage._exceptions import InputError
+from linktriage.ingest._unpack import is_table
 
 __all__ = ["SAMPLE_BYTES", "Sniffed", "reading_codec", "sniff"]
 
@@ -144,9 +145,17 @@ def _zip(path: str | os.PathLike, name: str) -> Sniffed:
         raise InputError(f"{name} is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV and pass that")
     if kind or "[Content_Types].xml" in members or "Index/Document.iwa" in members:
         raise InputError(f"{name} is a document ({kind or 'Office or Numbers'}), {_NOT_AN_EXPORT}")
-    tables = [m for m in members if m.lower().endswith((".csv", ".tsv", ".xlsx")) and "__MACOSX/" not in m]
-    inside = f" ({', '.join(repr(m) for m in tables[:5])}{', ...' if len(tables) > 5 else ''})" if tables else ""
-    raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the CSV inside{inside}")
+    tables = [m for m in members if is_table(m)]  # the unpacker's rule (reading an export, it found none)
+    if tables:
+        raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the table inside "
+                         f"({_listed(tables)})")
+    files = [m for m in members if not m.endswith("/")]
+    raise InputError(f"{name} is a ZIP archive holding no CSV, TSV or XLSX table ({_listed(files) or 'empty'}): "
+                     "pass the backlink export itself")
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(repr(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
 
 
 def _encoding(head: bytes, name: str) -> tuple[str, bool]:

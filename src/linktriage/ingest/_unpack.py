@@ -20,7 +20,7 @@ import zlib
 
 from linktriage._exceptions import InputError
 
-__all__ = ["MAX_UNPACKED_BYTES", "Unpacker"]
+__all__ = ["MAX_UNPACKED_BYTES", "Unpacker", "is_table"]
 
 #: a bound on what one compressed export may expand to: a 1,000,000-row export is ~0.5-1 GB of CSV; a file that
 #: decompresses past this is a decompression bomb or not an export, and would fill the disk
@@ -112,6 +112,13 @@ def _head(path: str | os.PathLike) -> bytes:
         return b""
 
 
+def is_table(member: str) -> bool:
+    """Whether a ZIP member can be an export (CSV, TSV, XLSX): not a folder, nor one of the ``__MACOSX/`` copies
+    and ``._name`` resource forks macOS adds when it zips a folder."""
+    return (not member.endswith("/") and member.lower().endswith(_TABLES) and "__MACOSX/" not in member
+            and not os.path.basename(member).startswith("."))
+
+
 def _single_table(path: str | os.PathLike, name: str) -> zipfile.ZipInfo | None:
     """The one table (CSV, TSV, XLSX) in a ZIP download; None when the ZIP is itself a document (a workbook,
     an .ods) or holds no table, for ``sniff`` to describe. Several tables are refused: which one is the export
@@ -124,8 +131,7 @@ def _single_table(path: str | os.PathLike, name: str) -> zipfile.ZipInfo | None:
     names = {m.filename for m in members}
     if "mimetype" in names or "[Content_Types].xml" in names or "Index/Document.iwa" in names:
         return None  # an Office, OpenDocument or Numbers file
-    tables = [m for m in members if not m.is_dir() and m.filename.lower().endswith(_TABLES)
-              and "__MACOSX/" not in m.filename and not os.path.basename(m.filename).startswith(".")]
+    tables = [m for m in members if is_table(m.filename)]
     if len(tables) > 1:
         listed = ", ".join(repr(m.filename) for m in tables[:5]) + (", ..." if len(tables) > 5 else "")
         raise InputError(f"{name} is a ZIP holding {len(tables)} tables ({listed}): extract the backlink export "
