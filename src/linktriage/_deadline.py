@@ -31,7 +31,9 @@ def deadline(seconds: float) -> Iterator[None]:
     SIGALRM, used before, reaches only the main thread, so the HTTP API and Dask workers ran without a deadline,
     and it could not be used beside an application's own alarm; the watchdog touches no signal. Like SIGALRM, it
     cannot cut one long C call short: every step of the analysis returns to Python often. Outside CPython the
-    block runs without a deadline."""
+    block runs without a deadline. Like any exception raised at an arbitrary bytecode, it could in rare cases stop
+    a library between taking one of its own locks and the ``try`` that releases it; it only ever fires in a page
+    already far past any reasonable cost (60 s where corpus pages take under 2 s)."""
     if _raise_in_thread is None:
         yield
         return
