@@ -67,6 +67,18 @@ def test_default_rule_one_domain_line_per_registrable_domain(tmp_path):
     assert "4 of 7 scored links" in text
 
 
+def test_a_blog_on_a_shared_host_is_its_own_domain(tmp_path):
+    # the public suffix list's private section (blogspot.com, github.io, ...): one spam blog there gave
+    # "domain:blogspot.com", which would disavow every blogspot blog linking to the site
+    rows = [row("https://cheap-pills.blogspot.com/2024/01/buy.html", "spam", 0.95),
+            row("https://cheap-pills.blogspot.com/2024/02/more.html", "spam", 0.9),
+            row("https://spam-user.github.io/links.html", "link_farm", 0.9),
+            row("https://a-good-blog.blogspot.com/post.html", "editorial", 0.9)]  # another site: no URL lines for it
+    write_disavow(rows, tmp_path / "disavow.txt")
+    entries, comments = parse(tmp_path / "disavow.txt")
+    assert entries == ["domain:cheap-pills.blogspot.com", "domain:spam-user.github.io"]
+
+
 def test_labels_threshold_and_url_level(tmp_path):
     rows = [row("https://dir.example.com/p1", "directory", 0.6), row("https://dir.example.com/p1", "directory", 0.7),
             row("https://dir.example.com/p2", "directory", 0.65), row("https://spam.example.net/", "spam", 0.99)]

@@ -10,9 +10,13 @@ from urllib.parse import urlsplit
 import idna
 import tldextract
 
-# suffix_list_urls=() keeps tldextract offline: it uses the snapshot bundled with the package.
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# suffix_list_urls=() keeps tldextract offline: it uses the snapshot bundled with the package. The list's private
+# section counts too, as browsers count it for cookies and "same site": alice.blogspot.com and bob.github.io are
+# sites of their own, not pages of blogspot.com or github.io. Without it, one spam blog on blogspot gave
+# "domain:blogspot.com" in a disavow file (every blogspot backlink thrown away), and a link between two blogs there
+# was no backlink at all.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def hostname(url: str) -> str:
