@@ -327,6 +327,21 @@ def test_train_checks_its_output_path_before_training(tmp_path, run):
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
 
 
+def test_info_prints_the_versions_and_the_label_set(run):
+    """`info --help` and DESIGN.md promise the card, versions and label set; for the shipped model (whose card is
+    markdown) only the card was printed, without any version."""
+    import sklearn
+
+    from linktriage import __version__
+
+    result = run("info")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# linktriage model card")
+    assert (f"running linktriage {__version__} with scikit-learn {sklearn.__version__}" in result.stdout
+            and "Model written by linktriage " in result.stdout), result.stdout[-500:]
+    assert "Labels: editorial, guest_post, directory, spam, link_farm." in result.stdout
+
+
 def test_a_model_from_another_scikit_learn_warns_in_one_line(tmp_path, run):
     import copy
 
