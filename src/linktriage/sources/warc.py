@@ -201,8 +201,14 @@ class WarcArchive:
         except InputError:
             raise
         except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+            why = f"{exc.__class__.__name__}: {_printable(exc)}"
+            if last is not None:
+                # A WARC with good records before the damage (a flipped byte, a bad copy): "not a WARC, pass one
+                # written by linktriage fetch" misled, as it often is one. The records after it cannot be found.
+                raise InputError(f"--pages {path} is damaged at byte {records.offset} ({why}): the pages after it "
+                                 "cannot be read; fetch them again into a new archive") from None
             raise InputError(
-                f"--pages {path}: not a readable WARC archive ({exc.__class__.__name__}: {_printable(exc)}); "
+                f"--pages {path}: not a readable WARC archive ({why}); "
                 "pass a .warc or .warc.gz file such as one written by `linktriage fetch`"
             ) from None
         if last is not None and not _complete(last):
