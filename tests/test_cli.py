@@ -327,6 +327,15 @@ def test_train_checks_its_output_path_before_training(tmp_path, run):
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
 
 
+def test_linktriage_alone_prints_the_help_without_an_empty_error(run):
+    """With no command the help is shown (exit 2, as click does); it was followed by the empty line
+    "linktriage: error:  (see `linktriage --help`)"."""
+    result = run()
+    assert result.returncode == 2
+    assert "Usage:" in result.stdout and "score" in result.stdout
+    assert "error" not in result.stderr, result.stderr
+
+
 def test_info_prints_the_versions_and_the_label_set(run):
     """`info --help` and DESIGN.md promise the card, versions and label set; for the shipped model (whose card is
     markdown) only the card was printed, without any version."""
