@@ -57,6 +57,9 @@ def test_not_a_warc_is_an_input_error(tmp_path):
         WarcArchive([tmp_path / "missing.warc.gz"])
     with pytest.raises(InputError, match="is a directory: pass its archives"):
         WarcArchive([tmp_path])
+    for empty in ("", " "):  # `--pages "$PAGES"` with the variable unset was "--pages  is a directory: ..."
+        with pytest.raises(InputError, match="^--pages is empty: give a WARC archive's path"):
+            WarcArchive([empty])
 
 
 def test_a_damaged_archive_is_one_readable_line(tmp_path, warc_factory, capsys):

@@ -172,6 +172,8 @@ class WarcArchive:
             self._revisits[revisit.entry] = self._original(revisit, digests, revisits)
 
     def _index(self, path: str, pending: list[_Revisit], digests: dict[str, _Entry]) -> None:
+        if not str(path).strip():  # Path("") is the working folder: "--pages  is a directory" named nothing
+            raise InputError("--pages is empty: give a WARC archive's path (.warc.gz), or leave --pages out")
         if not _exists(path):
             if not is_url(path) and Path(path).is_dir():
                 raise InputError(f"--pages {path} is a directory: pass its archives, e.g. --pages {path}/*.warc.gz")
