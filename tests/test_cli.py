@@ -201,6 +201,22 @@ def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, ru
         assert not out.exists()
 
 
+def test_an_empty_output_name_is_refused_not_skipped(tmp_path, run):
+    """`--report "$REPORT"` with the variable unset wrote no report and said nothing (exit 0), while
+    `evaluate --report ""` and `--cache ""` were refused; an empty -o wrote to standard output."""
+    for option in ("--report", "--domains", "--archive", "-o"):
+        result = run("score", EXAMPLES / "backlinks.csv", "--offline", option, "")
+        assert result.returncode == 2, (option, result.stderr)
+        assert "is empty: give a file name" in result.stderr and result.stdout == ""
+
+
+def test_an_archive_in_a_missing_folder_is_refused_as_the_other_outputs(tmp_path, run):
+    # it was "No such file or directory: /nonexist/a.warc.gz" when the first page was fetched, and nothing at all
+    # with --offline
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", "--archive", tmp_path / "no" / "a.warc.gz")
+    assert result.returncode == 2 and f"the folder {tmp_path / 'no'} does not exist" in result.stderr, result.stderr
+
+
 def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):
     import shutil
 

@@ -419,6 +419,8 @@ def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
 
+    if path is not None and not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
+        raise InputError(f"{option} is empty: give a file name, or leave {option} out")
     if not path or is_url(path):
         return
     folder = os.path.dirname(os.path.abspath(path))
@@ -449,7 +451,8 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, output_format, write_domain_view
 
-    for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
+    for option, path in (("--output", output), ("--report", report), ("--domains", domains),
+                         ("--archive", options.archive)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     read = {"the export": exports, "--cache": options.cache}
     check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
