@@ -201,6 +201,14 @@ def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, ru
         assert not out.exists()
 
 
+def test_format_is_read_in_any_case_as_extensions_are(run):
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "--format", "JSONL")
+    assert result.returncode == 0, result.stderr  # was "unknown output format 'JSONL'", while -o X.JSONL was read
+    assert [json.loads(line)["source_url"] for line in result.stdout.splitlines()][:1] == [
+        "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running"]
+
+
 def test_an_empty_output_name_is_refused_not_skipped(tmp_path, run):
     """`--report "$REPORT"` with the variable unset wrote no report and said nothing (exit 0), while
     `evaluate --report ""` and `--cache ""` were refused; an empty -o wrote to standard output."""
