@@ -419,9 +419,12 @@ def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
 
-    if path is not None and not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
+    if path is None:
+        return
+    path = os.fspath(path)
+    if not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
         raise InputError(f"{option} is empty: give a file name, or leave {option} out")
-    if not path or is_url(path):
+    if is_url(path):
         return
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
