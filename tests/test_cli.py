@@ -201,6 +201,18 @@ def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, ru
         assert not out.exists()
 
 
+def test_table_says_how_many_rows_it_leaves_out(tmp_path, run):
+    """--table shows the first 200 rows; the line saying how many more there are never printed, as the rows kept
+    for it stop at 200."""
+    export = tmp_path / "many.csv"
+    export.write_text("source_url,target_url\n" + "".join(f"https://s{i}.example.org/p,https://shop.example.com/\n"
+                                                        for i in range(205)), encoding="utf-8")
+    result = run("score", export, "--offline", "--table", "-o", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    assert "... 5 more rows in the output file" in result.stderr and "s199.example.org" in result.stderr
+    assert "s200.example.org" not in result.stderr
+
+
 def test_format_is_read_in_any_case_as_extensions_are(run):
     result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
                  "--format", "JSONL")

@@ -62,5 +62,5 @@ def score(
     summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,
                            domains=domains, on_chunk=on_chunk, escape_formulas=not raw_csv)
     if table:
-        print_table(shown)
+        print_table(shown, summary.rows)
     say(f"linktriage: {summary.line()}")
