@@ -237,6 +237,17 @@ def test_an_archive_in_a_missing_folder_is_refused_as_the_other_outputs(tmp_path
     assert result.returncode == 2 and f"the folder {tmp_path / 'no'} does not exist" in result.stderr, result.stderr
 
 
+def test_two_outputs_naming_one_file_are_refused(tmp_path, run):
+    """`-o x.csv --domains x.csv` exited 0 with x.csv holding the domain view: the scored rows were lost."""
+    same = tmp_path / "same.csv"
+    for first, second in [("-o", "--domains"), ("-o", "--report"), ("--report", "--domains")]:
+        result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                     first, same, second, same)
+        assert result.returncode == 2, result.stderr
+        assert f"{second} and {'--output' if first == '-o' else first} are the same file" in result.stderr
+        assert not same.exists()
+
+
 def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):
     import shutil
 

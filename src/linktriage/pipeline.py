@@ -461,6 +461,10 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})
     check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
+    # Two outputs naming one file: the one written last (the domain view, the report) replaced the scored rows.
+    written = {"--output": output, "--report": report, "--domains": domains, "--archive": options.archive}
+    for index, option in enumerate(written):
+        check_outputs_are_not_inputs({option: written[option]}, dict(list(written.items())[:index]))
     output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
     if domains:
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
