@@ -201,6 +201,53 @@ def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, ru
         assert not out.exists()
 
 
+def test_table_says_how_many_rows_it_leaves_out(tmp_path, run):
+    """--table shows the first 200 rows; the line saying how many more there are never printed, as the rows kept
+    for it stop at 200."""
+    export = tmp_path / "many.csv"
+    export.write_text("source_url,target_url\n" + "".join(f"https://s{i}.example.org/p,https://shop.example.com/\n"
+                                                        for i in range(205)), encoding="utf-8")
+    result = run("score", export, "--offline", "--table", "-o", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    assert "... 5 more rows in the output file" in result.stderr and "s199.example.org" in result.stderr
+    assert "s200.example.org" not in result.stderr
+
+
+def test_format_is_read_in_any_case_as_extensions_are(run):
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "--format", "JSONL")
+    assert result.returncode == 0, result.stderr  # was "unknown output format 'JSONL'", while -o X.JSONL was read
+    assert [json.loads(line)["source_url"] for line in result.stdout.splitlines()][:1] == [
+        "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running"]
+
+
+def test_an_empty_output_name_is_refused_not_skipped(tmp_path, run):
+    """`--report "$REPORT"` with the variable unset wrote no report and said nothing (exit 0), while
+    `evaluate --report ""` and `--cache ""` were refused; an empty -o wrote to standard output."""
+    for option in ("--report", "--domains", "--archive", "-o"):
+        result = run("score", EXAMPLES / "backlinks.csv", "--offline", option, "")
+        assert result.returncode == 2, (option, result.stderr)
+        assert "is empty: give a file name" in result.stderr and result.stdout == ""
+
+
+def test_an_archive_in_a_missing_folder_is_refused_as_the_other_outputs(tmp_path, run):
+    # it was "No such file or directory: /nonexist/a.warc.gz" when the first page was fetched, and nothing at all
+    # with --offline
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", "--archive", tmp_path / "no" / "a.warc.gz")
+    assert result.returncode == 2 and f"the folder {tmp_path / 'no'} does not exist" in result.stderr, result.stderr
+
+
+def test_two_outputs_naming_one_file_are_refused(tmp_path, run):
+    """`-o x.csv --domains x.csv` exited 0 with x.csv holding the domain view: the scored rows were lost."""
+    same = tmp_path / "same.csv"
+    for first, second in [("-o", "--domains"), ("-o", "--report"), ("--report", "--domains")]:
+        result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                     first, same, second, same)
+        assert result.returncode == 2, result.stderr
+        assert f"{second} and {'--output' if first == '-o' else first} are the same file" in result.stderr
+        assert not same.exists()
+
+
 def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):
     import shutil
 
@@ -325,6 +372,30 @@ def test_train_checks_its_output_path_before_training(tmp_path, run):
                             (tmp_path, "is a directory")]:
         result = run("train", missing, "-o", output)
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_linktriage_alone_prints_the_help_without_an_empty_error(run):
+    """With no command the help is shown (exit 2, as click does); it was followed by the empty line
+    "linktriage: error:  (see `linktriage --help`)"."""
+    result = run()
+    assert result.returncode == 2
+    assert "Usage:" in result.stdout and "score" in result.stdout
+    assert "error" not in result.stderr, result.stderr
+
+
+def test_info_prints_the_versions_and_the_label_set(run):
+    """`info --help` and DESIGN.md promise the card, versions and label set; for the shipped model (whose card is
+    markdown) only the card was printed, without any version."""
+    import sklearn
+
+    from linktriage import __version__
+
+    result = run("info")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# linktriage model card")
+    assert (f"running linktriage {__version__} with scikit-learn {sklearn.__version__}" in result.stdout
+            and "Model written by linktriage " in result.stdout), result.stdout[-500:]
+    assert "Labels: editorial, guest_post, directory, spam, link_farm." in result.stdout
 
 
 def test_a_model_from_another_scikit_learn_warns_in_one_line(tmp_path, run):

@@ -96,6 +96,18 @@ def test_a_scored_export_without_rows_gives_an_empty_disavow_file(tmp_path, caps
     assert run_app(app, ["disavow", str(empty), "-o", str(tmp_path / "e.txt")]) == 2
 
 
+def test_a_jsonl_output_without_rows_is_an_empty_audit_too(tmp_path, capsys):
+    """JSON lines have no header: `score -o x.jsonl` on an export without rows writes an empty file, which
+    docs/outputs.md says `disavow` reads as an empty audit (it was refused for lacking the columns)."""
+    export = tmp_path / "export.csv"
+    export.write_text("source_url,target_url,anchor\n", encoding="utf-8")
+    scored = tmp_path / "scored.jsonl"
+    assert run_app(app, ["score", str(export), "--offline", "-o", str(scored)]) == 0
+    assert scored.read_bytes() == b""
+    assert run_app(app, ["disavow", str(scored), "-o", str(tmp_path / "d.txt")]) == 0, capsys.readouterr().err
+    assert _entries(tmp_path / "d.txt") == []
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("short_row.csv", "source_url,label,confidence\nhttps://spam.example.com/a,spam,0.95\nhttps://x.example.net/\n",
      "short_row.csv row 3 has 1 of the header's 3 fields (no label, confidence)"),

@@ -125,6 +125,13 @@ def test_an_output_that_is_not_a_warc_is_a_one_line_error(server, tmp_path):
     assert "is not a WARC archive" in done.stderr and not_warc.read_text() == "my notes\n"
 
 
+def test_an_empty_output_is_a_one_line_error_that_says_so(server, tmp_path):
+    # `-o "$ARCHIVE"` with the variable unset was "linktriage: error: No such file or directory: " (no name)
+    done = run("fetch", str(export(tmp_path, [server.url("/page/never")])), "-o", "", "--allow-private")
+    assert done.returncode == 2 and done.stderr == (
+        "linktriage: error: -o is empty: give the WARC archive to write, e.g. -o pages.warc.gz\n"), done.stderr
+
+
 @needs_ingest
 @pytest.mark.slow
 def test_a_killed_fetch_resumes_without_refetching(tmp_path):

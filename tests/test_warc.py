@@ -8,6 +8,7 @@ from test_cli import run  # noqa: F401 - the CLI-in-process fixture
 
 from linktriage import InputError
 from linktriage.sources import WarcArchive, url_key
+from linktriage.sources._archive_writer import prepare_archive
 
 
 def test_url_key_ignores_what_does_not_change_the_page():
@@ -56,6 +57,9 @@ def test_not_a_warc_is_an_input_error(tmp_path):
         WarcArchive([tmp_path / "missing.warc.gz"])
     with pytest.raises(InputError, match="is a directory: pass its archives"):
         WarcArchive([tmp_path])
+    for empty in ("", " "):  # `--pages "$PAGES"` with the variable unset was "--pages  is a directory: ..."
+        with pytest.raises(InputError, match="^--pages is empty: give a WARC archive's path"):
+            WarcArchive([empty])
 
 
 def test_a_damaged_archive_is_one_readable_line(tmp_path, warc_factory, capsys):
@@ -67,8 +71,13 @@ def test_a_damaged_archive_is_one_readable_line(tmp_path, warc_factory, capsys):
     with pytest.raises(InputError) as caught:
         WarcArchive([bad])
     message = str(caught.value)
-    assert "not a readable WARC" in message and "\n" not in message and message.isascii() and message.isprintable()
+    assert "\n" not in message and message.isascii() and message.isprintable()
     assert capsys.readouterr().err == ""  # warcio's own warnings do not reach the terminal
+    # It said "not a readable WARC archive ...; pass one such as `linktriage fetch` writes", of a file fetch wrote,
+    # while `fetch -o` on it promised its readable pages could be scored with --pages. Both now name the damage.
+    assert message.startswith(f"--pages {bad} is damaged at byte {second} (")
+    with pytest.raises(InputError, match=f"is damaged at byte {second} and .*`score --pages` refuses it too"):
+        prepare_archive(bad)
 
 
 @pytest.mark.parametrize("name", ["pages.warc.gz", "pages.warc"])

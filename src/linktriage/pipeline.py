@@ -425,7 +425,12 @@ def _check_output_folder(option: str, path: str | None) -> None:
     from linktriage._exceptions import InputError
     from linktriage._remote import is_url
 
-    if not path or is_url(path):
+    if path is None:
+        return
+    path = os.fspath(path)
+    if not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
+        raise InputError(f"{option} is empty: give a file name, or leave {option} out")
+    if is_url(path):
         return
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
@@ -455,12 +460,17 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, output_format, write_domain_view
 
-    for option, path in (("--output", output), ("--report", report), ("--domains", domains)):
+    for option, path in (("--output", output), ("--report", report), ("--domains", domains),
+                         ("--archive", options.archive)):
         _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     read = {"the export": exports, "--cache": options.cache}
     check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})
     check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
+    # Two outputs naming one file: the one written last (the domain view, the report) replaced the scored rows.
+    written = {"--output": output, "--report": report, "--domains": domains, "--archive": options.archive}
+    for index, option in enumerate(written):
+        check_outputs_are_not_inputs({option: written[option]}, dict(list(written.items())[:index]))
     output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
     if domains:
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run

@@ -13,7 +13,7 @@ from linktriage.cli._errors import say
 
 @app.command()
 def disavow(
-    predictions: List[Path] = typer.Argument(..., help="Output file(s) of `linktriage score` (CSV, JSONL or Parquet), reviewed or not."),
+    predictions: List[Path] = typer.Argument(..., help="Output file(s) of `linktriage score` (CSV, JSONL, Parquet or Excel), reviewed or not."),
     output: Path = typer.Option(..., "-o", "--output", help="Disavow file to write (.txt, UTF-8), for Search Console."),
     min_confidence: float = typer.Option(0.8, "--min-confidence", help="Disavow links whose label is one of --labels with at least this confidence (0-1)."),
     labels: str = typer.Option("spam,link_farm", "--labels", help="Comma-separated labels to disavow."),

@@ -105,9 +105,12 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
         say("linktriage: aborted")
         return 130
     except _USAGE as exc:  # a mistyped command or option: one line, as every other bad input
+        message = " ".join(exc.format_message().split())
+        if not message:  # `linktriage` alone: the help was printed, and "error:  (see --help)" after it said nothing
+            return 2
         context = getattr(exc, "ctx", None)  # the subcommand's, or the root's (named after argv[0]: not used)
         command = "linktriage" + (f" {context.info_name}" if context is not None and context.parent else "")
-        say(f"linktriage: error: {' '.join(exc.format_message().split())} (see `{command} --help`)")
+        say(f"linktriage: error: {message} (see `{command} --help`)")
         return 2
     except (InputError, ModelError) as exc:  # a bad export, label file or model file given by the user
         say(f"linktriage: error: {exc}")

@@ -27,5 +27,15 @@ def info(
         typer.echo(json.dumps(card, indent=2, default=str))
     else:
         # The card comes from the model file, which may come from anyone: no terminal controls, line breaks kept.
-        text = card.get("card_markdown") or json.dumps(card, indent=2, default=str)
+        text = card.get("card_markdown")
+        # The markdown card was written at training time: the versions (which model a bug report is about, and
+        # whether this linktriage reads it as it was meant) and the label set come from the file and this process.
+        text = text.rstrip() + "\n\n" + _versions(card) if text else json.dumps(card, indent=2, default=str)
         typer.echo("\n".join(terminal_safe(line) for line in str(text).split("\n")))
+
+
+def _versions(card: dict) -> str:
+    running = card.get("running_versions") or {}
+    return (f"## Versions\n\nModel written by linktriage {card.get('linktriage_version', '?')} with scikit-learn "
+            f"{card.get('sklearn_version', '?')}; running linktriage {running.get('linktriage', '?')} with "
+            f"scikit-learn {running.get('scikit-learn', '?')}.\nLabels: {', '.join(map(str, card.get('labels') or ()))}.")

@@ -14,8 +14,10 @@ MAX_TABLE_ROWS = 200
 _LABEL_STYLE = {"editorial": "green", "guest_post": "cyan", "directory": "blue", "spam": "red", "link_farm": "magenta"}
 
 
-def print_table(rows: list[dict]) -> None:
-    """A table of scored rows on stderr: the page, label, confidence, position, status and reasons."""
+def print_table(rows: list[dict], total: int | None = None) -> None:
+    """A table of scored rows on stderr: the page, label, confidence, position, status and reasons.
+
+    ``rows`` may be the first MAX_TABLE_ROWS of a run (progress_callback keeps no more); ``total`` is the run's."""
     console = Console(stderr=True, width=max(Console(stderr=True).width, 140))
     table = Table(show_lines=False, header_style="bold")
     for column in ("source", "label", "conf.", "position", "status", "reasons"):
@@ -28,8 +30,9 @@ def print_table(rows: list[dict]) -> None:
             _plain(row["link_status"]), _plain(row["reasons"]),
         )
     console.print(table)
-    if len(rows) > MAX_TABLE_ROWS:
-        console.print(f"... {len(rows) - MAX_TABLE_ROWS} more rows in the output file")
+    total = max(total or 0, len(rows))  # the rows kept stop at MAX_TABLE_ROWS: their count never said more
+    if total > MAX_TABLE_ROWS:
+        console.print(f"... {total - MAX_TABLE_ROWS} more rows in the output file")
 
 
 def _plain(value: str | None) -> Text:

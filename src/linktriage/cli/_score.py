@@ -21,7 +21,7 @@ def score(
     niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),
     site: Optional[str] = typer.Option(None, "--site", help="The target site's URL: its pages feed the niche profile; the target of GSC exports."),
     model: Optional[str] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet, .xlsx; a path or an fsspec URL). Default, or -o -: standard output (CSV unless --format)."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (.csv, .jsonl, .parquet, .xlsx; a path or an fsspec URL). Default, or -o -: standard output (CSV, or JSONL with --format jsonl)."),
     fmt: Optional[str] = typer.Option(None, "--format", help="csv, jsonl, parquet or xlsx (default: from the output file's extension)."),
     archive: Optional[str] = typer.Option(None, "--archive", help="Write every fetched page to this WARC (re-score offline later; a path or an fsspec URL)."),
     report: Optional[str] = typer.Option(None, "--report", help="Also write a self-contained HTML report here (a path or an fsspec URL)."),
@@ -62,5 +62,5 @@ def score(
     summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,
                            domains=domains, on_chunk=on_chunk, escape_formulas=not raw_csv)
     if table:
-        print_table(shown)
+        print_table(shown, summary.rows)
     say(f"linktriage: {summary.line()}")

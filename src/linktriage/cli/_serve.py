@@ -16,7 +16,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; put a reverse proxy with TLS in front)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
     model: Optional[str] = typer.Option(None, "--model", help="Model file from `linktriage train` (default: the shipped model)."),
-    fetch: bool = typer.Option(False, "--fetch", help="Fetch the pages of links sent without html (private and loopback addresses refused). Default: such links come back not_fetched."),
+    fetch: bool = typer.Option(False, "--fetch", help="Fetch the pages of links sent without html (private and loopback addresses refused), and take a `site` field whose pages feed the niche profile. Default: such links come back not_fetched, and `site` is refused (422)."),
     max_links: int = typer.Option(1000, "--max-links", min=1, help="Links per request; more: 422."),
     max_body_bytes: int = typer.Option(20_000_000, "--max-body-bytes", min=1, help="Request body size limit in bytes; more: 413."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.1, help="Seconds to answer a request; later: 504 (408 while the body is still arriving)."),

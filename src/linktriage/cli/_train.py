@@ -22,7 +22,7 @@ def train(
     output: str = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
     cv: int = typer.Option(5, "--cv", min=2, max=20, help="Cross-validation folds, grouped by site."),
     with_shipped: bool = typer.Option(False, "--with-shipped", help="Add your labels to the shipped training data instead of training on yours alone."),
-    own_share: Optional[float] = typer.Option(None, "--own-share", help="With --with-shipped: the share of the total weight your labels make together (default 0.5: as much as the shipped ones; 0: each counts as one shipped link)."),
+    own_share: Optional[float] = typer.Option(None, "--own-share", help="With --with-shipped: the share of the total weight your labels make together, from 0 to below 1 (default 0.5: as much as the shipped ones; 0: each counts as one shipped link)."),
     fetch: bool = typer.Option(False, "--fetch", help="Fetch pages missing from --pages (default: offline)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed = same model)."),
     cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),

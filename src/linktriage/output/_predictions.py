@@ -56,6 +56,8 @@ def _read_one(path: Path) -> Iterator[dict]:
         text = _decode(path)
         first = text.lstrip()[:1]
         has_header = bool(first) and first not in ("{", "[")
+        if not first and _empty_jsonl(path):  # nothing to read, and no header to check
+            return
         raw = _json_rows(path, text) if first in ("{", "[") else _csv_rows(path, text)
     checked = False
     for number, row in raw:
@@ -66,6 +68,14 @@ def _read_one(path: Path) -> Iterator[dict]:
     if not checked and not has_header:
         _check_columns(path, [])  # an empty file is a mistake, not an empty audit (a scored export without rows
         # still has its header)
+
+
+def _empty_jsonl(path: Path) -> bool:
+    """An empty file named as JSON lines is what ``score -o x.jsonl`` writes for an export without rows (JSON lines
+    have no header line): an empty audit. An empty CSV is still a mistake (``score > x.csv`` that failed)."""
+    from linktriage.output._writers import FORMATS
+
+    return FORMATS.get(path.suffix.lower()) == "jsonl"
 
 
 def _check_columns(path: Path, columns: list[str]) -> None:

@@ -25,6 +25,8 @@ FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "pa
 
 def output_format(path: str | os.PathLike | None, fmt: str | None, option: str = "-o") -> str:
     """csv, jsonl, parquet or xlsx: ``fmt``, else from the file name's extension (CSV for standard output)."""
+    if isinstance(fmt, str):
+        fmt = fmt.lower()  # as extensions are read: `-o X.CSV` was fine, `--format JSONL` an unknown format
     if fmt:
         if fmt not in set(FORMATS.values()):
             raise InputError(f"unknown output format {fmt!r}: choose csv, jsonl, parquet or xlsx")

@@ -55,7 +55,7 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
     if damaged:
         # not a partial tail but damage inside the file: cutting there would delete the good records after it
         raise InputError(f"{path} is damaged at byte {good_end} and holds complete records after it: move it "
-                         "away (its readable pages can still be scored with --pages) or choose another output file")
+                         "away or choose another output file (`score --pages` refuses it too)")
     if good_end < size:
         with open(path, "r+b") as stream:
             stream.truncate(good_end)

@@ -64,6 +64,10 @@ def fetch_pages(
 def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
                      settings: FetchSettings | None = None) -> FetchSummary:
     """Fetch every unique URL into ``archive`` (resuming: archived pages are skipped) and count the unique pages."""
+    if not str(archive).strip():  # `-o "$ARCHIVE"` unset was "No such file or directory: " after reading the export
+        from linktriage._exceptions import InputError
+
+        raise InputError("-o is empty: give the WARC archive to write, e.g. -o pages.warc.gz")
     summary = FetchSummary(archive=str(archive))
     unique: dict[str, str] = {}
     for url in urls:

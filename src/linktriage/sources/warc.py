@@ -174,6 +174,8 @@ class WarcArchive:
             self._revisits[revisit.entry] = self._original(revisit, digests, pending)
 
     def _index(self, path: str, pending: dict[_Entry, _Revisit], digests: dict[str, _Entry]) -> None:
+        if not str(path).strip():  # Path("") is the working folder: "--pages  is a directory" named nothing
+            raise InputError("--pages is empty: give a WARC archive's path (.warc.gz), or leave --pages out")
         if not _exists(path):
             if not is_url(path) and Path(path).is_dir():
                 raise InputError(f"--pages {path} is a directory: pass its archives, e.g. --pages {path}/*.warc.gz")
@@ -206,8 +208,14 @@ class WarcArchive:
         except InputError:
             raise
         except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+            why = f"{exc.__class__.__name__}: {_printable(exc)}"
+            if last is not None:
+                # A WARC with good records before the damage (a flipped byte, a bad copy): "not a WARC, pass one
+                # written by linktriage fetch" misled, as it often is one. The records after it cannot be found.
+                raise InputError(f"--pages {path} is damaged at byte {records.offset} ({why}): the pages after it "
+                                 "cannot be read; fetch them again into a new archive") from None
             raise InputError(
-                f"--pages {path}: not a readable WARC archive ({exc.__class__.__name__}: {_printable(exc)}); "
+                f"--pages {path}: not a readable WARC archive ({why}); "
                 "pass a .warc or .warc.gz file such as one written by `linktriage fetch`"
             ) from None
         if last is not None and not _complete(last):
