@@ -45,7 +45,7 @@ def test_console_script_end_to_end(tmp_path, predictions):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert _entries(tmp_path / "d.txt") == ["domain:maybe-spam.com", "domain:spam-one.com"]
-    assert "4 of 5 links meet the rule" in done.stderr and "1 links left out by the allow list" in done.stderr
+    assert "4 of 5 links meet the rule" in done.stderr and "1 link left out by the allow list" in done.stderr
     bad = subprocess.run([str(LINKTRIAGE), "disavow", str(predictions), "-o", str(tmp_path / "d.csv")],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and ".txt" in bad.stderr

@@ -289,3 +289,10 @@ def test_an_ipv6_source_is_grouped_under_its_own_address(tmp_path):
     named = [c for c in comments if "2001:" in c]
     assert any("2001:db8::1" in c for c in named) and any("2001:db8::2" in c for c in named), comments
     assert not any(re.search(r"\b2001:(?!db8)", c) for c in named), comments
+
+
+def test_counts_of_one_read_as_one(tmp_path):
+    summary = write_disavow([row("https://spam.example.net/", "spam", 0.99)], tmp_path / "d.txt")
+    assert "# 1 entry: 1 new domain: line and 0 new URLs from 1 of 1 scored links; 0 entries kept" in (
+        tmp_path / "d.txt").read_text(encoding="utf-8")
+    assert summary.messages()[0].startswith("1 of 1 links meet the rule; wrote 1 new domain: line and 0 new URLs to ")
