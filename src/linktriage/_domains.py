@@ -16,16 +16,7 @@ _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 # sites of their own, not pages of blogspot.com or github.io. Without it, one spam blog on blogspot gave
 # "domain:blogspot.com" in a disavow file (every blogspot backlink thrown away), and a link between two blogs there
 # was no backlink at all.
-#: Hosting platforms where every subdomain is one user's site, as on the list's private section, but that the list
-#: does not name: without them, one spam blog on wordpress.com gave "domain:wordpress.com" in a disavow file and
-#: the domain view put every wordpress.com blog in one row. Only platforms that give each user a subdomain.
-SHARED_HOSTS = (
-    "wordpress.com", "tumblr.com", "livejournal.com", "typepad.com", "weebly.com", "substack.com", "ghost.io",
-    "medium.com", "squarespace.com", "neocities.org", "tripod.com", "angelfire.com", "over-blog.com",
-    "canalblog.com", "skyrock.com", "edublogs.org", "jimdofree.com", "webnode.com", "webs.com",
-)
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True,
-                                 extra_suffixes=SHARED_HOSTS)
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def hostname(url: str) -> str:
@@ -61,12 +52,8 @@ def _registrable(host: str) -> str:
     except UnicodeError:
         pass  # keep the unicode form; tldextract copes with it
     parts = _EXTRACT(host)
-    site = parts.top_domain_under_public_suffix
-    if site == f"www.{parts.suffix}" and (parts.is_private or parts.suffix in SHARED_HOSTS):
-        # www.wordpress.com, www.blogspot.com: the platform's own site, not a user called www
-        return parts.suffix
-    if site:
-        return site
+    if parts.top_domain_under_public_suffix:
+        return parts.top_domain_under_public_suffix
     if _IP.match(host) or ":" in host or "." not in host:
         return host  # IP addresses and single-label names: the host is the site
     # Names under no known public suffix (intranet, .example, .test): the last two labels name the site.

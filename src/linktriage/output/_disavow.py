@@ -7,9 +7,8 @@ full URL; lines starting with ``#`` are comments; at most 100,000 lines (blank a
 so ``merge`` keeps every entry and comment of the current file, each once.
 
 Decisions (docs/outputs.md):
-- Domains are registrable domains (tldextract, bundled suffix list, its private section and the blog platforms of
-  ``linktriage._domains.SHARED_HOSTS`` included): a spam page on ``a.blogspot.com`` or ``a.wordpress.com`` gives
-  ``domain:a.blogspot.com`` or ``domain:a.wordpress.com``, one on ``www.spam.example`` gives ``domain:spam.example``.
+- Domains are registrable domains (tldextract, bundled suffix list, its private section included): a spam page on
+  ``a.blogspot.com`` gives ``domain:a.blogspot.com``, one on ``www.spam.example`` gives ``domain:spam.example``.
 - Internationalised domains are written in punycode (``domain:xn--bcher-kva.example``): the ASCII form is
   what DNS and Google's link data use and the only spelling that cannot be mis-normalised; the Unicode form is
   shown in the comment above it for the reviewer.
