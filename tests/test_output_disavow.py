@@ -79,6 +79,20 @@ def test_a_blog_on_a_shared_host_is_its_own_domain(tmp_path):
     assert entries == ["domain:cheap-pills.blogspot.com", "domain:spam-user.github.io"]
 
 
+def test_a_blog_platform_off_the_suffix_list_is_disavowed_one_blog_at_a_time(tmp_path):
+    # wordpress.com, tumblr.com, ... are not on the public suffix list: domain:wordpress.com would throw away every
+    # wordpress.com blog linking to the site
+    rows = [row("https://pbn-node.wordpress.com/2024/05/links/", "link_farm", 0.9),
+            row("https://www.pbn-node.wordpress.com/about/", "link_farm", 0.9),
+            row("https://spam.blog.cheap-pills.tumblr.com/post/1", "spam", 0.95),
+            row("https://good-blog.wordpress.com/review/", "editorial", 0.9),  # another blog: its domain: line stays
+            row("https://wordpress.com/some-page/", "spam", 0.9)]  # the platform's own site: its URL only
+    write_disavow(rows, tmp_path / "disavow.txt")
+    entries, _ = parse(tmp_path / "disavow.txt")
+    assert entries == ["domain:cheap-pills.tumblr.com", "domain:pbn-node.wordpress.com",
+                       "https://wordpress.com/some-page/"]
+
+
 def test_labels_threshold_and_url_level(tmp_path):
     rows = [row("https://dir.example.com/p1", "directory", 0.6), row("https://dir.example.com/p1", "directory", 0.7),
             row("https://dir.example.com/p2", "directory", 0.65), row("https://spam.example.net/", "spam", 0.99)]

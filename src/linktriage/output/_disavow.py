@@ -9,6 +9,8 @@ so ``merge`` keeps every entry and comment of the current file, each once.
 Decisions (docs/outputs.md):
 - Domains are registrable domains (tldextract, bundled suffix list, its private section included): a spam page on
   ``a.blogspot.com`` gives ``domain:a.blogspot.com``, one on ``www.spam.example`` gives ``domain:spam.example``.
+  On the blog platforms of SHARED_HOSTS, which the list does not name, a line covers one user's subdomain
+  (``domain:a.wordpress.com``).
 - Internationalised domains are written in punycode (``domain:xn--bcher-kva.example``): the ASCII form is
   what DNS and Google's link data use and the only spelling that cannot be mis-normalised; the Unicode form is
   shown in the comment above it for the reviewer.
@@ -44,6 +46,16 @@ GOOGLE_MAX_LINES = 100_000
 #: Google says "2MB"; 2,000,000 bytes is the stricter reading, so a file that passes here passes there.
 GOOGLE_MAX_BYTES = 2_000_000
 GOOGLE_MAX_URL = 2_048
+
+#: Blog platforms that give each user a subdomain but are not on the public suffix list (whose private section
+#: already makes alice.blogspot.com or bob.github.io a site of its own): a domain: line for the platform would
+#: disavow every blog on it, so a line covers one user's subdomain. Only here: counted as one site each in the
+#: features, these hosts lowered directory recall (evaluation/error_analysis_notes.md, item 13).
+SHARED_HOSTS = frozenset({
+    "wordpress.com", "tumblr.com", "livejournal.com", "typepad.com", "weebly.com", "substack.com", "ghost.io",
+    "medium.com", "squarespace.com", "neocities.org", "tripod.com", "angelfire.com", "over-blog.com",
+    "canalblog.com", "skyrock.com", "edublogs.org", "jimdofree.com", "webnode.com", "webs.com",
+})
 
 HEADER_BEGIN = "# ===== linktriage disavow file ====="
 HEADER_END = "# ===== end of linktriage header ====="
@@ -142,6 +154,15 @@ def _covered(host: str, domains: set[str] | frozenset[str]) -> bool:
     """True when ``host`` or one of its parent domains is in ``domains`` (a set: one look-up per label)."""
     labels = host.split(".")
     return any(".".join(labels[i:]) in domains for i in range(len(labels)))
+
+
+def _unit(host: str) -> str:
+    """What one ``domain:`` line may cover for a link from ``host``: its registrable domain, or on a blog platform
+    of SHARED_HOSTS, the user's own subdomain (``domain:spammer.wordpress.com``, never ``domain:wordpress.com``)."""
+    domain = registrable_domain(host) or host
+    if domain in SHARED_HOSTS and host not in (domain, f"www.{domain}"):
+        return f"{host[: -len(domain) - 1].rsplit('.', 1)[-1]}.{domain}"
+    return domain
 
 
 def _children(allow: frozenset[str]) -> dict[str, list[str]]:
@@ -349,7 +370,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         n_rows += 1
         if not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence, labels=labels):
             if row.get("label") and row["label"] not in labels:
-                domain = registrable_domain(ascii_host(hostname(str(row.get("source_url") or ""))))
+                domain = _unit(ascii_host(hostname(str(row.get("source_url") or ""))))
                 good.setdefault(domain, Counter())[row["label"]] += 1
             continue
         selected += 1
@@ -364,7 +385,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         if url in old_urls or _covered(host, old_domains):
             already += 1
             continue
-        domain = registrable_domain(host) or host  # from the punycode host: see ascii_host
+        domain = _unit(host)  # from the punycode host: see ascii_host
         groups.setdefault(domain, _Group()).add(row, url, host)
 
     children = _children(allowed_hosts)
@@ -375,7 +396,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         partial = sorted(children.get(domain, ()))
         mixed = good.get(domain)
         by_domain = (level == "domain" and not partial and not mixed and bool(_NAME.match(domain))
-                     and not _is_ip(domain))
+                     and not _is_ip(domain) and domain not in SHARED_HOSTS)  # (the platform's own pages: URLs)
         if by_domain:
             entries = [f"domain:{domain}"]
         else:
