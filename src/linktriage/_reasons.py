@@ -11,11 +11,10 @@ column, so inside one phrase the parts are joined with ", ".
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
-import numpy as np
-
-__all__ = ["PHRASES", "group_phrase"]
+__all__ = ["PHRASES", "counted", "group_phrase"]
 
 _POSITIONS = {"content": "in the main content", "comment": "in the comments / user posts", "sidebar": "in a sidebar",
               "footer": "in the footer", "navigation": "in navigation", "header": "in the page header",
@@ -29,10 +28,11 @@ def group_phrase(group: str, features: dict[str, float]) -> str:
 
 def _count(value: float) -> int:
     """A count back from its log1p feature."""
-    return int(round(float(np.expm1(value))))
+    return int(round(math.expm1(value)))
 
 
-def _counted(n: int, one: str, many: str | None = None) -> str:
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun it counts, for a reader: "1 entry", "2 entries", "1 other site"."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
@@ -52,18 +52,18 @@ def _anchor(f: dict[str, float]) -> str:
 
 
 def _block(f: dict[str, float]) -> str:
-    sites = _counted(_count(f["block_external_domains"]), "other site")
+    sites = counted(_count(f["block_external_domains"]), "other site")
     density = f", link density {f['block_link_density']:.0%}" if f["block_link_density"] > 0.3 else ""
     return f"its block links to {sites}{density}"
 
 
 def _page_links(f: dict[str, float]) -> str:
-    return f"page links to {_counted(_count(f['page_external_domains_log']), 'external site')}"
+    return f"page links to {counted(_count(f['page_external_domains_log']), 'external site')}"
 
 
 def _text(f: dict[str, float]) -> str:
     repetitive = ", unusually repetitive" if f["compression_ratio"] < 0.3 else ""
-    return f"main text {_counted(_count(f['main_text_log']), 'character')}{repetitive}"
+    return f"main text {counted(_count(f['main_text_log']), 'character')}{repetitive}"
 
 
 def _context(f: dict[str, float]) -> str:
@@ -80,12 +80,12 @@ def _guest(f: dict[str, float]) -> str:
         found.append("the link carries a paid-campaign tag")
     words = _count(f["page_guest_terms"]) + _count(f["context_guest_terms"])
     if words and not found:
-        found.append(f"{_counted(words, 'guest-post / sponsored word')} on the page")
+        found.append(f"{counted(words, 'guest-post / sponsored word')} on the page")
     return ", ".join(found) or "no guest-post or sponsored wording"
 
 
 def _directory(f: dict[str, float]) -> str:
-    found = [_counted(n, one, many) for n, one, many in (
+    found = [counted(n, one, many) for n, one, many in (
         (_count(f["phones"]), "phone number", None), (_count(f["addresses"]), "street address", "street addresses"),
         (_count(f["page_directory_terms"]) + _count(f["context_directory_terms"]), "listing word", None)) if n]
     return "page holds " + ", ".join(found) if found else "no listing signs (phones, addresses, listing words)"
@@ -95,7 +95,7 @@ def _words(kind: str, name: str, examples: str) -> Callable[[dict[str, float]], 
     """The phrase for a vocabulary group: how many of its words the page and the link's context hold."""
     def phrase(f: dict[str, float]) -> str:
         n = _count(f[f"page_{kind}_terms"]) + _count(f[f"context_{kind}_terms"])
-        return f"{_counted(n, name + ' word')} ({examples})" if n else f"no {name} wording"
+        return f"{counted(n, name + ' word')} ({examples})" if n else f"no {name} wording"
     return phrase
 
 

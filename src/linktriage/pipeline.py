@@ -25,6 +25,7 @@ import pandas as pd
 
 from linktriage._cache import prepare_cache
 from linktriage._domains import registrable_domain
+from linktriage._reasons import counted
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
 from linktriage._paths import check_outputs_are_not_inputs
 from linktriage._remote import writable
@@ -95,9 +96,9 @@ class PageGetter:
         for (first, later), pages in self.archive.shadowed.items():
             # the same corpus in two versions (pages as crawled, and annotated or cleaned copies) gives each row
             # whichever the order of --pages puts first: say so, rather than leave "missing" rows unexplained
-            warn_run(f"--pages: {pages} page{'s' if pages != 1 else ''} of {later} "
-                     f"{'are' if pages != 1 else 'is'} also in {first}, which is read instead "
-                     f"(the archive given first wins); give {later} first to read its copies")
+            warn_run(f"--pages: {counted(pages, 'page')} of {later} {'are' if pages != 1 else 'is'} also in "
+                     f"{first}, which is read instead (the archive given first wins); give {later} first to read "
+                     "its copies")
         self.cache = prepare_cache(options.cache) if options.cache is not None else None
         #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
         self.supplied = dict(supplied or {})

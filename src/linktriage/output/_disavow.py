@@ -40,6 +40,7 @@ from urllib.parse import quote
 from linktriage._domains import hostname, registrable_domain
 from linktriage._exceptions import InputError
 from linktriage._paths import same_file
+from linktriage._reasons import counted
 from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, check_labels, is_toxic
 
 GOOGLE_MAX_LINES = 100_000
@@ -98,32 +99,27 @@ class DisavowSummary:
 
     def messages(self) -> list[str]:
         """Short lines for a terminal."""
-        out = [f"{self.selected} of {self.rows} links meet the rule; wrote {_n(self.new_domains, 'new domain: line')} "
-               f"and {_n(self.new_urls, 'new URL')} to {self.path} ({self.lines} lines, {self.bytes:,} bytes)"]
+        out = [f"{self.selected} of {self.rows} links meet the rule; wrote {counted(self.new_domains, 'new domain: line')} "
+               f"and {counted(self.new_urls, 'new URL')} to {self.path} ({self.lines} lines, {self.bytes:,} bytes)"]
         if self.kept_entries or self.disabled_entries or self.already_listed:
             was = "was" if self.already_listed == 1 else "were"
-            covered = f"{_n(self.already_listed, 'link')} {was} already covered"
-            out.append(f"kept {_n(self.kept_entries, 'entry', 'entries')} of the merged file ({covered}; "
-                       f"{_n(self.disabled_entries, 'entry', 'entries')} disabled by the allow list)")
+            covered = f"{counted(self.already_listed, 'link')} {was} already covered"
+            out.append(f"kept {counted(self.kept_entries, 'entry', 'entries')} of the merged file ({covered}; "
+                       f"{counted(self.disabled_entries, 'entry', 'entries')} disabled by the allow list)")
         if self.allowed:
-            out.append(f"{_n(self.allowed, 'link')} left out by the allow list")
+            out.append(f"{counted(self.allowed, 'link')} left out by the allow list")
         if self.skipped:
-            out.append(f"{_n(self.skipped, 'link')} skipped: no http(s) URL with a host")
+            out.append(f"{counted(self.skipped, 'link')} skipped: no http(s) URL with a host")
         if self.too_long:
-            out.append(f"{_n(self.too_long, 'link')} left out: URL over Google's {GOOGLE_MAX_URL:,} characters; "
+            out.append(f"{counted(self.too_long, 'link')} left out: URL over Google's {GOOGLE_MAX_URL:,} characters; "
                        "disavow the domain instead (--level domain)")
         if self.unrecognised_lines:
             are = "is" if self.unrecognised_lines == 1 else "are"
-            out.append(f"warning: {_n(self.unrecognised_lines, 'line')} of the merged file {are} neither comments, "
+            out.append(f"warning: {counted(self.unrecognised_lines, 'line')} of the merged file {are} neither comments, "
                        "domain: lines nor URLs Google accepts: malformed domain: and URL lines were turned into "
                        "comments, other lines kept as they were (Google will reject them); fix them before uploading")
         out.append("review every line before uploading: disavowing is a last resort")
         return out
-
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    """``count`` and the noun it counts: "1 entry", "2 entries"."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def ascii_host(host: str) -> str:
@@ -423,17 +419,17 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     if added:
         origin = _comment_text(", ".join(Path(s).name for s in sources)) if sources else "predictions"
         body += ([""] if body else []) + [
-            f"# Added by linktriage on {now} from {origin} ({rule}): {_n(new_domains, 'domain')}, "
-            f"{_n(new_urls, 'URL')}", *added]
+            f"# Added by linktriage on {now} from {origin} ({rule}): {counted(new_domains, 'domain')}, "
+            f"{counted(new_urls, 'URL')}", *added]
     while body and not body[-1]:
         body.pop()
     entries_total = sum(1 for line in body if line and not line.startswith("#"))
     header = [
         HEADER_BEGIN,
         f"# Written by linktriage on {now}. Rule: {rule}.",
-        f"# {_n(entries_total, 'entry', 'entries')}: {_n(new_domains, 'new domain: line')} and "
-        f"{_n(new_urls, 'new URL')} from {selected} of {n_rows} scored links; "
-        f"{_n(len(old_domains) + len(old_urls), 'entry', 'entries')} kept from the merged file.",
+        f"# {counted(entries_total, 'entry', 'entries')}: {counted(new_domains, 'new domain: line')} and "
+        f"{counted(new_urls, 'new URL')} from {selected} of {n_rows} scored links; "
+        f"{counted(len(old_domains) + len(old_urls), 'entry', 'entries')} kept from the merged file.",
         "# Disavowing is a last resort: Google already ignores most unnatural links. Use this file only for",
         "# links you could not get removed and that risk (or caused) a manual action, after reviewing every line:",
         "# the labels are a model's guesses, and a wrong domain: line throws away good links from the whole site.",
