@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 
 from linktriage._exceptions import InputError
-from linktriage.ingest._unpack import is_table
+from linktriage.ingest._unpack import is_table, listed
 
 __all__ = ["SAMPLE_BYTES", "Sniffed", "reading_codec", "sniff"]
 
@@ -148,14 +148,10 @@ def _zip(path: str | os.PathLike, name: str) -> Sniffed:
     tables = [m for m in members if is_table(m)]  # the unpacker's rule (reading an export, it found none)
     if tables:
         raise InputError(f"{name} is a ZIP archive, not an export: extract it and pass the table inside "
-                         f"({_listed(tables)})")
+                         f"({listed(tables)})")
     files = [m for m in members if not m.endswith("/")]
-    raise InputError(f"{name} is a ZIP archive holding no CSV, TSV or XLSX table ({_listed(files) or 'empty'}): "
+    raise InputError(f"{name} is a ZIP archive holding no CSV, TSV or XLSX table ({listed(files) or 'empty'}): "
                      "pass the backlink export itself")
-
-
-def _listed(names: list[str]) -> str:
-    return ", ".join(repr(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
 
 
 def _encoding(head: bytes, name: str) -> tuple[str, bool]:

@@ -20,7 +20,7 @@ import zlib
 
 from linktriage._exceptions import InputError
 
-__all__ = ["MAX_UNPACKED_BYTES", "Unpacker", "is_table"]
+__all__ = ["MAX_UNPACKED_BYTES", "Unpacker", "is_table", "listed"]
 
 #: a bound on what one compressed export may expand to: a 1,000,000-row export is ~0.5-1 GB of CSV; a file that
 #: decompresses past this is a decompression bomb or not an export, and would fill the disk
@@ -119,6 +119,11 @@ def is_table(member: str) -> bool:
             and not os.path.basename(member).startswith("."))
 
 
+def listed(members: list[str]) -> str:
+    """ZIP members for a message: the first five, quoted."""
+    return ", ".join(repr(m) for m in members[:5]) + (", ..." if len(members) > 5 else "")
+
+
 def _single_table(path: str | os.PathLike, name: str) -> zipfile.ZipInfo | None:
     """The one table (CSV, TSV, XLSX) in a ZIP download; None when the ZIP is itself a document (a workbook,
     an .ods) or holds no table, for ``sniff`` to describe. Several tables are refused: which one is the export
@@ -133,7 +138,6 @@ def _single_table(path: str | os.PathLike, name: str) -> zipfile.ZipInfo | None:
         return None  # an Office, OpenDocument or Numbers file
     tables = [m for m in members if is_table(m.filename)]
     if len(tables) > 1:
-        listed = ", ".join(repr(m.filename) for m in tables[:5]) + (", ..." if len(tables) > 5 else "")
-        raise InputError(f"{name} is a ZIP holding {len(tables)} tables ({listed}): extract the backlink export "
-                         "and pass it (or pass each one you want scored)")
+        raise InputError(f"{name} is a ZIP holding {len(tables)} tables ({listed([m.filename for m in tables])}): "
+                         "extract the backlink export and pass it (or pass each one you want scored)")
     return tables[0] if tables else None
