@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -134,6 +135,17 @@ def test_health_model_and_openapi(client):
     assert {"/health", "/model", "/score"} <= set(spec["paths"])
     links = spec["components"]["schemas"]["ScoreRequest"]["properties"]["links"]
     assert links["maxItems"] == MAX_LINKS
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_work_offline(client, page):
+    # FastAPI's own pages load their scripts from a CDN: blank on a server without internet
+    html = client.get(page).text
+    scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
+    assert scripts and not any("//" in src for src in scripts), scripts
+    for src in scripts:
+        answer = client.get(src)
+        assert answer.status_code == 200 and len(answer.content) > 100_000, src
 
 
 def test_score_gives_the_cli_rows_for_the_example(client, cli_rows):

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -75,7 +76,8 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                 "The target site's URL, as `linktriage score --site`: its home page and a few internal pages are "
                 "fetched and, with `niche`, make the niche profile behind `relevance`."))
 
-    app = FastAPI(
+    # /docs and /redoc from files installed with the package, not from a CDN: servers often run offline
+    app = FastAPIOffline(
         title="linktriage", version=__version__,
         description=("Label backlinks editorial, guest_post, directory, spam or link_farm, with calibrated "
                      f"probabilities and reasons. Limits: {max_links} links and {max_body_bytes} bytes per request, "
