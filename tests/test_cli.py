@@ -221,6 +221,25 @@ def test_format_is_read_in_any_case_as_extensions_are(run):
         "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running"]
 
 
+@pytest.mark.parametrize("args, says", [
+    (("score", "", "--offline"), "an export's file name is empty"),
+    (("fetch", "", "-o", "pages.warc.gz"), "an export's file name is empty"),
+    (("train", "", "-o", "model.skops"), "an export's file name is empty"),
+    (("disavow", "", "-o", "disavow.txt"), "a predictions file name is empty"),
+    (("disavow", "PREDICTIONS", "-o", ""), "-o is empty: give a file name"),
+    (("disavow", "PREDICTIONS", "-o", "disavow.txt", "--merge", ""), "--merge is empty"),
+    (("disavow", "PREDICTIONS", "-o", "disavow.txt", "--allow", ""), "--allow is empty"),
+])
+def test_an_empty_file_name_is_named_empty_not_the_working_folder(tmp_path, run, args, says):
+    """typer read "" as Path(""), the working folder: the errors said ". is a directory" or "cannot read disavow
+    file to merge '.'", which names nothing the user typed (an unset shell variable)."""
+    predictions = tmp_path / "scored.csv"
+    predictions.write_text("source_url,label,confidence\nhttps://a.example/p,spam,0.9\n", encoding="utf-8")
+    result = run(*[predictions if arg == "PREDICTIONS" else arg for arg in args])
+    assert result.returncode == 2, result.stderr
+    assert says in result.stderr and "'.'" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_an_empty_output_name_is_refused_not_skipped(tmp_path, run):
     """`--report "$REPORT"` with the variable unset wrote no report and said nothing (exit 0), while
     `evaluate --report ""` and `--cache ""` were refused; an empty -o wrote to standard output."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -13,7 +12,7 @@ from linktriage.cli._errors import say
 
 @app.command()
 def fetch(
-    exports: List[Path] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
+    exports: List[str] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
     output: str = typer.Option(..., "-o", "--output", help="WARC archive to write (.warc.gz; a path or an fsspec URL). An existing one is resumed: pages already in it are not fetched again."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=512, help="Pages fetched at once (at most 2 per host)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching private / loopback addresses (never for untrusted exports)."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -15,7 +14,7 @@ from linktriage.cli._render import print_table, progress_callback
 
 @app.command()
 def score(
-    exports: List[Path] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
+    exports: List[str] = typer.Argument(..., help="Backlink export file(s): Ahrefs, Semrush, Moz, Majestic, GSC, ... or a CSV with source_url, target_url, anchor."),
     pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) of referring pages already fetched (repeatable; paths or fsspec URLs such as s3://)."),
     offline: bool = typer.Option(False, "--offline", help="Fetch nothing: pages missing from --pages get status not_fetched."),
     niche: Optional[str] = typer.Option(None, "--niche", help="One line describing the target site's niche; fills `relevance`."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -17,7 +16,7 @@ _LABELS_HELP = "Labelled file(s): any supported export format plus a `label` col
 
 @app.command()
 def train(
-    labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
+    labels: List[str] = typer.Argument(..., help=_LABELS_HELP),
     pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
     output: str = typer.Option(..., "-o", "--output", help="Model file to write (.skops)."),
     cv: int = typer.Option(5, "--cv", min=2, max=20, help="Cross-validation folds, grouped by site."),
@@ -54,7 +53,7 @@ def train(
 
 @app.command()
 def evaluate(
-    labels: List[Path] = typer.Argument(..., help=_LABELS_HELP),
+    labels: List[str] = typer.Argument(..., help=_LABELS_HELP),
     pages: List[str] = typer.Option([], "--pages", help="WARC archive(s) holding the labelled links' pages (repeatable; paths or fsspec URLs)."),
     model: Optional[str] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     report: Optional[str] = typer.Option(None, "--report", help="Directory for REPORT.md, metrics.json and reliability diagrams."),

@@ -79,6 +79,8 @@ def reading_codec(encoding: str, bom: bool) -> str:
 
 def sniff(path: str | os.PathLike) -> Sniffed:
     name = os.fspath(path)
+    if not name.strip():  # an unset shell variable: open("") fails as "no such file: ''", which names nothing
+        raise InputError("an export's file name is empty: give the export's path")
     _refuse_pipes(path, name)
     try:
         with open(path, "rb") as stream:

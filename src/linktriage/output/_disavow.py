@@ -344,6 +344,9 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     domains never disavowed (subdomains included). ``sources`` names the prediction files in the comments.
     Raises InputError for bad options, unreadable files, or a result beyond Google's limits.
     """
+    for option, value in (("-o", path), ("--merge", merge), ("--allow", allow)):
+        if value is not None and not os.fspath(value).strip():  # Path("") would be the working folder
+            raise InputError(f"{option} is empty: give a file name" + ("" if option == "-o" else f", or leave {option} out"))
     path = Path(path)
     labels = check_labels(labels)
     if level not in ("domain", "url"):

@@ -33,6 +33,8 @@ def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
     confidence outside [0, 1] (NaN included; an empty confidence is None: not judged).
     """
     for path in paths:
+        if not os.fspath(path).strip():  # Path("") is the working folder: the error would name "."
+            raise InputError("a predictions file name is empty: give a file written by `linktriage score`")
         yield from _read_one(Path(path))
 
 
