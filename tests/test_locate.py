@@ -30,6 +30,21 @@ def one(html: str, target: str, url: str = "https://blog.example.org/2024/post")
     return links[0]
 
 
+@pytest.mark.parametrize("href, target", [
+    ("https://shop.example.com/%7Eann/caf%C3%A9?q=a%20b", "https://shop.example.com/%7Eann/caf%C3%A9?q=a%20b"),
+    ("https://shop.example.com/~ann/café?q=a b", "https://shop.example.com/%7Eann/caf%C3%A9?q=a%20b"),
+    ("https://shop.example.com/%7Eann/caf%C3%A9?q=a%20b", "https://shop.example.com/~ann/café?q=a b"),
+    ("https://shop.example.com/File%20Library/Guide.pdf", "http://www.shop.example.com/File Library/Guide.pdf"),
+])
+def test_percent_encoding_does_not_hide_a_link(href, target):
+    """A target with a percent-escape never matched: hrefs were decoded before matching and targets were not, so
+    a link to ".../%7Eann/" (or any non-ASCII path an export encodes) was reported missing while on the page."""
+    link = one(f'<html><body><article><p>{ARTICLE_TEXT} <a href="{href}">the guide</a></p></article></body></html>',
+               target)
+    assert link.anchor_text == "the guide"
+    assert locate_links(page(f'<p>{ARTICLE_TEXT} <a href="{href}">x</a></p>'), target + "x") == []
+
+
 def test_relative_href_and_base_resolve_before_matching():
     html = f"""<html><head><base href="https://target.example/docs/"></head><body><article><p>{ARTICLE_TEXT}
     See <a href="guide.html#part">the guide</a>.</p></article></body></html>"""

@@ -103,6 +103,17 @@ def test_idn_hosts_use_uts46_punycode():
     assert url_key("https://FAß.de/a") == url_key("https://xn--fa-hia.de/a")
 
 
+def test_an_export_spells_a_page_decoded_or_encoded(warc_factory):
+    """Tools export "/café" where the archive holds "/caf%C3%A9" (and "~" for "%7E"): one page."""
+    body = b"<html><body><p>Hello</p></body></html>"
+    path = warc_factory({"https://blog.example.org/caf%C3%A9/%7Eann?q=a%20b": body})
+    archive = WarcArchive([path])
+    for spelling in ("https://blog.example.org/café/~ann?q=a b", "http://www.blog.example.org/caf%c3%a9/~ann/?q=a%20b"):
+        found = archive.get(spelling)
+        assert found is not None and found.body == body, spelling
+    assert archive.get("https://blog.example.org/cafe/~ann?q=a b") is None
+
+
 def test_archived_charset_is_read_as_a_live_answer_is(warc_factory):
     """The archived Content-Type's charset is parsed by the live fetcher's rule: spaces around "=", quotes and
     further parameters (the archive reader once read "charset = windows-1252" as no charset at all)."""

@@ -39,10 +39,12 @@ LABEL_FILES = [ROOT / "data" / "labels" / name for name in
                ("real_links.csv", "real_hand_labels.csv", "generated_links.csv")]
 CACHE = ROOT / "build" / "training-table"
 REPORT_DIR = ROOT / "evaluation" / "report"
-# Features depend on the extraction, locator and feature code, and on what counts as another site (_domains.py):
+# Features depend on the extraction, locator and feature code, on what counts as another site (_domains.py) and
+# on which spellings of a URL are one (url_key in sources/warc.py: a label's link is found or not):
 # a change to any of them invalidates the cache.
 CODE_KEY = b"".join((ROOT / "src" / "linktriage" / name).read_bytes()
-                    for name in ("extract.py", "locate.py", "features.py", "analyse.py", "_domains.py"))
+                    for name in ("extract.py", "locate.py", "features.py", "analyse.py", "_domains.py",
+                                 "sources/warc.py"))
 
 
 def load_labels(files=LABEL_FILES) -> pd.DataFrame:

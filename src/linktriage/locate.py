@@ -131,7 +131,7 @@ def _href_facts(href: str) -> tuple[str, str, str]:
     href (a page repeats its menu links, a site its share buttons)."""
     raw_host = hostname(href)
     host = _ascii_host(raw_host)
-    key = url_key(_ascii_url(unquote(href)) if "%" in href else _ascii_url(href, raw_host))
+    key = url_key(_ascii_url(href, raw_host))  # decoded there, as the target's key is
     return key, host[4:] if host.startswith("www.") else host, registrable_domain(host)
 
 

@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
@@ -104,7 +104,8 @@ def _printable(exc: Exception) -> str:
 def url_key(url: str) -> str:
     """A lenient key for matching export URLs to archived URLs.
 
-    Exports and archives disagree on scheme, ``www.``, letter case of the host, fragments and trailing slashes;
+    Exports and archives disagree on scheme, ``www.``, letter case of the host, fragments, trailing slashes and
+    percent-encoding (tools export ``/café`` or ``/~ann`` where the page wrote ``/caf%C3%A9`` or ``/%7Eann``);
     none of those changes which page is meant.
     """
     url = url.strip()
@@ -130,8 +131,9 @@ def url_key(url: str) -> str:
         return url
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    path = parts.path.rstrip("/") or ""
-    query = f"?{parts.query}" if parts.query else ""
+    # decoded after the split: an encoded "?" or "#" stays part of the path
+    path = unquote(parts.path).rstrip("/") or ""
+    query = f"?{unquote(parts.query)}" if parts.query else ""
     return f"{host}{path}{query}"
 
 
