@@ -239,6 +239,40 @@ def test_a_page_over_the_analysis_deadline_is_its_rows_error_in_the_api(monkeypa
     assert rows[0]["reasons"] == "analysis stopped after 0.2 s: the page is too costly to read"
 
 
+def test_a_timed_out_request_keeps_its_place_until_its_work_stops(monkeypatch):
+    """anyio gave a timed-out request's place back at once while its abandoned thread went on scoring its chunk:
+    with max_concurrent=1, the next request was scored beside it."""
+    from linktriage import analyse
+
+    spans: list[tuple[str, float, float]] = []
+    real = analyse._analyse_page
+
+    def slow(fetched, backlinks):
+        started = time.monotonic()
+        time.sleep(0.9)
+        try:
+            return real(fetched, backlinks)
+        finally:
+            spans.append((fetched.url, started, time.monotonic()))
+
+    page = "<article><p>A review of <a href='https://target.example/'>the target</a>.</p></article>"
+    first = [{"source_url": f"https://a{i}.example/", "target_url": "https://target.example/", "html": page}
+             for i in range(3)]  # one chunk: ~2.7 s of work, answered 504 after 2 s
+    second = [{"source_url": "https://b.example/", "target_url": "https://target.example/", "html": page}]
+    with LiveServer(create_app(timeout_s=2.0, max_concurrent=1)) as live:
+        httpx.post(f"{live.url}/score", json={"links": second}, timeout=30)  # trafilatura loads its data once
+        monkeypatch.setattr(analyse, "_analyse_page", slow)
+        assert httpx.post(f"{live.url}/score", json={"links": first}, timeout=30).status_code == 504
+        httpx.post(f"{live.url}/score", json={"links": second}, timeout=30)  # 200, or 504 on a slow machine
+        waited = time.monotonic() + 10
+        while len(spans) < 4 and time.monotonic() < waited:  # both threads end their work
+            time.sleep(0.05)
+    firsts = [(start, end) for url, start, end in spans if "//a" in url]
+    seconds = [(start, end) for url, start, end in spans if "//b" in url]
+    assert len(firsts) == 3 and len(seconds) == 1, spans
+    assert seconds[0][0] >= max(end for _, end in firsts), spans  # not beside the first request's leftover work
+
+
 def test_body_over_the_limit_is_413_before_reading_it(server):
     # Declared too large: refused before any of the body is sent.
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:

@@ -48,7 +48,9 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
     (more: 422). ``max_body_bytes``: request body cap, enforced while the body is read (more: 413).
     ``timeout_s``: a request not answered by then (body received and scored) gets 504, or 408 when the client
     had not finished sending the body. ``max_concurrent``: requests scored at once (each in a worker thread);
-    the others wait, and their waiting counts towards the timeout. ``cache``: an SQLite file of page analyses
+    the others wait, and their waiting counts towards the timeout. A request that timed out keeps its place until
+    its thread has stopped (at the next chunk of 50 links), so timed-out work never runs beside ``max_concurrent``
+    new requests. ``cache``: an SQLite file of page analyses
     (as ``linktriage score --cache``): a page sent again, byte for byte, is not parsed again.
     """
     from linktriage._cache import prepare_cache
@@ -67,7 +69,9 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
     options = ScoreOptions(offline=not fetch, model=model_path, fetch_settings=settings, chunk_size=CHUNK_SIZE,
                            # one request, one thread: a process pool per request would cost more than it saves
                            workers=1, cache=cache)
-    limiter = _LazyLimiter(max_concurrent)
+    # A thread semaphore, not an anyio limiter: anyio gives a timed-out request's token back at once, while its
+    # abandoned thread goes on scoring; the semaphore is released when the work itself ends.
+    slots = threading.BoundedSemaphore(max_concurrent)
 
     class ScoreRequest(ScoreRequestBase):
         links: list[Link] = Field(max_length=max_links, description=f"At most {max_links} links per request.")
@@ -140,7 +144,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
         cancel = threading.Event()
         try:
             rows, warned = await anyio.to_thread.run_sync(_score_warned, backlinks, run_options, model, supplied,
-                                                          cancel, limiter=limiter.get(), abandon_on_cancel=True)
+                                                          cancel, slots, timeout_s, abandon_on_cancel=True)
         finally:
             # When this request is cancelled (timeout), its thread stops at the next chunk boundary.
             cancel.set()
@@ -162,17 +166,27 @@ def backlinks_from_links(links: Sequence[Link]) -> tuple[list[Backlink], dict[st
     return backlinks, supplied_pages(backlinks, [link.html for link in links])
 
 
-def _score_warned(backlinks, options, model, supplied, cancel: threading.Event) -> tuple[list[dict], list[str]]:
-    """The rows, and the warnings this request's run raised (once each, in order).
+def _score_warned(backlinks, options, model, supplied, cancel: threading.Event, slots: threading.Semaphore,
+                  wait_s: float) -> tuple[list[dict], list[str]]:
+    """The rows, and the warnings this request's run raised (once each, in order), scored once one of ``slots``
+    is free; a thread that waited ``wait_s`` (its request has timed out) or whose request was cancelled meanwhile
+    scores nothing.
 
     Collected by a context variable set here, in the request's worker thread (linktriage._run_warnings says why not
     ``warnings.catch_warnings``): requests scored at the same time in other threads do not see each other's.
     """
     from linktriage._run_warnings import collecting_warnings
 
-    with collecting_warnings() as warned:
-        rows = _score_all(backlinks, options, model, supplied, cancel)
-    return rows, list(dict.fromkeys(warned))
+    if not slots.acquire(timeout=wait_s):
+        return [], []
+    try:
+        if cancel.is_set():
+            return [], []
+        with collecting_warnings() as warned:
+            rows = _score_all(backlinks, options, model, supplied, cancel)
+        return rows, list(dict.fromkeys(warned))
+    finally:
+        slots.release()
 
 
 def _score_all(backlinks, options, model, supplied, cancel: threading.Event) -> list[dict]:
@@ -210,18 +224,6 @@ class _ErrorResponse(JSONResponse):
 
 def _finite(value: float):
     return value if value == value and value not in (float("inf"), float("-inf")) else None
-
-
-class _LazyLimiter:
-    """An anyio CapacityLimiter made on first use, inside the server's event loop."""
-
-    def __init__(self, tokens: int) -> None:
-        self._tokens, self._limiter = tokens, None
-
-    def get(self) -> anyio.CapacityLimiter:
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self._tokens)
-        return self._limiter
 
 
 def _too_large(limit: int) -> str:
