@@ -189,7 +189,7 @@ def build_card(table: TrainingTable, results: dict, best: str, sections: dict) -
         f"the designs that score from the link features alone ({', '.join(DESIGNS)}). The embedding designs "
         "were measured on the same folds but not shipped: they would need the sentence embedder inside every "
         "scoring run (see the comparison below).",
-        "- Labels: " + ", ".join(LABELS) + " (meanings: LABELS.md).",
+        "- Labels: " + ", ".join(LABELS) + " (meanings: docs/LABELS.md, the project's copy of the labelling guide).",
         f"- Data: {len(table)} labelled links from {len(set(table.groups))} sites; "
         f"real-page links {int((~table.generated).sum())}, generated-page links {int(table.generated.sum())}.",
         "", "## Training data (links per label)", "", frame_markdown(counts),
