@@ -26,8 +26,7 @@ def disavow(
     """
     from linktriage.output import disavow_job
 
-    summary = disavow_job([str(p) for p in predictions], str(output), min_confidence=min_confidence,
-                          labels=labels.split(","), level=level, merge=merge,
-                          allow=allow)
+    summary = disavow_job(predictions, output, min_confidence=min_confidence, labels=labels.split(","),
+                          level=level, merge=merge, allow=allow)
     for line in summary.messages():
         say(f"linktriage: {line}")

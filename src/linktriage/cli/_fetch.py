@@ -27,7 +27,7 @@ def fetch(
     from linktriage.sources.fetch import FetchSettings, fetch_to_archive
 
     settings = FetchSettings(concurrency=concurrency, allow_private=allow_private, respect_robots=not ignore_robots)
-    urls = (row.source_url for row in read_exports([str(e) for e in exports], site=site) if row.source_url)
+    urls = (row.source_url for row in read_exports(exports, site=site) if row.source_url)
     summary = fetch_to_archive(urls, output, settings)
     for line in summary.lines():
         say(f"linktriage: {line}")

@@ -58,7 +58,7 @@ def score(
         sys.stdout.reconfigure(encoding="utf-8", newline="")
     shown: list[dict] = []
     on_chunk = progress_callback(shown if table else None)
-    summary = score_export([str(e) for e in exports], options, output=output, fmt=fmt, report=report,
+    summary = score_export(exports, options, output=output, fmt=fmt, report=report,
                            domains=domains, on_chunk=on_chunk, escape_formulas=not raw_csv)
     if table:
         print_table(shown, summary.rows)

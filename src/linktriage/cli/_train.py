@@ -37,7 +37,7 @@ def train(
 
     writable_model_path(output)  # before training, which takes minutes: a typo in -o should not cost them
     check_outputs_are_not_inputs({"-o": output}, {"the labels file": labels, "--pages": pages, "--cache": cache})
-    result = train_model([str(p) for p in labels], pages=[str(p) for p in pages], cv=cv,
+    result = train_model(labels, pages=pages, cv=cv,
                          with_shipped=with_shipped, seed=seed, offline=not fetch, own_share=own_share,
                          cache=cache)
     result.model.save(output)
@@ -67,7 +67,7 @@ def evaluate(
     from linktriage.cli._render import print_metrics
     from linktriage.pipeline import evaluate_model
 
-    sections, skipped = evaluate_model([str(p) for p in labels], pages=[str(p) for p in pages],
+    sections, skipped = evaluate_model(labels, pages=pages,
                               model=model, offline=not fetch,
                               report=report, cache=cache)
     for name, metrics in sections.items():
