@@ -111,6 +111,21 @@ def test_a_short_disclosure_note_counts_wherever_the_extractor_puts_it():
     assert _note("", "<div class='comments'><p>Great guest post by you!</p></div>") == 0
 
 
+def test_a_note_in_an_inline_element_of_a_long_paragraph_counts():
+    # some CMSs put a whole post in one <p>: the note is the <i> / <em> inside it, not a short block of its own
+    assert _note(f"<p>Call for proposals<i>Guest post by Jen Maerz, Program Chair of Lean Co.</i>{BODY}</p>") == 1
+    assert _note(f"<p><em>The following is a guest blog post by Nick Holmes, co-founder of MediaGraph.</em>{BODY}</p>") == 1
+    # a guest post mentioned in the prose, inline or not, is not a note about this page
+    assert _note(f"<p>{BODY} I once wrote <em>a guest post about trail shoes</em> for a friend.</p>") == 0
+    assert _note(f"<p>{BODY} <em>Guest posts</em> are how many runners start writing.</p>") == 0
+
+
+def test_a_staff_byline_with_a_department_is_not_a_contribution_note():
+    assert _note("<p>This post was written by Danielle Padula, Head of Marketing and Community Development</p>") == 0
+    assert _note("<p>This post was written by Ann Lee, Director of Sales at Acme Boots</p>") == 1
+    assert _note("<p>This post was written by Ann Lee of Acme Boots</p>") == 1
+
+
 def test_ordinary_words_disclose_only_as_a_label_or_about_the_page():
     # "sponsored", "Werbung", "in collaboration with": a label of their own, or a sentence about this page
     assert _note("<p class='byline'>By Help Net Security <span class='mark'>Sponsored</span></p>") == 1

@@ -133,7 +133,7 @@ _NOT_A_NOTE = re.compile(r"share|cookie|newsletter|subscribe|promo|marketplace|b
                          r"(?:^|[\s_-]|right|left|top|bottom)ads?(?:$|[\s_-])", re.I)
 # Phrases that disclose contributed or paid content wherever they sit in a note.
 _NOTE_STRONG = re.compile(
-    r"\b(?:guest[ -]?(?:post|author|blogger|article|contributor|column|writer)|gastbeitrag|gastautor|gastartikel|"
+    r"\b(?:guest[ -]?(?:blog[ -]?)?(?:post|author|blogger|article|contributor|column|writer)|gastbeitrag|gastautor|gastartikel|"
     r"gastblog|gastbijdrage|article invité|artículo invitado|articolo ospite|artigo convidado|post invitado|"
     r"advertorial|publirreportaje|publireportage|sponsored (?:post|content|article|story)|partner content|"
     r"partnerinhalt|paid post|branded content|brand(?:ed)? stor(?:y|ies)|contenu sponsorisé|contenido patrocinado|"
@@ -142,7 +142,9 @@ _NOTE_STRONG = re.compile(
 # "This post was written by X of Company Y": the name is often a link, so this one is read on the whole block.
 # A name, then the company ("of Acme"), not the time ("at 1:38 pm"); opening the note or about this page, not
 # "the expectations written by their coach at the beginning of the year".
-_WRITTEN_BY_OF = re.compile(r"\b[Ww]ritten by .{1,40}? (?:of|from|at) [^\W\d_]")
+# A department after a job title ("Danielle Padula, Head of Marketing") is not a company.
+_WRITTEN_BY_OF = re.compile(r"\b[Ww]ritten by .{1,40}?(?<!Head)(?<!Director)(?<!Manager)(?<!Chief)(?<!Editor)"
+                            r"(?<!VP)(?<!Vice President) (?:of|from|at) [^\W\d_]")
 # An advertisement's own code inside the block: its "Anzeige" / "Sponsored" label is the ad's.
 _AD_CODE = re.compile(r"adsbygoogle|googletag|div-gpt-ad")
 # Ordinary words that disclose only as a label ("Sponsored", "*Werbung.", "In partnership with Roku") or in a
@@ -160,6 +162,11 @@ _AD_LABEL = re.compile(r"\s*(?:links?|results?|ads?|listings?|searches|products?
 _ABOUT_THIS = re.compile(r"\b(?:this|the following|dieser|diese|dieses|ce|cet|cette|este|esta|questo|questa)\b"
                          r"[^.!?]{0,60}$", re.I)
 _NOTE_MAX_CHARS = 300
+# A note set in an inline element of a long paragraph ("<p>Title<i>Guest post by Jen, chair of X</i>Some news...",
+# "<em>The following is a guest blog post by Nick</em>") counts when the element's own text opens with a strong
+# phrase or speaks of this page, and says who or what follows.
+_INLINE_NOTE_TAGS = frozenset({"i", "em", "b", "strong", "span", "small", "u", "font"})
+_INLINE_NOTE = re.compile(rf"(?:{_NOTE_STRONG.pattern})\s*(?:by|from|:|-|–|—)", re.I)
 # The class and id values of the elements page_disclosure_markup looks at (see _has_disclosure_markup).
 _MARKUP_NAMES = etree.XPath(
     "descendant-or-self::*[self::div or self::span or self::p or self::aside or self::section or self::header"
@@ -287,7 +294,11 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
         block_text = block_texts.get(block)
         if block_text is None:
             block_text = block_texts[block] = " ".join(block.text_content().split())
-        if len(block_text) > _NOTE_MAX_CHARS or _AD_CODE.search(block_text):
+        if len(block_text) > _NOTE_MAX_CHARS:
+            if not _inline_note(node, parent):
+                continue
+            block_text = " ".join(node.split())
+        if _AD_CODE.search(block_text):
             continue
         if any(_NOT_A_NOTE.search(f"{el.get('class', '')} {el.get('id', '')}")
                for el in region_ancestors(parent, include_self=True)):
@@ -298,6 +309,14 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
                 or _is_disclosure_label(str(node), opens_element=not node.is_tail)):
             return True
     return False
+
+
+def _inline_note(node, parent: etree._Element) -> bool:
+    """Whether a text node of an inline element in a long block is a note of its own (see _INLINE_NOTE)."""
+    if not (node.is_text and parent.tag in _INLINE_NOTE_TAGS and len(node) <= _NOTE_MAX_CHARS):
+        return False
+    match = _INLINE_NOTE.search(node)
+    return match is not None and _opens_or_speaks_of_the_page(node[:match.start()])
 
 
 def _note_candidates(tree: etree._Element) -> list:
