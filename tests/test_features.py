@@ -126,6 +126,17 @@ def test_a_staff_byline_with_a_department_is_not_a_contribution_note():
     assert _note("<p>This post was written by Ann Lee of Acme Boots</p>") == 1
 
 
+def test_a_label_over_a_teaser_of_another_page_is_not_a_note_about_this_one():
+    teaser = ("<div class='card'><div class='sponsored'><h5>Sponsored Content</h5></div>"
+              "<h3 class='title'><a href='/river-cruises/'>Three river cruises</a></h3></div>")
+    assert _note("", f"<section>{teaser}</section>") == 0
+    # the page's own label over its own title (unlinked, or linking the page itself) still is one
+    assert _note("<ul><li><span>Anzeige</span></li></ul><h2>Spring trail shoes</h2>") == 1
+    assert _note("<div><span>Sponsored</span></div><h2><a href='https://blog.example.org/2024/post#top'>Shoes</a></h2>") == 1
+    # a call-to-action block's "Brought to you by" is the advert's
+    assert _note("", "<section class='cta-block'><div class='cta-block-note'>Brought to you by</div></section>") == 0
+
+
 def test_ordinary_words_disclose_only_as_a_label_or_about_the_page():
     # "sponsored", "Werbung", "in collaboration with": a label of their own, or a sentence about this page
     assert _note("<p class='byline'>By Help Net Security <span class='mark'>Sponsored</span></p>") == 1

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from linktriage._records import ANCHOR_TYPES, POSITIONS, LinkContext
-from linktriage.extract import ParsedPage
+from linktriage.extract import ParsedPage, normalise_href
 from linktriage.locate import region_ancestors, region_of
 
 __all__ = ["AFFILIATE_HREF", "FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features", "starred_anchor"]
@@ -125,10 +125,10 @@ _NOTE_BLOCKS = frozenset({"p", "div", "li", "td", "header", "section", "article"
                           "h1", "h2", "h3", "h4", "h5", "h6"})
 # Regions whose short texts are not notes about the page (locate.region_of names them): navigation, footer,
 # sidebar and comments. Besides those, blocks that the locator does not name: sharing, cookie and newsletter
-# boxes, and advertisement slots, whose own "Sponsored" / "Anzeige" / "Brought to you by" labels speak of the
+# boxes, call-to-action ("cta") blocks and advertisement slots, whose own "Sponsored" / "Anzeige" / "Brought to you by" labels speak of the
 # advert, not of the article.
 _NOT_A_NOTE_REGIONS = frozenset({"navigation", "footer", "sidebar", "comment"})
-_NOT_A_NOTE = re.compile(r"share|cookie|newsletter|subscribe|promo|marketplace|billboard|"
+_NOT_A_NOTE = re.compile(r"share|cookie|newsletter|subscribe|promo|marketplace|billboard|(?:^|[\s_-])cta(?:$|[\s_-])|"
                          r"ad-?(?:unit|slot|tile|label|container|wrapper)|"
                          r"(?:^|[\s_-]|right|left|top|bottom)ads?(?:$|[\s_-])", re.I)
 # Phrases that disclose contributed or paid content wherever they sit in a note.
@@ -305,9 +305,34 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
             continue
         if region_of(page, parent, include_self=True)[0] in _NOT_A_NOTE_REGIONS:
             continue
-        if (_NOTE_STRONG.search(node) or _written_by_of(block_text)
-                or _is_disclosure_label(str(node), opens_element=not node.is_tail)):
+        if ((_NOTE_STRONG.search(node) or _written_by_of(block_text)
+                or _is_disclosure_label(str(node), opens_element=not node.is_tail))
+                and not _labels_a_teaser(block, page)):
             return True
+    return False
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _labels_a_teaser(block: etree._Element, page: ParsedPage) -> bool:
+    """Whether a note's block is the label of a teaser for another page: the next element after the block or its
+    parent is a heading linking elsewhere ("<div><h5>Sponsored Content</h5></div><h3><a href=/other-story>").
+    The page's own label sits over its title, which links nowhere or to the page itself."""
+    own = {page.base_url.split("#")[0], page.info.url.split("#")[0]}
+    element = block
+    for _ in range(2):
+        following = element.getnext()
+        while following is not None and not isinstance(following.tag, str):  # comments, processing instructions
+            following = following.getnext()
+        if following is not None and following.tag in _HEADINGS:
+            for href in following.xpath(".//a/@href"):
+                target = normalise_href(href, page.base_url).split("#")[0]
+                if target and target not in own:
+                    return True
+        element = element.getparent()
+        if element is None:
+            break
     return False
 
 
