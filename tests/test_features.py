@@ -114,7 +114,7 @@ def test_a_short_disclosure_note_counts_wherever_the_extractor_puts_it():
 def test_a_note_in_an_inline_element_of_a_long_paragraph_counts():
     # some CMSs put a whole post in one <p>: the note is the <i> / <em> inside it, not a short block of its own
     assert _note(f"<p>Call for proposals<i>Guest post by Jen Maerz, Program Chair of Lean Co.</i>{BODY}</p>") == 1
-    assert _note(f"<p><em>The following is a guest blog post by Nick Holmes, co-founder of MediaGraph.</em>{BODY}</p>") == 1
+    assert _note(f"<p><em>The following is a guest blog post by Nick Holmes, co-founder of X.</em>{BODY}</p>") == 1
     # a guest post mentioned in the prose, inline or not, is not a note about this page
     assert _note(f"<p>{BODY} I once wrote <em>a guest post about trail shoes</em> for a friend.</p>") == 0
     assert _note(f"<p>{BODY} <em>Guest posts</em> are how many runners start writing.</p>") == 0
@@ -132,7 +132,8 @@ def test_a_label_over_a_teaser_of_another_page_is_not_a_note_about_this_one():
     assert _note("", f"<section>{teaser}</section>") == 0
     # the page's own label over its own title (unlinked, or linking the page itself) still is one
     assert _note("<ul><li><span>Anzeige</span></li></ul><h2>Spring trail shoes</h2>") == 1
-    assert _note("<div><span>Sponsored</span></div><h2><a href='https://blog.example.org/2024/post#top'>Shoes</a></h2>") == 1
+    own_title = "<h2><a href='https://blog.example.org/2024/post#top'>Shoes</a></h2>"
+    assert _note(f"<div><span>Sponsored</span></div>{own_title}") == 1
     # a call-to-action block's "Brought to you by" is the advert's
     assert _note("", "<section class='cta-block'><div class='cta-block-note'>Brought to you by</div></section>") == 0
 

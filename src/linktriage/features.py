@@ -125,15 +125,17 @@ _NOTE_BLOCKS = frozenset({"p", "div", "li", "td", "header", "section", "article"
                           "h1", "h2", "h3", "h4", "h5", "h6"})
 # Regions whose short texts are not notes about the page (locate.region_of names them): navigation, footer,
 # sidebar and comments. Besides those, blocks that the locator does not name: sharing, cookie and newsletter
-# boxes, call-to-action ("cta") blocks and advertisement slots, whose own "Sponsored" / "Anzeige" / "Brought to you by" labels speak of the
-# advert, not of the article.
+# boxes, call-to-action ("cta") blocks and advertisement slots, whose own "Sponsored" / "Anzeige" / "Brought to
+# you by" labels speak of the advert, not of the article.
 _NOT_A_NOTE_REGIONS = frozenset({"navigation", "footer", "sidebar", "comment"})
-_NOT_A_NOTE = re.compile(r"share|cookie|newsletter|subscribe|promo|marketplace|billboard|(?:^|[\s_-])cta(?:$|[\s_-])|"
+_NOT_A_NOTE = re.compile(r"share|cookie|newsletter|subscribe|promo|marketplace|billboard|"
+                         r"(?:^|[\s_-])cta(?:$|[\s_-])|"
                          r"ad-?(?:unit|slot|tile|label|container|wrapper)|"
                          r"(?:^|[\s_-]|right|left|top|bottom)ads?(?:$|[\s_-])", re.I)
 # Phrases that disclose contributed or paid content wherever they sit in a note.
 _NOTE_STRONG = re.compile(
-    r"\b(?:guest[ -]?(?:blog[ -]?)?(?:post|author|blogger|article|contributor|column|writer)|gastbeitrag|gastautor|gastartikel|"
+    r"\b(?:guest[ -]?(?:blog[ -]?)?(?:post|author|blogger|article|contributor|column|writer)|"
+    r"gastbeitrag|gastautor|gastartikel|"
     r"gastblog|gastbijdrage|article invité|artículo invitado|articolo ospite|artigo convidado|post invitado|"
     r"advertorial|publirreportaje|publireportage|sponsored (?:post|content|article|story)|partner content|"
     r"partnerinhalt|paid post|branded content|brand(?:ed)? stor(?:y|ies)|contenu sponsorisé|contenido patrocinado|"
