@@ -130,6 +130,7 @@ def test_a_label_over_a_teaser_of_another_page_is_not_a_note_about_this_one():
     teaser = ("<div class='card'><div class='sponsored'><h5>Sponsored Content</h5></div>"
               "<h3 class='title'><a href='/river-cruises/'>Three river cruises</a></h3></div>")
     assert _note("", f"<section>{teaser}</section>") == 0
+    assert _note("", f"<section>{teaser.replace('</div><h3', '</div><!-- card --><h3')}</section>") == 0
     # the page's own label over its own title (unlinked, or linking the page itself) still is one
     assert _note("<ul><li><span>Anzeige</span></li></ul><h2>Spring trail shoes</h2>") == 1
     own_title = "<h2><a href='https://blog.example.org/2024/post#top'>Shoes</a></h2>"

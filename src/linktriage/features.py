@@ -324,9 +324,7 @@ def _labels_a_teaser(block: etree._Element, page: ParsedPage) -> bool:
     own = {page.base_url.split("#")[0], page.info.url.split("#")[0]}
     element = block
     for _ in range(2):
-        following = element.getnext()
-        while following is not None and not isinstance(following.tag, str):  # comments, processing instructions
-            following = following.getnext()
+        following = next(element.itersiblings(tag=etree.Element), None)  # past comments and processing instructions
         if following is not None and following.tag in _HEADINGS:
             for href in following.xpath(".//a/@href"):
                 target = normalise_href(href, page.base_url).split("#")[0]
