@@ -4,6 +4,10 @@
 - logreg_features: multinomial logistic regression on the same features, standardised, sigmoid calibration
 - logreg_embeddings: logistic regression on sentence embeddings of the page text, the link's context and anchor
 - stack: gradient boosting on the features plus the out-of-fold class probabilities of logreg_embeddings
+
+Given the dev set too, every design is also fitted on all rows and scored on it: cross-validation on real pages
+measures agreement with the weak labels on held-out sites, the dev set the truth on sites no label file holds.
+The design is chosen on cross-validation; the dev column only checks that the choice holds there.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from linktriage._records import LABELS
-from linktriage.learn import TrainingTable, grouped_metrics
+from linktriage.learn import TrainingTable, evaluate, grouped_metrics
 from linktriage.model import LinkClassifier
 
 
@@ -77,27 +81,61 @@ def _embeddings(table: TrainingTable) -> np.ndarray | None:
     return np.hstack(parts)
 
 
-def compare_designs(table: TrainingTable, *, cv: int = 5, seed: int = 0) -> dict[str, dict]:
-    """Grouped out-of-fold metrics of every design on the same folds (same seed => same split)."""
+def compare_designs(table: TrainingTable, *, cv: int = 5, seed: int = 0,
+                    dev: TrainingTable | None = None) -> dict[str, dict]:
+    """Grouped out-of-fold metrics of every design on the same folds (same seed => same split); with ``dev``,
+    also each design's metrics on it when fitted on all of ``table`` (under "dev")."""
     results = {}
     for name, make in DESIGNS.items():
         proba = _oof(table.features, table.labels, table.groups, make, cv, seed)
         results[name] = {**grouped_metrics(table, proba), "proba": proba}
-        print(f"  {name}: real macro-F1 {results[name]['real'].macro_f1:.3f}")
+        if dev is not None:
+            results[name]["dev"] = evaluate(dev, make(seed).fit(table.features, table.labels, groups=table.groups))["real"]
+        print(f"  {name}: {_summary(results[name])}", flush=True)
     embeddings = _embeddings(table)
     if embeddings is not None:
         proba = _oof(embeddings, table.labels, table.groups, _logreg, cv, seed)
         results["logreg_embeddings"] = {**grouped_metrics(table, proba), "proba": proba}
-        print(f"  logreg_embeddings: real macro-F1 {results['logreg_embeddings']['real'].macro_f1:.3f}")
         # Stack: the embedding model's out-of-fold probabilities become five more features. They are computed
         # out-of-fold once, so the outer folds see probabilities from models that never saw their rows' sites.
-        stacked = table.features.copy()
-        for j, label in enumerate(LABELS):
-            stacked[f"emb_p_{label}"] = proba[:, j]
+        stacked = _with_probabilities(table.features, proba)
         stack_proba = _oof(stacked, table.labels, table.groups, lambda s: _StackGBM(s), cv, seed)
         results["stack"] = {**grouped_metrics(table, stack_proba), "proba": stack_proba}
-        print(f"  stack: real macro-F1 {results['stack']['real'].macro_f1:.3f}")
+        if dev is not None:
+            embedding_model = _logreg(seed).fit(embeddings, table.labels, groups=table.groups)
+            dev_proba = _label_order(embedding_model, embedding_model.predict_proba(_embeddings(dev)))
+            results["logreg_embeddings"]["dev"] = grouped_metrics(dev, dev_proba)["real"]
+            # fitted on the out-of-fold probabilities, as in cross-validation; dev rows get the full model's
+            stack = _StackGBM(seed).fit(stacked, table.labels, groups=table.groups)
+            results["stack"]["dev"] = evaluate(_replace_features(dev, _with_probabilities(dev.features, dev_proba)),
+                                               stack)["real"]
+        for name in ("logreg_embeddings", "stack"):
+            print(f"  {name}: {_summary(results[name])}", flush=True)
     return results
+
+
+def _summary(result: dict) -> str:
+    dev = f", dev macro-F1 {result['dev'].macro_f1:.3f}" if "dev" in result else ""
+    return f"real macro-F1 {result['real'].macro_f1:.3f}{dev}"
+
+
+def _with_probabilities(features: pd.DataFrame, proba: np.ndarray) -> pd.DataFrame:
+    stacked = features.copy()
+    for j, label in enumerate(LABELS):
+        stacked[f"emb_p_{label}"] = proba[:, j]
+    return stacked
+
+
+def _label_order(model, proba: np.ndarray) -> np.ndarray:
+    """``proba``'s columns in LABELS order (a label the model never saw gets 0)."""
+    ordered = np.zeros((len(proba), len(LABELS)))
+    for j, label in enumerate(model.classes_):
+        ordered[:, LABELS.index(label)] = proba[:, j]
+    return ordered
+
+
+def _replace_features(table: TrainingTable, features: pd.DataFrame) -> TrainingTable:
+    return TrainingTable(features, table.labels, table.groups, table.generated, table.info, table.skipped)
 
 
 class _StackGBM(LinkClassifier):
