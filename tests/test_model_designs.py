@@ -61,3 +61,20 @@ def test_every_design_is_scored_on_the_dev_set_when_given():
 def test_without_a_dev_set_designs_are_cross_validated_only():
     results = compare_designs(_table(6, seed=0), cv=2, seed=0)
     assert results and all("dev" not in result for result in results.values())
+
+
+def test_the_card_says_whether_an_unshipped_design_led_and_how_it_did_on_the_dev_set():
+    import importlib.util
+    from types import SimpleNamespace as Scores
+
+    spec = importlib.util.spec_from_file_location("train_model_card", ROOT / "training" / "train_model.py")
+    train_model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_model)
+    results = {"gbm_features": {"real": Scores(macro_f1=0.84), "dev": Scores(macro_f1=0.85)},
+               "logreg_features": {"real": Scores(macro_f1=0.79)},
+               "logreg_embeddings": {"real": Scores(macro_f1=0.49), "dev": Scores(macro_f1=0.37)},
+               "stack": {"real": Scores(macro_f1=0.86), "dev": Scores(macro_f1=0.77)}}
+    assert (train_model._embedding_verdict(results, "gbm_features")
+            == "; stack leads cross-validation (0.860, 0.770 on the dev set against 0.850)")
+    results["stack"]["real"] = Scores(macro_f1=0.82)
+    assert train_model._embedding_verdict(results, "gbm_features") == ", and they score lower in cross-validation"
