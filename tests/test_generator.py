@@ -110,6 +110,25 @@ def test_variety_templates_languages_skeletons(run):
     assert len({r["language"] for r in rows}) >= 5
 
 
+def test_catalogues_title_entries_with_linked_names_and_discussed_picks_stay_editorial(run):
+    """ranked_catalogue (directory): each entry's name in a heading links its site, or a button does; top_n_prose
+    (editorial) links some names from their headings too, so a linked heading alone does not tell the class."""
+    rows, pages, _, _ = run
+    where = defaultdict(Counter)
+    for row in rows:
+        recipe = row["template"].split(":")[1]
+        if recipe not in ("ranked_catalogue", "top_n_prose"):
+            continue
+        tree = lxml.html.fromstring(pages[row["source_url"]])
+        link = next(a for a in tree.iter("a") if a.get("href") == row["target_url"])
+        in_heading = any(a.tag in ("h2", "h3", "h4") for a in link.iterancestors())
+        where[(recipe, row["label"])]["heading" if in_heading else link.get("class") or "text"] += 1
+    catalogue = where[("ranked_catalogue", "directory")]
+    assert catalogue["heading"] and set(catalogue) <= {"heading", "btn button"}, catalogue
+    assert where[("top_n_prose", "editorial")]["heading"], where
+    assert not {key for key in where if key[0] == "ranked_catalogue" and key[1] != "directory"}
+
+
 def test_sites_hold_many_pages_and_templates_many_sites(run):
     rows, _, _, _ = run
     pages_per_site = Counter()

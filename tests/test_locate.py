@@ -301,3 +301,20 @@ def test_describing_every_link_agrees_with_describing_one():
     for href, context in every.items():
         [alone] = locate_links(extract_page(fetched), href)  # a fresh page: nothing cached
         assert alone == context, href
+
+
+def test_headings_that_link_other_sites_count_the_catalogue_entries():
+    """A "top N companies" post titles each entry with the company's name linked to its site, then facts: the
+    entries need not share one element shape, so the listing test misses them; the headings tell."""
+    entries = "".join(f"<div class='card'><h3>{i}. <strong><a href='https://agency{i}.example/'>Agency {i}</a></strong></h3>"
+                      f"<ul><li>Location: Austin</li><li>Founded: 20{i:02d}</li></ul></div>" if i % 2 else
+                      f"<h3><a href='https://agency{i}.example/'>Agency {i}</a></h3><p>Agency {i} is a social media firm.</p>"
+                      for i in range(7))
+    html = f"""<html><body><main><h1>7 top agencies</h1><p>{ARTICLE_TEXT} <a href="https://cited.example/">a study</a></p>
+    {entries}<h3><a href="https://agency3.example/team">Agency 3's team</a></h3><h3><a href="/about/">About us</a></h3>
+    <h2><a href="https://other.example/">Another section</a></h2></main></body></html>"""
+    found = dict(external_links(page(html)))
+    assert found["https://agency4.example/"].heading_entries == 7  # distinct sites; the site's own link not counted
+    assert found["https://agency3.example/"].heading_entries == 7  # two inline wrappers inside the heading
+    assert found["https://other.example/"].heading_entries == 1  # another heading level
+    assert found["https://cited.example/"].heading_entries == 0  # in the prose

@@ -14,7 +14,7 @@ MARKERS = ["hidden", "rel_nofollow", "rel_ugc", "rel_sponsored", "page_guest_ter
            "page_farm_terms", "context_farm_terms", "page_disclosure_markup", "schema_article", "schema_business",
            "schema_list", "schema_forum", "markup_sponsored", "path_guest", "path_directory", "path_farm",
            "path_forum", "path_profile", "target_root", "target_tracking", "target_affiliate", "anchor_starred",
-           "page_affiliate_note"]
+           "page_affiliate_note", "heading_entries_log"]
 
 
 def _row(**values: float) -> dict[str, float]:
@@ -51,9 +51,19 @@ def test_signs_of_another_class_are_stated_as_counts():
             == "page holds 12 phone numbers, 2 street addresses")
     assert group_phrase("vocab_farm", _row(page_farm_terms=math.log1p(3))).startswith("3 link-exchange words (")
     assert group_phrase("block", _row(block_external_domains=math.log1p(1))) == "its block links to 1 other site"
+    assert (group_phrase("block", _row(block_external_domains=math.log1p(1), heading_entries_log=math.log1p(25)))
+            == "its block links to 1 other site, link is the heading of one of 25 entries linking other sites")
 
 
 def test_parts_of_one_phrase_never_use_the_separator_between_reasons():
     everything = _row(**dict.fromkeys(MARKERS, 1.0))
     for group in PHRASES:
         assert "; " not in group_phrase(group, everything), group
+
+
+def test_a_model_trained_before_the_heading_entries_feature_still_gets_its_block_phrase():
+    # the reasons read only the features the model was trained on; the shipped model of 2026-12-06 has no
+    # heading_entries_log, and its block phrase raised KeyError
+    row = _row()
+    del row["heading_entries_log"]
+    assert group_phrase("block", row) == "its block links to 0 other sites"

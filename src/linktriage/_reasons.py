@@ -54,7 +54,9 @@ def _anchor(f: dict[str, float]) -> str:
 def _block(f: dict[str, float]) -> str:
     sites = counted(_count(f["block_external_domains"]), "other site")
     density = f", link density {f['block_link_density']:.0%}" if f["block_link_density"] > 0.3 else ""
-    return f"its block links to {sites}{density}"
+    entries = _count(f.get("heading_entries_log", 0.0))  # a model trained before this feature does not have it
+    titles = f", link is the heading of one of {counted(entries, 'entry', 'entries')} linking other sites" if entries > 1 else ""
+    return f"its block links to {sites}{density}{titles}"
 
 
 def _page_links(f: dict[str, float]) -> str:

@@ -130,6 +130,9 @@ class LinkContext:
     block_external_domains: int = 0
     block_text_length: int = 0
     block_link_text_length: int = 0
+    #: when the link sits in an h2-h5, how many headings of that level on the page each link another site (distinct
+    #: registrable domains): a catalogue titling each entry with its linked name; 0 outside headings
+    heading_entries: int = 0
     #: the link is an image link (<img> inside <a> with no text)
     is_image: bool = False
     #: the link is hidden by inline style (display:none, visibility:hidden, font-size:0, ...)

@@ -63,6 +63,8 @@ class ParsedPage:
     #: block share them, so describing every link of a 2,000-link list is not 2,000 walks over the list.
     block_facts: dict = field(default_factory=dict, repr=False)
     listing_sizes: dict = field(default_factory=dict, repr=False)
+    #: heading tag -> how many registrable domains the page's headings of that tag link (locate._heading_entries)
+    heading_domains: dict | None = field(default=None, repr=False)
     #: per element: the region its own tag, role, id and classes name, and whether its own attributes hide it.
     #: Every link below a wrapper asks about the wrapper, whose style or class can be a megabyte (an inline data:
     #: image), so each element's attributes are read once, not once per link.

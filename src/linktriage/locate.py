@@ -177,6 +177,7 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
         block_external_domains=block_stats[1],
         block_text_length=block_stats[2],
         block_link_text_length=block_stats[3],
+        heading_entries=_heading_entries(page, element),
         is_image=is_image,
         hidden=_hidden(page, element),
         depth=sum(1 for _ in element.iterancestors()),
@@ -347,6 +348,35 @@ def _similar_items(parent: HtmlElement, shape: tuple) -> int:
         if len(" ".join(s.text_content().split())) - sum(len(a.text_content()) for a in s.iter("a")) >= 15
     )
     return len(similar) if with_text >= 0.6 * len(similar) else 0
+
+
+_ENTRY_HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
+
+
+def _heading_of(element: HtmlElement) -> HtmlElement | None:
+    """The h2-h5 holding a link: its parent, or up to two inline wrappers up (<h3><strong><a>)."""
+    return next((a for a in itertools.islice(element.iterancestors(), 3) if a.tag in _ENTRY_HEADINGS), None)
+
+
+def _heading_entries(page: ParsedPage, element: HtmlElement) -> int:
+    """For a link in a heading: how many other sites the page's headings of the same level link.
+
+    A catalogue ("25 top social media agencies", a brand-rating list) titles each entry with the entry's name
+    linked to its website, then gives fields or a stock blurb; such entries need not repeat one element shape, so
+    the listing test (_listing_size) misses them. Articles link other sites from their prose, rarely from their
+    headings. Counted once per page, by heading tag."""
+    heading = _heading_of(element)
+    if heading is None:
+        return 0
+    if page.heading_domains is None:
+        domains: dict[str, set[str]] = {}
+        for link in _links(page):
+            if link.domain and link.domain != page.source_domain:
+                entry = _heading_of(link.element)
+                if entry is not None:
+                    domains.setdefault(entry.tag, set()).add(link.domain)
+        page.heading_domains = {tag: len(found) for tag, found in domains.items()}
+    return page.heading_domains.get(heading.tag, 0)
 
 
 def _block(element: HtmlElement) -> HtmlElement:

@@ -35,6 +35,7 @@ RECIPES = {
     "dir_jsonld": ("directory", "directory", listings.jsonld),
     "dir_profile": ("directory", "directory", listings.profile),
     "catalogue": ("directory", "blog", listings.catalogue),
+    "ranked_catalogue": ("directory", "blog", listings.ranked_catalogue),
     "resource_list": ("directory", "blog", listings.resource_list),
     "stockists": ("directory", "news", listings.stockists),
     "comment_spam": ("spam", "blog", toxic.comment_spam),

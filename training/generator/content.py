@@ -205,6 +205,9 @@ def top10_prose(p: Page, doc: Doc, titles: list[str]) -> str:
     for k in range(n):
         b = p.world.business(p.lang)
         text = " ".join(r.sample(sentences, min(len(sentences), r.randint(2, 4))))
+        if r.random() < 0.4:  # the name itself linked, as catalogues do: the discussion still makes it editorial
+            sections.append(f"<h2>{k + 1}. {p.link(b.url, b.name, 'editorial')}</h2><p>{esc(text)}</p>")
+            continue
         anchor, image = p.anchor(b.url, brand=b.name, phrase=b.trade, weights=(5, 1, 1, 2, 2, 1))
         sections.append(f"<h2>{k + 1}. {esc(b.name)}</h2><p>{esc(text)}</p><p>{p.link(b.url, anchor, 'editorial', image=image)}</p>")
     intro = body_html(p, paras(p, doc, 1, 2))

@@ -126,6 +126,58 @@ def catalogue(p: Page, doc: Doc, titles: list[str]) -> str:
     return render(p, f"Top {len(items)} {trade} {items[0].city}", intro + f"<ol>{out}</ol>", byline=byline(p), titles=titles)
 
 
+_FACTS = {"en": ("Location", "Founded", "Team size", "Services", "Rating", "Pricing"),
+          "de": ("Standort", "Gegründet", "Mitarbeiter", "Leistungen", "Bewertung", "Preise")}
+_BLURBS = {"en": ("{name} is a {trade} company based in {city}.", "Founded in {year}, {name} works with clients in {city}.",
+                  "{name} offers {trade} services for small and mid-sized businesses.",
+                  "Known for quick replies and fair prices.", "The team has {years} years of experience."),
+           "de": ("{name} ist ein Unternehmen für {trade} mit Sitz in {city}.", "{name} wurde {year} gegründet.",
+                  "{name} bietet {trade} für kleine und mittlere Unternehmen.", "Bekannt für schnelle Antworten.",
+                  "Das Team hat {years} Jahre Erfahrung.")}
+
+
+def ranked_catalogue(p: Page, doc: Doc, titles: list[str]) -> str:
+    """A "top N companies" post whose entries are titled by the company's name, linked to its website (or followed
+    by a "Visit website" button), then a few facts or a stock blurb: an agency ranking, a brand-rating list. A
+    catalogue, not a discussion (LABELS.md: directory); top_n_prose is the discussed kind."""
+    r = p.rng
+    trade, items, lab = _entries(p, 5, 25)
+    tag, numbered = r.choice(["h2", "h3", "h3", "h4"]), r.random() < 0.5
+    style, button = r.choice(["facts", "blurb", "both"]), r.random() < 0.3
+    wrapper = r.choice(["", "", '<div class="card company">', '<article class="entry">', '<section class="listing-item">'])
+    facts_layout = r.choice(["ul", "p", "dl"])
+    names, blurbs = _FACTS.get(p.lang, _FACTS["en"]), _BLURBS.get(p.lang, _BLURBS["en"])
+    out = []
+    for i, b in enumerate(items):
+        label = "directory" if i in lab else None
+        number = f"{i + 1}. " if numbered else ""
+        name = esc(b.name) if button else p.link(b.url, b.name, label)
+        entry = [f"<{tag}>{number}{name}</{tag}>"]
+        year = r.randint(1985, 2022)
+        values = [b.city, str(year), r.choice(["2-10", "11-50", "51-200", "200+"]),
+                  f"{b.trade}, {r.choice(TRADES[p.lang])}", f"{b.rating}/5 ({b.reviews})", r.choice(["$", "$$", "$$$", "on request"])]
+        shown = [(n, v) for n, v in zip(names, values) if r.random() < 0.7]
+        if style in ("facts", "both") and shown:
+            if facts_layout == "ul":
+                entry.append("<ul>" + "".join(f"<li><strong>{esc(n)}:</strong> {esc(v)}</li>" for n, v in shown) + "</ul>")
+            elif facts_layout == "p":
+                entry.append("<p>" + " | ".join(f"<b>{esc(n)}:</b> {esc(v)}" for n, v in shown) + "</p>")
+            else:
+                entry.append("<dl>" + "".join(f"<dt>{esc(n)}</dt><dd>{esc(v)}</dd>" for n, v in shown) + "</dl>")
+        if style in ("blurb", "both"):
+            sentences = r.sample(blurbs, r.randint(1, 2))
+            entry.append("<p>" + esc(" ".join(t.format(name=b.name, trade=b.trade, city=b.city, year=year,
+                                                        years=r.randint(3, 30)) for t in sentences)) + "</p>")
+        if button:
+            entry.append("<p>" + p.link(b.url, p.ui["visit"], label, extra=' class="btn button"') + "</p>")
+        closing = f"</{wrapper[1:].split()[0]}>" if wrapper else ""
+        out.append(wrapper + "".join(entry) + closing)
+    intro = "".join(f"<p>{esc(x[:300])}</p>" for x in paras(p, doc, 1, 2))
+    title = r.choice([f"Top {len(items)} {trade} {items[0].city}", f"{len(items)} best {trade} companies",
+                      f"The {len(items)} top {trade} agencies"])
+    return render(p, title, intro + "".join(out), byline=byline(p), titles=titles)
+
+
 def resource_list(p: Page, doc: Doc, titles: list[str]) -> str:
     """A thin catalogue on an ordinary site ("Useful links", a library's sites on a subject): grouped entries, each
     a name and at most a few words, one website link each, no phones, no addresses, no discussion."""
