@@ -62,9 +62,7 @@ def _oof(table_X, labels, groups, make, cv: int, seed: int) -> np.ndarray:
         X_train = table_X.iloc[train_idx] if isinstance(table_X, pd.DataFrame) else table_X[train_idx]
         X_test = table_X.iloc[test_idx] if isinstance(table_X, pd.DataFrame) else table_X[test_idx]
         model = make(seed).fit(X_train, labels[train_idx], groups=groups[train_idx])
-        p = model.predict_proba(X_test)
-        for j, label in enumerate(model.classes_):
-            proba[test_idx, LABELS.index(label)] = p[:, j]
+        proba[test_idx] = _label_order(model, model.predict_proba(X_test))
     return proba
 
 
