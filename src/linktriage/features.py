@@ -121,8 +121,8 @@ _DISCLOSURE_MARKUP = re.compile(
 _NOTE_TEXT = etree.XPath(
     "//text()[not(ancestor::a or ancestor::nav or ancestor::footer or ancestor::aside or ancestor::script or "
     "ancestor::style or ancestor::noscript or ancestor::select or ancestor::option)]")
-_NOTE_BLOCKS = frozenset({"p", "div", "li", "td", "header", "section", "article", "figcaption", "blockquote",
-                          "h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NOTE_BLOCKS = _HEADINGS | {"p", "div", "li", "td", "header", "section", "article", "figcaption", "blockquote"}
 # Regions whose short texts are not notes about the page (locate.region_of names them): navigation, footer,
 # sidebar and comments. Besides those, blocks that the locator does not name: sharing, cookie and newsletter
 # boxes, call-to-action ("cta") blocks and advertisement slots, whose own "Sponsored" / "Anzeige" / "Brought to
@@ -313,9 +313,6 @@ def _has_disclosure_note(page: ParsedPage) -> bool:
                 and not _labels_a_teaser(block, page)):
             return True
     return False
-
-
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _labels_a_teaser(block: etree._Element, page: ParsedPage) -> bool:

@@ -143,8 +143,11 @@ def locate_links(page: ParsedPage, target_url: str) -> list[LinkContext]:
 
 def external_links(page: ParsedPage) -> list[tuple[str, LinkContext]]:
     """Every link to another registrable domain, as (href, context) pairs in document order."""
-    return [(link.href, _describe(page, link, link.href)) for link in _links(page)
-            if link.domain and link.domain != page.source_domain]
+    return [(link.href, _describe(page, link, link.href)) for link in _links(page) if _to_another_site(page, link)]
+
+
+def _to_another_site(page: ParsedPage, link: _Link) -> bool:
+    return bool(link.domain) and link.domain != page.source_domain
 
 
 def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
@@ -371,10 +374,9 @@ def _heading_entries(page: ParsedPage, element: HtmlElement) -> int:
     if page.heading_domains is None:
         domains: dict[str, set[str]] = {}
         for link in _links(page):
-            if link.domain and link.domain != page.source_domain:
-                entry = _heading_of(link.element)
-                if entry is not None:
-                    domains.setdefault(entry.tag, set()).add(link.domain)
+            entry = _heading_of(link.element) if _to_another_site(page, link) else None
+            if entry is not None:
+                domains.setdefault(entry.tag, set()).add(link.domain)
         page.heading_domains = {tag: len(found) for tag, found in domains.items()}
     return page.heading_domains.get(heading.tag, 0)
 
