@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from linktriage._records import LABELS
 from linktriage.features import FEATURE_NAMES
-from linktriage.learn import TrainingTable
+from linktriage.learn import TrainingTable, evaluate
 
 sys.path.insert(0, str(ROOT / "training"))
 from model_designs import compare_designs  # noqa: E402  (training/model_designs.py)
@@ -56,11 +56,14 @@ def test_every_design_is_scored_on_the_dev_set_when_given():
         assert sum(result["dev"].support.values()) == len(dev), name
         assert result["dev"].macro_f1 > 0.9, (name, result["dev"].macro_f1)
         assert result["real"].macro_f1 > 0.9, (name, result["real"].macro_f1)
+    # the feature designs keep the model they scored, so train_model.py ships it without fitting it again
+    for name in ("gbm_features", "logreg_features"):
+        assert evaluate(dev, results[name]["fitted"])["real"].macro_f1 == results[name]["dev"].macro_f1
 
 
 def test_without_a_dev_set_designs_are_cross_validated_only():
     results = compare_designs(_table(6, seed=0), cv=2, seed=0)
-    assert results and all("dev" not in result for result in results.values())
+    assert results and all("dev" not in result and "fitted" not in result for result in results.values())
 
 
 def test_the_card_says_whether_an_unshipped_design_led_and_how_it_did_on_the_dev_set():

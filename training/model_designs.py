@@ -82,13 +82,15 @@ def _embeddings(table: TrainingTable) -> np.ndarray | None:
 def compare_designs(table: TrainingTable, *, cv: int = 5, seed: int = 0,
                     dev: TrainingTable | None = None) -> dict[str, dict]:
     """Grouped out-of-fold metrics of every design on the same folds (same seed => same split); with ``dev``,
-    also each design's metrics on it when fitted on all of ``table`` (under "dev")."""
+    also each design's metrics on it when fitted on all of ``table`` (under "dev"), and for the designs that can
+    ship that fitted model (under "fitted": the shipped model, so train_model.py need not fit it again)."""
     results = {}
     for name, make in DESIGNS.items():
         proba = _oof(table.features, table.labels, table.groups, make, cv, seed)
         results[name] = {**grouped_metrics(table, proba), "proba": proba}
         if dev is not None:
-            results[name]["dev"] = evaluate(dev, make(seed).fit(table.features, table.labels, groups=table.groups))["real"]
+            fitted = make(seed).fit(table.features, table.labels, groups=table.groups)
+            results[name].update(dev=evaluate(dev, fitted)["real"], fitted=fitted)
         print(f"  {name}: {_summary(results[name])}", flush=True)
     embeddings = _embeddings(table)
     if embeddings is not None:

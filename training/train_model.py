@@ -132,8 +132,10 @@ def main() -> None:
     best = max(DESIGNS, key=lambda name: results[name]["real"].macro_f1)
     print("designs (grouped CV, real pages):", {k: round(v["real"].macro_f1, 3) for k, v in results.items()}, "->", best)
 
-    model = DESIGNS[best](args.seed).fit(table.features, table.labels, groups=table.groups)
-    sections = {k: v for k, v in results[best].items() if k != "proba"}
+    fitted = results[best].get("fitted")  # fitted on everything for the dev set when there is one
+    model = fitted if fitted is not None else DESIGNS[best](args.seed).fit(table.features, table.labels,
+                                                                          groups=table.groups)
+    sections = {k: v for k, v in results[best].items() if k not in ("proba", "fitted")}
     card = build_card(table, results, best, sections)
     save_model(model, DEFAULT_MODEL_PATH, card=card)
     table.to_parquet(SHIPPED_TABLE_PATH)
