@@ -60,6 +60,19 @@ def test_scheme_www_trailing_slash_fragment_and_idn_are_normalised():
     assert [l.anchor_text for l in links] == ["shop", "again"]
 
 
+def test_idn_hosts_use_the_rules_of_the_page_domain():
+    """"faß.de" is xn--fa-hia.de (UTS 46, as browsers and the page's own domain), not "fass.de" (IDNA 2003): a
+    site's own link written either way is not another site's, and a target written either way finds it."""
+    html = f"""<html><body><article><p>{ARTICLE_TEXT} <a href="https://www.faß.de/brot">bread</a>,
+    <a href="https://xn--fa-hia.de/kontakt">contact</a> and <a href="https://bäcker.example/">a friend</a></p>
+    </article></body></html>"""
+    parsed = page(html, url="https://faß.de/start")
+    assert [href for href, _ in external_links(parsed)] == ["https://bäcker.example/"]
+    assert [l.anchor_text for l in locate_links(parsed, "https://faß.de/kontakt")] == ["contact"]
+    assert [l.anchor_text for l in locate_links(parsed, "https://xn--fa-hia.de/brot")] == ["bread"]
+    assert locate_links(parsed, "https://fass.de/brot") == []
+
+
 def test_domain_only_target_matches_any_page_of_the_site_but_not_lookalikes():
     html = """<html><body><p><a href="https://shop.target.example/a">a</a> <a href="https://target.example.evil.example/">b</a>
     <a href="https://target.example/">c</a> <a href="https://nottarget.example/">d</a></p></body></html>"""

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from linktriage._domains import hostname, registrable_domain
+from linktriage._domains import hostname, registrable_domain, to_ascii_host
 from linktriage._records import LinkContext
 from linktriage.extract import HREF_CACHE_SIZE, ParsedPage, href_domain, normalise_href
 from linktriage.sources.warc import url_key
@@ -100,8 +100,10 @@ def target_matcher(target_url: str):
 
 
 def _ascii_host(host: str) -> str:
+    """The punycode form by the rules the page's own domain is computed with (_domains.to_ascii_host, UTS 46):
+    Python's IDNA 2003 codec turned "faß.de" into "fass.de", so a site's own links counted as another site's."""
     try:
-        return host.encode("idna").decode("ascii") if not host.isascii() else host
+        return to_ascii_host(host) if not host.isascii() else host
     except UnicodeError:
         return host
 
