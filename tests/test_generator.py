@@ -206,3 +206,95 @@ def test_real_text_in_pages_but_not_in_the_repo(tmp_path):
     repo_text = "\n".join(path.read_text(encoding="utf-8") for path in mine)
     texts = texts[::max(1, len(texts) // 400)]
     assert not [t for t in texts if t in repo_text]  # ... and the repository does not
+
+
+def _real_archive(path: Path, pages: dict[str, str]) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, html in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=iso-8859-1")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=__import__("io").BytesIO(
+                html.encode("iso-8859-1")), http_headers=headers))
+
+
+_ARTICLE = """<html><head><meta charset="iso-8859-1"><title>Rain gauges</title></head><body>
+<nav><a href="/">Home</a> <a href="/about">About</a></nav>
+<article><h1>How rain gauges work</h1><p class="byline">By Anna Berg</p>
+<div class="entry-content">
+<p>Rain gauges are simple instruments, and the {w} keeps a long record of them: see the
+<a href="https://www.metoffice.gov.uk/research">research pages</a> for the method behind the numbers we quote here.</p>
+<p>A tipping-bucket gauge counts small volumes of water; the <a href="https://www.noaa.gov/weather">NOAA weather
+service</a> explains how the counts become millimetres, and why wind makes every gauge read low.</p>
+<p>Café owners in Zürich keep gauges too, which says something about the weather there and the people who
+measure it. The last paragraph holds no link at all but is long enough to be a paragraph.</p>
+</div></article>
+<footer><a href="https://www.example-footer.org/">Partner</a></footer></body></html>"""
+
+
+def test_noted_copies_of_real_articles(tmp_path):
+    """A real page's editorial links, copied with a contributed / sponsored note, come out as guest_post rows on a
+    marked URL of the same site, which the real locator finds, with the note detected and nothing else lost."""
+    import pandas as pd
+    from generator import write
+    from generator.noted import MARKER_QUERY, noted_pages
+
+    from linktriage._records import Backlink
+    from linktriage.learn import build_training_table
+    from linktriage.pipeline import PageGetter, ScoreOptions
+
+    pages = {f"https://weather{i}.org/2012/rain-{i}?id={i}": _ARTICLE.replace("{w}", f"station {i}") for i in range(12)}
+    _real_archive(tmp_path / "real.warc.gz", pages)
+    real = pd.DataFrame([{"source_url": url, "target_url": target, "anchor": anchor, "label": "editorial",
+                          "warc": "real.warc.gz", "site": url.split("/")[2]}
+                         for url in pages for target, anchor in [("https://www.metoffice.gov.uk/research", "research pages"),
+                                                                 ("https://www.noaa.gov/weather", "NOAA weather service")]])
+    noted = list(noted_pages(real, tmp_path, seed=1, share=0.5))
+    assert len(noted) == 6 and len({page.url for page in noted}) == 6
+    write(iter(noted), tmp_path / "noted.warc.gz", tmp_path / "noted.csv")
+    rows = pd.read_csv(tmp_path / "noted.csv", dtype=str, keep_default_na=False)
+    assert set(rows["label"]) == {"guest_post"} and set(rows["generated"]) == {"true"}
+    assert set(rows["template"]) <= {f"real:noted-{w}" for w in ("top", "editor", "end", "title")}
+    for page in noted:
+        real_url = page.url.replace(f"&{MARKER_QUERY}", "")
+        assert real_url in pages and page.site == real_url.split("/")[2]  # grouped with the real site's rows
+        targets = {target for target, _, _ in page.rows}
+        assert {"https://www.metoffice.gov.uk/research", "https://www.noaa.gov/weather"} <= targets
+        assert "https://www.example-footer.org/" not in targets
+        assert "Café owners in Zürich" in page.html and "iso-8859-1" not in page.html  # written as UTF-8
+    backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
+                 for i, r in enumerate(rows.itertuples())]
+    getter = PageGetter(ScoreOptions(pages=(str(tmp_path / "noted.warc.gz"),), offline=True))
+    table = build_training_table(backlinks, getter, groups=rows["site"].tolist(), workers=1)
+    assert len(table) == len(rows) and not table.skipped
+    assert set(table.info.loc[table.info["target_url"].str.contains("metoffice|noaa"), "position"]) == {"content"}
+    assert table.features["page_disclosure_note"].mean() >= 0.5
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"reference corpus not found at {CORPUS}")
+def test_generate_pages_writes_noted_copies_of_real_pages(tmp_path):
+    """`generate_pages.py --noted-share` appends noted copies of real corpus pages, which the locator finds."""
+    import pandas as pd
+
+    real = pd.read_csv(ROOT / "data/labels/real_links.csv", dtype=str, keep_default_na=False)
+    pages = real[(real["warc"] == "scrapinghub.warc.gz") & (real["label"] == "editorial")]["source_url"].unique()[:4]
+    real[real["source_url"].isin(pages)].to_csv(tmp_path / "real.csv", index=False)
+    warc, labels = tmp_path / "g.warc.gz", tmp_path / "g.csv"
+    generate_pages.main(["--per-class", "10", "--corpus", str(CORPUS), "-o", str(warc), "--labels", str(labels),
+                         "--noted-share", "1", "--real-labels", str(tmp_path / "real.csv")])
+    rows = pd.read_csv(labels, dtype=str, keep_default_na=False)
+    noted = rows[rows["template"].str.startswith("real:noted-")]
+    assert noted["source_url"].nunique() == 4 and set(noted["label"]) == {"guest_post"}
+    assert set(noted["site"]) == set(real.loc[real["source_url"].isin(pages), "site"])
+    from linktriage._records import Backlink
+    from linktriage.learn import build_training_table
+    from linktriage.pipeline import PageGetter, ScoreOptions
+
+    backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
+                 for i, r in enumerate(noted.itertuples())]
+    table = build_training_table(backlinks, PageGetter(ScoreOptions(pages=(str(warc),), offline=True)), workers=1)
+    assert len(table) == len(noted)

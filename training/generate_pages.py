@@ -8,15 +8,19 @@ data/labels/generated_links.csv, every row marked generated. See training/GENERA
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
 from generator import generate, write  # noqa: E402
+from generator.noted import noted_pages  # noqa: E402
 from generator.text import filler_docs, load_corpus  # noqa: E402
 
 
@@ -32,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "build/generated/generated.warc.gz")
     ap.add_argument("--labels", type=Path, default=ROOT / "data/labels/generated_links.csv")
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus")
+    ap.add_argument("--noted-share", type=float, default=0.0,
+                    help="share of the real pages with editorial labels also written as noted guest posts "
+                         "(generator/noted.py; needs the corpus; default 0: tried and not shipped, "
+                         "evaluation/error_analysis_notes.md item 19)")
+    ap.add_argument("--real-labels", type=Path, default=ROOT / "data/labels/real_links.csv")
     ap.add_argument("--filler-for-tests", action="store_true", help="built-in filler text; for tests only, NOT for training")
     args = ap.parse_args(argv)
     if args.per_class < 10:
@@ -52,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             rows.update(label for _, _, label in page.rows)
             yield page
 
-    n_pages, n_rows = write(counted(generate(docs, args.seed, args.per_class)), args.output, args.labels)
+    pages = generate(docs, args.seed, args.per_class)
+    if args.noted_share > 0 and not args.filler_for_tests:
+        real = pd.read_csv(args.real_labels, dtype=str, keep_default_na=False)
+        pages = itertools.chain(pages, noted_pages(real, args.corpus, args.seed, args.noted_share))
+    n_pages, n_rows = write(counted(pages), args.output, args.labels)
     print(f"{n_pages} pages, {n_rows} labelled links {dict(sorted(rows.items()))} -> {args.output}, {args.labels} "
           f"({time.time() - started:.0f} s)")
     return 0

@@ -1,0 +1,151 @@
+"""Noted real articles: real corpus pages whose in-body links the real labels call editorial, copied with a
+guest-post or sponsorship note added (and, on some, an author box linking the contributor's invented company).
+
+Why: the generated guest posts are recognisable as generated (shorter texts, fewer links, invented chrome), so a
+model can learn "guest post = generated-looking page" instead of "guest post = an article that says it was
+contributed or paid for". On these copies the note (and the author box) is the only difference from a real
+editorial article of the same site: LABELS.md makes every link "inside content that an outside author contributed
+or that was paid for" a guest_post, so the copy's in-body links are labelled guest_post.
+
+Each copy keeps its page's real URL plus a query marker (its links and chrome are the real page's, so its site is
+the real site and grouped splits keep it with that site's real rows); rows are marked generated like every other
+generated row, and the pages live only in build/generated (never in the repository).
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pandas as pd
+from lxml import etree
+from warcio.archiveiterator import ArchiveIterator
+
+from linktriage.extract import decode_html, normalise_href
+
+from .content import GUEST_LINK_TEXT
+from .page import esc
+from .text import detect_lang
+from .world import BIO, GUEST_MARKERS, NICHES, World
+
+#: added to the real page's URL, so the copy never shares a URL (and a link key) with the real page's labels
+MARKER_QUERY = "linktriage-noted=1"
+_BLOCKS = ("p", "li", "blockquote", "td", "dd", "h2", "h3", "h4")
+_EDITOR_NOTE = {"en": "Editor's note:", "de": "Anmerkung der Redaktion:", "fr": "Note de la rédaction :",
+                "es": "Nota del editor:", "it": "Nota della redazione:", "nl": "Noot van de redactie:",
+                "pt": "Nota do editor:"}
+
+
+def noted_pages(real_labels: pd.DataFrame, corpus: Path, seed: int, share: float) -> Iterator:
+    """Yield a noted copy (generator.GeneratedPage) of ``share`` of the real pages with editorial rows."""
+    from . import GeneratedPage
+
+    rng = random.Random(seed)
+    world = World(rng)
+    # urn: pages have no URL to mark; a URI with a space is rewritten by the WARC writer and would lose its labels
+    editorial = real_labels[(real_labels["label"] == "editorial") & ~real_labels["source_url"].str.startswith("urn:")
+                            & ~real_labels["source_url"].str.contains(r"\s")]
+    pages = sorted(editorial["source_url"].unique())
+    chosen = set(rng.sample(pages, round(len(pages) * share)))
+    rows = editorial[editorial["source_url"].isin(chosen)]
+    by_page = {url: part for url, part in rows.groupby("source_url")}
+    for warc in sorted(rows["warc"].unique()):
+        for url, body, declared in _records(corpus / warc, set(rows.loc[rows["warc"] == warc, "source_url"])):
+            part = by_page[url]
+            built = _noted(url, body, declared, part, rng, world)
+            if built is not None:
+                html, labelled, lang, where = built
+                yield GeneratedPage(_marked(url), html, tuple(labelled), part["site"].iloc[0], f"real:noted-{where}",
+                                    lang)
+
+
+def _records(path: Path, wanted: set[str]) -> Iterator[tuple[str, bytes, str]]:
+    """(URI, body, declared charset) of the wanted response records of one archive, first record per URI."""
+    seen = set()
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            if record.rec_type != "response" or uri not in wanted or uri in seen:
+                continue
+            seen.add(uri)
+            content_type = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
+            declared = content_type.split("charset=")[-1].strip() if "charset=" in content_type else ""
+            yield uri, record.content_stream().read(), declared
+
+
+def _marked(url: str) -> str:
+    base, _, fragment = url.partition("#")
+    return f"{base}{'&' if '?' in base else '?'}{MARKER_QUERY}" + (f"#{fragment}" if fragment else "")
+
+
+def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random.Random, world: World):
+    """The copy's HTML, its labelled rows, language and where the note went; None when no labelled link is found."""
+    try:
+        root = lxml.html.document_fromstring(decode_html(body, declared))
+    except (etree.ParserError, ValueError):
+        return None
+    base = url
+    base_el = root.find(".//base[@href]")
+    if base_el is not None:
+        base = normalise_href(base_el.get("href"), url) or url
+    wanted = dict(zip(part["target_url"], part["anchor"].fillna("")))
+    blocks, rows = [], []
+    for a in root.iter("a"):
+        href = normalise_href(a.get("href") or "", base)
+        if href in wanted:
+            block = next((el for el in a.iterancestors() if el.tag in _BLOCKS), a.getparent())
+            blocks.append(block)
+            rows.append((href, wanted.pop(href), "guest_post"))
+    if not blocks:
+        return None
+    container = _common_ancestor(blocks)
+    lang = detect_lang(" ".join(container.text_content().split())[:3000]) or "en"
+    lang = lang if lang in GUEST_MARKERS else "en"
+    author = world.person(lang)
+    company = world.brand() + rng.choice([" Media", " Digital", " Group", " Solutions", ""])
+    phrases, niche_slug = rng.choice(NICHES)
+    company_url = world.commercial_url(niche_slug)
+    template = rng.choice(GUEST_MARKERS[lang])
+    marker = esc(template.format(a=author, c=company))
+    if "{c}" in template and rng.random() < 0.4:  # the company a note names is often linked
+        marker = marker.replace(esc(company), f'<a href="{company_url}">{esc(company)}</a>', 1)
+        rows.append((company_url, company, "guest_post"))
+    where = rng.choices(["top", "editor", "end", "title"], [3, 2, 3, 2])[0]
+    note = {"top": f"<p><em>{marker}</em></p>",
+            "editor": f"<h6><strong>{esc(_EDITOR_NOTE[lang])}</strong> {marker}</h6>",
+            "end": f"<p><strong>{marker}</strong></p>",
+            "title": f'<div class="{rng.choice(["sponsored-label", "post-label", "disclosure"])}">{marker}</div>'}[where]
+    first = next((el for el in container.iter("p") if len(el.text_content()) > 40), None)
+    if where == "end":
+        last = [el for el in container.iter("p")] or [blocks[-1]]
+        last[-1].addnext(lxml.html.fragment_fromstring(note))
+    elif where == "title" and root.find(".//h1") is not None:
+        root.find(".//h1").addnext(lxml.html.fragment_fromstring(note))
+    else:
+        (first if first is not None else blocks[0]).addprevious(lxml.html.fragment_fromstring(note))
+    if rng.random() < 0.45 and company_url not in {r[0] for r in rows}:
+        anchor = rng.choice([company, company_url.split("/")[2], rng.choice(GUEST_LINK_TEXT[lang])])
+        bio = esc(BIO[lang].format(a=author, c=company, t=rng.choice(phrases)))
+        box = (f'<div class="{rng.choice(["author-box", "about-author", "author-bio"])}"><h4>{esc(author)}</h4>'
+               f'<p>{bio} <a href="{company_url}">{esc(anchor)}</a></p></div>')
+        container.addnext(lxml.html.fragment_fromstring(box)) if container.getparent() is not None else \
+            container.append(lxml.html.fragment_fromstring(box))
+        rows.append((company_url, anchor, "guest_post"))
+    for meta in root.xpath("//meta[@charset or translate(@http-equiv, 'CONTENT-TYPE', 'content-type')='content-type']"):
+        meta.getparent().remove(meta)  # the copy is written as UTF-8: an old charset declaration would contradict it
+    return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode"), rows, lang, where
+
+
+def _common_ancestor(elements: list) -> etree._Element:
+    """The lowest element holding all of ``elements`` (the parent of the only one, for one)."""
+    paths = [[el, *el.iterancestors()][::-1] for el in elements]
+    common = None
+    for level in zip(*paths):
+        if all(el is level[0] for el in level):
+            common = level[0]
+        else:
+            break
+    if len(elements) == 1 or common is elements[0]:
+        common = elements[0].getparent() if elements[0].getparent() is not None else elements[0]
+    return common
