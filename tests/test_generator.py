@@ -239,7 +239,7 @@ def test_noted_copies_of_real_articles(tmp_path):
     marked URL of the same site, which the real locator finds, with the note detected and nothing else lost."""
     import pandas as pd
     from generator import write
-    from generator.noted import MARKER_QUERY, noted_pages
+    from generator.real_copies import MARKER_QUERY, editorial_pages, noted_pages
 
     from linktriage._records import Backlink
     from linktriage.learn import build_training_table
@@ -251,7 +251,7 @@ def test_noted_copies_of_real_articles(tmp_path):
                           "warc": "real.warc.gz", "site": url.split("/")[2]}
                          for url in pages for target, anchor in [("https://www.metoffice.gov.uk/research", "research pages"),
                                                                  ("https://www.noaa.gov/weather", "NOAA weather service")]])
-    noted = list(noted_pages(real, tmp_path, seed=1, share=0.5))
+    noted = list(noted_pages(real, tmp_path, seed=1, pages=editorial_pages(real)[:6]))
     assert len(noted) == 6 and len({page.url for page in noted}) == 6
     write(iter(noted), tmp_path / "noted.warc.gz", tmp_path / "noted.csv")
     rows = pd.read_csv(tmp_path / "noted.csv", dtype=str, keep_default_na=False)
@@ -276,8 +276,9 @@ def test_noted_copies_of_real_articles(tmp_path):
 @pytest.mark.corpus
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"reference corpus not found at {CORPUS}")
-def test_generate_pages_writes_noted_copies_of_real_pages(tmp_path):
-    """`generate_pages.py --noted-share` appends noted copies of real corpus pages, which the locator finds."""
+def test_generate_pages_writes_copies_of_real_pages(tmp_path):
+    """`generate_pages.py --noted-share / --catalogue-share` append copies of disjoint real corpus pages, which the
+    locator finds."""
     import pandas as pd
 
     real = pd.read_csv(ROOT / "data/labels/real_links.csv", dtype=str, keep_default_na=False)
@@ -285,16 +286,64 @@ def test_generate_pages_writes_noted_copies_of_real_pages(tmp_path):
     real[real["source_url"].isin(pages)].to_csv(tmp_path / "real.csv", index=False)
     warc, labels = tmp_path / "g.warc.gz", tmp_path / "g.csv"
     generate_pages.main(["--per-class", "10", "--corpus", str(CORPUS), "-o", str(warc), "--labels", str(labels),
-                         "--noted-share", "1", "--real-labels", str(tmp_path / "real.csv")])
+                         "--noted-share", "0.5", "--catalogue-share", "0.5", "--real-labels", str(tmp_path / "real.csv")])
     rows = pd.read_csv(labels, dtype=str, keep_default_na=False)
     noted = rows[rows["template"].str.startswith("real:noted-")]
-    assert noted["source_url"].nunique() == 4 and set(noted["label"]) == {"guest_post"}
-    assert set(noted["site"]) == set(real.loc[real["source_url"].isin(pages), "site"])
+    catalogued = rows[rows["template"].str.startswith("real:catalogue-")]
+    assert noted["source_url"].nunique() == 2 and set(noted["label"]) == {"guest_post"}
+    assert catalogued["source_url"].nunique() == 2 and set(catalogued["label"]) == {"directory"}
+    real_urls = {url.split("?linktriage-")[0].split("&linktriage-")[0] for url in rows["source_url"]
+                 if "linktriage-" in url}
+    assert real_urls == set(pages)  # disjoint: four pages, each copied once
+    assert set(noted["site"]) | set(catalogued["site"]) == set(real.loc[real["source_url"].isin(pages), "site"])
     from linktriage._records import Backlink
     from linktriage.learn import build_training_table
     from linktriage.pipeline import PageGetter, ScoreOptions
 
+    copies = pd.concat([noted, catalogued])
     backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
-                 for i, r in enumerate(noted.itertuples())]
+                 for i, r in enumerate(copies.itertuples())]
     table = build_training_table(backlinks, PageGetter(ScoreOptions(pages=(str(warc),), offline=True)), workers=1)
-    assert len(table) == len(noted)
+    assert len(table) == len(copies)
+
+
+def test_catalogue_copies_of_real_articles(tmp_path):
+    """A real page's copy whose text is (or ends with) a catalogue of invented businesses: directory rows only, on
+    a marked URL of the same site, the page's own chrome kept, every labelled entry found by the real locator."""
+    import pandas as pd
+    from generator import write
+    from generator.real_copies import CATALOGUE_QUERY, catalogue_pages, editorial_pages
+
+    from linktriage._records import Backlink
+    from linktriage.learn import build_training_table
+    from linktriage.pipeline import PageGetter, ScoreOptions
+
+    pages = {f"https://weather{i}.org/2012/rain-{i}": _ARTICLE.replace("{w}", f"station {i}") for i in range(8)}
+    _real_archive(tmp_path / "real.warc.gz", pages)
+    real = pd.DataFrame([{"source_url": url, "target_url": "https://www.noaa.gov/weather", "anchor": "NOAA weather service",
+                          "label": "editorial", "warc": "real.warc.gz", "site": url.split("/")[2]} for url in pages])
+    copies = list(catalogue_pages(real, tmp_path, seed=2, pages=editorial_pages(real)))
+    assert len(copies) == 8
+    recipes = {page.template for page in copies}
+    assert len(recipes) >= 2 and recipes <= {f"real:catalogue-{r}" for r in
+                                             ("catalogue", "ranked_catalogue", "resource_list", "stockists")}
+    for page in copies:
+        assert page.url.endswith(f"?{CATALOGUE_QUERY}") and page.url.removesuffix(f"?{CATALOGUE_QUERY}") in pages
+        assert {label for _, _, label in page.rows} == {"directory"}
+        assert all(urlsplit(target).hostname.endswith(RESERVED) for target, _, _ in page.rows)
+        assert "https://www.example-footer.org/" in page.html and "How rain gauges work" in page.html
+    write(iter(copies), tmp_path / "c.warc.gz", tmp_path / "c.csv")
+    rows = pd.read_csv(tmp_path / "c.csv", dtype=str, keep_default_na=False)
+    backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
+                 for i, r in enumerate(rows.itertuples())]
+    getter = PageGetter(ScoreOptions(pages=(str(tmp_path / "c.warc.gz"),), offline=True))
+    table = build_training_table(backlinks, getter, workers=1)
+    assert len(table) == len(rows) and not table.skipped
+
+
+def test_copy_shares_are_checked(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        generate_pages.main(["--noted-share", "0.7", "--catalogue-share", "0.5", "-o", str(tmp_path / "x.warc.gz"),
+                             "--labels", str(tmp_path / "x.csv"), "--filler-for-tests"])
+    err = capsys.readouterr().err
+    assert "together at most 1" in err and err.count("\n") == 1

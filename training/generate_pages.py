@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import random
 import sys
 import time
 from collections import Counter
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
 from generator import generate, write  # noqa: E402
-from generator.noted import noted_pages  # noqa: E402
+from generator.real_copies import catalogue_pages, editorial_pages, noted_pages  # noqa: E402
 from generator.text import filler_docs, load_corpus  # noqa: E402
 
 
@@ -38,13 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus")
     ap.add_argument("--noted-share", type=float, default=0.0,
                     help="share of the real pages with editorial labels also written as noted guest posts "
-                         "(generator/noted.py; needs the corpus; default 0: tried and not shipped, "
+                         "(generator/real_copies.py; needs the corpus; default 0: tried and not shipped, "
                          "evaluation/error_analysis_notes.md item 19)")
+    ap.add_argument("--catalogue-share", type=float, default=0.0,
+                    help="share of those pages (others than the noted ones) also written with a catalogue of "
+                         "invented businesses as their text (generator/real_copies.py; needs the corpus)")
     ap.add_argument("--real-labels", type=Path, default=ROOT / "data/labels/real_links.csv")
     ap.add_argument("--filler-for-tests", action="store_true", help="built-in filler text; for tests only, NOT for training")
     args = ap.parse_args(argv)
     if args.per_class < 10:
         fail(f"--per-class {args.per_class} is too small: use at least 10")
+    if not (0 <= args.noted_share and 0 <= args.catalogue_share and args.noted_share + args.catalogue_share <= 1):
+        fail(f"--noted-share {args.noted_share:g} and --catalogue-share {args.catalogue_share:g} are shares of the same "
+             "pages: each at least 0, together at most 1")
     started = time.time()
     if args.filler_for_tests:
         docs = filler_docs(args.seed)
@@ -62,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             yield page
 
     pages = generate(docs, args.seed, args.per_class)
-    if args.noted_share > 0 and not args.filler_for_tests:
+    if args.noted_share + args.catalogue_share > 0 and not args.filler_for_tests:
         real = pd.read_csv(args.real_labels, dtype=str, keep_default_na=False)
-        pages = itertools.chain(pages, noted_pages(real, args.corpus, args.seed, args.noted_share))
+        candidates = editorial_pages(real)
+        random.Random(args.seed).shuffle(candidates)
+        noted = round(len(candidates) * args.noted_share)
+        catalogued = candidates[noted:noted + round(len(candidates) * args.catalogue_share)]
+        pages = itertools.chain(pages, noted_pages(real, args.corpus, args.seed, candidates[:noted]),
+                                catalogue_pages(real, args.corpus, args.seed, catalogued))
     n_pages, n_rows = write(counted(pages), args.output, args.labels)
     print(f"{n_pages} pages, {n_rows} labelled links {dict(sorted(rows.items()))} -> {args.output}, {args.labels} "
           f"({time.time() - started:.0f} s)")

@@ -54,6 +54,8 @@ class Page:
         self.targets: set[str] = set()
         self.cap = {label: rng.choice([1, 2, 2, 3, 3, 3]) for label in REL}
         self.uid = rng.randint(100, 99999)
+        #: render() returns the recipe's content alone, without a CMS skeleton (copies of real pages)
+        self.body_only = False
 
     @property
     def lang(self) -> str:

@@ -171,6 +171,8 @@ def _head(p: Page, title: str, extra_head: str) -> str:
 def render(p: Page, title: str, body: str, *, byline: str = "", after: str = "", comments: str = "", side: str = "",
            footer_extra: str = "", article: bool = True, extra_head: str = "", titles: list[str] | None = None) -> str:
     """A full HTML document in the site's CMS skeleton, with boilerplate around the recipe's content."""
+    if p.body_only:  # the recipe's content alone, for a real page's copy (generator/real_copies.py)
+        return body
     r, s = p.rng, p.site
     titles = titles or [title]
     if article and r.random() < 0.5:

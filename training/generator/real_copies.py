@@ -1,7 +1,12 @@
-"""Noted real articles: real corpus pages whose in-body links the real labels call editorial, copied with a
-guest-post or sponsorship note added (and, on some, an author box linking the contributor's invented company).
+"""Copies of real articles: real corpus pages whose in-body links the real labels call editorial, copied with a
+change that alone decides their links' class.
 
-Why: the generated guest posts are recognisable as generated (shorter texts, fewer links, invented chrome), so a
+- Noted copies (`noted_pages`): a guest-post or sponsorship note added (and, on some, an author box linking the
+  contributor's invented company); the in-body links become guest_post.
+- Catalogue copies (`catalogue_pages`): the article's text replaced by, or followed by, a catalogue of invented
+  businesses written by one of the generator's blog catalogue recipes; its entries' links are directory.
+
+Why (noted copies): the generated guest posts are recognisable as generated (shorter texts, fewer links, invented chrome), so a
 model can learn "guest post = generated-looking page" instead of "guest post = an article that says it was
 contributed or paid for". On these copies the note (and the author box) is the only difference from a real
 editorial article of the same site: LABELS.md makes every link "inside content that an outside author contributed
@@ -26,38 +31,66 @@ from linktriage.extract import decode_html, normalise_href
 
 from .content import GUEST_LINK_TEXT
 from .page import esc
-from .text import detect_lang
+from .text import Doc, detect_lang
 from .world import BIO, GUEST_MARKERS, NICHES, World
 
-#: added to the real page's URL, so the copy never shares a URL (and a link key) with the real page's labels
+#: added to the real page's URL, so a copy never shares a URL (and a link key) with the real page's labels
 MARKER_QUERY = "linktriage-noted=1"
+CATALOGUE_QUERY = "linktriage-catalogue=1"
 _BLOCKS = ("p", "li", "blockquote", "td", "dd", "h2", "h3", "h4")
 _EDITOR_NOTE = {"en": "Editor's note:", "de": "Anmerkung der Redaktion:", "fr": "Note de la rédaction :",
                 "es": "Nota del editor:", "it": "Nota della redazione:", "nl": "Noot van de redactie:",
                 "pt": "Nota do editor:"}
 
 
-def noted_pages(real_labels: pd.DataFrame, corpus: Path, seed: int, share: float) -> Iterator:
-    """Yield a noted copy (generator.GeneratedPage) of ``share`` of the real pages with editorial rows."""
+def editorial_pages(real_labels: pd.DataFrame) -> list[str]:
+    """The real pages with editorial rows that a copy can be made of, sorted."""
+    # urn: pages have no URL to mark; a URI with a space is rewritten by the WARC writer and would lose its labels
+    editorial = _editorial(real_labels)
+    return sorted(editorial["source_url"].unique())
+
+
+def _editorial(real_labels: pd.DataFrame) -> pd.DataFrame:
+    return real_labels[(real_labels["label"] == "editorial") & ~real_labels["source_url"].str.startswith("urn:")
+                       & ~real_labels["source_url"].str.contains(r"\s")]
+
+
+def noted_pages(real_labels: pd.DataFrame, corpus: Path, seed: int, pages: list[str]) -> Iterator:
+    """Yield a noted copy (generator.GeneratedPage) of each of ``pages`` (real pages with editorial rows)."""
     from . import GeneratedPage
 
     rng = random.Random(seed)
     world = World(rng)
-    # urn: pages have no URL to mark; a URI with a space is rewritten by the WARC writer and would lose its labels
-    editorial = real_labels[(real_labels["label"] == "editorial") & ~real_labels["source_url"].str.startswith("urn:")
-                            & ~real_labels["source_url"].str.contains(r"\s")]
-    pages = sorted(editorial["source_url"].unique())
-    chosen = set(rng.sample(pages, round(len(pages) * share)))
-    rows = editorial[editorial["source_url"].isin(chosen)]
+    for url, body, declared, part in _real_pages(real_labels, corpus, pages):
+        built = _noted(url, body, declared, part, rng, world)
+        if built is not None:
+            html, labelled, lang, where = built
+            yield GeneratedPage(_marked(url, MARKER_QUERY), html, tuple(labelled), part["site"].iloc[0],
+                                f"real:noted-{where}", lang)
+
+
+def catalogue_pages(real_labels: pd.DataFrame, corpus: Path, seed: int, pages: list[str]) -> Iterator:
+    """Yield a catalogue copy (generator.GeneratedPage) of each of ``pages`` (real pages with editorial rows)."""
+    from . import GeneratedPage
+
+    rng = random.Random(seed + 1)
+    world = World(rng)
+    for url, body, declared, part in _real_pages(real_labels, corpus, pages):
+        built = _catalogued(url, body, declared, part, rng, world)
+        if built is not None:
+            html, labelled, lang, recipe = built
+            yield GeneratedPage(_marked(url, CATALOGUE_QUERY), html, tuple(labelled), part["site"].iloc[0],
+                                f"real:catalogue-{recipe}", lang)
+
+
+def _real_pages(real_labels: pd.DataFrame, corpus: Path, pages: list[str]):
+    """(URI, body, declared charset, its editorial rows) of each of ``pages``, archive by archive."""
+    editorial = _editorial(real_labels)
+    rows = editorial[editorial["source_url"].isin(set(pages))]
     by_page = {url: part for url, part in rows.groupby("source_url")}
     for warc in sorted(rows["warc"].unique()):
         for url, body, declared in _records(corpus / warc, set(rows.loc[rows["warc"] == warc, "source_url"])):
-            part = by_page[url]
-            built = _noted(url, body, declared, part, rng, world)
-            if built is not None:
-                html, labelled, lang, where = built
-                yield GeneratedPage(_marked(url), html, tuple(labelled), part["site"].iloc[0], f"real:noted-{where}",
-                                    lang)
+            yield url, body, declared, by_page[url]
 
 
 def _records(path: Path, wanted: set[str]) -> Iterator[tuple[str, bytes, str]]:
@@ -74,13 +107,14 @@ def _records(path: Path, wanted: set[str]) -> Iterator[tuple[str, bytes, str]]:
             yield uri, record.content_stream().read(), declared
 
 
-def _marked(url: str) -> str:
+def _marked(url: str, query: str) -> str:
     base, _, fragment = url.partition("#")
-    return f"{base}{'&' if '?' in base else '?'}{MARKER_QUERY}" + (f"#{fragment}" if fragment else "")
+    return f"{base}{'&' if '?' in base else '?'}{query}" + (f"#{fragment}" if fragment else "")
 
 
-def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random.Random, world: World):
-    """The copy's HTML, its labelled rows, language and where the note went; None when no labelled link is found."""
+def _article(url: str, body: bytes, declared: str, part: pd.DataFrame):
+    """(document, the blocks holding the editorial links, those links as (href, anchor), the blocks' container)
+    of a real page; None when it does not parse or none of its labelled links is found."""
     try:
         root = lxml.html.document_fromstring(decode_html(body, declared))
     except (etree.ParserError, ValueError):
@@ -96,10 +130,19 @@ def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random
         if href in wanted:
             block = next((el for el in a.iterancestors() if el.tag in _BLOCKS), a.getparent())
             blocks.append(block)
-            rows.append((href, wanted.pop(href), "guest_post"))
+            rows.append((href, wanted.pop(href)))
     if not blocks:
         return None
-    container = _common_ancestor(blocks)
+    return root, blocks, rows, _common_ancestor(blocks)
+
+
+def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random.Random, world: World):
+    """The copy's HTML, its labelled rows, language and where the note went; None when no labelled link is found."""
+    found = _article(url, body, declared, part)
+    if found is None:
+        return None
+    root, blocks, links, container = found
+    rows = [(href, anchor, "guest_post") for href, anchor in links]
     lang = detect_lang(" ".join(container.text_content().split())[:3000]) or "en"
     lang = lang if lang in GUEST_MARKERS else "en"
     author = world.person(lang)
@@ -132,9 +175,51 @@ def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random
         container.addnext(lxml.html.fragment_fromstring(box)) if container.getparent() is not None else \
             container.append(lxml.html.fragment_fromstring(box))
         rows.append((company_url, anchor, "guest_post"))
+    return _html(root), rows, lang, where
+
+
+def _catalogued(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random.Random, world: World):
+    """The copy's HTML, its labelled rows, language and recipe; None when no labelled link is found."""
+    from . import listings
+    from .page import Page, Site
+
+    found = _article(url, body, declared, part)
+    if found is None:
+        return None
+    root, blocks, _, container = found
+    text = [" ".join(el.text_content().split()) for el in container.iter("p")]
+    text = [t for t in text if len(t) > 60] or ["-"]
+    lang = detect_lang(" ".join(text)[:3000]) or "en"
+    lang = lang if lang in GUEST_MARKERS else "en"
+    host = url.split("/")[2]
+    site = Site(part["site"].iloc[0], lang, "wp_classic", "blog", host, ["News"], "", {"host": host})
+    page = Page(rng, world, site, "catalogue", "copy")
+    page.body_only = True
+    recipe = rng.choice(["catalogue", "ranked_catalogue", "resource_list", "stockists"])
+    doc = Doc(root.findtext(".//title") or "", tuple(text), lang)
+    catalogue = getattr(listings, recipe)(page, doc, [doc.title])
+    rows = [row for row in page.rows if row[2] == "directory"]
+    if not rows:
+        return None
+    fragments = lxml.html.fragments_fromstring(catalogue)
+    if rng.random() < 0.5:  # the post is the catalogue: the article's own blocks go, its chrome and title stay
+        anchor_at = blocks[0]
+        for el in [el for el in container if el.tag in ("p", "ul", "ol", "table", "blockquote", "h2", "h3", "h4")
+                   and el is not anchor_at]:
+            container.remove(el)
+    else:  # the post ends with one
+        anchor_at = [el for el in container.iter("p")][-1] if container.find(".//p") is not None else blocks[-1]
+    for fragment in reversed([f for f in fragments if not isinstance(f, str)]):
+        anchor_at.addnext(fragment)
+    if anchor_at is blocks[0] and anchor_at.getparent() is container:
+        container.remove(anchor_at)  # the article's own block with its editorial link goes too
+    return _html(root), rows, lang, recipe
+
+
+def _html(root: etree._Element) -> str:
     for meta in root.xpath("//meta[@charset or translate(@http-equiv, 'CONTENT-TYPE', 'content-type')='content-type']"):
         meta.getparent().remove(meta)  # the copy is written as UTF-8: an old charset declaration would contradict it
-    return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode"), rows, lang, where
+    return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
 
 
 def _common_ancestor(elements: list) -> etree._Element:
