@@ -57,30 +57,26 @@ def _editorial(real_labels: pd.DataFrame) -> pd.DataFrame:
 
 def noted_pages(real_labels: pd.DataFrame, corpus: Path, seed: int, pages: list[str]) -> Iterator:
     """Yield a noted copy (generator.GeneratedPage) of each of ``pages`` (real pages with editorial rows)."""
-    from . import GeneratedPage
-
-    rng = random.Random(seed)
-    world = World(rng)
-    for url, body, declared, part in _real_pages(real_labels, corpus, pages):
-        built = _noted(url, body, declared, part, rng, world)
-        if built is not None:
-            html, labelled, lang, where = built
-            yield GeneratedPage(_marked(url, MARKER_QUERY), html, tuple(labelled), part["site"].iloc[0],
-                                f"real:noted-{where}", lang)
+    return _copies(real_labels, corpus, pages, random.Random(seed), _noted, MARKER_QUERY, "noted")
 
 
 def catalogue_pages(real_labels: pd.DataFrame, corpus: Path, seed: int, pages: list[str]) -> Iterator:
     """Yield a catalogue copy (generator.GeneratedPage) of each of ``pages`` (real pages with editorial rows)."""
+    return _copies(real_labels, corpus, pages, random.Random(seed + 1), _catalogued, CATALOGUE_QUERY, "catalogue")
+
+
+def _copies(real_labels: pd.DataFrame, corpus: Path, pages: list[str], rng: random.Random, change, query: str,
+            kind: str) -> Iterator:
+    """``change`` applied to each page: (HTML, labelled rows, language, variant) or None to leave the page out."""
     from . import GeneratedPage
 
-    rng = random.Random(seed + 1)
     world = World(rng)
     for url, body, declared, part in _real_pages(real_labels, corpus, pages):
-        built = _catalogued(url, body, declared, part, rng, world)
+        built = change(url, body, declared, part, rng, world)
         if built is not None:
-            html, labelled, lang, recipe = built
-            yield GeneratedPage(_marked(url, CATALOGUE_QUERY), html, tuple(labelled), part["site"].iloc[0],
-                                f"real:catalogue-{recipe}", lang)
+            html, labelled, lang, variant = built
+            yield GeneratedPage(_marked(url, query), html, tuple(labelled), part["site"].iloc[0],
+                                f"real:{kind}-{variant}", lang)
 
 
 def _real_pages(real_labels: pd.DataFrame, corpus: Path, pages: list[str]):
