@@ -133,6 +133,20 @@ def test_evaluate_shows_undefined_precision_and_recall_as_not_available(tmp_path
     assert re.search(r"link_farm\s*│\s*n/a\s*│\s*n/a\s*│\s*n/a\s*│\s*0", result.stderr), result.stderr
 
 
+def test_evaluate_into_an_old_report_folder_leaves_only_this_reports_diagrams(tmp_path, run):  # noqa: F811
+    """A report folder used again kept the diagrams of sections the new REPORT.md no longer has. Now only this
+    report's diagrams are left, and files that are not linktriage diagrams are not touched."""
+    folder = tmp_path / "eval"
+    folder.mkdir()
+    (folder / "reliability-generated-pages-of-an-older-run.png").write_bytes(b"old")
+    (folder / "notes.txt").write_text("mine")
+    result = run("evaluate", EXAMPLES / "labels.csv", "--pages", PAGES, "--report", folder)
+    assert result.returncode == 0, result.stderr
+    shown = set(re.findall(r"\((reliability-[^)]+\.png)\)", (folder / "REPORT.md").read_text()))
+    assert shown and {path.name for path in folder.glob("reliability-*.png")} == shown
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
 def test_the_python_api_evaluates_a_model_as_the_cli_does(tmp_path):
     """`linktriage.evaluate` did not exist (AttributeError): a notebook could train a model but not measure it
     without the CLI. It takes files or a table, a model object or file, and reports the skipped rows."""

@@ -140,15 +140,23 @@ def reliability_png(m: Metrics, path: Path, title: str) -> None:
 
 
 def write_report(directory: str | Path, sections: dict[str, Metrics], *, intro: str = "", extra: str = "") -> Path:
-    """Write REPORT.md, metrics.json and one reliability diagram per section into ``directory``."""
+    """Write REPORT.md, metrics.json and one reliability diagram per section into ``directory``.
+
+    Diagrams an earlier report left there for sections this one does not have are removed (only files named
+    ``reliability-*.png``), so the folder never shows a diagram its REPORT.md does not describe."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     parts = ["# linktriage evaluation report", "", intro, ""]
+    written = set()
     for key, metrics in sections.items():
         slug = "-".join(re.findall(r"[a-z0-9]+", key.lower()))[:60]
         png = directory / f"reliability-{slug}.png"
         reliability_png(metrics, png, key)
+        written.add(png.name)
         parts += [metrics_markdown(metrics, key), f"![reliability diagram: {key}]({png.name})", ""]
+    for old in directory.glob("reliability-*.png"):
+        if old.name not in written:
+            old.unlink(missing_ok=True)
     parts.append(extra)
     (directory / "REPORT.md").write_text("\n".join(parts), encoding="utf-8")
     (directory / "metrics.json").write_text(json.dumps({k: m.to_dict() for k, m in sections.items()}, indent=2))
