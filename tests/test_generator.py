@@ -347,3 +347,23 @@ def test_copy_shares_are_checked(tmp_path, capsys):
                              "--labels", str(tmp_path / "x.csv"), "--filler-for-tests"])
     err = capsys.readouterr().err
     assert "together at most 1" in err and err.count("\n") == 1
+
+
+def test_catalogue_copies_keep_or_replace_the_whole_article(tmp_path):
+    """A copy either is the catalogue (the article's paragraphs gone) or ends with one (all of them kept), also
+    when the labelled link sits in the article's last paragraph."""
+    import pandas as pd
+    from generator.real_copies import catalogue_pages, editorial_pages
+
+    article = _ARTICLE.replace("measure it.", 'measure it, as <a href="https://www.zuerich-wetter.ch/">Zürich Wetter</a> does.')
+    pages = {f"https://weather{i}.org/2012/rain-{i}": article.replace("{w}", f"station {i}") for i in range(10)}
+    _real_archive(tmp_path / "real.warc.gz", pages)
+    real = pd.DataFrame([{"source_url": url, "target_url": "https://www.zuerich-wetter.ch/", "anchor": "Zürich Wetter",
+                          "label": "editorial", "warc": "real.warc.gz", "site": url.split("/")[2]} for url in pages])
+    kept = []
+    for page in catalogue_pages(real, tmp_path, seed=3, pages=editorial_pages(real)):
+        # the links tell (a catalogue's intro may quote the article's text, never its links)
+        first, last = "https://www.noaa.gov/weather" in page.html, "https://www.zuerich-wetter.ch/" in page.html
+        assert first == last, page.url
+        kept.append(first)
+    assert len(kept) == 10 and 0 < sum(kept) < 10  # both kinds of copy

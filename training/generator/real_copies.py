@@ -156,11 +156,12 @@ def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random
             "end": f"<p><strong>{marker}</strong></p>",
             "title": f'<div class="{rng.choice(["sponsored-label", "post-label", "disclosure"])}">{marker}</div>'}[where]
     first = next((el for el in container.iter("p") if len(el.text_content()) > 40), None)
+    title = root.find(".//h1")
     if where == "end":
         last = [el for el in container.iter("p")] or [blocks[-1]]
         last[-1].addnext(lxml.html.fragment_fromstring(note))
-    elif where == "title" and root.find(".//h1") is not None:
-        root.find(".//h1").addnext(lxml.html.fragment_fromstring(note))
+    elif where == "title" and title is not None:
+        title.addnext(lxml.html.fragment_fromstring(note))
     else:
         (first if first is not None else blocks[0]).addprevious(lxml.html.fragment_fromstring(note))
     if rng.random() < 0.45 and company_url not in {r[0] for r in rows}:
@@ -168,7 +169,9 @@ def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random
         bio = esc(BIO[lang].format(a=author, c=company, t=rng.choice(phrases)))
         box = (f'<div class="{rng.choice(["author-box", "about-author", "author-bio"])}"><h4>{esc(author)}</h4>'
                f'<p>{bio} <a href="{company_url}">{esc(anchor)}</a></p></div>')
-        container.addnext(lxml.html.fragment_fromstring(box)) if container.getparent() is not None else \
+        if container.getparent() is not None:
+            container.addnext(lxml.html.fragment_fromstring(box))
+        else:
             container.append(lxml.html.fragment_fromstring(box))
         rows.append((company_url, anchor, "guest_post"))
     return _html(root), rows, lang, where
@@ -198,16 +201,17 @@ def _catalogued(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: r
     if not rows:
         return None
     fragments = lxml.html.fragments_fromstring(catalogue)
-    if rng.random() < 0.5:  # the post is the catalogue: the article's own blocks go, its chrome and title stay
+    replace = rng.random() < 0.5  # the post is the catalogue (the article's blocks go, its chrome and title stay)
+    if replace:
         anchor_at = blocks[0]
         for el in [el for el in container if el.tag in ("p", "ul", "ol", "table", "blockquote", "h2", "h3", "h4")
                    and el is not anchor_at]:
             container.remove(el)
-    else:  # the post ends with one
+    else:  # or the post ends with one
         anchor_at = [el for el in container.iter("p")][-1] if container.find(".//p") is not None else blocks[-1]
     for fragment in reversed([f for f in fragments if not isinstance(f, str)]):
         anchor_at.addnext(fragment)
-    if anchor_at is blocks[0] and anchor_at.getparent() is container:
+    if replace and anchor_at.getparent() is container:
         container.remove(anchor_at)  # the article's own block with its editorial link goes too
     return _html(root), rows, lang, recipe
 
