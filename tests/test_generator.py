@@ -347,6 +347,11 @@ def test_copy_shares_are_checked(tmp_path, capsys):
                              "--labels", str(tmp_path / "x.csv"), "--filler-for-tests"])
     err = capsys.readouterr().err
     assert "together at most 1" in err and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        generate_pages.main(["--noted-share", "0.5", "--real-labels", str(tmp_path / "none.csv"), "--corpus", str(tmp_path),
+                             "-o", str(tmp_path / "x.warc.gz"), "--labels", str(tmp_path / "x.csv")])
+    err = capsys.readouterr().err
+    assert "real labels not found" in err and err.count("\n") == 1
 
 
 def test_catalogue_copies_keep_or_replace_the_whole_article(tmp_path):

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--catalogue-share", type=float, default=0.0,
                     help="share of those pages (others than the noted ones) also written with a catalogue of "
                          "invented businesses as their text (generator/real_copies.py; needs the corpus)")
-    ap.add_argument("--real-labels", type=Path, default=ROOT / "data/labels/real_links.csv")
+    ap.add_argument("--real-labels", type=Path, default=ROOT / "data/labels/real_links.csv",
+                    help="the real-page labels whose editorial pages are copied (default: data/labels/real_links.csv)")
     ap.add_argument("--filler-for-tests", action="store_true", help="built-in filler text; for tests only, NOT for training")
     args = ap.parse_args(argv)
     if args.per_class < 10:
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (0 <= args.noted_share and 0 <= args.catalogue_share and args.noted_share + args.catalogue_share <= 1):
         fail(f"--noted-share {args.noted_share:g} and --catalogue-share {args.catalogue_share:g} are shares of the same "
              "pages: each at least 0, together at most 1")
+    copies = args.noted_share + args.catalogue_share > 0 and not args.filler_for_tests
+    if copies and not args.real_labels.is_file():
+        fail(f"real labels not found at {args.real_labels}: pass --real-labels FILE (data/labels/real_links.csv)")
     started = time.time()
     if args.filler_for_tests:
         docs = filler_docs(args.seed)
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             yield page
 
     pages = generate(docs, args.seed, args.per_class)
-    if args.noted_share + args.catalogue_share > 0 and not args.filler_for_tests:
+    if copies:
         real = pd.read_csv(args.real_labels, dtype=str, keep_default_na=False)
         candidates = editorial_pages(real)
         random.Random(args.seed).shuffle(candidates)

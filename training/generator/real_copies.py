@@ -45,12 +45,11 @@ _EDITOR_NOTE = {"en": "Editor's note:", "de": "Anmerkung der Redaktion:", "fr": 
 
 def editorial_pages(real_labels: pd.DataFrame) -> list[str]:
     """The real pages with editorial rows that a copy can be made of, sorted."""
-    # urn: pages have no URL to mark; a URI with a space is rewritten by the WARC writer and would lose its labels
-    editorial = _editorial(real_labels)
-    return sorted(editorial["source_url"].unique())
+    return sorted(_editorial(real_labels)["source_url"].unique())
 
 
 def _editorial(real_labels: pd.DataFrame) -> pd.DataFrame:
+    # urn: pages have no URL to mark; a URI with a space is rewritten by the WARC writer and would lose its labels
     return real_labels[(real_labels["label"] == "editorial") & ~real_labels["source_url"].str.startswith("urn:")
                        & ~real_labels["source_url"].str.contains(r"\s")]
 
