@@ -216,3 +216,26 @@ def test_the_public_surface_of_the_fetch_module_is_pinned():
     assert sorted(fetch.__all__) == ["DEFAULT_USER_AGENT", "FetchSession", "FetchSettings", "FetchSummary",
                                      "fetch_pages", "fetch_to_archive"]
     assert all(hasattr(fetch, name) for name in fetch.__all__)
+
+
+def test_a_request_cancelled_while_waiting_for_its_host_turn_gives_its_slot_back():
+    """A paced request holds the host's slot while it waits out the crawl delay; cancelled there (a run stopping),
+    it never reached the caller's try/finally, so the slot stayed taken and the host's next request waited for
+    ever. Now the wait gives the slot back."""
+    import asyncio
+
+    from linktriage.sources._fetch_engine import _Host
+
+    async def scenario() -> bool:
+        host = _Host("slow.example", per_host=1, delay=30.0)
+        await host.acquire()  # the first request: no wait
+        host.release()
+        waiting = asyncio.create_task(host.acquire())  # the second waits 30 s for its turn
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await asyncio.wait_for(host.acquire(paced=False), 1.0)  # the slot is free again
+        return True
+
+    assert asyncio.run(scenario())

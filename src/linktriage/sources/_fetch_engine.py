@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 MAX_CRAWL_DELAY = 10.0
 
 
-
-
 @dataclass(slots=True, eq=False)
 class _Host:
     name: str
@@ -72,7 +70,11 @@ class _Host:
         start = max(now, self.next_start)
         self.next_start = start + self.delay  # reserve before sleeping, so concurrent callers queue up
         if start > now:
-            await asyncio.sleep(start - now)
+            try:
+                await asyncio.sleep(start - now)
+            except BaseException:  # cancelled while waiting its turn: the caller never got the slot to release
+                self.slots.release()
+                raise
 
     def release(self) -> None:
         assert self.slots is not None
