@@ -6,11 +6,11 @@ change that alone decides their links' class.
 - Catalogue copies (`catalogue_pages`): the article's text replaced by, or followed by, a catalogue of invented
   businesses written by one of the generator's blog catalogue recipes; its entries' links are directory.
 
-Why (noted copies): the generated guest posts are recognisable as generated (shorter texts, fewer links, invented chrome), so a
-model can learn "guest post = generated-looking page" instead of "guest post = an article that says it was
-contributed or paid for". On these copies the note (and the author box) is the only difference from a real
-editorial article of the same site: LABELS.md makes every link "inside content that an outside author contributed
-or that was paid for" a guest_post, so the copy's in-body links are labelled guest_post.
+Why (noted copies): the generated guest posts are recognisable as generated (shorter texts, fewer links,
+invented chrome), so a model can learn "guest post = generated-looking page" instead of "guest post = an article
+that says it was contributed or paid for". On these copies the note (and the author box) is the only difference
+from a real editorial article of the same site: LABELS.md makes every link "inside content that an outside author
+contributed or that was paid for" a guest_post, so the copy's in-body links are labelled guest_post.
 
 Each copy keeps its page's real URL plus a query marker (its links and chrome are the real page's, so its site is
 the real site and grouped splits keep it with that site's real rows); rows are marked generated like every other
@@ -25,9 +25,9 @@ from pathlib import Path
 import lxml.html
 import pandas as pd
 from lxml import etree
-from warcio.archiveiterator import ArchiveIterator
 
 from linktriage.extract import decode_html, normalise_href
+from linktriage.sources.warc import WarcArchive
 
 from .content import GUEST_LINK_TEXT
 from .page import esc
@@ -79,27 +79,17 @@ def _copies(real_labels: pd.DataFrame, corpus: Path, pages: list[str], rng: rand
 
 
 def _real_pages(real_labels: pd.DataFrame, corpus: Path, pages: list[str]):
-    """(URI, body, declared charset, its editorial rows) of each of ``pages``, archive by archive."""
+    """(URI, body, declared charset, its editorial rows) of each of ``pages``, read as the pipeline reads them
+    (linktriage.sources.warc.WarcArchive), archive by archive."""
     editorial = _editorial(real_labels)
     rows = editorial[editorial["source_url"].isin(set(pages))]
     by_page = {url: part for url, part in rows.groupby("source_url")}
-    for warc in sorted(rows["warc"].unique()):
-        for url, body, declared in _records(corpus / warc, set(rows.loc[rows["warc"] == warc, "source_url"])):
-            yield url, body, declared, by_page[url]
-
-
-def _records(path: Path, wanted: set[str]) -> Iterator[tuple[str, bytes, str]]:
-    """(URI, body, declared charset) of the wanted response records of one archive, first record per URI."""
-    seen = set()
-    with open(path, "rb") as stream:
-        for record in ArchiveIterator(stream):
-            uri = record.rec_headers.get_header("WARC-Target-URI")
-            if record.rec_type != "response" or uri not in wanted or uri in seen:
-                continue
-            seen.add(uri)
-            content_type = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
-            declared = content_type.split("charset=")[-1].strip() if "charset=" in content_type else ""
-            yield uri, record.content_stream().read(), declared
+    for warc, part in rows.groupby("warc", sort=True):
+        archive = WarcArchive([corpus / warc])
+        for url in sorted(set(part["source_url"])):
+            fetched = archive.get(url)
+            if fetched is not None and fetched.body:
+                yield url, fetched.body, fetched.charset, by_page[url]
 
 
 def _marked(url: str, query: str) -> str:
@@ -138,8 +128,8 @@ def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random
         return None
     root, blocks, links, container = found
     rows = [(href, anchor, "guest_post") for href, anchor in links]
+    # detect_lang answers one of the generator's languages (world.LANGS), every one of which has markers
     lang = detect_lang(" ".join(container.text_content().split())[:3000]) or "en"
-    lang = lang if lang in GUEST_MARKERS else "en"
     author = world.person(lang)
     company = world.brand() + rng.choice([" Media", " Digital", " Group", " Solutions", ""])
     phrases, niche_slug = rng.choice(NICHES)
@@ -153,7 +143,8 @@ def _noted(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: random
     note = {"top": f"<p><em>{marker}</em></p>",
             "editor": f"<h6><strong>{esc(_EDITOR_NOTE[lang])}</strong> {marker}</h6>",
             "end": f"<p><strong>{marker}</strong></p>",
-            "title": f'<div class="{rng.choice(["sponsored-label", "post-label", "disclosure"])}">{marker}</div>'}[where]
+            "title": f'<div class="{rng.choice(["sponsored-label", "post-label", "disclosure"])}">{marker}</div>',
+            }[where]
     first = next((el for el in container.iter("p") if len(el.text_content()) > 40), None)
     title = root.find(".//h1")
     if where == "end":
@@ -188,7 +179,6 @@ def _catalogued(url: str, body: bytes, declared: str, part: pd.DataFrame, rng: r
     text = [" ".join(el.text_content().split()) for el in container.iter("p")]
     text = [t for t in text if len(t) > 60] or ["-"]
     lang = detect_lang(" ".join(text)[:3000]) or "en"
-    lang = lang if lang in GUEST_MARKERS else "en"
     host = url.split("/")[2]
     site = Site(part["site"].iloc[0], lang, "wp_classic", "blog", host, ["News"], "", {"host": host})
     page = Page(rng, world, site, "catalogue", "copy")
