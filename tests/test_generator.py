@@ -239,11 +239,8 @@ def test_noted_copies_of_real_articles(tmp_path):
     marked URL of the same site, which the real locator finds, with the note detected and nothing else lost."""
     import pandas as pd
     from generator import write
+    from generator.check import locate_sample
     from generator.real_copies import MARKER_QUERY, editorial_pages, noted_pages
-
-    from linktriage._records import Backlink
-    from linktriage.learn import build_training_table
-    from linktriage.pipeline import PageGetter, ScoreOptions
 
     pages = {f"https://weather{i}.org/2012/rain-{i}?id={i}": _ARTICLE.replace("{w}", f"station {i}") for i in range(12)}
     _real_archive(tmp_path / "real.warc.gz", pages)
@@ -264,10 +261,7 @@ def test_noted_copies_of_real_articles(tmp_path):
         assert {"https://www.metoffice.gov.uk/research", "https://www.noaa.gov/weather"} <= targets
         assert "https://www.example-footer.org/" not in targets
         assert "Café owners in Zürich" in page.html and "iso-8859-1" not in page.html  # written as UTF-8
-    backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
-                 for i, r in enumerate(rows.itertuples())]
-    getter = PageGetter(ScoreOptions(pages=(str(tmp_path / "noted.warc.gz"),), offline=True))
-    table = build_training_table(backlinks, getter, groups=rows["site"].tolist(), workers=1)
+    _, table = locate_sample(tmp_path / "noted.csv", tmp_path / "noted.warc.gz", 0)
     assert len(table) == len(rows) and not table.skipped
     assert set(table.info.loc[table.info["target_url"].str.contains("metoffice|noaa"), "position"]) == {"content"}
     assert table.features["page_disclosure_note"].mean() >= 0.5
@@ -296,14 +290,10 @@ def test_generate_pages_writes_copies_of_real_pages(tmp_path):
                  if "linktriage-" in url}
     assert real_urls == set(pages)  # disjoint: four pages, each copied once
     assert set(noted["site"]) | set(catalogued["site"]) == set(real.loc[real["source_url"].isin(pages), "site"])
-    from linktriage._records import Backlink
-    from linktriage.learn import build_training_table
-    from linktriage.pipeline import PageGetter, ScoreOptions
+    from generator.check import locate_sample
 
-    copies = pd.concat([noted, catalogued])
-    backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
-                 for i, r in enumerate(copies.itertuples())]
-    table = build_training_table(backlinks, PageGetter(ScoreOptions(pages=(str(warc),), offline=True)), workers=1)
+    pd.concat([noted, catalogued]).to_csv(tmp_path / "copies.csv", index=False)
+    copies, table = locate_sample(tmp_path / "copies.csv", warc, 0)
     assert len(table) == len(copies)
 
 
@@ -312,11 +302,8 @@ def test_catalogue_copies_of_real_articles(tmp_path):
     a marked URL of the same site, the page's own chrome kept, every labelled entry found by the real locator."""
     import pandas as pd
     from generator import write
+    from generator.check import locate_sample
     from generator.real_copies import CATALOGUE_QUERY, catalogue_pages, editorial_pages
-
-    from linktriage._records import Backlink
-    from linktriage.learn import build_training_table
-    from linktriage.pipeline import PageGetter, ScoreOptions
 
     pages = {f"https://weather{i}.org/2012/rain-{i}": _ARTICLE.replace("{w}", f"station {i}") for i in range(8)}
     _real_archive(tmp_path / "real.warc.gz", pages)
@@ -333,11 +320,7 @@ def test_catalogue_copies_of_real_articles(tmp_path):
         assert all(urlsplit(target).hostname.endswith(RESERVED) for target, _, _ in page.rows)
         assert "https://www.example-footer.org/" in page.html and "How rain gauges work" in page.html
     write(iter(copies), tmp_path / "c.warc.gz", tmp_path / "c.csv")
-    rows = pd.read_csv(tmp_path / "c.csv", dtype=str, keep_default_na=False)
-    backlinks = [Backlink(row=i, source_url=r.source_url, target_url=r.target_url, anchor=r.anchor, label=r.label)
-                 for i, r in enumerate(rows.itertuples())]
-    getter = PageGetter(ScoreOptions(pages=(str(tmp_path / "c.warc.gz"),), offline=True))
-    table = build_training_table(backlinks, getter, workers=1)
+    rows, table = locate_sample(tmp_path / "c.csv", tmp_path / "c.warc.gz", 0)
     assert len(table) == len(rows) and not table.skipped
 
 
