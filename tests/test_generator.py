@@ -159,20 +159,15 @@ def test_page_sizes_span_real_pages(run):
 
 
 def test_locator_finds_every_labelled_link(run):
-    from linktriage._records import Backlink
-    from linktriage.learn import build_training_table
-    from linktriage.pipeline import PageGetter, ScoreOptions
+    from generator.check import locate_sample
 
-    rows, _, warc, _ = run
-    sample = rows[::4]
-    backlinks = [Backlink(row=i, source_url=r["source_url"], target_url=r["target_url"], anchor=r["anchor"], label=r["label"])
-                 for i, r in enumerate(sample)]
-    table = build_training_table(backlinks, PageGetter(ScoreOptions(pages=(str(warc),), offline=True)), workers=1)
+    _, _, warc, labels_csv = run
+    sample, table = locate_sample(labels_csv, warc, sample=200)
     assert len(table) == len(sample), dict(table.skipped)
     positions = Counter(zip(table.labels, table.info["position"]))
     # entries with a name, address and phone repeat one item shape: the locator calls them a listing; the thin
     # catalogues (resource_list, stockists: a name and a town per entry) are bare link lists on purpose
-    thin = [r["template"].endswith((":resource_list", ":stockists")) for r in sample]
+    thin = sample["template"].str.endswith((":resource_list", ":stockists")).tolist()
     full = Counter(p for p, t, l in zip(table.info["position"], thin, table.labels) if l == "directory" and not t)
     assert full["listing"] >= 0.8 * sum(full.values()), full
     assert any(thin)
