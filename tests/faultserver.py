@@ -284,7 +284,10 @@ class FaultServer:
             if query.get("wrap"):
                 tag = f"<{query['wrap']}>{tag}</{query['wrap']}>"
             page = f"<html><head><title>Moved</title>{tag}</head><body><p>This page has moved.</p></body></html>"
-            return await self._send(writer, 200, page.encode())
+            charset = query.get("charset", "utf-8")  # ?charset=idna: a codec Python has but cannot decode with
+            return await self._send(writer, 200, page.encode(), {"Content-Type": f"text/html; charset={charset}"})
+        if first == "odd-html":  # real pages a browser renders, with bytes or headers a strict reader refuses
+            return await self._odd_html(writer, segments[1])
         if first == "cookie-redirect":
             if "seen=1" in headers.get("cookie", ""):
                 return await self._send(writer, 200, html_page("with cookie"))
@@ -323,6 +326,21 @@ class FaultServer:
             return await self._send(writer, 200, b"Just some words, no markup at all.\n" * 50,
                                     {"Content-Type": "text/plain"})
         return await self._send(writer, 404, html_page("not found"))
+
+    async def _odd_html(self, writer, variant: str) -> bool:
+        link = "<a href='https://target.example/'>a link</a>"
+        if variant == "two-content-types":  # the header sent twice: a browser reads the last
+            page = html_page("typed twice", f"<p>{link}</p>")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Type: text/html; charset=utf-8\r\n"
+                         + f"Content-Length: {len(page)}\r\n\r\n".encode() + page)
+            await writer.drain()
+            return True
+        if variant == "utf16-without-bom":
+            page = f"<html><head><title>Wide</title></head><body><p>Texte large {link}</p></body></html>"
+            return await self._send(writer, 200, page.encode("utf-16-le"), {"Content-Type": "text/html; charset=utf-16le"})
+        stray = {"vertical-tab-in-title": "\x0b", "nul-in-body": "\x00"}[variant]
+        page = f"<html><head><title>Caf{stray} menu</title></head><body><p>Menu{stray} notes {link}</p></body></html>"
+        return await self._send(writer, 200, page.encode())
 
     async def _big(self, writer, size: int, with_length: bool, key: str) -> bool:
         chunk = (b"<p>" + b"filler text " * 5000 + b"</p>\n")

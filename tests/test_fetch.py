@@ -19,6 +19,7 @@ from faultserver import FaultServer
 
 from linktriage import FetchResult
 from linktriage.sources import WarcArchive
+from linktriage.sources._fetch_body import media_type
 from linktriage.sources.fetch import FetchSettings, fetch_pages
 
 FAST = FetchSettings(
@@ -253,6 +254,22 @@ def test_charset_comes_from_the_header_and_the_body_is_left_alone(server):
     assert missing.status == "ok" and missing.charset == ""
     meta = fetch_one(server.url("/charset/meta-only"))
     assert meta.charset == "" and b'<meta charset="windows-1252">' in meta.body
+
+
+@pytest.mark.parametrize("variant", ["two-content-types", "utf16-without-bom", "vertical-tab-in-title", "nul-in-body"])
+def test_odd_but_real_html_is_read_live_and_from_the_archive(server, tmp_path, variant):
+    # each was refused: "not HTML: text/plain, text/html" (httpx joins a repeated header) or "not HTML: binary
+    # content served as text/html" (NUL bytes of UTF-16 without a byte order mark, one stray control byte)
+    import linktriage
+
+    archive, url = tmp_path / "pages.warc.gz", server.url(f"/odd-html/{variant}")
+    [live] = fetch_pages([url], FAST, archive=archive)
+    assert live.status == "ok" and media_type(live.content_type) == "text/html", live.reason
+    export = tmp_path / "links.csv"
+    export.write_text(f"source_url,target_url\n{url},https://target.example/\n", encoding="utf-8")
+    rows = linktriage.score(str(export), pages=[archive])
+    assert rows["link_status"].tolist() == ["live"], rows["reasons"].tolist()
+    assert rows["label"].notna().all()
 
 
 def test_deeply_nested_html_is_fetched_whole(server):

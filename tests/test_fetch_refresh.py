@@ -35,6 +35,17 @@ def test_a_page_moved_by_meta_refresh_is_followed_live_and_in_the_archive(server
     assert rows["reasons"][0].startswith(f"page redirects to {live.final_url}"), rows["reasons"][0]
 
 
+@pytest.mark.parametrize("charset", ["idna", "undefined"])
+def test_a_refresh_is_read_whatever_charset_the_page_declares(server, tmp_path, charset):
+    # Python has codecs by these names that raise UnicodeError on any page: the refresh was an "internal error"
+    archive = tmp_path / "pages.warc.gz"
+    url = _refresh(server, "/page/moved", charset=charset)
+    [live] = fetch_pages([url], FAST, archive=archive)
+    assert (live.status, live.final_url) == ("ok", server.url("/page/moved")), live.reason
+    again = WarcArchive([archive]).get(url)
+    assert (again.status, again.final_url) == ("ok", live.final_url), again.reason
+
+
 @pytest.mark.parametrize("what, more", [
     ("a long wait: a page that reloads itself, not one that moved", {"delay": "600"}),
     ("a refresh only for browsers without scripts", {"wrap": "noscript"}),

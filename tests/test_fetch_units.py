@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linktriage import FetchResult, InputError
-from linktriage.sources._fetch_body import BodyDecoder, BodyRefused, charset_of, html_refusal, megabytes
+from linktriage.sources._fetch_body import (BodyDecoder, BodyRefused, charset_of, content_type_value, html_refusal,
+                                             megabytes)
 from linktriage.sources._fetch_http import check_url, retry_after
 from linktriage.sources._fetch_progress import FetchProgress
 from linktriage.sources.fetch import DEFAULT_USER_AGENT, FetchSettings, FetchSummary
@@ -115,6 +116,12 @@ def test_corrupt_compressed_data_is_refused():
     ("text/html", b"%PDF-1.7 ...", "not HTML: PDF document served as text/html"),
     ("text/html", b"\x00\x00\x00\x18ftypmp42", "not HTML: MP4 media served as text/html"),
     ("text/html", b"<html>\x00\x01\x02\x03 binary junk", "not HTML: binary content served as text/html"),
+    # a browser renders declared HTML whatever it holds: a stray control byte in real markup is still a page
+    ("text/html", b"<html><title>Caf\x0b menu</title><p>" + b"text " * 40, None),
+    ("text/html; charset=utf-16le", "<html><p>Texte large</p></html>".encode("utf-16-le"), None),
+    ("text/html", "<html><p>Texte large</p></html>".encode("utf-16-le"), "not HTML: binary content served as text/html"),
+    ("text/html", b"\x00\x01 no markup at all " * 10, "not HTML: binary content served as text/html"),
+    ("text/plain", b"<html><title>Caf\x0b menu</title><p>" + b"text " * 40, "not HTML: binary content served as text/plain"),
     ("", b"PK\x03\x04zipped", "not HTML: ZIP archive without a Content-Type"),
     ("", b"plain words", "not HTML: no Content-Type and no HTML markup"),
     ("text/plain", b"Just words. No markup here.", "not HTML: text/plain without HTML markup"),
@@ -130,6 +137,18 @@ def test_html_sniffing(content_type, head, refusal):
 ])
 def test_charset_from_the_content_type_header(header, charset):
     assert charset_of(header) == charset
+
+
+@pytest.mark.parametrize(("joined", "value"), [
+    ("text/html; charset=utf-8", "text/html; charset=utf-8"),
+    ("text/plain, text/html; charset=utf-8", "text/html; charset=utf-8"),  # the last valid type wins
+    ("text/html; charset=utf-8, text/html", "text/html; charset=utf-8"),  # ... keeping its earlier charset
+    ("text/html; charset=utf-8, text/plain", "text/plain"),
+    ("text/html, */*, nonsense", "text/html"),
+    (", ", ", "),
+])
+def test_a_content_type_sent_twice_is_read_as_a_browser_reads_it(joined, value):
+    assert content_type_value(joined) == value
 
 
 def test_retry_after_as_seconds_or_http_date():

@@ -12,7 +12,7 @@ import zlib
 
 import brotli
 
-__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "html_refusal", "media_type", "megabytes", "meta_refresh"]
+__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "content_type_value", "html_refusal", "media_type", "megabytes", "meta_refresh"]
 
 #: enough of the body to tell HTML from something else
 SNIFF_BYTES = 1024
@@ -59,6 +59,26 @@ def megabytes(n: int) -> str:
     return f"{n} bytes"
 
 
+def content_type_value(value: str) -> str:
+    """The one Content-Type a browser reads from a header sent more than once, which httpx joins with ", "
+    (``"text/plain, text/html; charset=utf-8"`` -> ``"text/html; charset=utf-8"``): the last valid type, keeping
+    an earlier charset of the same type when the last one names none (WHATWG Fetch, "extract a MIME type")."""
+    if "," not in value:
+        return value
+    essence, charset = "", ""
+    for part in value.split(","):
+        kind = media_type(part)
+        if "/" not in kind or kind == "*/*":
+            continue
+        if kind != essence:
+            essence, charset = kind, charset_of(part)
+        else:
+            charset = charset_of(part) or charset
+    if not essence:
+        return value
+    return f"{essence}; charset={charset}" if charset else essence
+
+
 def media_type(content_type: str) -> str:
     """``"Text/HTML; charset=UTF-8"`` -> ``"text/html"``."""
     return content_type.split(";", 1)[0].strip().lower()
@@ -80,7 +100,7 @@ def html_refusal(content_type: str, head: bytes) -> str | None:
     declared = media_type(content_type)
     if declared not in _HTML_TYPES and declared not in _VAGUE_TYPES:
         return f"not HTML: {declared}"
-    binary = _binary_kind(head)
+    binary = _binary_kind(head, charset_of(content_type) if declared in _HTML_TYPES else None)
     if binary is not None:
         return f"not HTML: {binary} served as {declared}" if declared else f"not HTML: {binary} without a Content-Type"
     if declared in _VAGUE_TYPES and head and not _MARKUP.search(head):
@@ -106,10 +126,9 @@ def meta_refresh(body: bytes, charset: str, url: str) -> str:
         return ""
     from w3lib.html import get_meta_refresh  # scrapy's parser of the attribute's many spellings
 
-    try:
-        text = head.decode(charset or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know: the tag itself is ASCII
-        text = head.decode("utf-8", errors="replace")
+    from linktriage.extract import decode_html  # as the page is read: never raises ("charset=idna", "undefined")
+
+    text = decode_html(head, charset)
     try:
         delay, target = get_meta_refresh(text, baseurl=url)
     except ValueError:  # a URL w3lib cannot even split ("http://[::1"): nowhere to go, the page stays
@@ -121,7 +140,11 @@ def meta_refresh(body: bytes, charset: str, url: str) -> str:
     return "" if redirect_target(url, target)[1] else target
 
 
-def _binary_kind(head: bytes) -> str | None:
+def _binary_kind(head: bytes, html_charset: str | None = None) -> str | None:
+    """What binary a body is, or None. ``html_charset`` (the declared charset, "" for none) is given for a body
+    declared HTML: a browser renders it whatever bytes it holds, so stray control bytes in real markup (a
+    vertical tab in a <title>, one NUL) or a UTF-16 page without a byte order mark do not make it binary; only a
+    file signature, or control bytes with no markup or more than one in a hundred (and more than two), do."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -129,9 +152,19 @@ def _binary_kind(head: bytes) -> str | None:
         return "MP4 media"
     if head.startswith(_BOMS):  # UTF-16 text legitimately holds NUL bytes
         return None
-    if _BINARY.search(head[:SNIFF_BYTES]):
-        return "binary content"
-    return None
+    head = head[:SNIFF_BYTES]
+    if not _BINARY.search(head):
+        return None
+    if html_charset is not None:
+        if html_charset.startswith(("utf-16", "utf-32")):  # NUL bytes are the encoding's: judge the text
+            try:
+                head = head.decode(html_charset, errors="replace").encode("utf-8")
+            except (LookupError, UnicodeError):
+                pass
+        stray = len(_BINARY.findall(head))
+        if _MARKUP.search(head) and (stray <= 2 or stray * 100 <= len(head)):
+            return None
+    return "binary content"
 
 
 class _Layer:

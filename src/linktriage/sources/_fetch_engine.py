@@ -28,7 +28,7 @@ import httpx
 
 from linktriage._records import FetchResult
 from linktriage.sources._archive_writer import ArchiveWriter, Exchange
-from linktriage.sources._fetch_body import charset_of, meta_refresh
+from linktriage.sources._fetch_body import charset_of, content_type_value, meta_refresh
 from linktriage.sources._fetch_http import (
     REDIRECT_STATUSES, RETRY_STATUSES, Answer, Failure, check_url, failure_for, make_client, redirect_target, request,
     retry_after,
@@ -273,7 +273,7 @@ class Engine:
             if answer.exchange is not None:
                 exchanges.append(answer.exchange)
             location = answer.headers.get("location", "").strip()
-            content_type = answer.headers.get("content-type", "")
+            content_type = content_type_value(answer.headers.get("content-type", ""))
             target = ""
             if answer.code in REDIRECT_STATUSES and location:
                 target, problem = redirect_target(current, location)

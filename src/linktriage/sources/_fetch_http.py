@@ -21,7 +21,7 @@ import httpx
 
 from linktriage.sources._archive_writer import Exchange
 from linktriage.sources._fetch_body import (
-    SNIFF_BYTES, BodyDecoder, BodyRefused, html_refusal, media_type, megabytes,
+    SNIFF_BYTES, BodyDecoder, BodyRefused, content_type_value, html_refusal, media_type, megabytes,
 )
 from linktriage.sources._fetch_settings import FetchSettings
 from linktriage.sources._netguard import GuardedBackend, GuardError
@@ -274,7 +274,7 @@ async def request(client: httpx.AsyncClient, url: str, cookies: httpx.Cookies, p
 
 
 async def _read_page(response: httpx.Response, answer: Answer, settings: FetchSettings) -> BodyDecoder | None:
-    content_type = response.headers.get("content-type", "")
+    content_type = content_type_value(response.headers.get("content-type", ""))
     refusal = html_refusal(content_type, b"")
     if refusal and media_type(content_type) != "":
         answer.refusal = refusal  # a declared non-HTML type: no need to download it

@@ -31,8 +31,8 @@ from linktriage._domains import to_ascii_host
 from linktriage._exceptions import InputError
 from linktriage._remote import import_fsspec, is_url, url_filesystem
 from linktriage._records import FetchResult
-from linktriage.sources._fetch_body import (SNIFF_BYTES, BodyDecoder, BodyRefused, charset_of, html_refusal,
-                                               megabytes, meta_refresh)
+from linktriage.sources._fetch_body import (SNIFF_BYTES, BodyDecoder, BodyRefused, charset_of, content_type_value,
+                                               html_refusal, megabytes, meta_refresh)
 from linktriage.sources._fetch_settings import MAX_PAGE_BYTES
 from linktriage.sources._status import status_for_http
 
@@ -321,7 +321,7 @@ class WarcArchive:
             location = headers.get("location", "")
             if not (300 <= (code or 0) < 400 and location):
                 status, reason = status_for_http(code)
-                content_type = headers.get("content-type", "")
+                content_type = content_type_value(headers.get("content-type", ""))
                 if status == "ok":  # judged like a live answer: an archived PDF or image is no page to read links in
                     refusal = problem or html_refusal(content_type, body[:1024])
                     if refusal:
