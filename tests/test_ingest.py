@@ -419,3 +419,13 @@ def test_a_preamble_line_that_names_a_generic_column_is_not_the_header(tmp_path)
     twice.write_text("source_url,anchor\nhttps://a.example.org/,x\nsource_url,anchor\nhttps://b.example.org/,y\n",
                      encoding="utf-8")
     assert detect_format(twice).header_row == 0 and len(list(read_exports([twice]))) == 3
+    # ... even when the first export has a row with an unquoted comma, so its rows fit their header less well
+    # than the second export's fit the repeated header: the first three rows were skipped as a preamble, silently
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("source_url,target_url,anchor\nhttps://a.example.org/1,https://t.example/,a1\n"
+                      "https://a.example.org/2,https://t.example/,shoes, boots and socks\n"
+                      "https://a.example.org/3,https://t.example/,a3\nsource_url,target_url,anchor\n"
+                      "https://a.example.org/4,https://t.example/,a4\n", encoding="utf-8")
+    rows = list(read_exports([ragged]))
+    assert detect_format(ragged).header_row == 0 and len(rows) == 5
+    assert [b.source_url for b in rows][:3] == [f"https://a.example.org/{i}" for i in (1, 2, 3)]

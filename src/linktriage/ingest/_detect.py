@@ -118,7 +118,12 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
             if match is None:
                 continue
             # every matching line is a candidate: a report line like "Source,Ahrefs" matches the generic layout
-            # before the real header; among equals the earliest wins (two exports pasted together)
+            # before the real header; among equals the earliest wins (two exports pasted together). A line that
+            # repeats an earlier candidate's header is no candidate at all: it is the second export's header, and
+            # its rows' better fit (the first export has a row with an unquoted comma) must not make the first
+            # export's rows a preamble to skip.
+            if any(c.delimiter == delimiter and c.header == record for c in candidates):
+                continue
             consistency = _consistency(len(record), records[index + 1: index + 1 + CONSISTENCY_SCAN])
             key = (consistency >= 0.5, match.score, consistency, len(record), -order, -index)
             candidates.append(_Candidate(key, delimiter, index, record, match))
