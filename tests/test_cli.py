@@ -153,6 +153,28 @@ def test_a_failed_run_leaves_the_previous_output_as_it_was(tmp_path, run):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".partial")] == []
 
 
+def test_an_output_through_a_link_or_into_a_fifo_keeps_what_the_path_is(tmp_path, run):
+    """The finished output was moved onto the path: a symbolic link became a regular file (its target kept the
+    old output) and a FIFO or device (-o /dev/null as root) was replaced by a regular file."""
+    import os
+    import stat
+    import threading
+
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real)
+    assert run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", link).returncode == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("source_url,")
+    fifo, received = tmp_path / "fifo", []
+    os.mkfifo(fifo)
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", fifo, "--format", "csv")
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and received[0].startswith(b"source_url,")
+
+
 @pytest.mark.parametrize("args, message", [
     (["--scheduler", "tcp://127.0.0.1:8786"], "is for the Dask engine: add --engine dask"),
     (["--embedder", "bert"], "--embedder bert: unknown embedder"),

@@ -87,9 +87,14 @@ def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | Non
 
     The temporary name keeps the file's own name at its end, so the format is still told by the extension.
     Archives (``resume``) are appended to in place: each record is complete when written. A path whose directory
-    does not exist, or that is a directory, is handed on unchanged for the writer to report as it always has."""
+    does not exist, or that is a directory, is handed on unchanged for the writer to report as it always has.
+    A symbolic link is written through (its target is replaced, the link stays), and a FIFO or device
+    (``/dev/null``, ``/dev/stdout``) is written to directly: moving a file onto it replaced it by a regular file."""
+    if path is not None and os.path.islink(path):
+        path = os.path.realpath(path)
     folder, name = os.path.split(os.path.abspath(path)) if path else ("", "")
-    if path is None or resume or not os.path.isdir(folder) or os.path.isdir(path):
+    if (path is None or resume or not os.path.isdir(folder) or os.path.isdir(path)
+            or os.path.exists(path) and not os.path.isfile(path)):
         yield path
         return
     _remove_stale_partials(folder, name)
