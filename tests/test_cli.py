@@ -175,6 +175,15 @@ def test_an_output_through_a_link_or_into_a_fifo_keeps_what_the_path_is(tmp_path
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and received[0].startswith(b"source_url,")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device every write to fails as a full disk")
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "parquet"])
+def test_a_full_disk_is_one_line_in_every_format(fmt):
+    """XLSX printed openpyxl's half-closed writers' tracebacks after the error; Parquet an internal AttributeError."""
+    result = run_process("score", EXAMPLES / "backlinks.csv", "--offline", "-o", "/dev/full", "--format", fmt)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "No space left on device" in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["--scheduler", "tcp://127.0.0.1:8786"], "is for the Dask engine: add --engine dask"),
     (["--embedder", "bert"], "--embedder bert: unknown embedder"),

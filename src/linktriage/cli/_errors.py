@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -120,6 +121,11 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
             # FileNotFoundError("...") raised with a message only has no strerror / filename: "None: None" said nothing
             say(f"linktriage: error: {exc.strerror}: {exc.filename}" if exc.strerror else f"linktriage: error: {exc}")
             return 2
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            # raised while writing, without a file name: say what to do (the previous output is kept)
+            say(f"linktriage: error: {exc.strerror or exc} while writing: free some space or write the output "
+                "elsewhere (the previous output, if any, is kept)")
+            return 1
         say(f"linktriage: error: {exc}")
         return 1
     except KeyboardInterrupt:

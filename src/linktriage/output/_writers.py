@@ -176,8 +176,9 @@ class ParquetRowWriter:
         if self._schema is None:
             fields = [pa.field("schema_version", pa.string())]
             fields += [pa.field(name, _arrow_type(name)) for name in output_columns(rows)]
-            self._schema = pa.schema(fields)
-            self._writer = pq.ParquetWriter(self._path, self._schema)
+            schema = pa.schema(fields)
+            self._writer = pq.ParquetWriter(self._path, schema)  # first: if it fails, close() has nothing to close
+            self._schema = schema
         columns = {}
         for f in self._schema:
             if f.name == "schema_version":

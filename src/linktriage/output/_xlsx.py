@@ -24,6 +24,18 @@ MAX_CELL_CHARS = 32_767
 MAX_SHEET_ROWS = 1_048_576
 
 
+def _save(book, path: str | os.PathLike) -> None:
+    """``Workbook.save`` into memory, then one write: when openpyxl's own writing to the file fails (a full disk),
+    it leaves its zip archive and sheet writers half open, and the garbage collector printed their tracebacks
+    after the one-line error. The workbook in memory is the compressed file, a few MB per 100,000 rows."""
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())
+
+
 class XlsxRowWriter:
     """Rows to one workbook; columns fixed by the first chunk (``columns(first_rows)``), like the CSV writer."""
 
@@ -54,7 +66,7 @@ class XlsxRowWriter:
                 self._columns = list(self._columns_of([]))
             self._new_sheet()
         self._finish_sheet()
-        self._book.save(self._path)
+        _save(self._book, self._path)
 
     def __enter__(self) -> "XlsxRowWriter":
         return self
