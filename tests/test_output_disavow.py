@@ -310,3 +310,14 @@ def test_counts_of_one_read_as_one(tmp_path):
     assert "# 1 entry: 1 new domain: line and 0 new URLs from 1 of 1 scored links; 0 entries kept" in (
         tmp_path / "d.txt").read_text(encoding="utf-8")
     assert summary.messages()[0].startswith("1 of 1 links meet the rule; wrote 1 new domain: line and 0 new URLs to ")
+
+
+def test_hosts_google_would_refuse_are_skipped_not_written(tmp_path):
+    """The writer took any host; its own --merge then disabled them as invalid for Google, so merging a file
+    into itself changed more than the date."""
+    odd = [row(f"https://{'a' * 70}.com/x"), row("https://a..b.com/"), row("https://xn--zz.com/")]
+    report = write_disavow([*odd, row("https://fresh-spam.biz/")], tmp_path / "d.txt")
+    entries, _ = parse(tmp_path / "d.txt")
+    assert entries == ["domain:fresh-spam.biz"] and report.skipped == 3
+    write_disavow([], tmp_path / "again.txt", merge=tmp_path / "d.txt")
+    assert body(tmp_path / "again.txt") == body(tmp_path / "d.txt")

@@ -109,7 +109,7 @@ class DisavowSummary:
         if self.allowed:
             out.append(f"{counted(self.allowed, 'link')} left out by the allow list")
         if self.skipped:
-            out.append(f"{counted(self.skipped, 'link')} skipped: no http(s) URL with a host")
+            out.append(f"{counted(self.skipped, 'link')} skipped: no http(s) URL with a host Google accepts")
         if self.too_long:
             out.append(f"{counted(self.too_long, 'link')} left out: URL over Google's {GOOGLE_MAX_URL:,} characters; "
                        "disavow the domain instead (--level domain)")
@@ -375,7 +375,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         selected += 1
         url = _clean_url(str(row.get("source_url") or ""))
         host = ascii_host(hostname(url)) if url else ""
-        if not host:
+        if not _valid_host(host):  # what --merge would disable as invalid for Google ("a..b.com", "xn--zz.com")
             skipped += 1
             continue
         if _covered(host, allowed_hosts):
