@@ -429,3 +429,15 @@ def test_a_preamble_line_that_names_a_generic_column_is_not_the_header(tmp_path)
     rows = list(read_exports([ragged]))
     assert detect_format(ragged).header_row == 0 and len(rows) == 5
     assert [b.source_url for b in rows][:3] == [f"https://a.example.org/{i}" for i in (1, 2, 3)]
+
+
+def test_invisible_characters_in_a_header_name_nothing(tmp_path):
+    """A zero-width space pasted after "Anchor" sent the anchors to an export_ column and left anchor empty; after
+    "Source URL" (the first column) it refused the whole file as an unknown layout."""
+    path = tmp_path / "zw.csv"
+    path.write_text("Source URL\u200b,Target URL,\u200eAnchor\u200b\nhttps://a.example.org/,https://t.example/,boots\n",
+                    encoding="utf-8")
+    [backlink] = read_exports([path])
+    assert (backlink.source_url, backlink.target_url, backlink.anchor) == (
+        "https://a.example.org/", "https://t.example/", "boots")
+    assert not backlink.export

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
 import io
+import lzma
 import os
 import subprocess
 import sys
@@ -37,6 +39,10 @@ def one_line_error(path, kind=InputError, **kwargs) -> str:
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, r"old Excel \.xls workbook: save it as \.xlsx or CSV"),
     # one gzip layer is read (tests/test_ingest_compressed.py); a second is refused
     (gzip.compress(gzip.compress(b"source_url\nhttps://a.example.org/\n")), r"gzip-compressed: decompress it"),
+    # other compressors are not read: a "binary file" gave no hint
+    (bz2.compress(b"source_url\nhttps://a.example.org/\n" * 50), r"bzip2-compressed: decompress it"),
+    (lzma.compress(b"source_url\nhttps://a.example.org/\n" * 50), r"xz-compressed: decompress it"),
+    (b"\x28\xb5\x2f\xfd\x24\x00" + bytes(range(200)), r"zstd-compressed: decompress it"),
     (bytes(range(256)) * 40, r"is a binary file, not a backlink export"),
     (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 500 + b"\xff\xfe\xfd", r"is a binary file"),
     (b"", r"is empty \(0 bytes\)"),

@@ -35,6 +35,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (_OLE2, "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
     # a .gz reaches here only through detect_format or as a .gz inside a .gz (read_exports decompresses one)
     (b"\x1f\x8b", "gzip-compressed: decompress it and pass the file inside"),
+    *((b"BZh%d1AY&SY" % level, "bzip2-compressed: decompress it and pass the file inside") for level in range(1, 10)),
+    (b"\xfd7zXZ\x00", "xz-compressed: decompress it and pass the file inside"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed: decompress it and pass the file inside"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it and pass the CSV inside"),
     (b"Rar!\x1a\x07", "a RAR archive: extract it and pass the CSV inside"),
     (b"PAR1", f"a Parquet file, {_NOT_AN_EXPORT}"),

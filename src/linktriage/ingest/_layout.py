@@ -30,13 +30,18 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def normalize_header(name: object) -> str:
-    """A header as compared: NFKC, camelCase split, case-folded, quotes unified, ``_``/``-``/spaces as one space.
+    """A header as compared: NFKC, format characters dropped, camelCase split, case-folded, quotes unified,
+    ``_``/``-``/spaces as one space.
 
     ``"SourceURL"``, ``"Source URL"`` and ``"source_url"`` all become ``"source url"``.
     """
     text = unicodedata.normalize("NFKC", str(name if name is not None else "")).translate(_QUOTES)
-    text = _CAMEL.sub(" ", text.strip().strip('"').lstrip("\ufeff"))
+    # invisible format characters (a BOM, a zero-width space pasted after "Anchor", a direction mark) name nothing
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = _CAMEL.sub(" ", text.strip().strip('"'))
     return _SEPARATORS.sub(" ", text.casefold()).strip()
+
+
 _NON_WORD = re.compile(r"[^\w]+")
 
 
