@@ -137,3 +137,18 @@ def test_linktriage_debug_lets_an_unforeseen_page_failure_through(monkeypatch):
     monkeypatch.setenv("LINKTRIAGE_DEBUG", "1")
     with pytest.raises(RuntimeError, match="no rule foresaw"):
         linktriage.score([{"source_url": "https://a.example.org/p", "target_url": TARGET, "html": LINK}])
+
+
+def test_a_url_that_is_none_has_no_domain():
+    """"not a url" came out with source_domain "not a url" (and "https://ex .com/" with "ex .com"), so
+    --domains listed them as referring sites."""
+    frame = linktriage.score([
+        {"source_url": "not a url", "target_url": TARGET},
+        {"source_url": "https://ex .com/", "target_url": TARGET},
+        {"source_url": "https://a.example.org/post", "target_url": "https://t .example/", "html": LINK},
+        {"source_url": "https://a.example.org/post", "target_url": TARGET, "html": LINK},
+    ])
+    assert frame["link_status"].tolist()[:2] == ["error", "error"]
+    assert frame["source_domain"].tolist() == ["", "", "example.org", "example.org"]
+    assert frame["target_domain"].tolist()[2] == ""
+    assert frame["target_domain"].tolist()[3] != ""

@@ -32,6 +32,7 @@ from linktriage._remote import writable
 from linktriage._run_warnings import warn_run
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
 from linktriage.features import FEATURE_NAMES
+from linktriage.ingest._values import clean_url
 from linktriage.model import LinkClassifier, load_model
 from linktriage.sources.warc import WarcArchive
 
@@ -298,8 +299,9 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
         "source_url": backlink.source_url,
         "target_url": backlink.target_url,
         "anchor": backlink.anchor or (context.anchor_text if context else ""),
-        "source_domain": analysis.source_domain or registrable_domain(backlink.source_url),
-        "target_domain": registrable_domain(backlink.target_url),
+        # no domain for a URL that is none ("not a url", "https://ex .com/"): --domains would list it as a site
+        "source_domain": "" if backlink.error else analysis.source_domain or registrable_domain(backlink.source_url),
+        "target_domain": "" if clean_url(backlink.target_url)[1] else registrable_domain(backlink.target_url),
         "label": prediction.label if prediction else None,
         "confidence": round(prediction.confidence, 4) if prediction else None,
         **{f"p_{label}": round(probabilities[label], 4) if prediction else None for label in LABELS},
