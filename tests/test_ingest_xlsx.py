@@ -143,3 +143,41 @@ def test_a_table_that_goes_on_in_later_sheets_is_read_whole(tmp_path):
     read = list(read_exports([path]))
     assert [b.source_url for b in read] == [f"https://s{i}.example.org/p" for i in range(5)]
     assert [b.row for b in read] == list(range(5))
+
+
+def _with_cached_values(path, cached: dict[str, str]):
+    """Give formula cells the shown value Excel stores beside the formula (openpyxl writes none)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, value in cached.items():
+        xml = re.sub(rf'<c r="{ref}"><f>(.*?)</f><v></v></c>', rf'<c r="{ref}" t="str"><f>\1</f><v>{value}</v></c>', xml)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+    return path
+
+
+def test_a_hyperlink_formula_gives_its_url_in_url_columns_and_its_label_in_the_anchor(tmp_path):
+    """formats.md says =HYPERLINK("url", "label") gives its url: in a workbook the shown label was read (the
+    source "click here" was an error row), or nothing when the file held no computed value."""
+    path = workbook(tmp_path / "linked.xlsx", {"Links": [
+        ["Source URL", "Target URL", "Anchor"],
+        ['=HYPERLINK("https://a.example.org/p","click here")', "https://t.example/",
+         '=HYPERLINK("https://t.example/","best boots")'],
+        ['=HYPERLINK("https://b.example.org/q")', '=HYPERLINK("https://t.example/x","target")', "plain"],
+        ["https://c.example.org/", "https://t.example/", "=1+1"],
+    ]})
+    _with_cached_values(path, {"A2": "click here", "C2": "best boots", "A3": "https://b.example.org/q",
+                               "B3": "target", "C4": "2"})
+    rows = list(read_exports([path]))
+    assert [(b.source_url, b.target_url, b.anchor, b.error) for b in rows] == [
+        ("https://a.example.org/p", "https://t.example/", "best boots", ""),
+        ("https://b.example.org/q", "https://t.example/x", "plain", ""),
+        ("https://c.example.org/", "https://t.example/", "2", ""),  # other formulas: their computed value
+    ]
+    assert {type(value) for b in rows for value in (b.source_url, b.target_url, b.anchor)} == {str}

@@ -154,6 +154,11 @@ def clean_url(raw: object) -> tuple[str, str]:
     Whitespace is stripped; a scheme-less ``example.com/page`` or ``//example.com/page`` gets ``http://``; a
     spreadsheet's ``=HYPERLINK("url", "label")`` gives its url.
     """
+    formula = getattr(raw, "formula", "")  # a workbook's =HYPERLINK cell (ingest._xlsx.LinkedText): its url
+    if formula:
+        url, error = clean_url(formula)
+        if not error:
+            return url, ""
     text = _as_text(raw).strip(_AROUND)
     if _PLAIN_URL.fullmatch(text):
         return text, ""

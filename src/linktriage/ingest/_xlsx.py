@@ -10,7 +10,7 @@ from typing import Iterator, Sequence
 
 from linktriage._exceptions import InputError
 
-__all__ = ["open_workbook", "sheet_rows", "worksheet_rows"]
+__all__ = ["LinkedText", "open_workbook", "sheet_rows", "worksheet_rows"]
 
 # what a damaged workbook raises: its ZIP (a bad CRC, a cut-off entry), a missing part or shared string
 # (LookupError: KeyError, IndexError), or broken XML inside
@@ -18,8 +18,43 @@ __all__ = ["open_workbook", "sheet_rows", "worksheet_rows"]
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, TypeError, OSError, SyntaxError)
 
 
+class LinkedText(str):
+    """A cell's shown text (what Excel last computed, "" if never) that a ``=HYPERLINK("url", "label")`` formula
+    made; ``formula`` holds the formula, so a URL column reads its url (clean_url) and an anchor column the label."""
+
+    formula: str = ""
+
+
+def _linked(shown: object, formula: object) -> object:
+    if isinstance(formula, str) and formula.startswith("=") and "HYPERLINK(" in formula.upper():
+        cell = LinkedText("" if shown is None else shown)
+        cell.formula = formula
+        return cell
+    return shown
+
+
+def _has_hyperlink_formulas(path: str | os.PathLike) -> bool:
+    """Whether a sheet of the workbook holds a HYPERLINK formula: one pass over its XML, so the second, formula
+    reading of the rows is paid only by workbooks that need it."""
+    needle = b"HYPERLINK("
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                with archive.open(member) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        if needle in (tail + chunk).upper():
+                            return True
+                        tail = chunk[-len(needle):]
+    except _DAMAGED:
+        return False  # the rows' own reading reports the damage
+    return False
+
+
 @contextlib.contextmanager
-def open_workbook(path: str | os.PathLike, name: str):
+def open_workbook(path: str | os.PathLike, name: str, *, formulas: bool = False):
     """The workbook at ``path``, whatever its file name ends with; it and its file close at the end.
 
     Format detection goes by content, so a workbook saved as ``.csv`` or with no extension comes here: openpyxl
@@ -31,7 +66,7 @@ def open_workbook(path: str | os.PathLike, name: str):
     with contextlib.ExitStack() as closing:
         try:
             stream = closing.enter_context(open(path, "rb"))
-            workbook = load_workbook(stream, read_only=True, data_only=True)
+            workbook = load_workbook(stream, read_only=True, data_only=not formulas)
         except _DAMAGED as exc:
             raise InputError(f"{name}: cannot open it as an Excel workbook ({type(exc).__name__}: "
                              f"{_first_line(exc)}); export it again or save it as CSV") from None
@@ -68,7 +103,11 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
         return text
 
     wanted = cells(header)
-    with open_workbook(path, name) as workbook:
+    with contextlib.ExitStack() as books:
+        workbook = books.enter_context(open_workbook(path, name))
+        # a =HYPERLINK cell shows its label: the formulas are read alongside, row for row, where there are any
+        with_formulas = (books.enter_context(open_workbook(path, name, formulas=True))
+                         if _has_hyperlink_formulas(path) else None)
         sheets = workbook.worksheets
         first = next(i for i, s in enumerate(sheets) if s.title == sheet)
         for index, worksheet in enumerate(sheets[first:], first):
@@ -77,7 +116,14 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
                 head = next(worksheet_rows(worksheet, name, skip, skip), None) if wanted and skip else None
                 if head is None or cells(head) != wanted:
                     continue
-            yield from worksheet_rows(worksheet, name, skip + 1)
+            rows = worksheet_rows(worksheet, name, skip + 1)
+            if with_formulas is None:
+                yield from rows
+                continue
+            formula_sheet = with_formulas.worksheets[index]
+            formula_sheet.reset_dimensions()
+            for shown, formulas in zip(rows, worksheet_rows(formula_sheet, name, skip + 1)):
+                yield tuple(_linked(value, formula) for value, formula in zip(shown, formulas))
 
 
 def _first_line(exc: BaseException) -> str:
