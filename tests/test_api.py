@@ -226,12 +226,23 @@ def test_train_on_one_site_says_what_is_missing(labelled):
     ({"cv": "2"}, "cv must be a whole number"), ({"cv": 2.5}, "cv must be a whole number"),
     ({"cv": None}, "cv must be a whole number"), ({"seed": -1}, "seed must be a whole number"),
     ({"seed": 2**40}, "seed must be a whole number"),
+    # with_shipped="no" was true (training on the whole shipped set), cache=5 a TypeError
+    ({"with_shipped": "no"}, "with_shipped must be True or False, got 'no'"),
+    ({"offline": "yes"}, "offline must be True or False"), ({"cache": 5}, "cache must be a path as text, got int"),
 ])
 def test_train_arguments_are_checked_before_any_work(labelled, options, message):
     """They were raised from scikit-learn (TypeError, 'number of folds must be of Integral type') or named the
     wrong cause ('needs labelled links from at least 2 sites' for cv=1)."""
     with pytest.raises(InputError, match=re.escape(message)):
         linktriage.train(labelled, pages=PAGES, **options)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"offline": "no"}, "offline must be True or False, got 'no'"), ({"cache": 5}, "cache must be a path as text"),
+])
+def test_evaluate_arguments_are_checked_before_any_work(labelled, options, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        linktriage.evaluate(labelled, pages=PAGES, **options)
 
 
 def test_train_tables_are_named_as_given(labelled):
@@ -265,6 +276,7 @@ LINK = [{"source_url": "https://a.example/", "target_url": "https://t.example/",
     ({"toxic_labels": "spam"}, "toxic_labels must be"), ({"toxic_labels": ["spam", "junk"]}, "labels ['junk']"),
     ({"fetch_settings": {"concurrency": 1}}, "fetch_settings must be a linktriage.sources.fetch.FetchSettings"),
     ({"scheduler": 8786, "engine": "dask"}, "scheduler must be"),
+    ({"embedder": 5}, "embedder must be a name as text, got int"), ({"engine": 1}, "engine must be a name"),
     ({"cache": 3}, "cache must be"), ({"archive": 3}, "archive must be"),
     ({"offline": "no"}, "offline must be True or False, got 'no'"),
     ({"pages": 5}, "pages must be"), ({"pages": ["a.warc.gz", None]}, "pages must be"),

@@ -87,14 +87,15 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
 
     from linktriage.ingest import read_exports
 
+    cache = _run_flags(cache, with_shipped=with_shipped, offline=offline)
     files = _as_files(labelled, keep=HTML_COLUMN, given_to="linktriage.train")
     with files as paths:
         try:
             # pages given inline, as score takes them: one table row per Backlink (see _links), so they line up
             supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
             result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
-                                 offline=offline, supplied=supplied, own_share=own_share,
-                                 cache=os.fspath(cache) if cache is not None else None, names=files.names)
+                                 offline=offline, supplied=supplied, own_share=own_share, cache=cache,
+                                 names=files.names)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
     skipped = result.model.card_.get("skipped") or {}
@@ -127,6 +128,7 @@ def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
     from linktriage.ingest import read_exports
     from linktriage.pipeline import evaluate_model
 
+    cache = _run_flags(cache, offline=offline)
     classifier = _model(model)  # checked before the pages are read; a file is named as given in the report
     given = model if model is None or isinstance(model, (str, os.PathLike)) else classifier
     if report is not None and not isinstance(report, (str, os.PathLike)):
@@ -137,8 +139,7 @@ def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
             supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
             sections, skipped = evaluate_model(paths, pages=_paths(pages), model=given, offline=offline,
                                                report=os.fspath(report) if report is not None else None,
-                                               cache=os.fspath(cache) if cache is not None else None,
-                                               supplied=supplied, names=files.names)
+                                               cache=cache, supplied=supplied, names=files.names)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
     return Evaluation(sections, skipped, Path(report) / "REPORT.md" if report is not None else None)
@@ -229,11 +230,23 @@ def _option_values(options: Mapping[str, Any]) -> dict[str, Any]:
     if options.get("fetch_settings") is not None and not isinstance(options["fetch_settings"], FetchSettings):
         raise InputError("fetch_settings must be a linktriage.sources.fetch.FetchSettings, got "
                          f"{type(options['fetch_settings']).__name__}")
-    for name, kinds in (("scheduler", str), ("cache", (str, os.PathLike)), ("archive", (str, os.PathLike))):
+    for name, kinds in (("scheduler", str), ("engine", str), ("embedder", str), ("cache", (str, os.PathLike)),
+                        ("archive", (str, os.PathLike))):
         if options.get(name) is not None and not isinstance(options[name], kinds):
-            raise InputError(f"{name} must be {'an address' if name == 'scheduler' else 'a path'} as text, got "
-                             f"{type(options[name]).__name__}")
+            what = {"scheduler": "an address", "engine": "a name", "embedder": "a name"}.get(name, "a path")
+            raise InputError(f"{name} must be {what} as text, got {type(options[name]).__name__}")
     return options
+
+
+def _run_flags(cache: object, **flags: object) -> str | None:
+    """train's and evaluate's ``cache`` as a path, after their True / False options are checked, as score checks
+    its own: unchecked, with_shipped="no" trained on the whole shipped set and cache=5 was a TypeError."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise InputError(f"{name} must be True or False, got {value!r}")
+    if cache is not None and not isinstance(cache, (str, os.PathLike)):
+        raise InputError(f"cache must be a path as text, got {type(cache).__name__}")
+    return os.fspath(cache) if cache is not None else None
 
 
 def _model(model):
