@@ -125,3 +125,16 @@ def test_labels_without_any_target_say_which_column_to_add(tmp_path, run):  # no
         result = run(*command, "--pages", PAGES)
         assert result.returncode == 2 and "add a `target_url` column" in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_long_unknown_label_is_named_by_its_start(tmp_path, run):  # noqa: F811
+    """Ten notes of 5 KB each still made a 50 KB line (and a 50 KB REPORT.md): the count of values was capped,
+    not their length."""
+    extra = [{"source_url": "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running",
+              "target_url": f"https://x.example/{i}", "anchor": "x", "label": f"note {i} " + "very long " * 500}
+             for i in range(12)]
+    labels = _relabelled(tmp_path / "labels.csv", {}, extra=extra)
+    result = run("evaluate", labels, "--pages", PAGES)
+    assert result.returncode == 0, result.stderr
+    skipped = next(line for line in result.stderr.splitlines() if line.startswith("linktriage: skipped"))
+    assert len(skipped) < 1_000 and "unknown label 'note 0 very long very long very long ve…' 1" in skipped

@@ -162,6 +162,8 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
 
 #: unknown label values named one by one in the skipped counts; the rest are counted together
 NAMED_UNKNOWN_LABELS = 10
+#: and each named by its first characters
+UNKNOWN_LABEL_CHARS = 40
 
 
 def _unknown_label_key(value: str | None, skipped: Counter) -> str:
@@ -169,6 +171,8 @@ def _unknown_label_key(value: str | None, skipped: Counter) -> str:
     name every value: a line of kilobytes on stderr, in the model card and in REPORT.md."""
     if not value:
         return "no label"
+    if len(value) > UNKNOWN_LABEL_CHARS:  # a note of kilobytes, named by its start (two such notes: one count)
+        value = value[:UNKNOWN_LABEL_CHARS - 1] + "…"
     key = f"unknown label {value!r}"
     named = sum(1 for k in skipped if k.startswith("unknown label '") or k.startswith('unknown label "'))
     return key if key in skipped or named < NAMED_UNKNOWN_LABELS else "unknown label, other values"
