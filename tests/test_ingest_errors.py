@@ -393,3 +393,13 @@ def test_an_unreadable_export_writes_nothing_to_standard_output(tmp_path):
                              "--offline"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("header", ["target_url", "Target URL", "destination"])
+def test_a_column_of_targets_alone_is_no_list_of_linking_pages(tmp_path, header):
+    """It was read as a Search Console "more sample links" download: 'pass --site', and with --site the targets
+    became the linking pages."""
+    path = tmp_path / "targets.csv"
+    path.write_text(f"{header}\nhttps://shop.example.com/\nhttps://shop.example.com/boots\n", encoding="utf-8")
+    message = one_line_error(path, site="https://shop.example.com/")
+    assert "unknown export layout" in message and "source_url" in message and "no target column" not in message

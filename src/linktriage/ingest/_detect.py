@@ -138,11 +138,17 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
     return _format(best.match, best.header, sniffed.encoding, best.delimiter, best.header_row, bom=sniffed.bom)
 
 
+#: what any known layout calls the target column
+_TARGET_NAMES = frozenset(normalize_header(name) for layout in LAYOUTS for name in layout.fields.get("target_url", ()))
+
+
 def _by_shape(records: Sequence[Sequence[object]]) -> Match | None:
     """A Search Console links download in a language the header table lacks (header on the first line)."""
     if not records:
         return None
     header = [cell_text(c) for c in records[0]]
+    if header and normalize_header(header[0]) in _TARGET_NAMES:
+        return None  # a column of targets ("target_url") is no list of linking pages: "no source column" says why
     layout = by_shape(header, records[1:1 + CONSISTENCY_SCAN])
     if layout is None:
         return None
