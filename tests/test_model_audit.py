@@ -94,6 +94,11 @@ def test_a_model_using_features_this_version_does_not_compute_is_refused_at_load
     fitted_on = len(model.feature_names_in_)
     with pytest.raises(ModelError, match=f"names {fitted_on - 1} features but was fitted on {fitted_on}"):
         load_model(tmp_path / "damaged.skops")
+    cut = copy.deepcopy(model)  # the reasons' reference row: an IndexError at the first scored row
+    cut.reference_ = cut.reference_[:2]
+    save_model(cut, tmp_path / "cut.skops")
+    with pytest.raises(ModelError, match=f"reference row for its reasons does not match its {fitted_on} features"):
+        load_model(tmp_path / "cut.skops")
     from linktriage.model import LinkClassifier
 
     _, _, groups = synthetic_table()

@@ -427,6 +427,10 @@ def _load_model_file(name: str, mtime_ns: int, size: int) -> LinkClassifier:
     if getattr(model.model_, "n_features_in_", len(names)) != len(names):
         raise ModelError(f"{path}: the model names {len(names)} features but was fitted on "
                          f"{model.model_.n_features_in_}: the file is damaged; retrain it with `linktriage train`")
+    reference = getattr(model, "reference_", None)  # the row the reasons compare with (explain): one value a feature
+    if not isinstance(reference, np.ndarray) or reference.shape != (len(names),):
+        raise ModelError(f"{path}: the model's reference row for its reasons does not match its {len(names)} features: "
+                         "the file is damaged; retrain it with `linktriage train`")
     if card.get("sklearn_version") != sklearn.__version__:
         warnings.warn(f"{path} was saved with scikit-learn {card.get('sklearn_version')}, running "
                       f"{sklearn.__version__}: predictions may differ slightly", stacklevel=2)
