@@ -49,6 +49,9 @@ def one_line_error(path, kind=InputError, **kwargs) -> str:
     (b"\r\n\r\n  \n", r"is empty \(no header line\)"),
     (codecs.BOM_UTF8 + b"\n", r"is empty \(no header line\)"),
     (b"<!DOCTYPE html><html><body>Backlinks</body></html>", r"is an HTML or XML page"),
+    # an archive of pages given as the export: "unknown export layout; columns found: '<p class=...'" misled
+    (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/\r\n\r\n<p>x</p>",
+     r"is a WARC archive of pages, not a backlink export: give it with --pages"),
     # JSON Lines (linktriage's own JSONL output) or a JSON array: "unknown layout ... rename ... to source_url" misled
     (b'{"source_url": "https://a.example.org/", "target_url": "https://t.example/"}\n{"source_url": "x"}\n',
      r"is JSON, not a table: pass a CSV, TSV or XLSX export"),

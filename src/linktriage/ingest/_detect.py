@@ -101,6 +101,9 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
     if not sniffed.complete:  # the sample may end inside a record: keep whole lines only
         text = text[: text.rfind("\n") + 1] or text
     stripped = text.lstrip("\ufeff \t\r\n")[:200].casefold()
+    if stripped.startswith("warc/"):  # a .warc.gz is decompressed like an export.csv.gz before it gets here
+        raise InputError(f"{name} is a WARC archive of pages, not a backlink export: give it with --pages, and "
+                         "the export (or labelled links) as the file argument")
     if stripped.startswith(("<!doctype html", "<html", "<?xml", "<head")):
         raise InputError(f"{name} is an HTML or XML page, not a backlink export: use the tool's CSV export")
     first = stripped.split("\n", 1)[0].strip()
