@@ -233,6 +233,56 @@ def test_two_runs_cannot_append_to_one_archive_at_once(server, tmp_path):
     assert server.paths()["/page/intruder"] == 0
 
 
+@pytest.mark.parametrize("written, named", [("gzip", "pages.warc"), ("plain", "pages.warc.gz")])
+def test_records_are_appended_as_the_archive_holds_them_whatever_its_name(server, tmp_path, written, named):
+    """The name chose the compression: plain records after gzip members were cut off as a partial tail by the next
+    resume (pages lost, fetched again), and a gzip record after plain ones made the archive damaged for every
+    reader."""
+    first = tmp_path / ("first.warc.gz" if written == "gzip" else "first.warc")
+    urls = [server.url(f"/page/m{i}") for i in range(4)]
+    list(fetch_pages(urls[:2], FAST, archive=first))
+    archive = tmp_path / named
+    archive.write_bytes(first.read_bytes())
+    list(fetch_pages(urls, FAST, archive=archive))
+    before = server.paths()
+    assert {r.status for r in fetch_pages(urls, FAST, archive=archive)} == {"ok"}
+    assert not [path for path in server.paths() - before if path.startswith("/page/")]  # nothing cut off
+    assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
+    assert archive.read_bytes()[:2] == first.read_bytes()[:2]
+
+
+def test_an_archive_gzipped_whole_is_refused_untouched_with_the_fix(server, tmp_path):
+    """`gzip pages.warc` makes one gzip stream that no reader can seek in: fetch appended to it, then refused it
+    ("not a readable WARC archive (... This file is probably not a multi-memb"), cut at 120 characters."""
+    import gzip
+
+    plain = tmp_path / "plain.warc"
+    list(fetch_pages([server.url("/page/w1"), server.url("/page/w2")], FAST, archive=plain))
+    archive = tmp_path / "pages.warc.gz"
+    archive.write_bytes(gzip.compress(plain.read_bytes()))
+    before = archive.read_bytes()
+    with pytest.raises(InputError, match=r"gzip-compressed as one stream .*warcio recompress"):
+        list(fetch_pages([server.url("/page/w1")], FAST, archive=archive))
+    assert archive.read_bytes() == before
+    with pytest.raises(InputError, match=r"--pages .* gzip-compressed as one stream .*warcio recompress"):
+        WarcArchive([archive])
+
+
+def test_an_archive_read_and_appended_to_in_one_run_is_repaired_before_it_is_read(server, tmp_path):
+    """score --pages X --archive X after a killed run: the page whose record was cut off counted as archived
+    (an error row "page cut off") instead of being fetched again; the next run said live."""
+    from linktriage.pipeline import PageGetter, ScoreOptions
+
+    archive = tmp_path / "pages.warc.gz"
+    urls = [server.url(f"/page/c{i}") for i in range(3)]
+    list(fetch_pages(urls, dataclasses.replace(FAST, concurrency=1, per_host=1), archive=archive))
+    archive.write_bytes(archive.read_bytes()[:-30])  # killed while writing the last record
+    getter = PageGetter(ScoreOptions(pages=(str(archive),), archive=str(archive), offline=False, fetch_settings=FAST))
+    results = getter.get_many(urls)
+    assert {r.status for r in results.values()} == {"ok"}, {u: r.reason for u, r in results.items()}
+    assert {uri for kind, uri, _ in records(archive) if kind == "response"} == set(urls)
+
+
 def test_a_file_that_is_not_a_warc_is_left_alone(tmp_path):
     archive = tmp_path / "export.csv"
     archive.write_text("source_url,target_url\nhttp://a.example/,http://b.example/\n")

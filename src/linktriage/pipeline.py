@@ -88,11 +88,22 @@ class ScoreSummary:
         return f"{self.rows} rows: {statuses}" + (f" | labels: {labels}" if labels else "")
 
 
+def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
 class PageGetter:
     """Pages for a set of URLs: from the archives when archived, else fetched live unless offline."""
 
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
+        if options.archive and not options.offline and any(_same_file(options.archive, p) for p in options.pages):
+            from linktriage.sources._archive_writer import repair_archive
+
+            repair_archive(options.archive)  # before it is indexed: see repair_archive
         self.archive = WarcArchive(options.pages)
         for (first, later), pages in self.archive.shadowed.items():
             # the same corpus in two versions (pages as crawled, and annotated or cleaned copies) gives each row

@@ -25,9 +25,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from linktriage._exceptions import InputError
-from linktriage.sources.warc import whole_record
+from linktriage.sources.warc import ONE_GZIP_STREAM, whole_record
 
-__all__ = ["ArchiveWriter", "Exchange", "prepare_archive", "read_body"]
+__all__ = ["ArchiveWriter", "Exchange", "prepare_archive", "read_body", "repair_archive"]
 
 _CHUNK = 1 << 20
 #: headers describing the bytes on the wire, which the archived (decoded) body no longer matches
@@ -52,6 +52,9 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
         damaged = starts_as_warc and good_end < size and _complete_record_after(path, good_end, gzipped=gzipped)
     if not starts_as_warc:
         raise InputError(f"{path} exists and is not a WARC archive: choose another output file")
+    if gzipped and _one_gzip_stream(path):
+        raise InputError(f"{path} is {ONE_GZIP_STREAM}: recompress it first (`warcio recompress {path} NEW.warc.gz`) "
+                         "or choose another output file")
     if damaged:
         # not a partial tail but damage inside the file: cutting there would delete the good records after it
         raise InputError(f"{path} is damaged at byte {good_end} and holds complete records after it: move it "
@@ -63,6 +66,21 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
                 stream.seek(good_end)
                 stream.write(b"\r\n\r\n")  # the record separator the cut removed
     return good_end > 0
+
+
+def _one_gzip_stream(path: Path) -> bool:
+    """Whether the first gzip member of a gzipped WARC holds more than one record (warcio cannot read on)."""
+    with open(path, "rb") as stream:
+        records = ArchiveIterator(stream, no_record_parse=True)
+        try:
+            for count, _ in enumerate(records):
+                if count:
+                    return False
+        except ArchiveLoadFailed as exc:
+            return "non-chunked gzip" in str(exc)
+        except (ValueError, EOFError):
+            return False
+    return False
 
 
 def _gzip_complete_end(stream: io.BufferedReader) -> tuple[int, bool]:
@@ -174,6 +192,17 @@ def _lock(stream, path: str) -> None:
         raise InputError(f"{path} is being written by another linktriage run: wait for it or choose another file") from None
 
 
+def repair_archive(path: str | os.PathLike[str]) -> None:
+    """Cut a partial last record off ``path`` now, under the writers' lock, as the writer will when it opens: an
+    archive that is also read (``score --pages X --archive X``) must be read as it will be appended to, or the
+    cut-off page counts as archived (an error row, not fetched again) and later offsets point past the cut."""
+    if not os.path.isfile(path):
+        return
+    with open(path, "ab") as stream:
+        _lock(stream, str(path))
+        prepare_archive(path)
+
+
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One HTTP request and its response, as archived: the body already decoded."""
@@ -199,7 +228,6 @@ class ArchiveWriter:
 
     def __init__(self, path: str | os.PathLike[str], *, software: str, user_agent: str, robots: str) -> None:
         self.path = str(path)
-        self._gzip = self.path.endswith(".gz")
         self._stream = open(self.path, "ab")
         try:
             _lock(self._stream, self.path)
@@ -207,6 +235,12 @@ class ArchiveWriter:
         except BaseException:
             self._stream.close()
             raise
+        # records are appended as the file already holds them (a gzip member each, or plain), whatever its name
+        # says: plain records after gzip members were cut off as a "partial tail" by the next resume, and gzip
+        # members after plain records made the file damaged for every reader
+        with open(self.path, "rb") as existing:
+            head = existing.read(2)
+        self._gzip = head == b"\x1f\x8b" if head else self.path.endswith(".gz")
         self._buffer = io.BytesIO()
         # warcio serialises the record into memory; compressing it here (level 6, warcio uses 9) is several
         # times faster on HTML and lands each record in the file with one write.

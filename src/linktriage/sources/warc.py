@@ -94,6 +94,11 @@ def _complete(entry: _Entry) -> bool:
         return False
 
 
+#: what a WARC gzip-compressed whole (``gzip pages.warc``) is, as the errors about it say
+ONE_GZIP_STREAM = ("gzip-compressed as one stream (as `gzip pages.warc` makes), not one gzip member per record, so "
+                   "its records cannot be read one by one")
+
+
 def _printable(exc: Exception) -> str:
     """An error on one line, without the raw bytes warcio quotes ("Invalid WARC record, first line: <binary>"),
     at most 120 characters."""
@@ -210,6 +215,9 @@ class WarcArchive:
         except InputError:
             raise
         except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+            if "non-chunked gzip" in str(exc):
+                raise InputError(f"--pages {path} is {ONE_GZIP_STREAM}: recompress it (`warcio recompress {path} "
+                                 "NEW.warc.gz`) or decompress it (gunzip), and pass that") from None
             why = f"{exc.__class__.__name__}: {_printable(exc)}"
             if last is not None:
                 # A WARC with good records before the damage (a flipped byte, a bad copy): "not a WARC, pass one
