@@ -20,6 +20,19 @@ def test_domain_view_sitewide_and_disavow():
     assert build_domain_view(rows, threshold=0.8, labels=("spam",))[0]["source_domain"] == "farm.net"
 
 
+def test_rows_without_a_source_domain_make_no_domain(tmp_path):
+    """Rows whose source is no URL made one nameless domain, sitewide when five of them pointed at one target, and
+    the report counted it among the referring domains."""
+    from linktriage.output import write_html_report
+
+    rows = [_row(f"page {i}", "", None, None) for i in range(5)] + [_row("https://news.org/a", "news.org", "editorial", 0.95)]
+    assert [d["source_domain"] for d in build_domain_view(rows)] == ["news.org"]
+    write_html_report(rows, tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "(none)</td>" not in html
+    assert '<b>1</b><span>referring domains</span>' in html
+
+
 def test_write_domain_view_formats(tmp_path):
     import csv
     import json

@@ -33,11 +33,14 @@ def _rounded(value: float) -> float:
 
 def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVOW_THRESHOLD,
                       labels: Iterable[str] = DEFAULT_DISAVOW_LABELS) -> list[dict]:
-    """Aggregate output rows per ``source_domain``; worst first (highest toxic probability, then link count)."""
+    """Aggregate output rows per ``source_domain``; worst first (highest toxic probability, then link count).
+    Rows without one (a source URL that is no URL) name no referring domain and are left out: grouped together
+    they made one nameless "domain", sitewide when there were five of them."""
     labels = tuple(labels)
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        groups[row.get("source_domain") or ""].append(row)
+        if row.get("source_domain"):
+            groups[row["source_domain"]].append(row)
     view = []
     for domain, items in groups.items():
         mix = Counter(r.get("label") or "" for r in items)

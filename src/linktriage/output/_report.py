@@ -111,7 +111,7 @@ def _domains_table(rows: list[dict]) -> str:
         mix = ", ".join(f"{label} {d[f'n_{label}']}" for label in LABELS if d[f"n_{label}"])
         if d["n_unjudged"]:
             mix += (", " if mix else "") + f"unjudged {d['n_unjudged']}"
-        out.append(f"<tr><td>{escape(d['source_domain'] or '(none)')}</td><td>{d['links']}</td><td>{escape(mix)}</td>"
+        out.append(f"<tr><td>{escape(d['source_domain'])}</td><td>{d['links']}</td><td>{escape(mix)}</td>"
                    f"<td>{_number(d['worst_toxic_probability'])}</td><td>{_number(d['mean_confidence'])}</td>"
                    f"<td>{_number(d['mean_relevance'])}</td><td>{'yes' if d['sitewide'] else ''}</td>"
                    f"<td>{'yes' if d['would_disavow'] else ''}</td></tr>")
@@ -139,9 +139,9 @@ def write_html_report(rows: list[dict], path: str | os.PathLike, model_info: dic
     relevance = [float(r["relevance"]) for r in rows
                  if isinstance(r.get("relevance"), (int, float)) and math.isfinite(r["relevance"])]
     statuses = Counter(row.get("link_status") or "" for row in rows)
-    domains = {row.get("source_domain") or "" for row in rows}
+    domains = {row.get("source_domain") for row in rows} - {None, ""}  # no URL, no domain (see build_domain_view)
     toxic = sum(1 for row in rows if row.get("toxic") is True)
-    toxic_domains = {row.get("source_domain") for row in rows if row.get("toxic") is True}
+    toxic_domains = {row.get("source_domain") for row in rows if row.get("toxic") is True} - {None, ""}
     judged = sum(1 for row in rows if row.get("label"))
     tiles = [("links", len(rows)), ("judged", judged), ("toxic", toxic), ("referring domains", len(domains)),
              ("domains with toxic links", len(toxic_domains)), ("live links", statuses.get("live", 0))]
