@@ -336,6 +336,18 @@ def test_a_site_not_in_english_is_scored_with_a_warning(capsys, tmp_path, warc_f
 
     code, rows, err = _run(capsys, str(export), str(archive), "--niche", "trail running shoes")
     assert "not in English" not in err
+    # a niche of symbols beside --site: the site alone makes the profile, and the run says so
+    code, rows, err = _run(capsys, str(export), str(archive), "--site", "krossovki.example", "--niche", "@#%")
+    assert code == 0 and rows[0]["relevance"] and "has no words (only symbols): relevance compares with --site" in err
+
+
+@pytest.mark.parametrize("niche", ["@#%", "???", "$$$", "!!! ???"])
+def test_a_niche_of_symbols_leaves_relevance_empty_and_says_so(capsys, niche):
+    """The tokenizer knows "@", "#", "?" and "$": the profile vector was not zero, so no warning came, and every
+    page got a relevance from punctuation (the link farm 0.998 for "@#%")."""
+    code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
+    assert code == 0 and len(rows) == 8 and not any(row["relevance"] for row in rows), err
+    assert "has no words" in err
 
 
 def test_minilm_leaves_relevance_empty_for_a_niche_with_no_known_word(capsys):

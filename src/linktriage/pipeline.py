@@ -393,6 +393,9 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
             why = unread[0] if unread else "no text on its home page"
             warn_run(f"--site {options.site}: the site's pages cannot be read ({why}): {fallback}")
     profile = build_niche_profile(embedder, niche=options.niche, site_texts=site_texts)
+    if profile is not None and options.niche is not None and profile.niche is None:
+        warn_run(f"--niche {_shown(options.niche)} has no words (only symbols): relevance compares with --site "
+                 f"{options.site} alone; describe the niche in words")
     if profile is None:
         if options.niche is not None and not site_texts:
             warn_run(f"--niche {_shown(options.niche)} has no words the {embedder.name} embedder knows (empty, "

@@ -67,6 +67,10 @@ def build_niche_profile(embedder, *, niche: str | None = None, site_texts: Seque
     """Combine the owner's description and the site's page texts into one profile; None when neither says anything."""
     niche = (niche or "").strip() or None
     described = niche_text(niche).strip() if niche else ""
+    if niche is not None and not any(ch.isalnum() for ch in described):
+        # "@#%", "???", "$$$": the tokenizer knows those symbols, so the vector is not zero, but it describes no
+        # niche: every page got a relevance (a link farm 0.998) from punctuation
+        niche = None
     texts = [t for t in site_texts if t and t.strip()]
     if niche is None and not texts:
         return None
