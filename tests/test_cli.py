@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -182,6 +183,37 @@ def test_a_full_disk_is_one_line_in_every_format(fmt):
     result = run_process("score", EXAMPLES / "backlinks.csv", "--offline", "-o", "/dev/full", "--format", fmt)
     assert result.returncode == 1, result.stderr
     assert result.stderr.count("\n") == 1 and "No space left on device" in result.stderr, result.stderr
+
+
+def test_on_a_terminal_the_row_counter_is_cleared_before_the_table_and_summary(tmp_path):
+    """The counter ("\\rlinktriage: 8 rows scored") was left unended: the summary and the table's top border were
+    printed on its line."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    os.set_blocking(leader, False)
+    done = subprocess.run([*CLI, "score", str(EXAMPLES / "backlinks.csv"), "--pages", str(EXAMPLES / "pages.warc.gz"),
+                           "--offline", "-o", str(tmp_path / "out.csv"), "--table"],
+                          stderr=follower, stdout=subprocess.DEVNULL, timeout=300, env={**os.environ, "COLUMNS": "60"})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except (BlockingIOError, OSError):
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert done.returncode == 0 and "rows scored" in text, text
+    counter_end = text.rindex("rows scored") + len("rows scored")
+    assert text[counter_end:].startswith("\r\x1b[K"), text[counter_end:counter_end + 40]
+    plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text.replace("\r\n", "\n"))  # colours take no column
+    table = [line for line in plain.split("\n") if "│" in line]
+    assert table and max(len(line) for line in table) <= 60  # the terminal's width (it was 140 at least)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -17,8 +17,9 @@ _LABEL_STYLE = {"editorial": "green", "guest_post": "cyan", "directory": "blue",
 def print_table(rows: list[dict], total: int | None = None) -> None:
     """A table of scored rows on stderr: the page, label, confidence, position, status and reasons.
 
-    ``rows`` may be the first MAX_TABLE_ROWS of a run (progress_callback keeps no more); ``total`` is the run's."""
-    console = Console(stderr=True, width=max(Console(stderr=True).width, 140))
+    ``rows`` may be the first MAX_TABLE_ROWS of a run (ScoreProgress keeps no more); ``total`` is the run's."""
+    # a terminal's own width (rich folds long cells); piped, 140 columns rather than rich's 80
+    console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
     table = Table(show_lines=False, header_style="bold")
     for column in ("source", "label", "conf.", "position", "status", "reasons"):
         table.add_column(column, overflow="fold")
@@ -41,19 +42,23 @@ def _plain(value: str | None) -> Text:
     return Text(terminal_safe(value or ""))
 
 
-def progress_callback(keep: list[dict] | None):
-    """Count scored rows on a terminal (silent when stderr is piped); keep the first rows for the table."""
-    interactive = sys.stderr.isatty()
-    done = [0]
+class ScoreProgress:
+    """Count scored rows on a terminal (silent when stderr is piped); keep the first rows for the table.
+    ``finish()`` clears the counter's line, so what is printed next starts on a line of its own."""
 
-    def on_chunk(rows: list[dict]) -> None:
-        done[0] += len(rows)
-        if keep is not None and len(keep) < MAX_TABLE_ROWS:
-            keep.extend(rows[: MAX_TABLE_ROWS - len(keep)])
-        if interactive:
-            print(f"\rlinktriage: {done[0]} rows scored", end="", file=sys.stderr, flush=True)
+    def __init__(self, keep: list[dict] | None) -> None:
+        self.keep, self.done, self.interactive = keep, 0, sys.stderr.isatty()
 
-    return on_chunk
+    def __call__(self, rows: list[dict]) -> None:
+        self.done += len(rows)
+        if self.keep is not None and len(self.keep) < MAX_TABLE_ROWS:
+            self.keep.extend(rows[: MAX_TABLE_ROWS - len(self.keep)])
+        if self.interactive:
+            print(f"\rlinktriage: {self.done} rows scored", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.interactive and self.done:
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
 def print_metrics(metrics, title: str) -> None:

@@ -9,7 +9,7 @@ import typer
 
 from linktriage.cli import app
 from linktriage.cli._errors import say
-from linktriage.cli._render import print_table, progress_callback
+from linktriage.cli._render import ScoreProgress, print_table
 
 
 @app.command()
@@ -57,9 +57,12 @@ def score(
         # output) stopped at the first Cyrillic or CJK anchor, and its newline translation made csv's \r\n \r\r\n.
         sys.stdout.reconfigure(encoding="utf-8", newline="")
     shown: list[dict] = []
-    on_chunk = progress_callback(shown if table else None)
-    summary = score_export(exports, options, output=output, fmt=fmt, report=report,
-                           domains=domains, on_chunk=on_chunk, escape_formulas=not raw_csv)
+    on_chunk = ScoreProgress(shown if table else None)
+    try:
+        summary = score_export(exports, options, output=output, fmt=fmt, report=report,
+                               domains=domains, on_chunk=on_chunk, escape_formulas=not raw_csv)
+    finally:
+        on_chunk.finish()
     if table:
         print_table(shown, summary.rows)
     say(f"linktriage: {summary.line()}")
