@@ -96,6 +96,21 @@ def test_a_not_modified_revisit_is_the_page_it_names(tmp_path):
     assert page.body.decode() == PAGE
 
 
+def test_a_not_modified_revisit_given_first_finds_its_capture_in_a_later_archive(tmp_path):
+    """Without a digest, the revisit was its URL's first record, and the capture in the archive given after it was
+    out of reach: "a revisit of an earlier capture that none of the --pages archives holds", though one did."""
+    crawl, dedup = tmp_path / "crawl.warc.gz", tmp_path / "dedup.warc.gz"
+    with open(crawl, "wb") as stream:
+        _, date = _response(WARCWriter(stream, gzip=True), "https://blog.example/c", PAGE.encode())
+    with open(dedup, "wb") as stream:
+        _revisit(WARCWriter(stream, gzip=True, warc_version="1.1"), "https://blog.example/c", None,
+                 "https://blog.example/c", date, http=_http("304 Not Modified", {}),
+                 profile="http://netpreserve.org/warc/1.1/revisit/server-not-modified")
+    for order in ([crawl, dedup], [dedup, crawl]):
+        assert [s for s, _ in _score(["https://blog.example/c"], order)] == ["live"], order
+    assert [s for s, _ in _score(["https://blog.example/c"], [dedup])] == ["error"]
+
+
 def test_a_revisit_keeps_its_own_redirect(tmp_path):
     """Two redirects with empty bodies share one payload digest: a revisit's own status and Location are the
     answer, not the earlier capture's."""

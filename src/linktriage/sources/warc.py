@@ -174,13 +174,16 @@ class WarcArchive:
         self._revisits: dict[_Entry, _Entry | None] = {}
         pending: dict[_Entry, _Revisit] = {}  # every revisit record, by its entry
         digests: dict[str, _Entry] = {}  # WARC-Payload-Digest -> the first capture with that payload
+        #: URL -> its first capture, for URLs whose first record is a revisit (the capture is otherwise out of reach)
+        behind: dict[str, _Entry] = {}
         for path in self.paths:
-            self._index(path, pending, digests)
+            self._index(path, pending, digests, behind)
         # resolved after every file is read: the earlier capture may sit in another archive, or later in this one
         for revisit in pending.values():
-            self._revisits[revisit.entry] = self._original(revisit, digests, pending)
+            self._revisits[revisit.entry] = self._original(revisit, digests, pending, behind)
 
-    def _index(self, path: str, pending: dict[_Entry, _Revisit], digests: dict[str, _Entry]) -> None:
+    def _index(self, path: str, pending: dict[_Entry, _Revisit], digests: dict[str, _Entry],
+               behind: dict[str, _Entry]) -> None:
         if not str(path).strip():  # Path("") is the working folder: "--pages  is a directory" named nothing
             raise InputError("--pages is empty: give a WARC archive's path (.warc.gz), or leave --pages out")
         if not _exists(path):
@@ -208,6 +211,8 @@ class WarcArchive:
                             digests.setdefault(digest, last)
                         # The first record of a URL wins: a re-fetch appended later does not hide the original.
                         first = self._exact.setdefault(uri, last)
+                        if first is not last and first in pending and record.rec_type != "revisit":
+                            behind.setdefault(uri, last)
                         # a revisit in either archive repeats the other's page: nothing is hidden
                         if first.path != path and record.rec_type != "revisit" and first not in pending:
                             self.shadowed[(first.path, path)] += 1
@@ -232,10 +237,11 @@ class WarcArchive:
             self._cut_off.add(last)
 
     def _original(self, revisit: _Revisit, digests: dict[str, _Entry], revisits: dict[_Entry, _Revisit],
-                  passed: frozenset[_Entry] = frozenset()) -> _Entry | None:
+                  behind: dict[str, _Entry], passed: frozenset[_Entry] = frozenset()) -> _Entry | None:
         """The capture a revisit repeats: the one with its payload digest, else the record of the URL it names
         (WARC 1.1 "server-not-modified" revisits may carry no digest), else an earlier capture of its own URL. A
-        record found that way may be a revisit itself (a page deduplicated crawl after crawl): its capture, then."""
+        record found that way may be a revisit itself (a page deduplicated crawl after crawl): its capture, then.
+        Where the URL's first record is the revisit (its archive given first), its capture in a later archive."""
         if revisit.digest in digests:
             return digests[revisit.digest]
         passed = passed | {revisit.entry}
@@ -245,9 +251,12 @@ class WarcArchive:
                 continue
             if found not in revisits:
                 return found
-            deeper = self._original(revisits[found], digests, revisits, passed)
+            deeper = self._original(revisits[found], digests, revisits, behind, passed)
             if deeper is not None:
                 return deeper
+        for uri in (revisit.refers_to, revisit.entry.uri):
+            if uri and behind.get(uri) not in (None, *passed):
+                return behind[uri]
         return None
 
     def with_absolute_paths(self) -> "WarcArchive":
