@@ -284,6 +284,14 @@ def test_format_is_read_in_any_case_as_extensions_are(run):
         "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running"]
 
 
+def test_a_report_on_standard_output_is_refused(tmp_path, run, monkeypatch):
+    """-o - is standard output, --domains - was refused; --report - wrote a file named "-" in the working folder."""
+    monkeypatch.chdir(tmp_path)
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", "out.csv", "--report", "-")
+    assert result.returncode == 2 and "the report is an HTML file" in result.stderr, result.stderr
+    assert not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("args, says", [
     (("score", "", "--offline"), "an export's file name is empty"),
     (("fetch", "", "-o", "pages.warc.gz"), "an export's file name is empty"),

@@ -447,6 +447,9 @@ def _check_output_folder(option: str, path: str | None) -> None:
     path = os.fspath(path)
     if not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
         raise InputError(f"{option} is empty: give a file name, or leave {option} out")
+    if path == "-" and option == "--report":  # -o - is standard output; a report is a file to open in a browser
+        raise InputError("--report - : the report is an HTML file, not for standard output; give a name such as "
+                         "report.html")
     if is_url(path):
         return
     folder = os.path.dirname(os.path.abspath(path))
