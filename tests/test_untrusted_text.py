@@ -91,3 +91,14 @@ def test_error_lines_stay_one_line_without_terminal_controls(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("linktriage: error:")
     assert "\x1b" not in result.stderr
+
+
+def test_the_table_keeps_direction_overrides_and_unicode_line_breaks_out(tmp_path):
+    """U+202E showed "https://example.com/\u202efdp.exe/abc" as a .pdf link, and U+2028 in a URL broke the table's
+    line (its right border moved)."""
+    export = tmp_path / "export.csv"
+    export.write_text("source_url,target_url\nhttps://example.com/\u202efdp.exe/abc,https://shop.example/\n"
+                      "https://example.org/a\u2028b,https://shop.example/\n", encoding="utf-8")
+    result = run_process("score", export, "--offline", "-o", tmp_path / "o.csv", "--table")
+    assert result.returncode == 0, result.stderr
+    assert not {"\u202e", "\u2028"} & set(result.stderr) and "fdp.exe" in result.stderr

@@ -28,12 +28,16 @@ from linktriage._exceptions import InputError, LinkTriageError, ModelError
 
 # Messages quote file names, header cells, URLs and lines of the user's files, which anyone can have written: line
 # breaks would break the one-line promise, and other C0 / C1 controls (ESC sequences) would reach the terminal.
-_CONTROLS = {**dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd"),
-             **dict.fromkeys(map(ord, "\t\n\r\v\f"), " ")}
+# Unicode's line and paragraph separators break a line too, and its direction overrides and isolates reorder what
+# follows them ("https://example.com/\u202efdp.exe" shows as "...exe.pdf"): the same treatment.
+_CONTROLS = {**dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+                             "\ufffd"),
+             **dict.fromkeys(map(ord, "\t\n\r\v\f\u2028\u2029\x85"), " ")}
 
 
 def terminal_safe(text: object) -> str:
-    """``text`` as one line fit for a terminal: line breaks and tabs become spaces, other controls U+FFFD."""
+    """``text`` as one line fit for a terminal: line breaks and tabs become spaces, other controls (and direction
+    overrides) U+FFFD."""
     return str(text).translate(_CONTROLS)
 
 
