@@ -285,6 +285,23 @@ def test_a_cache_another_program_keeps_locked_costs_one_wait_not_one_per_page(si
         assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
 
 
+def test_a_cache_another_program_holds_locked_from_the_start_is_left_out_with_a_warning(six_pages):
+    """A program holding the file in exclusive locking mode (readers blocked too) ended the run with "cannot use
+    it as a cache (database is locked); ... delete the file": advice to delete another program's open file."""
+    archive, cache, backlinks = six_pages
+    expected = rows_for(backlinks, pages=(archive,))
+    holder = sqlite3.connect(cache, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE held_by_another_program (x)")
+    try:
+        with pytest.warns(UserWarning, match="is locked by another program .*analysed without the cache"):
+            assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
+    finally:
+        holder.rollback()
+        holder.close()
+
+
 def test_files_that_cannot_be_a_cache_are_refused_in_one_line(tmp_path):
     (tmp_path / "notes.txt").write_text("not a database, just notes\n" * 100)
     with sqlite3.connect(tmp_path / "app.db") as db:

@@ -117,10 +117,15 @@ _READY: set[str] = set()
 def prepare_cache(path: str | os.PathLike, option: str = "--cache") -> str | None:
     """Check ``path`` can be this run's cache and make it ready (created, or emptied when another version of the
     analysing code made it); returns it as an absolute path, valid in any worker process. Raises InputError, or
-    when this process made the file ready before and it broke since (replaced, its folder removed), warns and
-    returns None: the run goes on without a cache."""
+    when this process made the file ready before and it broke since (replaced, its folder removed), or another
+    program holds it locked, warns and returns None: the run goes on without a cache."""
     try:
         ready = _prepare(path, option)
+    except CacheLocked as exc:
+        import warnings
+
+        warnings.warn(f"{exc}: pages are analysed without the cache this run", stacklevel=2)
+        return None
     except InputError as exc:
         if absolute(path) not in _READY:
             raise
@@ -150,10 +155,21 @@ def _prepare(path: str | os.PathLike, option: str) -> str:
             _make_ready(connection, path, option)
         finally:
             connection.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise InputError(f"{option} {path}: cannot use it as a cache ({exc}); give a new file name, or delete "
+                             "the file if it is an old linktriage cache") from None
+        # another program holds it locked (for 30 s and more): its cache, not a broken file to delete
+        raise CacheLocked(f"{option} {path} is locked by another program (it did not let go within "
+                          f"{BUSY_TIMEOUT:g} s)") from None
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{option} {path}: cannot use it as a cache ({exc}); give a new file name, or delete the "
                          "file if it is an old linktriage cache") from None
     return path
+
+
+class CacheLocked(Exception):
+    """The cache file is locked by another program: the run goes on without it (docs/scale.md, "never a failure")."""
 
 
 def _make_ready(connection: sqlite3.Connection, path: str, option: str) -> None:
