@@ -198,3 +198,12 @@ def test_sigterm_mid_fetch_still_uploads_an_archive_url_and_cleans_up(server, tm
     assert code == 143 and stderr.strip() == "linktriage: terminated", (code, stderr)
     assert 0 < len(responses(archive)) < len(urls)
     assert list(temp.iterdir()) == []
+
+
+def test_an_output_that_is_a_directory_is_a_one_line_error_with_the_fix(server, tmp_path):
+    # was "linktriage: error: Is a directory: odir", with no way out
+    folder = tmp_path / "odir"
+    folder.mkdir()
+    done = run("fetch", str(export(tmp_path, [server.url("/page/never")])), "-o", str(folder), "--allow-private")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"-o {folder} is a directory" in done.stderr and str(folder / "pages.warc.gz") in done.stderr

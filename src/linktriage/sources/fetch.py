@@ -68,6 +68,11 @@ def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
         from linktriage._exceptions import InputError
 
         raise InputError("-o is empty: give the WARC archive to write, e.g. -o pages.warc.gz")
+    if os.path.isdir(archive):  # was the bare "Is a directory: odir"
+        from linktriage._exceptions import InputError
+
+        raise InputError(f"-o {archive} is a directory: give the WARC archive's file name, e.g. "
+                         f"-o {os.path.join(archive, 'pages.warc.gz')}")
     summary = FetchSummary(archive=str(archive))
     unique: dict[str, str] = {}
     for url in urls:
