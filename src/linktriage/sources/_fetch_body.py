@@ -12,7 +12,8 @@ import zlib
 
 import brotli
 
-__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "content_type_value", "html_refusal", "media_type", "megabytes", "meta_refresh"]
+__all__ = ["BodyDecoder", "BodyRefused", "charset_of", "content_type_value", "html_refusal", "media_type", "megabytes",
+           "meta_refresh"]
 
 #: enough of the body to tell HTML from something else
 SNIFF_BYTES = 1024
