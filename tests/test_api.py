@@ -245,6 +245,17 @@ def test_evaluate_arguments_are_checked_before_any_work(labelled, options, messa
         linktriage.evaluate(labelled, pages=PAGES, **options)
 
 
+def test_evaluate_reports_rows_marked_generated_apart(labelled):
+    """The label file's `generated` column was read as an export column: generated pages counted as real ones and
+    the "generated pages" section the docs promise never came."""
+    marked = labelled.assign(generated=["true" if i < 2 else "false" for i in range(len(labelled))])
+    evaluation = linktriage.evaluate(marked, pages=PAGES)
+    assert set(evaluation.metrics) == {"real pages", "generated pages"}
+    assert evaluation.metrics["generated pages"].n == 2
+    assert evaluation.metrics["real pages"].n == len(labelled) - 2
+    assert set(linktriage.evaluate(labelled, pages=PAGES).metrics) == {"real pages"}
+
+
 def test_train_tables_are_named_as_given(labelled):
     with pytest.raises(InputError) as unlabelled:
         linktriage.train(labelled.drop(columns=["label"]), pages=None)  # pages=None: no archives, no TypeError

@@ -559,7 +559,17 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
                          "page to your page, so add a `target_url` column with the URL each link points to")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
     getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied)
-    return build_training_table(backlinks, getter, skip_repeats=True)
+    # a `generated` column (linktriage's own label files have one) keeps generated pages out of the real-page
+    # numbers: evaluate reports them apart, as it says; without it every row counted as a real page
+    generated = [_is_true(b.export.get("export_generated")) for b in backlinks]
+    return build_training_table(backlinks, getter, skip_repeats=True, generated=generated)
+
+
+def _is_true(value: object) -> bool:
+    """A flag cell as written in a label file: True, 1, "true", "yes" (ingest reads true / false as bool)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1")
+    return value is True or (isinstance(value, (int, float)) and value == 1)
 
 
 def _skipped_text(table) -> str:
