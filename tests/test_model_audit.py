@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import zipfile
@@ -128,7 +129,7 @@ def test_a_model_given_as_a_url_or_a_folder_says_so(tmp_path, run, given, messag
 def test_evaluate_shows_undefined_precision_and_recall_as_not_available(tmp_path, run):  # noqa: F811
     """Labels with no link_farm row printed and reported 'link_farm 0.000 0.000 0.000 0': read as a model that
     misses every link farm. Recall and F1 of a label no link has, and precision of a label never predicted, are
-    'n/a' now (metrics.json keeps scikit-learn's numbers)."""
+    'n/a' now, and null in metrics.json (it wrote 0.0 there)."""
     labels = _relabelled(tmp_path / "labels.csv", {"link_farm": ""})
     result = run("evaluate", labels, "--pages", PAGES, "--report", tmp_path / "eval")
     assert result.returncode == 0, result.stderr
@@ -136,6 +137,10 @@ def test_evaluate_shows_undefined_precision_and_recall_as_not_available(tmp_path
     assert "| link_farm | n/a | n/a | n/a | 0 |" in report
     assert "| spam | 1.000 | 1.000 | 1.000 | 2 |" in report
     assert re.search(r"link_farm\s*│\s*n/a\s*│\s*n/a\s*│\s*n/a\s*│\s*0", result.stderr), result.stderr
+    written = json.loads((tmp_path / "eval" / "metrics.json").read_text())["real pages"]
+    assert (written["precision"]["link_farm"], written["recall"]["link_farm"], written["f1"]["link_farm"]) == (
+        None, None, None)
+    assert written["recall"]["spam"] == 1.0
 
 
 def test_evaluate_into_an_old_report_folder_leaves_only_this_reports_diagrams(tmp_path, run):  # noqa: F811

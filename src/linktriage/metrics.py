@@ -41,7 +41,16 @@ class Metrics:
     reliability: tuple[tuple[float, float, float, int], ...] = ()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The metrics as JSON values; what is undefined is None (null), as metric_cells shows "n/a": a precision
+        of a label never predicted, a recall or F1 of a label no link has. Written as 0.0, they read as a label
+        the model always gets wrong."""
+        out = asdict(self)
+        for i, label in enumerate(self.labels):
+            if not sum(row[i] for row in self.confusion):
+                out["precision"][label] = None
+            if not self.support[label]:
+                out["recall"][label] = out["f1"][label] = None
+        return out
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10):
