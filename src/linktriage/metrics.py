@@ -45,12 +45,19 @@ class Metrics:
         of a label never predicted, a recall or F1 of a label no link has. Written as 0.0, they read as a label
         the model always gets wrong."""
         out = asdict(self)
-        for i, label in enumerate(self.labels):
-            if not sum(row[i] for row in self.confusion):
+        for label in self.labels:
+            has_precision, has_recall = _defined(self, label)
+            if not has_precision:
                 out["precision"][label] = None
-            if not self.support[label]:
+            if not has_recall:
                 out["recall"][label] = out["f1"][label] = None
         return out
+
+
+def _defined(m: Metrics, label: str) -> tuple[bool, bool]:
+    """Whether ``label``'s precision (the model predicted it) and its recall and F1 (some link has it) are defined."""
+    i = list(m.labels).index(label)
+    return bool(sum(row[i] for row in m.confusion)), bool(m.support[label])
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10):
@@ -101,11 +108,10 @@ def metric_cells(m: Metrics, label: str) -> tuple[str, str, str]:
     """Precision, recall and F1 of one label as shown: "n/a" where undefined, not 0.000. A label none of the links
     has (support 0) has no recall nor F1; a label the model never predicted has no precision. Shown as 0.000, a
     label missing from a small evaluation set read as one the model always gets wrong."""
-    i = list(m.labels).index(label)
-    predicted = sum(row[i] for row in m.confusion)
-    return (f"{m.precision[label]:.3f}" if predicted else "n/a",
-            f"{m.recall[label]:.3f}" if m.support[label] else "n/a",
-            f"{m.f1[label]:.3f}" if m.support[label] else "n/a")
+    has_precision, has_recall = _defined(m, label)
+    return (f"{m.precision[label]:.3f}" if has_precision else "n/a",
+            f"{m.recall[label]:.3f}" if has_recall else "n/a",
+            f"{m.f1[label]:.3f}" if has_recall else "n/a")
 
 
 def metrics_markdown(m: Metrics, title: str) -> str:

@@ -27,7 +27,7 @@ from linktriage._cache import prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._reasons import counted
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
-from linktriage._paths import check_outputs_are_not_inputs
+from linktriage._paths import check_outputs_are_not_inputs, same_file
 from linktriage._remote import writable
 from linktriage._run_warnings import warn_run
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
@@ -88,19 +88,12 @@ class ScoreSummary:
         return f"{self.rows} rows: {statuses}" + (f" | labels: {labels}" if labels else "")
 
 
-def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return False
-
-
 class PageGetter:
     """Pages for a set of URLs: from the archives when archived, else fetched live unless offline."""
 
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
-        if options.archive and not options.offline and any(_same_file(options.archive, p) for p in options.pages):
+        if options.archive and not options.offline and any(same_file(options.archive, p) for p in options.pages):
             from linktriage.sources._archive_writer import repair_archive
 
             repair_archive(options.archive)  # before it is indexed: see repair_archive

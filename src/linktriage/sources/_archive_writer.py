@@ -43,8 +43,7 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return False
-    with open(path, "rb") as stream:
-        gzipped = stream.read(2) == b"\x1f\x8b"
+    gzipped = _starts_gzipped(path)
     size = path.stat().st_size
     with redirect_stderr(io.StringIO()):  # warcio prints multi-line warnings about what it cannot parse
         with open(path, "rb") as stream:
@@ -66,6 +65,11 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
                 stream.seek(good_end)
                 stream.write(b"\r\n\r\n")  # the record separator the cut removed
     return good_end > 0
+
+
+def _starts_gzipped(path: str | os.PathLike[str]) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(2) == b"\x1f\x8b"
 
 
 def _one_gzip_stream(path: Path) -> bool:
@@ -238,9 +242,7 @@ class ArchiveWriter:
         # records are appended as the file already holds them (a gzip member each, or plain), whatever its name
         # says: plain records after gzip members were cut off as a "partial tail" by the next resume, and gzip
         # members after plain records made the file damaged for every reader
-        with open(self.path, "rb") as existing:
-            head = existing.read(2)
-        self._gzip = head == b"\x1f\x8b" if head else self.path.endswith(".gz")
+        self._gzip = _starts_gzipped(self.path) if os.path.getsize(self.path) else self.path.endswith(".gz")
         self._buffer = io.BytesIO()
         # warcio serialises the record into memory; compressing it here (level 6, warcio uses 9) is several
         # times faster on HTML and lands each record in the file with one write.
