@@ -155,14 +155,11 @@ def _prepare(path: str | os.PathLike, option: str) -> str:
             _make_ready(connection, path, option)
         finally:
             connection.close()
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc):
-            raise InputError(f"{option} {path}: cannot use it as a cache ({exc}); give a new file name, or delete "
-                             "the file if it is an old linktriage cache") from None
-        # another program holds it locked (for 30 s and more): its cache, not a broken file to delete
-        raise CacheLocked(f"{option} {path} is locked by another program (it did not let go within "
-                          f"{BUSY_TIMEOUT:g} s)") from None
     except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            # another program holds it locked (for 30 s and more): its cache, not a broken file to delete
+            raise CacheLocked(f"{option} {path} is locked by another program (it did not let go within "
+                              f"{BUSY_TIMEOUT:g} s)") from None
         raise InputError(f"{option} {path}: cannot use it as a cache ({exc}); give a new file name, or delete the "
                          "file if it is an old linktriage cache") from None
     return path
