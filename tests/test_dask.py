@@ -150,6 +150,87 @@ def test_unreachable_scheduler_is_a_one_line_input_error():
         DaskExecutor("tcp://127.0.0.1:9", timeout=1)
 
 
+@contextlib.contextmanager
+def _stranger(answer: bytes):
+    """A TCP server that is no Dask scheduler: it accepts connections and sends ``answer`` (or nothing, if empty)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = server.accept()
+                held.append(conn)  # kept open: a silent server holds the connection
+                if answer:
+                    conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+def _connect_in_thread(address: str) -> BaseException | None:
+    """DaskExecutor(address) in a thread, so a hang fails the test instead of stopping the suite."""
+    import threading
+
+    from linktriage._dask import DaskExecutor
+
+    raised: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            DaskExecutor(address, timeout=1).shutdown()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), f"DaskExecutor({address}) still waiting after 60 s"
+    return raised[0] if raised else None
+
+
+def test_a_port_that_never_answers_is_an_input_error_not_a_hang():
+    with _stranger(b"") as address:
+        raised = _connect_in_thread(address)
+    assert isinstance(raised, InputError), raised
+    assert "does not answer as a Dask scheduler (no answer in 2 s)" in str(raised)
+
+
+def test_a_server_speaking_another_protocol_is_named_as_such():
+    with _stranger(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" * 50) as address:
+        raised = _connect_in_thread(address)
+    assert isinstance(raised, InputError), raised
+    assert "does not speak Dask's protocol" in str(raised) and "MemoryError" in str(raised)
+
+
+def test_local_cluster_workers_leave_ctrl_c_to_the_run():
+    """Ctrl-C in a terminal reaches every process of the group: the workers must not die of it (each printed a
+    KeyboardInterrupt traceback); the run shuts its cluster down itself."""
+    import os
+    import signal
+    import time
+
+    from linktriage._dask import DaskExecutor
+
+    executor = DaskExecutor(workers=1)
+    try:
+        (before,) = executor.client.run(os.getpid).values()
+        os.kill(before, signal.SIGINT)
+        time.sleep(2)  # a worker that died of it is restarted by its nanny, under another pid
+        (after,) = executor.client.run(os.getpid).values()
+        assert after == before
+    finally:
+        executor.shutdown()
+
+
 def test_unknown_engine_is_an_input_error():
     with pytest.raises(InputError, match="unknown engine"):
         next(score_backlinks([], ScoreOptions(engine="spark")))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 from concurrent.futures import Executor
 from typing import Any, Callable, Iterable, Iterator
 
@@ -36,6 +38,57 @@ def _version() -> str:
     from linktriage import __version__
 
     return __version__
+
+
+def _handshake(scheduler: str, timeout: float) -> None:
+    """Connect to ``scheduler`` and exchange Dask's greeting, in at most twice ``timeout``, or raise InputError.
+
+    Dask's Client bounds the connection by its timeout, then waits for ever for the greeting: a port that accepts
+    connections and never answers (another service, a firewall holding them) hung the run, and a server answering
+    something else made Dask try to allocate exabytes. A malformed address is left to the Client to name.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    async def greet() -> None:
+        comm = await connect(scheduler, timeout=timeout, **Security().get_connection_args("client"))
+        await comm.close()
+
+    try:  # the connection has its own deadline (an OSError); the greeting only the one below
+        asyncio.run(asyncio.wait_for(greet(), 2 * timeout))
+    except TimeoutError:
+        raise InputError(
+            f"--scheduler {scheduler}: something accepts connections there but does not answer as a Dask "
+            f"scheduler (no answer in {2 * timeout:.0f} s); give the scheduler's address, as tcp://HOST:8786, or "
+            "leave --scheduler out for a local cluster"
+        ) from None
+    except OSError as exc:
+        raise _unreachable(scheduler, exc) from None
+    except (ValueError, TypeError):
+        return  # not an address, or a scheme not set up here (tls, ucx): the Client names what is wrong
+    except Exception as exc:  # noqa: BLE001 - what a stranger's bytes do to Dask's decoder (MemoryError, ...)
+        raise InputError(
+            f"--scheduler {scheduler}: the server there does not speak Dask's protocol ({exc.__class__.__name__}); "
+            "give the scheduler's address, as tcp://HOST:8786, or leave --scheduler out for a local cluster"
+        ) from None
+
+
+def _unreachable(scheduler: str, exc: OSError) -> InputError:
+    return InputError(f"--scheduler {scheduler}: no Dask scheduler answers there ({exc.__class__.__name__}); "
+                      "start one with `dask scheduler` (address tcp://HOST:8786) or leave --scheduler out for a local "
+                      "cluster")
+
+
+def dask_setup(worker) -> None:
+    """Run by each worker process of the LocalCluster as it starts (its ``preload``): Ctrl-C is left to this run.
+
+    A terminal's Ctrl-C reaches every process of the group. The workers died of it, each printing a
+    KeyboardInterrupt traceback under the run's one-line "interrupted"; the run stops its cluster itself.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _ShareArchive(WorkerPlugin):
@@ -69,13 +122,11 @@ class DaskExecutor(Executor):
 
         self._cluster = None
         if scheduler:
+            _handshake(scheduler, timeout)
             try:
                 self._client = Client(scheduler, timeout=timeout)
-            except (OSError, TimeoutError) as exc:
-                raise InputError(
-                    f"--scheduler {scheduler}: no Dask scheduler answers there ({exc.__class__.__name__}); start one "
-                    "with `dask scheduler` (address tcp://HOST:8786) or leave --scheduler out for a local cluster"
-                ) from None
+            except OSError as exc:  # TimeoutError among them: the scheduler left since _handshake
+                raise _unreachable(scheduler, exc) from None
             except Exception as exc:  # noqa: BLE001 - a malformed address, or a scheme not set up here (ucx, tls)
                 raise InputError(
                     f"--scheduler {scheduler}: not a usable Dask scheduler address ({exc.__class__.__name__}: "
@@ -85,7 +136,8 @@ class DaskExecutor(Executor):
             self._check_software(scheduler)
         else:
             self._cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                         processes=processes, dashboard_address=":0", silence_logs=logging.CRITICAL)
+                                         processes=processes, dashboard_address=":0", silence_logs=logging.CRITICAL,
+                                         preload=[__name__] if processes else None)
             self._client = Client(self._cluster)
         # Dask logs its own tracebacks for a lost scheduler or a killed worker; _result says what happened in one
         # line, so they would only bury it (restored at shutdown).
