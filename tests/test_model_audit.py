@@ -169,7 +169,7 @@ def test_the_python_api_evaluates_a_model_as_the_cli_does(tmp_path):
     result = linktriage.evaluate(frame, pages=PAGES, report=tmp_path / "eval")
     assert result.metrics["real pages"].n == 5 and result.skipped == {"unknown label 'PBN'": 1}
     assert result.report == tmp_path / "eval" / "REPORT.md"
-    assert "Model `shipped` on (a DataFrame of 6 rows given to linktriage.evaluate)" in result.report.read_text()
+    assert ") on (a DataFrame of 6 rows given to linktriage.evaluate)" in result.report.read_text()
     linktriage.evaluate(frame, pages=PAGES, report=tmp_path / "eval", model=linktriage.load_model())
     assert "Model `(a model given to linktriage.evaluate)`" in result.report.read_text()
     model = linktriage.load_model()
@@ -321,3 +321,26 @@ def test_a_loaded_model_edited_by_its_caller_leaves_the_next_load_as_the_file_is
     first.reference_[:] = 0.0
     again = load_model()
     assert "note" not in again.card_ and again.reference_.any()
+
+
+def test_a_report_names_the_model_it_measured_by_its_card_and_digest(tmp_path):
+    """REPORT.md named a model by its path alone ("shipped", "my-model.skops"): two trainings saved at one path, or
+    the shipped models of two linktriage versions, gave reports that could not be told apart."""
+    import hashlib
+
+    import linktriage
+
+    model = tmp_path / "m.skops"
+    trained = linktriage.train(EXAMPLES / "labels.csv", pages=PAGES, cv=2)
+    for note in ("first", "second"):  # two models saved at one path: each report names its own file's digest
+        trained.card_["note"] = note
+        trained.save(model)
+        result = linktriage.evaluate(EXAMPLES / "labels.csv", pages=PAGES, model=model, report=tmp_path / "eval")
+        digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
+        intro = result.report.read_text().splitlines()[2]
+        assert intro.startswith(f"Model `{model}` (linktriage {linktriage.__version__}, trained ")
+        assert f"sha256 {digest})" in intro
+    shipped = linktriage.evaluate(EXAMPLES / "labels.csv", pages=PAGES, report=tmp_path / "shipped").report
+    card = linktriage.load_model().card_
+    assert (f"Model `shipped` (linktriage {card['linktriage_version']}, trained {card['trained']}, design "
+            f"{card['design']}, {card['n_links']} training links, sha256 ") in shipped.read_text()

@@ -9,7 +9,9 @@ stays flat however long the export is.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
+import hashlib
 import itertools
 import numbers
 import os
@@ -19,6 +21,7 @@ import warnings
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -626,6 +629,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     own = result.cv_metrics.get("real") or result.cv_metrics.get("generated")
     result.model.card_ = {
         "design": "gbm_features (linktriage train)",
+        "trained": datetime.date.today().isoformat(),
         "trained_from": _named(labels, names),
         "with_shipped": with_shipped,
         "own_share": float(own_share) if with_shipped else None,
@@ -668,6 +672,24 @@ def _report_directory(path: str) -> bool:
     if not os.access(path, os.W_OK | os.X_OK):  # found after the whole evaluation, the metrics were lost with it
         raise InputError(f"--report {path}: no permission to write in this directory; give another one")
     return created
+
+
+def _model_provenance(model, classifier: LinkClassifier) -> str:
+    """What a report names the model by: its file (or "shipped") and what its card says of it, so two reports of
+    two trainings saved at one path, or of two linktriage versions, are told apart."""
+    card = getattr(classifier, "card_", None) or {}
+    about = [f"linktriage {card['linktriage_version']}" if card.get("linktriage_version") else "",
+             f"trained {card['trained']}" if card.get("trained") else "",
+             f"design {card['design']}" if card.get("design") else "",
+             f"{card['n_links']} training links" if card.get("n_links") else ""]
+    if model is None or isinstance(model, (str, os.PathLike)):  # the file's digest: the exact model measured
+        from linktriage.model import DEFAULT_MODEL_PATH
+
+        path = Path(model) if model is not None else DEFAULT_MODEL_PATH
+        with contextlib.suppress(OSError), open(path, "rb") as file:
+            about.append(f"sha256 {hashlib.file_digest(file, 'sha256').hexdigest()[:16]}")
+    about = [part for part in about if part]
+    return f"Model `{model or 'shipped'}`" + (f" ({', '.join(about)})" if about else "")
 
 
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=None,
@@ -714,7 +736,8 @@ def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool
         warnings.warn(never, UserWarning, stacklevel=2)
     if report:
         skipped = "".join(f"\n- {k}: {v}" for k, v in table.skipped.items()) or "\n- none"
-        write_report(report, sections, intro=f"Model `{model or 'shipped'}` on {', '.join(_named(labels, names))}: "
+        write_report(report, sections, intro=f"{_model_provenance(model, classifier)} on "
+                     f"{', '.join(_named(labels, names))}: "
                      f"{len(table)} links judged from {len(set(table.groups))} sites. {never}\n\n"
                      f"Skipped links:{skipped}")
     return sections, dict(table.skipped)
