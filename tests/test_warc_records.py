@@ -202,3 +202,23 @@ def test_pages_repeated_in_one_archive_or_by_revisits_are_not_reported(tmp_path,
         assert [s for s, _ in _score(["https://blog.example/a"], pages)] == ["live"]
         assert WarcArchive(pages).shadowed == {}
     assert not [w for w in recwarn if "--pages" in str(w.message)]
+
+
+def test_a_page_in_two_archives_under_two_spellings_is_reported_too(tmp_path, recwarn):
+    """The same page under two spellings of its URL in two archives: an export spelling it as neither read the
+    first archive's copy, and the run said nothing (it warned only for the very same URL)."""
+    crawled, copy = tmp_path / "crawl.warc.gz", tmp_path / "copy.warc.gz"
+    with open(crawled, "wb") as stream:
+        _response(WARCWriter(stream, gzip=True), "https://www.blog.example/a/", PAGE.encode())
+    with open(copy, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        _response(writer, "http://blog.example/a", b"<html><body><p>The text, without its links.</p></body></html>")
+        _response(writer, "https://www.blog.example/a?page=2", PAGE.encode())  # another page: not reported
+    with pytest.warns(UserWarning) as caught:
+        assert [s for s, _ in _score(["https://blog.example/a"], [copy, crawled])] == ["missing"]
+    assert [str(w.message) for w in caught] == [
+        f"--pages: 1 page of {crawled} is also in {copy} under another spelling of its URL (http or https, www., a "
+        f"trailing slash); {copy}'s copy is read unless the export spells the URL as {crawled} does; give "
+        f"{crawled} first to read its copies"]
+    assert [s for s, _ in _score(["https://www.blog.example/a/"], [copy, crawled])] == ["live"]  # as spelt there
+    assert WarcArchive([crawled]).respelled == WarcArchive([copy]).respelled == {}

@@ -107,6 +107,11 @@ class PageGetter:
             warn_run(f"--pages: {counted(pages, 'page')} of {later} {'are' if pages != 1 else 'is'} also in "
                      f"{first}, which is read instead (the archive given first wins); give {later} first to read "
                      "its copies")
+        for (first, later), pages in self.archive.respelled.items():
+            warn_run(f"--pages: {counted(pages, 'page')} of {later} {'are' if pages != 1 else 'is'} also in "
+                     f"{first} under another spelling of {'their URLs' if pages != 1 else 'its URL'} (http or "
+                     f"https, www., a trailing slash); {first}'s copy is read unless the export spells the URL as "
+                     f"{later} does; give {later} first to read its copies")
         self.cache = prepare_cache(options.cache) if options.cache is not None else None
         #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
         self.supplied = dict(supplied or {})

@@ -170,6 +170,9 @@ class WarcArchive:
         self._cut_off: set[_Entry] = set()  # the last record of a truncated file: its page is incomplete
         #: (archive read first, later archive) -> pages both hold: the later one's capture is never read
         self.shadowed: Counter[tuple[str, str]] = Counter()
+        #: the same, for pages the later archive holds under another spelling of their URL (http / https, www.,
+        #: a trailing slash): read from the later one only when an export spells the URL exactly as it does
+        self.respelled: Counter[tuple[str, str]] = Counter()
         #: a revisit record -> the capture holding its page, None when no archive given holds that capture
         self._revisits: dict[_Entry, _Entry | None] = {}
         pending: dict[_Entry, _Revisit] = {}  # every revisit record, by its entry
@@ -216,7 +219,10 @@ class WarcArchive:
                         # a revisit in either archive repeats the other's page: nothing is hidden
                         if first.path != path and record.rec_type != "revisit" and first not in pending:
                             self.shadowed[(first.path, path)] += 1
-                        self._lenient.setdefault(url_key(uri), last)
+                        lenient = self._lenient.setdefault(url_key(uri), last)
+                        if (first is last and lenient.path != path and record.rec_type != "revisit"
+                                and lenient not in pending):
+                            self.respelled[(lenient.path, path)] += 1
         except InputError:
             raise
         except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
