@@ -321,3 +321,68 @@ def test_hosts_google_would_refuse_are_skipped_not_written(tmp_path):
     assert entries == ["domain:fresh-spam.biz"] and report.skipped == 3
     write_disavow([], tmp_path / "again.txt", merge=tmp_path / "d.txt")
     assert body(tmp_path / "again.txt") == body(tmp_path / "d.txt")
+
+
+def test_merge_keeps_entries_after_a_header_trimmed_or_written_into_by_hand(tmp_path):
+    """--merge dropped every line after linktriage's header line when its end line was gone (a header trimmed by
+    hand), and an entry a reviewer wrote inside the header: disavows silently lost from the file to upload."""
+    write_disavow([row("https://spam.example.com/")], tmp_path / "first.txt")
+    lines = (tmp_path / "first.txt").read_text(encoding="utf-8").split("\n")
+    trimmed = [line for line in lines if line != "# ===== end of linktriage header ====="]
+    (tmp_path / "trimmed.txt").write_text("\n".join([*trimmed, "domain:keep-me.com", "https://keep-me-too.com/page"]),
+                                          encoding="utf-8")
+    inside = lines[:2] + ["domain:added-inside.com"] + lines[2:]
+    (tmp_path / "inside.txt").write_text("\n".join(inside), encoding="utf-8")
+    for merged, kept in (("trimmed.txt", ["domain:keep-me.com", "https://keep-me-too.com/page"]),
+                         ("inside.txt", ["domain:added-inside.com"])):
+        write_disavow([], tmp_path / "out.txt", merge=tmp_path / merged)
+        entries, comments = parse(tmp_path / "out.txt")
+        assert sorted(entries) == sorted([*kept, "domain:example.com"]), merged
+        assert sum(c == "# ===== linktriage disavow file =====" for c in comments) == 1  # the old header is gone
+        assert not [c for c in comments if "Disavowing is a last resort" in c][1:]
+
+
+def test_merge_splits_lines_at_line_breaks_only(tmp_path):
+    """str.splitlines also broke a comment at a form feed or U+2028: its rest became a line Google reads as an
+    entry (and rejects)."""
+    existing = tmp_path / "old.txt"
+    existing.write_text("# note with a form feed\x0cand a line separator\u2028inside\r\ndomain:old.com\r\n",
+                        encoding="utf-8")
+    summary = write_disavow([], tmp_path / "out.txt", merge=existing)
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "# note with a form feed\x0cand a line separator\u2028inside\n" in text
+    assert summary.unrecognised_lines == 0 and summary.kept_entries == 1
+
+
+def test_a_backslash_in_a_source_url_is_read_as_browsers_read_it(tmp_path):
+    """urlsplit finds the host after the "@" of "http://evil.com\\@good-partner.com/"; a browser reads the
+    backslash as a slash and fetches evil.com: the good partner was the one disavowed."""
+    write_disavow([row("http://evil-links.com\\@good-partner.com/"), row("https://fine.org/", "editorial")],
+                  tmp_path / "d.txt")
+    assert parse(tmp_path / "d.txt")[0] == ["domain:evil-links.com"]
+    write_disavow([row("http://evil-links.com\\@good-partner.com/")], tmp_path / "u.txt", level="url")
+    assert parse(tmp_path / "u.txt")[0] == ["http://evil-links.com/@good-partner.com/"]
+
+
+def test_linktriages_comments_give_way_before_google_limits_refuse_the_file(tmp_path):
+    """12,000 domains fit Google's limits (~325 KB) but not with a comment and a blank line each (2.2 MB): the run
+    was refused, advising --level domain, which was already in use."""
+    rows = [row(f"https://spam-site-{i}.com/p", reasons="a page of outbound links, casino words " * 4)
+            for i in range(12_000)]
+    summary = write_disavow(rows, tmp_path / "d.txt")
+    entries, comments = parse(tmp_path / "d.txt")
+    assert len(entries) == 12_000
+    assert summary.comments_left_out and summary.bytes <= 2_000_000
+    assert any("comments on each new domain are left out" in m for m in summary.messages())
+    assert not [c for c in comments if "confidence up to" in c]
+    few = write_disavow(rows[:10], tmp_path / "few.txt")  # within the limits: the comments stay
+    assert not few.comments_left_out and [c for c in parse(tmp_path / "few.txt")[1] if "confidence up to" in c]
+    with pytest.raises(InputError, match="even without linktriage's comments.*raise --min-confidence or allow-list"):
+        write_disavow([row(f"https://spam{i}.example.com/", "spam") for i in range(5)], tmp_path / "x.txt",
+                      merge=_many_lines(tmp_path))
+
+
+def _many_lines(tmp_path):
+    existing = tmp_path / "huge.txt"
+    existing.write_text("domain:a.com\n" + "# note\n" * GOOGLE_MAX_LINES, encoding="utf-8")
+    return existing

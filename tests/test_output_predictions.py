@@ -90,3 +90,49 @@ def test_jsonl_values_holding_unicode_line_separators(tmp_path, separator):
     for path in (written, older):
         got = list(read_predictions([path]))
         assert len(got) == 3 and got[0]["anchor"] == f"cheap{separator}pills" and got[0]["label"] == "spam"
+
+
+def test_half_a_utf16_pair_in_json_predictions_becomes_a_replacement_character(tmp_path):
+    """JSON can hold a lone surrogate ("\\udc80", a tool that cut a string inside a pair): the disavow file could
+    not be written ("internal error: UnicodeEncodeError"). It is read as U+FFFD."""
+    from linktriage.output import write_disavow
+
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"source_url": "https://evil.example.com/a\\ud800b", "label": "spam", "confidence": 0.9, '
+                    '"reasons": "bad \\udc80 reason"}\n', encoding="utf-8")
+    (got,) = read_predictions([path])
+    assert got["source_url"] == "https://evil.example.com/a\ufffdb" and got["reasons"] == "bad \ufffd reason"
+    write_disavow(read_predictions([path]), tmp_path / "d.txt", level="url")
+    assert "https://evil.example.com/a\ufffdb" in (tmp_path / "d.txt").read_text(encoding="utf-8")
+
+
+def test_a_true_or_false_confidence_is_refused_as_no_number(tmp_path):
+    """`"confidence": true` read as "not judged": the row silently left out of the disavow file."""
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"source_url": "https://a.example.com/", "label": "spam", "confidence": true}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="row 1: confidence true is not a number"):
+        list(read_predictions([path]))
+
+
+def test_a_workbook_recording_too_small_a_sheet_is_read_whole(tmp_path):
+    """Some writers record a sheet's size wrongly (<dimension ref="A1:W5"/> over 18 rows); read-only openpyxl
+    believed it: predictions (and exports) lost their rows past it without a word, or their columns."""
+    import re
+    import zipfile
+
+    rows = [{**_rows()[0], "source_url": f"https://s{i}.example.com/"} for i in range(12)]
+    good = tmp_path / "p.xlsx"
+    with open_writer(good) as writer:
+        writer.write(rows)
+    for claim in ("A1:W5", "A1:C2"):
+        lying = tmp_path / f"lying-{claim}.xlsx"
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(lying, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item)
+                if item.filename.startswith("xl/worksheets/"):
+                    data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)  # (openpyxl writes none)
+                    data, n = re.subn(rb"</sheetPr>", f'</sheetPr><dimension ref="{claim}"/>'.encode(), data)
+                    assert n == 1
+                target.writestr(item, data)
+        got = list(read_predictions([lying]))
+        assert [r["source_url"] for r in got] == [r["source_url"] for r in rows] and got[-1]["confidence"] == 0.91

@@ -187,7 +187,6 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
     widest: list[str] = []
     with open_workbook(path, name) as workbook:
         for sheet in workbook.worksheets:
-            sheet.reset_dimensions()  # some writers record wrong dimensions; read_only mode trusts them otherwise
             rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
             found: list[tuple[tuple, Match, list[str], int]] = []
             for index, row in enumerate(rows):

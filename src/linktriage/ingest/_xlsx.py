@@ -78,6 +78,9 @@ def worksheet_rows(worksheet, name: str, first: int = 1, last: int | None = None
     """The cell values of rows ``first`` to ``last`` (1-based) of an open worksheet; a damaged sheet is an
     InputError saying after which row, as reading is lazy and breaks only where the damage is."""
     row = first - 1
+    # A sheet's recorded size is what its writer claimed: some claim too few rows or columns, and read-only
+    # openpyxl believes them (rows and columns past the claim were never read)
+    worksheet.reset_dimensions()
     try:
         for row, values in enumerate(worksheet.iter_rows(min_row=first, max_row=last, values_only=True), first):
             yield values
@@ -111,7 +114,6 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
         sheets = workbook.worksheets
         first = next(i for i, s in enumerate(sheets) if s.title == sheet)
         for index, worksheet in enumerate(sheets[first:], first):
-            worksheet.reset_dimensions()
             if index > first:
                 head = next(worksheet_rows(worksheet, name, skip, skip), None) if wanted and skip else None
                 if head is None or cells(head) != wanted:
@@ -121,7 +123,6 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
                 yield from rows
                 continue
             formula_sheet = with_formulas.worksheets[index]
-            formula_sheet.reset_dimensions()
             for shown, formulas in zip(rows, worksheet_rows(formula_sheet, name, skip + 1)):
                 yield tuple(_linked(value, formula) for value, formula in zip(shown, formulas))
 

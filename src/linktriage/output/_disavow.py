@@ -60,6 +60,8 @@ SHARED_HOSTS = frozenset({
 
 HEADER_BEGIN = "# ===== linktriage disavow file ====="
 HEADER_END = "# ===== end of linktriage header ====="
+#: the comment lines write_disavow puts between the two
+HEADER_COMMENTS = 6
 _DISABLED = "# [allow-listed: disabled by linktriage] "
 _INVALID = "# [invalid for Google: disabled by linktriage] "
 
@@ -96,6 +98,8 @@ class DisavowSummary:
     bytes: int
     #: selected rows left out at URL level because Google refuses URLs over 2,048 characters
     too_long: int = 0
+    #: the comment on each new domain was left out: with them the file would be beyond Google's limits
+    comments_left_out: bool = False
 
     def messages(self) -> list[str]:
         """Short lines for a terminal."""
@@ -113,6 +117,9 @@ class DisavowSummary:
         if self.too_long:
             out.append(f"{counted(self.too_long, 'link')} left out: URL over Google's {GOOGLE_MAX_URL:,} characters; "
                        "disavow the domain instead (--level domain)")
+        if self.comments_left_out:
+            out.append("the comments on each new domain are left out: with them the file would exceed Google's "
+                       f"limits ({GOOGLE_MAX_LINES:,} lines, 2 MB)")
         if self.unrecognised_lines:
             are = "is" if self.unrecognised_lines == 1 else "are"
             out.append(f"warning: {counted(self.unrecognised_lines, 'line')} of the merged file {are} neither comments, "
@@ -196,8 +203,14 @@ def _punycode(text: str) -> bool:
         return False
 
 
+def _as_browsers_read(url: str) -> str:
+    """Browsers read a backslash in an http(s) URL as a slash (WHATWG URL standard): "http://evil.com\\@good.com/"
+    is a page of evil.com, where urlsplit finds the host good.com, and a good partner was disavowed."""
+    return url.strip().replace("\\", "/")
+
+
 def _clean_url(url: str) -> str | None:
-    url = url.strip()
+    url = _as_browsers_read(url)
     if not _SCHEME.match(url) or not hostname(url):
         return None
     return _BREAKING.sub(lambda m: quote(m.group(), safe=""), url)
@@ -206,6 +219,12 @@ def _clean_url(url: str) -> str | None:
 def _comment_text(text: str, limit: int = 300) -> str:
     text = " ".join(_BREAKING.sub(" ", text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _lines(text: str) -> list[str]:
+    """A text file's lines. Not str.splitlines: it also breaks at form feeds, U+2028 and other separators inside a
+    line, and the rest of a comment holding one became a line Google reads as an entry."""
+    return re.split(r"\r\n|[\r\n]", text)
 
 
 def _read_utf8(path: Path, what: str, not_utf8: str) -> str:
@@ -225,7 +244,7 @@ def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
     path = Path(path)
     text = _read_utf8(path, "allow list", "is not UTF-8 text: save it as UTF-8")
     hosts = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -248,15 +267,21 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
     domains: set[str] = set()
     urls: set[str] = set()
     disabled = unrecognised = 0
-    in_header = False
+    header_left = 0  # comment lines of linktriage's previous header still to drop
     children = _children(allow)
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_lines(text), start=1):
         line = raw.strip()
-        if line == HEADER_BEGIN:
-            in_header = True
-        if in_header:
-            in_header = line != HEADER_END
-            continue  # linktriage's previous header: replaced by this run's
+        # linktriage's previous header is replaced by this run's: its markers and at most its own number of
+        # comment lines go, up to a blank line (it has none). A header trimmed by hand (no end line) must not take
+        # the lines after it along, nor one written inside it by a reviewer.
+        if line in (HEADER_BEGIN, HEADER_END):
+            header_left = HEADER_COMMENTS if line == HEADER_BEGIN else 0
+            continue
+        if header_left and line.startswith("#"):
+            header_left -= 1
+            continue
+        if not line:
+            header_left = 0
         if not line or line.startswith("#"):
             kept.append(line)
             continue
@@ -369,7 +394,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         n_rows += 1
         if not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence, labels=labels):
             if row.get("label") and row["label"] not in labels:
-                domain = _unit(ascii_host(hostname(str(row.get("source_url") or ""))))
+                domain = _unit(ascii_host(hostname(_as_browsers_read(str(row.get("source_url") or "")))))
                 good.setdefault(domain, Counter())[row["label"]] += 1
             continue
         selected += 1
@@ -388,7 +413,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         groups.setdefault(domain, _Group()).add(row, url, host)
 
     children = _children(allowed_hosts)
-    added: list[str] = []
+    added: list[tuple[str, list[str]]] = []  # per domain: its comment, its entries
     new_domains = new_urls = 0
     for domain in sorted(groups):
         group = groups[domain]
@@ -412,42 +437,27 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         elif level == "domain" and mixed:
             note = (" (URLs only: the domain also has " + ", ".join(f"{n} {lab}" for lab, n in mixed.most_common())
                     + " link" + ("s" if sum(mixed.values()) > 1 else "") + ")")
-        added += [group.comment(domain, note), *entries, ""]
+        added.append((group.comment(domain, note), entries))
         new_domains += by_domain
         new_urls += 0 if by_domain else len(entries)
 
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rule = f"labels {', '.join(labels)} with confidence >= {float(min_confidence):.2f}, level {level}"
-    body = list(kept)
-    if added:
-        origin = _comment_text(", ".join(Path(s).name for s in sources)) if sources else "predictions"
-        body += ([""] if body else []) + [
-            f"# Added by linktriage on {now} from {origin} ({rule}): {counted(new_domains, 'domain')}, "
-            f"{counted(new_urls, 'URL')}", *added]
-    while body and not body[-1]:
-        body.pop()
-    entries_total = sum(1 for line in body if line and not line.startswith("#"))
-    header = [
-        HEADER_BEGIN,
-        f"# Written by linktriage on {now}. Rule: {rule}.",
-        f"# {counted(entries_total, 'entry', 'entries')}: {counted(new_domains, 'new domain: line')} and "
-        f"{counted(new_urls, 'new URL')} from {selected} of {n_rows} scored links; "
-        f"{counted(len(old_domains) + len(old_urls), 'entry', 'entries')} kept from the merged file.",
-        "# Disavowing is a last resort: Google already ignores most unnatural links. Use this file only for",
-        "# links you could not get removed and that risk (or caused) a manual action, after reviewing every line:",
-        "# the labels are a model's guesses, and a wrong domain: line throws away good links from the whole site.",
-        "# An upload replaces the property's previous disavow file: keep everything you still want in this one.",
-        HEADER_END,
-    ]
-    text = "\n".join([*header, "", *body]) + "\n"
+    origin = _comment_text(", ".join(Path(s).name for s in sources)) if sources else "predictions"
+    totals = (new_domains, new_urls, selected, n_rows, len(old_domains) + len(old_urls))
+    text = _disavow_text(kept, added, now, rule, origin, totals, comments=True)
+    commented = len(text.encode("utf-8")) <= GOOGLE_MAX_BYTES and text.count("\n") <= GOOGLE_MAX_LINES
+    if not commented:  # linktriage's own words give way first: they made most of the lines and bytes
+        text = _disavow_text(kept, added, now, rule, origin, totals, comments=False)
     n_lines = text.count("\n")
     size = len(text.encode("utf-8"))
+    fix = "raise --min-confidence" + (", use --level domain," if level != "domain" else "") + " or allow-list domains"
     if n_lines > GOOGLE_MAX_LINES:
-        raise InputError(f"the disavow file would have {n_lines:,} lines; Google accepts at most {GOOGLE_MAX_LINES:,} "
-                         "(comments included): raise --min-confidence, use --level domain, or allow-list domains")
+        raise InputError(f"the disavow file would have {n_lines:,} lines, even without linktriage's comments; Google "
+                         f"accepts at most {GOOGLE_MAX_LINES:,} (comments included): {fix}")
     if size > GOOGLE_MAX_BYTES:
-        raise InputError(f"the disavow file would be {size:,} bytes; Google accepts at most 2 MB: raise "
-                         "--min-confidence, use --level domain, or allow-list domains")
+        raise InputError(f"the disavow file would be {size:,} bytes, even without linktriage's comments; Google "
+                         f"accepts at most 2 MB: {fix}")
     from linktriage._remote import replaced_on_success
 
     try:
@@ -460,7 +470,40 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     return DisavowSummary(
         path=str(path), rows=n_rows, selected=selected, new_domains=new_domains, new_urls=new_urls,
         already_listed=already, allowed=allowed, skipped=skipped, too_long=too_long, kept_entries=len(old_domains) + len(old_urls),
-        disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size)
+        disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size,
+        comments_left_out=not commented)
+
+
+def _disavow_text(kept: list[str], added: list[tuple[str, list[str]]], now: str, rule: str, origin: str,
+                  totals: tuple[int, int, int, int, int], *, comments: bool) -> str:
+    """The file: linktriage's header, the merged file's lines, then the new entries (under a comment per domain
+    when ``comments``)."""
+    new_domains, new_urls, selected, n_rows, old_entries = totals
+    body = list(kept)
+    if added:
+        lines = [line for comment, entries in added
+                 for line in ([comment, *entries, ""] if comments else entries)]
+        body += ([""] if body else []) + [
+            f"# Added by linktriage on {now} from {origin} ({rule}): {counted(new_domains, 'domain')}, "
+            f"{counted(new_urls, 'URL')}" + ("" if comments else "; the comments on each domain are left out: with "
+                                              "them the file would exceed Google's limits"), *lines]
+    while body and not body[-1]:
+        body.pop()
+    entries_total = sum(1 for line in body if line and not line.startswith("#"))
+    header = [
+        HEADER_BEGIN,
+        f"# Written by linktriage on {now}. Rule: {rule}.",
+        f"# {counted(entries_total, 'entry', 'entries')}: {counted(new_domains, 'new domain: line')} and "
+        f"{counted(new_urls, 'new URL')} from {selected} of {n_rows} scored links; "
+        f"{counted(old_entries, 'entry', 'entries')} kept from the merged file.",
+        "# Disavowing is a last resort: Google already ignores most unnatural links. Use this file only for",
+        "# links you could not get removed and that risk (or caused) a manual action, after reviewing every line:",
+        "# the labels are a model's guesses, and a wrong domain: line throws away good links from the whole site.",
+        "# An upload replaces the property's previous disavow file: keep everything you still want in this one.",
+        HEADER_END,
+    ]
+    assert len(header) == HEADER_COMMENTS + 2  # _read_existing drops as many lines of a previous header
+    return "\n".join([*header, "", *body]) + "\n"
 
 
 def disavow_job(predictions: Sequence[str | os.PathLike], output: str | os.PathLike, **options) -> DisavowSummary:

@@ -13,11 +13,15 @@ import io
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from linktriage._exceptions import InputError
 from linktriage._records import LABELS
+
+#: half a UTF-16 pair, which JSON can hold and UTF-8 cannot
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: the columns every consumer of predictions needs
 REQUIRED_COLUMNS: tuple[str, ...] = ("source_url", "label", "confidence")
@@ -206,7 +210,9 @@ def _typed(path: Path, number: int, row: dict) -> dict:
     if missing:
         raise InputError(f"{path.name} row {number} has no {', '.join(missing)}: every row needs source_url, label "
                          "and confidence (null label and confidence for a link that was not judged)")
-    out = row
+    # JSON can hold half a UTF-16 pair ("\udc80", from a tool that cut a string inside one): no UTF-8 file can,
+    # so writing it stopped the disavow file with an internal error
+    out = {key: _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value for key, value in row.items()}
     for key in _NUMERIC:
         if key in row:
             out[key] = _number(path, number, key, row[key], integer=key == "http_status",
@@ -225,8 +231,10 @@ def _typed(path: Path, number: int, row: dict) -> dict:
 def _number(path: Path, number: int, key: str, value: object, *, integer: bool = False,
             probability: bool = False) -> float | int | None:
     """A cell as a number (None when empty); ``probability``: in [0, 1], the one column disavow decides on."""
-    if value is None or value == "" or isinstance(value, bool):
+    if value is None or value == "":
         return None
+    if isinstance(value, bool):  # JSON true, an Excel TRUE: read as "not judged", the row silently left out
+        raise InputError(f"{path.name} row {number}: {key} {str(value).lower()} is not a number")
     text = str(value).strip()
     if isinstance(value, (int, float)):
         parsed = value
