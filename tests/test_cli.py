@@ -607,3 +607,16 @@ def test_a_failed_evaluate_leaves_no_empty_report_folder(tmp_path, run):
     (kept / "notes.md").write_text("mine", encoding="utf-8")
     assert run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz", "--report", kept).returncode == 2
     assert (kept / "notes.md").read_text(encoding="utf-8") == "mine"  # a folder that was there stays
+
+
+@pytest.mark.parametrize("name", ["rep.md", "rr.csv", "report"])
+def test_a_report_not_named_as_html_is_refused_before_scoring(tmp_path, name, run):
+    """`--report rep.md` wrote an HTML page under that name, where -o and --domains check theirs."""
+    result = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", tmp_path / "out.csv", "--report",
+                 tmp_path / name)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert f"the report is an HTML page; name it like {name.split('.')[0]}.html" in result.stderr
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / name).exists()
+    ok = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", tmp_path / "out.csv", "--report",
+             tmp_path / "Report.HTM")
+    assert ok.returncode == 0 and (tmp_path / "Report.HTM").read_text(encoding="utf-8").lstrip().startswith("<!")

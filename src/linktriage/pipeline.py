@@ -478,6 +478,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     Any of the three outputs may be an fsspec URL: it is written locally and uploaded once the job succeeded.
     ``escape_formulas=False`` writes CSV cells exactly, even those a spreadsheet would run as formulas.
     """
+    from linktriage._exceptions import InputError
     from linktriage.ingest import read_exports
     from linktriage.output import build_domain_view, open_writer, output_format, write_domain_view
 
@@ -493,6 +494,10 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     for index, option in enumerate(written):
         check_outputs_are_not_inputs({option: written[option]}, dict(list(written.items())[:index]))
     output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
+    if report and not os.fspath(report).lower().endswith((".html", ".htm")):
+        # -o and --domains take their format from the name; --report rep.md (or .csv) got HTML under that name
+        stem = os.path.splitext(os.path.basename(os.fspath(report).rstrip("/")))[0] or "report"
+        raise InputError(f"--report {report}: the report is an HTML page; name it like {stem}.html")
     if domains:
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
