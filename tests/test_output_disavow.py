@@ -386,3 +386,16 @@ def _many_lines(tmp_path):
     existing = tmp_path / "huge.txt"
     existing.write_text("domain:a.com\n" + "# note\n" * GOOGLE_MAX_LINES, encoding="utf-8")
     return existing
+
+
+def test_merge_reads_a_joined_files_bom_and_a_spaced_url_as_google_would(tmp_path):
+    """Two disavow files joined with cat: the second's BOM stayed in the output (which has no BOM) and its line
+    counted as unrecognised; a merged URL with a space was kept as it was, while new URLs get theirs encoded; the
+    header counted kept junk lines as entries."""
+    existing = tmp_path / "old.txt"
+    existing.write_bytes("\ufeffdomain:one.com\n".encode() + "\ufeffdomain:two.com\nhttps://three.com/a b\nnot an "
+                         "entry\n".encode())
+    summary = write_disavow([], tmp_path / "out.txt", merge=existing)
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "\ufeff" not in text and "domain:two.com\n" in text and "https://three.com/a%20b\n" in text
+    assert summary.unrecognised_lines == 1 and "# 3 entries:" in text

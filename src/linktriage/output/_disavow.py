@@ -270,7 +270,7 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
     header_left = 0  # comment lines of linktriage's previous header still to drop
     children = _children(allow)
     for number, raw in enumerate(_lines(text), start=1):
-        line = raw.strip()
+        line = raw.replace("\ufeff", "").strip()  # the BOM of a second file joined on (`cat a.txt b.txt`)
         # linktriage's previous header is replaced by this run's: its markers and at most its own number of
         # comment lines go, up to a blank line (it has none). A header trimmed by hand (no end line) must not take
         # the lines after it along, nor one written inside it by a reviewer.
@@ -304,6 +304,7 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
             kept.append(f"domain:{domain}")
             continue
         if _SCHEME.match(line):
+            line = _BREAKING.sub(lambda m: quote(m.group(), safe=""), line)  # "/a b": Google reads no spaces
             if len(line) > GOOGLE_MAX_URL:
                 raise InputError(f"{path.name} line {number}: a URL of {len(line):,} characters; Google accepts "
                                  f"at most {GOOGLE_MAX_URL:,}: replace it with a domain: line")
@@ -489,7 +490,7 @@ def _disavow_text(kept: list[str], added: list[tuple[str, list[str]]], now: str,
                                               "them the file would exceed Google's limits"), *lines]
     while body and not body[-1]:
         body.pop()
-    entries_total = sum(1 for line in body if line and not line.startswith("#"))
+    entries_total = sum(1 for line in body if line.lower().startswith("domain:") or _SCHEME.match(line))
     header = [
         HEADER_BEGIN,
         f"# Written by linktriage on {now}. Rule: {rule}.",
