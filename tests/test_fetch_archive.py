@@ -362,3 +362,26 @@ def test_a_batch_abandoned_early_does_not_disturb_the_next(server, tmp_path):
         urls = [server.url("/page/ab5?delay=0.05"), server.url("/page/next")]
         results = list(session.fetch(urls))
     assert sorted(r.url for r in results) == sorted(urls) and {r.status for r in results} == {"ok"}
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_a_scoring_run_fetches_each_page_once_whatever_its_chunks(server, tmp_path, archived):
+    """Each 2,000-row chunk opened its own fetch session: a page named in three chunks was requested three times
+    (404s, 5xx with their retries, a dead host's timeout too), and a URL could get another answer per chunk."""
+    from linktriage._records import Backlink
+    from linktriage.pipeline import ScoreOptions, score_backlinks
+
+    urls = [server.url("/page/c1"), server.url("/status/404"), server.url("/status/500"),
+            server.url("/page/c2?delay=0.01")]
+    backlinks = [Backlink(row=i, source_url=urls[i % len(urls)], target_url="https://target.example/")
+                 for i in range(24)]
+    options = ScoreOptions(chunk_size=5, offline=False, fetch_settings=dataclasses.replace(FAST, max_retries=1),
+                           archive=str(tmp_path / "p.warc.gz") if archived else None)
+    rows = [row for chunk in score_backlinks(backlinks, options) for row in chunk]
+    assert len(rows) == 24
+    statuses = {url: {r["link_status"] for r in rows if r["source_url"] == url} for url in urls}
+    assert all(len(found) == 1 for found in statuses.values()), statuses
+    paths = server.paths()
+    assert paths["/status/404"] == 1 and paths["/status/500"] == 2  # one request, plus its one retry
+    # an ok page's body is kept in the archive, not in memory: without one, a later chunk fetches it again
+    assert paths["/page/c1"] == (1 if archived else 5) and paths["/robots.txt"] == 1

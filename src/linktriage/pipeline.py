@@ -92,7 +92,13 @@ class ScoreSummary:
 
 
 class PageGetter:
-    """Pages for a set of URLs: from the archives when archived, else fetched live unless offline."""
+    """Pages for a set of URLs: from the archives when archived, else fetched live unless offline.
+
+    Live fetches go through one FetchSession for the whole run (close() ends it): a URL asked for again in a
+    later chunk gets the outcome it got before, without a request, rather than another robots.txt, another
+    timeout of a dead host and possibly another answer. (An ``ok`` page's body is kept in --archive, not in
+    memory: without --archive such a page is fetched again by a later chunk that needs it.)
+    """
 
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:
         self.options = options
@@ -115,6 +121,19 @@ class PageGetter:
         self.cache = prepare_cache(options.cache) if options.cache is not None else None
         #: pages handed over by the caller (the HTTP API's inline ``html``): used before archives and fetching
         self.supplied = dict(supplied or {})
+        self._session = None  # the FetchSession, opened at the first page to fetch
+
+    def __enter__(self) -> "PageGetter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the live fetching (its archive is closed); archived pages can still be read."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def get_many(self, urls: Sequence[str]) -> dict[str, FetchResult]:
         planned = self.plan(urls)
@@ -136,10 +155,12 @@ class PageGetter:
             else:
                 missing.append(url)
         if missing and not self.options.offline:
-            from linktriage.sources.fetch import FetchSettings, fetch_pages
+            if self._session is None:
+                from linktriage.sources.fetch import FetchSession, FetchSettings
 
-            settings = self.options.fetch_settings or FetchSettings()
-            for result in fetch_pages(missing, settings, archive=self.options.archive):
+                self._session = FetchSession(self.options.fetch_settings or FetchSettings(),
+                                             archive=self.options.archive)
+            for result in self._session.fetch(missing):
                 found[result.url] = result
         for url in missing:
             found.setdefault(url, FetchResult(url=url, status="not_fetched",
@@ -261,6 +282,7 @@ def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClas
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
+        getter.close()
 
 
 def _judge(chunk: list[Backlink], collect, model: LinkClassifier, relevance, options: ScoreOptions) -> list[dict]:
@@ -564,11 +586,11 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
         raise InputError(f"{', '.join(labels)}: no target URL on any row: a label is about the link from the source "
                          "page to your page, so add a `target_url` column with the URL each link points to")
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
-    getter = PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied)
     # a `generated` column (linktriage's own label files have one) keeps generated pages out of the real-page
     # numbers: evaluate reports them apart, as it says; without it every row counted as a real page
     generated = [_is_true(b.export.get("export_generated")) for b in backlinks]
-    return build_training_table(backlinks, getter, skip_repeats=True, generated=generated)
+    with PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied) as getter:
+        return build_training_table(backlinks, getter, skip_repeats=True, generated=generated)
 
 
 def _is_true(value: object) -> bool:
