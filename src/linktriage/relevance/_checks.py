@@ -16,28 +16,42 @@ __all__ = ["check_niche", "check_relevance", "latin_share", "warn_if_site_not_en
 
 #: the whole --niche is one URL: http(s)://..., www...., or a host under a public suffix followed by a path
 _URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+)$")
-_HOST_AND_PATH = re.compile(r"(?i)^([a-z0-9-]+(?:\.[a-z0-9-]+)+)/\S*$")
+_HOST_AND_PATH = re.compile(r"(?i)^([a-z0-9-]+(?:\.[a-z0-9-]+)+)(/\S*)?$")
 
 
-def _is_url(text: str) -> bool:
+def _url_kind(text: str) -> str:
+    """"url" when ``text`` is a URL, "host" when it is a host name alone (a site's, or a niche: "asp.net"), else ""."""
     if _URL_ONLY.match(text):
-        return True
+        return "url"
     host = _HOST_AND_PATH.match(text)
     if not host:
-        return False
+        return ""
     from linktriage._domains import _EXTRACT
 
-    # "shop.com/shoes" is a URL; "node.js/react" is a niche ("js" is no public suffix)
-    return bool(_EXTRACT(host.group(1)).suffix)
+    # "shop.com/shoes" is a URL; "node.js/react" and "node.js" are niches ("js" is no public suffix)
+    parts = _EXTRACT(host.group(1))
+    if not (parts.suffix and parts.domain):
+        return ""
+    return "url" if host.group(2) else "host"
 
 
 def check_niche(niche: str | None) -> None:
     """Refuse a ``--niche`` that is a URL: it was meant as ``--site`` (embedded, it scored every page about 0.5-0.9)."""
     text = (niche or "").strip()
-    if text and _is_url(text):
+    if text and _url_kind(text) == "url":
         shown = text if len(text) <= 80 else text[:80] + "..."
         raise InputError(f"--niche {shown!r} is a URL, not a description of the niche: describe the site's topic "
                          f"in words (--niche 'trail running shoes'), and give the site itself as --site {shown}")
+
+
+def _warn_if_a_domain(niche: str | None) -> None:
+    """A --niche that is a host name alone may be the site ("alpinetrailco.com" scored a German tax page 0.99) or a
+    niche all the same ("asp.net"): said, not refused."""
+    text = (niche or "").strip()
+    if text and _url_kind(text) == "host":
+        warn_run(f"--niche {text!r} is a domain name: if it is the site, give it as --site {text} and describe its "
+                 "topic in words with --niche (a domain alone says little of a topic: relevance may be noise)",
+                 stacklevel=3)
 
 
 def latin_share(text: str) -> float | None:
@@ -75,6 +89,7 @@ def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> 
 
     check_niche(niche)
     embedder = load_embedder(embedder_name)  # kept: the run's scorer reuses it
+    _warn_if_a_domain(niche)
     _warn_if_not_english(niche, embedder.name)
     load_calibration(embedder.models_dir, embedder.name)
     background_texts(embedder.models_dir)

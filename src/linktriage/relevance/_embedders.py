@@ -119,7 +119,10 @@ class MiniLMEmbedder:
         tokenizer = self._model.tokenizer
         unknown = {tokenizer.unk_token_id, *tokenizer.all_special_ids}
         if filled:
-            ids = tokenizer([texts[i] for i in filled], add_special_tokens=False)["input_ids"]
+            # cut as the model cuts (max_seq_length): what it does not read cannot make a text readable, and untruncated
+            # the tokenizer printed "Token indices sequence length is longer than ..." to stderr
+            ids = tokenizer([texts[i] for i in filled], add_special_tokens=False, truncation=True,
+                            max_length=self._model.max_seq_length)["input_ids"]
             filled = [i for i, tokens in zip(filled, ids) if any(t not in unknown for t in tokens)]
         if filled:
             out[filled] = self._model.encode([texts[i] for i in filled], batch_size=32, convert_to_numpy=True,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -29,6 +30,9 @@ __all__ = ["Calibration", "RelevanceScores", "RelevanceScorer", "background_text
 _REBUILD = "rebuild it with `python training/build_static_embedder.py`"
 #: how many distinct texts the per-run cache keeps (one cosine each: a few MB; measured flat at ~165 MB RSS over 50k pages)
 CACHE_SIZE = 100_000
+#: letters of the Latin script (Basic Latin, Latin-1, Extended-A/B, Extended Additional) and letters of any other
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 #: fewer distinct background lines than this give no stable mean and spread to place a niche against
 MIN_BACKGROUND = 10
 
@@ -88,6 +92,12 @@ def load_calibration(models_dir: Path, embedder: str) -> Calibration:
     return calibration
 
 
+def _mostly_latin(text: str) -> bool:
+    """At least half the letters of ``text`` are Latin (a text without letters passes: the embedder decides)."""
+    other = len(_OTHER_LETTER.findall(text))
+    return other == 0 or len(_LATIN_LETTER.findall(text)) >= other
+
+
 class RelevanceScorer:
     """Scores pages, link contexts and anchors against one niche profile; caches embeddings per text for the run."""
 
@@ -116,9 +126,12 @@ class RelevanceScorer:
                 # a run this large moves on to new pages: start over rather than grow, keeping what these texts need
                 # (emptied outright, a page scored in an earlier chunk and met again here came out empty)
                 self._cache = {k: self._cache[k] for k in keys if k in self._cache}
-            # A text with no token the model knows (Thai, emoji only, ...) embeds to a zero vector: no score, like an
-            # empty text (its cosine 0 read as "certainly off-niche", relevance about 0.01).
-            cosines = np.where(np.any(vectors, axis=1), vectors @ self.profile.vector, np.nan)
+            # A text with no token the model knows (emoji only, ...) embeds to a zero vector: no score, like an
+            # empty text (its cosine 0 read as "certainly off-niche", relevance about 0.01). So does a text mostly in
+            # another script (Thai, Cyrillic, CJK): both embedders read English, and its letters' vectors carry no
+            # topic (an on-topic Thai or Russian page scored 0.001-0.002).
+            readable = np.array([_mostly_latin(text) for text in missing.values()], dtype=bool)
+            cosines = np.where(np.any(vectors, axis=1) & readable, vectors @ self.profile.vector, np.nan)
             self._cache.update(zip(missing, cosines))
         return np.array([self._cache.get(k, np.nan) if t.strip() else np.nan for k, t in zip(keys, texts)],
                         dtype=np.float64)
