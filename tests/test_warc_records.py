@@ -13,6 +13,7 @@ import io
 import pytest
 import linktriage
 from linktriage.sources import WarcArchive
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -222,3 +223,28 @@ def test_a_page_in_two_archives_under_two_spellings_is_reported_too(tmp_path, re
         f"{crawled} first to read its copies"]
     assert [s for s, _ in _score(["https://www.blog.example/a/"], [copy, crawled])] == ["live"]  # as spelt there
     assert WarcArchive([crawled]).respelled == WarcArchive([copy]).respelled == {}
+
+
+def test_an_archive_cut_anywhere_in_its_last_record_reads_as_cut_off_never_as_a_crash(tmp_path):
+    """A copy cut inside the last record's gzip member: cut early in its headers, warcio failed (an AttributeError:
+    the run's "internal error"), or refused the whole archive as damaged; cut later, it stopped without a word and
+    the page came out not_fetched. Now the page is "page cut off" wherever its URL can still be read, and absent
+    only where the cut took its URL; the other pages read as before."""
+    from conftest import EXAMPLES
+
+    data = (EXAMPLES / "pages.warc.gz").read_bytes()
+    with open(EXAMPLES / "pages.warc.gz", "rb") as stream:
+        records = ArchiveIterator(stream)
+        starts = [(records.get_record_offset(), r.rec_headers.get_header("WARC-Target-URI")) for r in records]
+    last_start, last_url = starts[-1]
+    cut_path = tmp_path / "cut.warc.gz"
+    said = []
+    for cut in range(1, len(data) - last_start):  # every length the last member can be cut to
+        cut_path.write_bytes(data[:-cut])
+        archive = WarcArchive([cut_path])
+        page = archive.get(last_url)
+        said.append("absent" if page is None else page.reason)
+        assert page is None or (page.status, page.reason) == (
+            "error", "page cut off: the archive ends inside its record (a truncated file)"), cut
+        assert all(archive.get(url).status == "ok" for _, url in starts[:-1]), cut
+    assert said[:200] == ["page cut off: the archive ends inside its record (a truncated file)"] * 200

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import zlib
 from collections import Counter
 from contextlib import AbstractContextManager, redirect_stderr
@@ -85,13 +86,35 @@ def whole_record(record) -> bool:
 
 
 def _complete(entry: _Entry) -> bool:
-    """Whether the record at ``entry`` is whole (see whole_record)."""
+    """Whether the record at ``entry`` is whole (see whole_record), and its gzip member too."""
     try:
         with _open(entry.path) as stream, redirect_stderr(io.StringIO()):
+            if _member_cut(stream, entry.offset):
+                return False
             stream.seek(entry.offset)
             return whole_record(next(iter(ArchiveIterator(stream, no_record_parse=True))))
     except (ArchiveLoadFailed, OSError, ValueError, EOFError, StopIteration, zlib.error):
         return False
+
+
+def _member_cut(stream, offset: int) -> bool:
+    """Whether the gzip member starting at ``offset`` is cut off by the end of the file (False for a member that
+    ends, for damaged data and for an uncompressed record). A cut can leave the record's bytes whole and its
+    member not, or leave too little of the record for warcio to parse (it stopped, or failed, without a word)."""
+    stream.seek(offset)
+    if stream.read(2) != b"\x1f\x8b":
+        return False
+    stream.seek(offset)
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        while not member.eof:
+            block = member.unconsumed_tail or stream.read(1 << 16)
+            if not block:
+                return True
+            member.decompress(block, 1 << 20)  # bounded: a page is read up to 10 MB, a bomb costs no memory
+    except zlib.error:
+        return False
+    return False
 
 
 #: what a WARC gzip-compressed whole (``gzip pages.warc``) is, as the errors about it say
@@ -223,9 +246,21 @@ class WarcArchive:
                         if (first is last and lenient.path != path and record.rec_type != "revisit"
                                 and lenient not in pending):
                             self.respelled[(lenient.path, path)] += 1
+                # warcio stops without a word at a gzip member cut off before its record's headers are whole: the
+                # page was silently missing (not_fetched) where a record cut later is "page cut off"
+                if records.offset < stream.seek(0, os.SEEK_END) and _member_cut(stream, records.offset):
+                    last = self._cut_entry(path, records.offset) or last
         except InputError:
             raise
-        except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+        except (ArchiveLoadFailed, OSError, ValueError, EOFError, AttributeError, StopIteration) as exc:
+            # (warcio's parser fails with AttributeError on a record whose headers were cut before its URI)
+            if last is not None and self._cut_at_end(path, records.offset):
+                cut = self._cut_entry(path, records.offset)
+                if cut is not None:
+                    self._cut_off.add(cut)
+                if not _complete(last):  # (a cut inside the gzip trailer of the record before)
+                    self._cut_off.add(last)
+                return
             if "non-chunked gzip" in str(exc):
                 raise InputError(f"--pages {path} is {ONE_GZIP_STREAM}: recompress it (`warcio recompress {path} "
                                  "NEW.warc.gz`) or decompress it (gunzip), and pass that") from None
@@ -241,6 +276,37 @@ class WarcArchive:
             ) from None
         if last is not None and not _complete(last):
             self._cut_off.add(last)
+
+    @staticmethod
+    def _cut_at_end(path: str, offset: int) -> bool:
+        """Whether the record at ``offset`` is one the end of the file cut off (else: damage inside the file)."""
+        try:
+            with _open(path) as stream:
+                return _member_cut(stream, offset)
+        except OSError:
+            return False
+
+    def _cut_entry(self, path: str, offset: int) -> _Entry | None:
+        """The record at ``offset``, which the end of the file cut off: indexed (then read as "page cut off") when
+        what is left names a response or resource and its URL."""
+        with _open(path) as stream:
+            stream.seek(offset)
+            data = stream.read(1 << 16)
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 1 << 16)
+            except zlib.error:
+                return None
+        head, blank, _ = data.partition(b"\r\n\r\n")
+        head += b"\r\n" if blank else b""  # every header line whole ends in a line break
+        kind = re.search(rb"(?im)^WARC-Type:[ \t]*(\S+)[ \t]*\r?\n", head)
+        uri = re.search(rb"(?im)^WARC-Target-URI:[ \t]*(\S+)[ \t]*\r?\n", head)  # a whole line: not a cut URI
+        if not head.startswith(b"WARC/") or not kind or not uri or kind.group(1) not in (b"response", b"resource"):
+            return None
+        entry = _Entry(path, offset, uri.group(1).decode("utf-8", "replace").strip("<>"))
+        self._exact.setdefault(entry.uri, entry)
+        self._lenient.setdefault(url_key(entry.uri), entry)
+        return entry
 
     def _original(self, revisit: _Revisit, digests: dict[str, _Entry], revisits: dict[_Entry, _Revisit],
                   behind: dict[str, _Entry], passed: frozenset[_Entry] = frozenset()) -> _Entry | None:
