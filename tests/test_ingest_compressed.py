@@ -163,3 +163,23 @@ def test_score_reads_a_gzipped_export_from_the_command_line(tmp_path, own_tempdi
     assert len(scored) == len(given) == 8
     assert sum(1 for r in scored if r["label"]) == 6
     assert not any(own_tempdir.iterdir())
+
+
+def test_detect_format_reads_a_compressed_export_as_read_exports_does(tmp_path):
+    """`linktriage.ingest.detect_format("bl.csv.gz")` said "gzip-compressed: decompress it and pass the file
+    inside" (a ZIP: "extract it"), where read_exports and the CLI read both as they are (docs/formats.md)."""
+    from linktriage import InputError
+    from linktriage.ingest import detect_format
+
+    plain = detect_format(EXAMPLES / "backlinks.csv")
+    gz = tmp_path / "bl.csv.gz"
+    gz.write_bytes(gzip.compress((EXAMPLES / "backlinks.csv").read_bytes()))
+    bundle = tmp_path / "bl.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.write(EXAMPLES / "backlinks.csv", "backlinks.csv")
+    assert detect_format(gz) == detect_format(bundle) == plain
+    junk = tmp_path / "junk.csv.gz"
+    junk.write_bytes(gzip.compress(b"\x00\x01 binary"))
+    with pytest.raises(InputError, match=r"^\S*junk.csv.gz is a binary file"):  # named as given, not its copy
+        detect_format(junk)
+    assert not list(Path(tempfile.gettempdir()).glob("linktriage-export-*/*/junk.csv"))

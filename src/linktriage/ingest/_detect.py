@@ -79,7 +79,25 @@ class ExportFormat:
 
 
 def detect_format(path: str | os.PathLike) -> ExportFormat:
-    """Detect an export's format from its bytes and header. Raises InputError (one line) when it cannot be read."""
+    """Detect an export's format from its bytes and header. Raises InputError (one line) when it cannot be read.
+
+    A gzip-compressed export, or a ZIP holding one table, is detected from the table inside, as
+    :func:`~linktriage.ingest.read_exports` reads it (it said "decompress it", where reading needs no such step).
+    """
+    from linktriage.ingest._read import named_as_given_by
+    from linktriage.ingest._unpack import Unpacker
+
+    unpacker = Unpacker()
+    try:
+        inner = unpacker.file(path)
+        with named_as_given_by(os.fspath(path), inner):
+            return detect_file_format(inner)
+    finally:
+        unpacker.close()
+
+
+def detect_file_format(path: str | os.PathLike) -> ExportFormat:
+    """:func:`detect_format` of a file as it is (not decompressed)."""
     name = os.fspath(path)
     sniffed = sniff(path)
     if sniffed.kind == "xlsx":

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from linktriage._exceptions import InputError, named_as_given
 from linktriage._records import Backlink
 from linktriage._spreadsheet import unguarded
-from linktriage.ingest._detect import ExportFormat, detect_format
+from linktriage.ingest._detect import ExportFormat, detect_file_format
 from linktriage.ingest._encoding import reading_codec
 from linktriage.ingest._unpack import Unpacker
 from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
@@ -65,12 +65,12 @@ class _Plan(NamedTuple):
 
 def _plan(name: str, unpacker: Unpacker) -> _Plan:
     path = unpacker.file(name)
-    with _named(name, path):
-        return _Plan(name, path, detect_format(path))
+    with named_as_given_by(name, path):
+        return _Plan(name, path, detect_file_format(path))
 
 
 @contextlib.contextmanager
-def _named(name: str, path: str) -> Iterator[None]:
+def named_as_given_by(name: str, path: str) -> Iterator[None]:
     """InputErrors raised while reading ``path`` name the export as the user gave it, not its decompressed copy."""
     try:
         yield
@@ -85,7 +85,7 @@ def _read_all(plans: list[_Plan], site: str, names: list[str], unpacker: Unpacke
     row = 0
     try:
         for plan in plans:
-            with _named(plan.name, plan.path):
+            with named_as_given_by(plan.name, plan.path):
                 for backlink in _read_file(plan, site, row, names):
                     yield backlink
                     row += 1
