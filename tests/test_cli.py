@@ -422,6 +422,10 @@ def test_train_then_score_and_evaluate_with_the_new_model(tmp_path, run):
     assert "macro-F1" in trained.stderr and model.is_file()
     info = run("info", "--model", model)
     assert info.returncode == 0 and "labels.csv" in info.stdout
+    # a readable card, as the shipped model's (it printed the JSON --json prints)
+    assert info.stdout.startswith("# linktriage model card") and "by `linktriage train`" in info.stdout
+    assert "Cross-validated, 2 folds grouped by site" in info.stdout and "## Versions" in info.stdout
+    assert json.loads(run("info", "--model", model, "--json").stdout)["n_links"] == 6
     out = tmp_path / "scored.jsonl"
     scored = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
                  "--model", model, "-o", out)

@@ -27,11 +27,40 @@ def info(
         typer.echo(json.dumps(card, indent=2, default=str))
     else:
         # The card comes from the model file, which may come from anyone: no terminal controls, line breaks kept.
-        text = card.get("card_markdown")
+        text = card.get("card_markdown") or _trained_card(card)
         # The markdown card was written at training time: the versions (which model a bug report is about, and
         # whether this linktriage reads it as it was meant) and the label set come from the file and this process.
         text = text.rstrip() + "\n\n" + _versions(card) if text else json.dumps(card, indent=2, default=str)
         typer.echo("\n".join(terminal_safe(line) for line in str(text).split("\n")))
+
+
+def _trained_card(card: dict) -> str:
+    """A readable card for a model of `linktriage train`, from the facts its card holds (the shipped model's card
+    is written as markdown by training/train_model.py; `info --model` of a trained model printed JSON)."""
+    if not card.get("n_links"):
+        return ""
+    from linktriage.metrics import Metrics, metrics_markdown
+
+    sources = ", ".join(map(str, card.get("trained_from") or [])) or "labelled links"
+    how = (f"added to the shipped training data (own share {card.get('own_share')})" if card.get("with_shipped")
+           else "alone")
+    lines = ["# linktriage model card", "",
+             f"- Trained: {card.get('trained', 'date not recorded')} by `linktriage train` on {sources}, {how}.",
+             f"- Design: {card.get('design', '?')}; seed {card.get('seed', '?')}.",
+             f"- Training links: {card['n_links']} on {card.get('n_sites', '?')} sites "
+             f"({card.get('n_own_links', card['n_links'])} of them the user's)."]
+    skipped = card.get("skipped") or {}
+    if skipped:
+        lines.append("- Skipped labelled links: " + ", ".join(f"{reason}: {n}" for reason, n in skipped.items()) + ".")
+    metrics = card.get("metrics_real_cv")
+    if isinstance(metrics, dict):
+        try:
+            shown = metrics_markdown(Metrics(**{**metrics, "labels": tuple(metrics.get("labels") or ())}),
+                                     f"Cross-validated, {card.get('cv_folds', '?')} folds grouped by site")
+        except (TypeError, ValueError, KeyError):  # a card of another version: its JSON says it all the same
+            shown = ""
+        lines += ["", shown] if shown else []
+    return "\n".join(lines)
 
 
 def _versions(card: dict) -> str:
