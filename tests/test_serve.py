@@ -176,6 +176,7 @@ def test_links_without_html_are_not_fetched_without_fetch(client, faults):
     rows = client.post("/score", json={"links": links}).json()["rows"]
     assert rows[0]["link_status"] == "not_fetched" and rows[0]["label"] is None
     assert faults.paths()["/page/never-asked"] == 0
+    assert "--offline" not in rows[0]["reasons"]  # a CLI option the HTTP API has not (its own is --fetch)
 
 
 def test_fetch_refuses_private_addresses_by_default(faults):

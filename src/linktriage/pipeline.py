@@ -164,7 +164,7 @@ class PageGetter:
                 found[result.url] = result
         for url in missing:
             found.setdefault(url, FetchResult(url=url, status="not_fetched",
-                                              reason="not in the archives and fetching is off (--offline)"))
+                                              reason="not in the archives, and fetching is off"))
         return found
 
 
