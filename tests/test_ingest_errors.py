@@ -406,3 +406,31 @@ def test_a_column_of_targets_alone_is_no_list_of_linking_pages(tmp_path, header)
     path.write_text(f"{header}\nhttps://shop.example.com/\nhttps://shop.example.com/boots\n", encoding="utf-8")
     message = one_line_error(path, site="https://shop.example.com/")
     assert "unknown export layout" in message and "source_url" in message and "no target column" not in message
+
+
+def test_a_quoted_anchor_holding_a_url_line_with_commas_is_a_cell_not_swallowed_rows(tmp_path):
+    """A valid file: the anchor "Read more at\\nhttps://mysite.com/, the best, really" is quoted and its row has
+    the header's three cells. One URL line with two commas was enough to refuse it as an unbalanced quote."""
+    path = tmp_path / "bing.csv"
+    path.write_text('Source Url,Target Url,Anchor Text\nhttps://b1.example.com/,https://mysite.com/,"Read more at\n'
+                    'https://mysite.com/, the best, really"\nhttps://b2.example.com/,https://mysite.com/,plain\n',
+                    encoding="utf-8")
+    rows = list(read_exports([path]))
+    assert [b.anchor for b in rows] == ["Read more at\nhttps://mysite.com/, the best, really", "plain"]
+
+
+def test_decimal_commas_in_a_tab_separated_export_are_read(tmp_path):
+    """Ahrefs saved by German Excel as "Unicode Text": tab-separated, UTF-16, decimal commas. Only semicolon files
+    were read with decimal commas: UR 15,3 came out empty on every row, traffic 1.234 as 1.234."""
+    path = tmp_path / "ahrefs.txt"
+    header = "Referring page title\tReferring page URL\tDomain rating\tUR\tPage traffic\tTarget URL\tAnchor\n"
+    rows = ("Titel\thttps://a.example.de/\t45\t15,3\t1.234\thttps://t.example/\tx\n"
+            "Titel 2\thttps://b.example.de/\t7\t0,8\t12\thttps://t.example/\ty\n")
+    path.write_bytes(b"\xff\xfe" + (header + rows).encode("utf-16-le"))
+    fmt = detect_format(path)
+    assert fmt.vendor == "ahrefs" and fmt.decimal_comma
+    got = [(b.export["export_url_rating"], b.export["export_traffic"]) for b in read_exports([path])]
+    assert got == [(15.3, 1234), (0.8, 12)]
+    dotted = tmp_path / "dotted.txt"  # a decimal point anywhere in the sample: read as before
+    dotted.write_bytes(b"\xff\xfe" + (header + rows.replace("0,8", "0.8")).encode("utf-16-le"))
+    assert not detect_format(dotted).decimal_comma

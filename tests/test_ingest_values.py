@@ -156,3 +156,25 @@ def test_hyperlink_formulas_and_invisible_characters_around_urls(tmp_path):
     assert [(b.source_url, b.error) for b in backlinks] == [
         (f"https://a.example.org/{i}", "") for i in range(1, 6)] + [("=HYPERLINK(A1)", "not a URL")]
     assert backlinks[2].target_url == "https://t.example/x"
+
+
+@pytest.mark.parametrize("text, decimal_comma, number", [
+    ("1.234", True, 1234), ("1.234.567", True, 1234567), ("-1.234", True, -1234), ("1.234,5", True, 1234.5),
+    ("12,5", True, 12.5), ("0.123", True, 0.123), ("3.5", True, 3.5),
+    ("1,234.5", False, 1234.5), ("1,234", False, 1234), ("1.234", False, 1.234), ("15,3", False, None),
+])
+def test_numbers_as_locales_write_them(text, decimal_comma, number):
+    """German Excel's "1.234" (a thousand and more) came out 1.234, "1.234.567" empty; "1,234.5" came out empty."""
+    from linktriage.ingest._values import parse_number
+
+    assert parse_number(text, decimal_comma) == number
+
+
+def test_spaces_grouping_thousands_and_true_false_words_in_text_columns():
+    from linktriage.ingest._values import converter_for
+
+    count = converter_for("external_links")
+    assert count("1\u202f234") == count("1\u2009234") == count("1\u00a0234") == count("1 234") == 1234
+    other = converter_for("new_link")  # a column of no known kind: typed cell by cell
+    assert [other(v) for v in ("WAHR", "FALSCH", "Yes", "no", "vrai", "x", "si", "Followed")] == [
+        True, False, True, False, True, "x", "si", "Followed"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Sequence
 
@@ -55,6 +56,9 @@ class ExportFormat:
     sheet: str = ""
     #: the export has no target column: each row's target is the site given by the user (``--site``)
     target_is_site: bool = False
+    #: numbers are written with a decimal comma ("15,3", "1.234,5"): semicolon-separated files, and files whose
+    #: first rows hold such numbers and none with a decimal point (German Excel's "Unicode Text", tab-separated)
+    decimal_comma: bool = False
     layout: Layout | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -156,7 +160,21 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
         raise _unknown(name, widest)
     best = max(candidates, key=lambda c: c.key)
     _refuse(best.match.layout, name)
-    return _format(best.match, best.header, sniffed.encoding, best.delimiter, best.header_row, bom=sniffed.bom)
+    found = _format(best.match, best.header, sniffed.encoding, best.delimiter, best.header_row, bom=sniffed.bom)
+    rows = parsed[best.delimiter][best.header_row + 1:]
+    return replace(found, decimal_comma=best.delimiter == ";" or _writes_decimal_commas(found, rows))
+
+
+_COMMA_DECIMAL = re.compile(r"[+-]?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+)%?")
+_POINT_DECIMAL = re.compile(r"[+-]?(?:\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+)%?")
+
+
+def _writes_decimal_commas(fmt: ExportFormat, rows: Sequence[Sequence[str]]) -> bool:
+    """Whether the metric cells of the sampled rows hold numbers with a decimal comma ("15,3": a thousands comma
+    groups three digits) and none with a decimal point."""
+    metrics = [i for i, (_, field) in enumerate(fmt.columns) if field.startswith("export_")]
+    cells = [row[i].strip() for row in rows for i in metrics if i < len(row)]
+    return any(_COMMA_DECIMAL.fullmatch(c) for c in cells) and not any(_POINT_DECIMAL.fullmatch(c) for c in cells)
 
 
 #: what any known layout calls the target column

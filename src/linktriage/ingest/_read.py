@@ -99,12 +99,24 @@ def _read_file(plan: _Plan, site: str, first_row: int, names: list[str]) -> Iter
     records = _records(plan.path, plan.name, fmt)
     # text cells are strings; workbook cells may be numbers or dates
     blank = _blank_text if fmt.encoding != "xlsx" else _blank_cells
+    header = _cells([raw for raw, _ in fmt.columns])
     row = first_row
     for record in records:
         if blank(record):
             continue
+        # two exports pasted into one file: the second's header is no backlink (its first cell tells cheaply)
+        if header and record and cell_text(record[0]).strip().casefold() == header[0] and _cells(record) == header:
+            continue
         yield build(row, record)
         row += 1
+
+
+def _cells(record: Sequence[object]) -> list[str]:
+    """A record's cells as compared with the header: stripped, case-folded, without trailing empty cells."""
+    cells = [cell_text(c).strip().casefold() for c in record]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _blank_text(record: list[str]) -> bool:
@@ -127,10 +139,18 @@ def _text_records(path: str, name: str, fmt: ExportFormat) -> Iterator[list[str]
     with open(path, encoding=reading_codec(fmt.encoding, fmt.bom), newline="", errors="strict") as stream:
         reader = csv.reader(stream, delimiter=fmt.delimiter)
         swallowed = _swallowed_row(fmt)
+        width = len(fmt.columns)
+
+        def swallows(cell: str, record: list[str]) -> bool:
+            # Two row-like lines, or one in a record of another width than the header's: a multi-line anchor
+            # holding one URL line with commas ("Read more at\nhttps://x.com/, the best, really") is a cell.
+            found = len(swallowed.findall(cell)) if "\n" in cell else 0
+            return found >= 2 or (found == 1 and len(record) != width)
+
         try:
             for record in islice(reader, fmt.header_row + 1, None):
                 # A quote that never closes swallows the rows after it into one cell: rows would vanish silently.
-                cell = next((cell for cell in record if "\n" in cell and swallowed.search(cell)), None)
+                cell = next((cell for cell in record if swallows(cell, record)), None)
                 if cell is not None:
                     breaks = cell.count("\n") - cell.endswith("\n")  # a quote left open to the end keeps the last
                     raise InputError(f"{name}: line {reader.line_num - breaks}: a quoted cell runs over {breaks + 1} "
@@ -168,7 +188,8 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
     for i, (_, field) in enumerate(fmt.columns):
         if field.startswith("export_"):
             bare = field.removeprefix("export_")
-            present[field] = (i, converter_for(bare, decimal_comma=fmt.delimiter == ";", inverted=bare in inverted))
+            present[field] = (i, converter_for(bare, decimal_comma=fmt.decimal_comma or fmt.delimiter == ";",
+                                                         inverted=bare in inverted))
     # columns of this file, then those only other files of the call have (always None here)
     metrics = [(i, field, convert) for field, (i, convert) in present.items()]
     absent = [field for field in names if field not in present]

@@ -28,9 +28,15 @@ NUMERIC = frozenset(name.removeprefix("export_") for name in MODEL_METRIC_COLUMN
 
 _TRUE = frozenset({"true", "1", "yes", "y", "nofollow", "x", "✓", "wahr", "vrai", "verdadero", "sí", "si", "sim", "vero", "waar"})
 _FALSE = frozenset({"false", "0", "no", "n", "", "dofollow", "follow", "falsch", "faux", "falso", "não", "nao", "onwaar"})
+#: the true / false words a column of other text can hold as a flag: _TRUE and _FALSE without the short or
+#: ambiguous ones ("x", "y", "n", "1", "si", "follow", ...), which mean other things in a text column
+_WORD_TRUE = frozenset({"true", "yes", "wahr", "vrai", "verdadero", "vero", "waar"})
+_WORD_FALSE = frozenset({"false", "no", "falsch", "faux", "falso", "onwaar"})
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+#: "1.234", "1.234.567": thousands grouped by dots where a comma is the decimal mark (not "0.123")
+_DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _EU_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
 _MISSING = frozenset({"", "-", "—", "n/a", "na", "null", "none", "nan"})
@@ -43,15 +49,18 @@ def parse_number(text: str, decimal_comma: bool = False) -> int | float | None:
     """``"12"`` -> 12, ``"3.5"`` -> 3.5, ``"1,234"`` -> 1234 (``12,5`` -> 12.5 in semicolon files); else None."""
     if _INT.fullmatch(text):
         return int(text)
-    if _FLOAT.fullmatch(text):
-        return float(text)
     if decimal_comma:
+        if _DOT_THOUSANDS.fullmatch(text):  # German Excel's "1.234" is a thousand and more, not 1.234
+            return int(text.replace(".", ""))
         if _DECIMAL_COMMA.fullmatch(text):
             return float(text.replace(",", "."))
         if _EU_THOUSANDS.fullmatch(text):
             return float(text.replace(".", "").replace(",", "."))
-    elif _THOUSANDS.fullmatch(text):
-        return int(text.replace(",", ""))
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if not decimal_comma and _THOUSANDS.fullmatch(text):  # "1,234" and "1,234.5"
+        number = text.replace(",", "")
+        return float(number) if "." in number else int(number)
     return None
 
 
@@ -97,7 +106,8 @@ def _numeric(decimal_comma: bool) -> Converter:
             return int(value)
         if isinstance(value, (int, float)):
             return value
-        text = _as_text(value).replace("\u00a0", "").replace(" ", "")
+        # spaces group thousands in French and other locales: plain, no-break, narrow no-break, thin
+        text = re.sub(r"[ \u00a0\u202f\u2009]", "", _as_text(value))
         number = parse_number(text.rstrip("%"), decimal_comma)
         return number  # an unreadable value in a numeric column is missing, not a string the model chokes on
     return convert
@@ -113,8 +123,8 @@ def _auto(decimal_comma: bool) -> Converter:
         if not text:
             return None
         lowered = text.casefold()
-        if lowered in ("true", "false"):
-            return lowered == "true"
+        if lowered in _WORD_TRUE or lowered in _WORD_FALSE:  # Semrush's WAHR / FALSCH, Moz's Yes / No
+            return lowered in _WORD_TRUE
         number = parse_number(text, decimal_comma)
         return text if number is None else number
     return convert
