@@ -624,3 +624,20 @@ def test_a_report_not_named_as_html_is_refused_before_scoring(tmp_path, name, ru
     ok = run("score", EXAMPLES / "backlinks.csv", "--offline", "-o", tmp_path / "out.csv", "--report",
              tmp_path / "Report.HTM")
     assert ok.returncode == 0 and (tmp_path / "Report.HTM").read_text(encoding="utf-8").lstrip().startswith("<!")
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path):
+    """`score -o - | head -1`: click exits 1 on the broken pipe, which DESIGN.md reserves for internal errors. It is
+    141 (128 + SIGPIPE, as a program the signal stopped) and nothing on stderr."""
+    import subprocess
+    import sys
+
+    export = tmp_path / "big.csv"
+    export.write_text("source_url,target_url,anchor\n" + "".join(
+        f"https://site{i}.example.com/page,https://target.example/,anchor {i}\n" for i in range(20_000)))
+    process = subprocess.Popen([sys.executable, "-m", "linktriage", "score", str(export), "--offline", "-o", "-"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().startswith(b"source_url,target_url,anchor")
+    process.stdout.close()  # as head does after its line
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 141 and stderr == "", stderr

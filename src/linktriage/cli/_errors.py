@@ -92,6 +92,15 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
 
 #: what _run returns for Ctrl-C or SIGTERM: run_app tells them apart
 _INTERRUPTED = -130
+#: the exit code when standard output's reader stopped reading (`score -o - | head`): 128 + SIGPIPE, as a
+#: program killed by the signal reports it (shells' and `set -o pipefail`'s convention), not 1, an internal error
+_READER_LEFT = 141
+
+
+def _reader_left() -> bool:
+    """Whether click ended the run for a broken pipe on standard output: it exits 1, after wrapping the standard
+    streams so that their final flush is silent (there is no other trace of it)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def _run(app: typer.Typer, args: list[str] | None) -> int:
@@ -106,6 +115,10 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
             return code
     except _EXIT as exc:
         return exc.exit_code
+    except SystemExit as exc:
+        if exc.code == 1 and _reader_left():
+            return _READER_LEFT
+        raise
     except _ABORT:
         say("linktriage: aborted")
         return 130
