@@ -53,10 +53,16 @@ class _Watchdog:
     with ``with``, a SimpleQueue): an exception arriving inside a Python-level lock's ``__enter__`` (a Condition,
     an Event) would leave that lock held and the watchdog stuck."""
 
+    #: seconds between raising Overtime again in a thread that is still in its block: Python drops an exception
+    #: raised inside a ``__del__`` or a weakref callback ("Exception ignored in: ..."), and a page then ran on
+    #: without a limit (a QA run saw 202 s and 328 s under a 60 s deadline)
+    RETRY_S = 1.0
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._wakeups: queue.SimpleQueue[None] = queue.SimpleQueue()
-        self._due: dict[int, tuple[float, int]] = {}  # watch -> (monotonic time it is due, thread id)
+        #: watch -> (monotonic time it is due, thread id, whether Overtime was raised in it already)
+        self._due: dict[int, tuple[float, int, bool]] = {}
         self._next_watch = 0
         self._thread: threading.Thread | None = None
 
@@ -67,8 +73,8 @@ class _Watchdog:
                 self._thread = threading.Thread(target=self._watch, name="linktriage-deadline", daemon=True)
                 self._thread.start()
             self._next_watch += 1
-            earliest = min((d for d, _ in self._due.values()), default=None)
-            self._due[self._next_watch] = (due, threading.get_ident())
+            earliest = min((d for d, _, _ in self._due.values()), default=None)
+            self._due[self._next_watch] = (due, threading.get_ident(), False)
             watch = self._next_watch
         if earliest is None or due < earliest:  # otherwise the watchdog wakes in time anyway
             self._wakeups.put(None)
@@ -76,18 +82,19 @@ class _Watchdog:
 
     def stop(self, watch: int) -> None:
         with self._lock:
-            if self._due.pop(watch, None) is None:  # it went off as the block ended: if not raised yet, never
+            entry = self._due.pop(watch, None)
+            if entry is not None and entry[2]:  # it went off as the block ended: if not raised yet, never
                 _raise_in_thread(threading.get_ident(), None)
 
     def _watch(self) -> None:
         while True:
             with self._lock:
                 now = time.monotonic()
-                for watch, (due, thread) in list(self._due.items()):
-                    if due <= now:
-                        del self._due[watch]
+                for watch, (due, thread, _) in list(self._due.items()):
+                    if due <= now:  # raised, and due again until the block ends (stop): see RETRY_S
+                        self._due[watch] = (now + self.RETRY_S, thread, True)
                         _raise_in_thread(thread, Overtime)
-                earliest = min((d for d, _ in self._due.values()), default=None)
+                earliest = min((d for d, _, _ in self._due.values()), default=None)
             try:
                 self._wakeups.get(timeout=None if earliest is None else max(earliest - now, 0.0))
             except queue.Empty:
