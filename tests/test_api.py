@@ -395,3 +395,16 @@ def test_an_export_whose_name_starts_with_linktriage_keeps_its_name_in_errors(tm
         linktriage.score(missing)
     with pytest.raises(InputError, match=re.escape(str(missing))):
         linktriage.train(missing, pages=None)
+
+
+def test_a_table_refused_after_it_was_written_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    """Two different html values for one source_url: the InputError left /tmp/linktriage-XXXX (the table's CSV)
+    behind for as long as the exception lived (a notebook keeps it), until a ResourceWarning at collection."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    links = [{"source_url": "https://a.example/", "target_url": "https://t.example/", "html": "<p>one</p>"},
+             {"source_url": "https://a.example/", "target_url": "https://t.example/", "html": "<p>two</p>"}]
+    with pytest.raises(linktriage.InputError) as caught:
+        linktriage.score(links)
+    assert caught.value is not None and not list(tmp_path.glob("linktriage-*"))

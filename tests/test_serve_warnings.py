@@ -114,3 +114,12 @@ def test_requests_scored_at_the_same_time_get_only_their_own_warnings(monkeypatc
     warning, quiet = map(_warnings_of, answers)
     assert len(warning) == 1 and "not in English" in warning[0], warning
     assert quiet == []
+
+
+def test_a_blank_niche_is_warned_about_as_the_cli_does(client):  # noqa: F811
+    """`"niche": "   "` was made no niche before the run: the answer's warnings were empty, where the CLI and
+    linktriage.score say the niche has no words."""
+    response = client.post("/score", json={"links": example_links()[:3], "niche": "   "})
+    warned = _warnings_of(response)
+    assert len(warned) == 1 and "has no words" in warned[0], warned
+    assert all(row["relevance"] is None for row in response.json()["rows"])

@@ -288,12 +288,16 @@ class _links:
         from linktriage.ingest import read_exports
 
         paths = self._files.__enter__()
-        htmls = self._files.extra
-        if not htmls:
-            return _renamed(read_exports, paths, site=self._site, written=self._files.written), {}
-        # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
-        backlinks = list(_renamed(read_exports, paths, site=self._site, written=self._files.written))
-        return backlinks, supplied_pages(backlinks, htmls)
+        try:
+            htmls = self._files.extra
+            if not htmls:
+                return _renamed(read_exports, paths, site=self._site, written=self._files.written), {}
+            # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
+            backlinks = list(_renamed(read_exports, paths, site=self._site, written=self._files.written))
+            return backlinks, supplied_pages(backlinks, htmls)
+        except BaseException as exc:  # __exit__ is not called when __enter__ raises: the temporary CSV stayed
+            self._files.__exit__(type(exc), exc, exc.__traceback__)
+            raise
 
     def __exit__(self, *exc: object) -> None:
         self._files.__exit__(*exc)

@@ -139,7 +139,9 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                          504: {"model": Problem, "description": "Not scored within the timeout."}})
     async def score(request: ScoreRequest) -> dict:
         backlinks, supplied = backlinks_from_links(request.links)
-        run_options = dataclasses.replace(options, niche=(request.niche or "").strip() or None,
+        # the niche as given, as the CLI and linktriage.score pass it: a blank one is warned about there (made
+        # None here, it was silently no niche)
+        run_options = dataclasses.replace(options, niche=request.niche,
                                           site=(getattr(request, "site", None) or "").strip() or None)
         cancel = threading.Event()
         try:
