@@ -46,7 +46,8 @@ Converter = Callable[[object], Value]
 
 
 def parse_number(text: str, decimal_comma: bool = False) -> int | float | None:
-    """``"12"`` -> 12, ``"3.5"`` -> 3.5, ``"1,234"`` -> 1234 (``12,5`` -> 12.5 in semicolon files); else None."""
+    """``"12"`` -> 12, ``"3.5"`` -> 3.5, ``"1,234"`` -> 1234, ``"1,234.5"`` -> 1234.5; with ``decimal_comma`` (files
+    that write one): ``"12,5"`` -> 12.5, ``"1.234"`` -> 1234, ``"1.234,5"`` -> 1234.5; else None."""
     if _INT.fullmatch(text):
         return int(text)
     if decimal_comma:
