@@ -135,3 +135,20 @@ def test_an_overtime_python_drops_is_raised_again(monkeypatch):
                 pass
     assert time.monotonic() - start < 5 and asked[:2] == [_deadline.Overtime, _deadline.Overtime]
     _no_timer_left()
+
+
+def test_an_overtime_python_drops_is_not_printed(monkeypatch):
+    """"Exception ignored in: <function ...> linktriage._deadline.Overtime" reached stderr, under the CLI's one-line
+    messages, for an Overtime that is raised again anyway; other dropped exceptions are printed as before."""
+    import types
+
+    seen = []
+    monkeypatch.setattr("sys.unraisablehook", lambda unraisable: seen.append(unraisable.exc_type))
+    _deadline._quiet_dropped_overtimes()
+    _deadline._quiet_dropped_overtimes()  # installed once, however many watchdogs start
+    for exc in (_deadline.Overtime(), ValueError("a library's own")):
+        import sys
+
+        sys.unraisablehook(types.SimpleNamespace(exc_type=type(exc), exc_value=exc, exc_traceback=None,
+                                                 err_msg=None, object=None))
+    assert seen == [ValueError]

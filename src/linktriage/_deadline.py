@@ -70,6 +70,7 @@ class _Watchdog:
         due = time.monotonic() + seconds
         with self._lock:
             if self._thread is None:
+                _quiet_dropped_overtimes()
                 self._thread = threading.Thread(target=self._watch, name="linktriage-deadline", daemon=True)
                 self._thread.start()
             self._next_watch += 1
@@ -99,6 +100,22 @@ class _Watchdog:
                 self._wakeups.get(timeout=None if earliest is None else max(earliest - now, 0.0))
             except queue.Empty:
                 pass
+
+
+def _quiet_dropped_overtimes() -> None:
+    """Python prints an exception raised inside a ``__del__`` or a weakref callback as "Exception ignored in: ...",
+    a traceback on stderr under the CLI's one-line messages. An Overtime dropped so is raised again (RETRY_S):
+    nothing to print. Every other such exception goes to the hook in place before."""
+    previous = sys.unraisablehook
+    if getattr(previous, "quiets_overtime", False):
+        return
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, Overtime):
+            previous(unraisable)
+
+    hook.quiets_overtime = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 def _async_exception_setter():  # -> Callable[[int, type[BaseException] | None], None] | None
