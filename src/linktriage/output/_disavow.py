@@ -213,6 +213,11 @@ def _clean_url(url: str) -> str | None:
     url = _as_browsers_read(url)
     if not _SCHEME.match(url) or not hostname(url):
         return None
+    return _encoded_breaks(url)
+
+
+def _encoded_breaks(url: str) -> str:
+    """``url`` with whitespace and controls percent-encoded: Google reads a line, and no spaces in a URL."""
     return _BREAKING.sub(lambda m: quote(m.group(), safe=""), url)
 
 
@@ -304,7 +309,7 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
             kept.append(f"domain:{domain}")
             continue
         if _SCHEME.match(line):
-            line = _BREAKING.sub(lambda m: quote(m.group(), safe=""), line)  # "/a b": Google reads no spaces
+            line = _encoded_breaks(line)  # "/a b", as new URLs are written
             if len(line) > GOOGLE_MAX_URL:
                 raise InputError(f"{path.name} line {number}: a URL of {len(line):,} characters; Google accepts "
                                  f"at most {GOOGLE_MAX_URL:,}: replace it with a domain: line")
@@ -445,13 +450,14 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rule = f"labels {', '.join(labels)} with confidence >= {float(min_confidence):.2f}, level {level}"
     origin = _comment_text(", ".join(Path(s).name for s in sources)) if sources else "predictions"
-    totals = (new_domains, new_urls, selected, n_rows, len(old_domains) + len(old_urls))
+    old_entries = len(old_domains) + len(old_urls)
+    totals = (new_domains, new_urls, selected, n_rows, old_entries)
     text = _disavow_text(kept, added, now, rule, origin, totals, comments=True)
-    commented = len(text.encode("utf-8")) <= GOOGLE_MAX_BYTES and text.count("\n") <= GOOGLE_MAX_LINES
+    n_lines, size = _measured(text)
+    commented = size <= GOOGLE_MAX_BYTES and n_lines <= GOOGLE_MAX_LINES
     if not commented:  # linktriage's own words give way first: they made most of the lines and bytes
         text = _disavow_text(kept, added, now, rule, origin, totals, comments=False)
-    n_lines = text.count("\n")
-    size = len(text.encode("utf-8"))
+        n_lines, size = _measured(text)
     fix = "raise --min-confidence" + (", use --level domain," if level != "domain" else "") + " or allow-list domains"
     if n_lines > GOOGLE_MAX_LINES:
         raise InputError(f"the disavow file would have {n_lines:,} lines, even without linktriage's comments; Google "
@@ -470,9 +476,14 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         raise InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     return DisavowSummary(
         path=str(path), rows=n_rows, selected=selected, new_domains=new_domains, new_urls=new_urls,
-        already_listed=already, allowed=allowed, skipped=skipped, too_long=too_long, kept_entries=len(old_domains) + len(old_urls),
+        already_listed=already, allowed=allowed, skipped=skipped, too_long=too_long, kept_entries=old_entries,
         disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size,
         comments_left_out=not commented)
+
+
+def _measured(text: str) -> tuple[int, int]:
+    """Lines and bytes of a disavow file, as Google counts them against its limits."""
+    return text.count("\n"), len(text.encode("utf-8"))
 
 
 def _disavow_text(kept: list[str], added: list[tuple[str, list[str]]], now: str, rule: str, origin: str,

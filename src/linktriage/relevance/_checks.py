@@ -14,7 +14,8 @@ from linktriage._run_warnings import warn_run
 
 __all__ = ["check_niche", "check_relevance", "latin_share", "warn_if_site_not_english"]
 
-#: the whole --niche is one URL: http(s)://..., www...., or a host under a public suffix followed by a path
+#: the whole --niche is one URL (http(s)://..., www...., a host under a public suffix followed by a path), or
+#: a host name alone (_url_kind tells them apart)
 _URL_ONLY = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+)$")
 _HOST_AND_PATH = re.compile(r"(?i)^([a-z0-9-]+(?:\.[a-z0-9-]+)+)(/\S*)?$")
 

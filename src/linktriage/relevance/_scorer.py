@@ -93,7 +93,10 @@ def load_calibration(models_dir: Path, embedder: str) -> Calibration:
 
 
 def _mostly_latin(text: str) -> bool:
-    """At least half the letters of ``text`` are Latin (a text without letters passes: the embedder decides)."""
+    """At least half the letters of ``text`` are Latin (a text without letters passes: the embedder decides).
+
+    _checks.latin_share asks the same of a niche by each letter's Unicode name: exact, but 12x slower on a page
+    (1.7 ms against 0.14 ms for 15 KB), and this runs on every page of a run."""
     other = len(_OTHER_LETTER.findall(text))
     return other == 0 or len(_LATIN_LETTER.findall(text)) >= other
 
