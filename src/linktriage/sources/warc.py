@@ -122,6 +122,22 @@ ONE_GZIP_STREAM = ("gzip-compressed as one stream (as `gzip pages.warc` makes), 
                    "its records cannot be read one by one")
 
 
+def _unreadable(path: str, exc: Exception, damaged_at: int | None) -> InputError:
+    """The error for an archive warcio cannot read: whole-file gzip, damage at byte ``damaged_at`` after good
+    records, or no readable record at all."""
+    if "non-chunked gzip" in str(exc):
+        return InputError(f"--pages {path} is {ONE_GZIP_STREAM}: recompress it (`warcio recompress {path} "
+                          "NEW.warc.gz`) or decompress it (gunzip), and pass that")
+    why = f"{exc.__class__.__name__}: {_printable(exc)}"
+    if damaged_at is not None:
+        # A WARC with good records before the damage (a flipped byte, a bad copy): "not a WARC, pass one written by
+        # linktriage fetch" misled, as it often is one. The records after it cannot be found.
+        return InputError(f"--pages {path} is damaged at byte {damaged_at} ({why}): the pages after it cannot be "
+                          "read; fetch them again into a new archive")
+    return InputError(f"--pages {path}: not a readable WARC archive ({why}); pass a .warc or .warc.gz file such as "
+                      "one written by `linktriage fetch`")
+
+
 def _printable(exc: Exception) -> str:
     """An error on one line, without the raw bytes warcio quotes ("Invalid WARC record, first line: <binary>"),
     at most 120 characters."""
@@ -254,26 +270,9 @@ class WarcArchive:
             raise
         except (ArchiveLoadFailed, OSError, ValueError, EOFError, AttributeError, StopIteration) as exc:
             # (warcio's parser fails with AttributeError on a record whose headers were cut before its URI)
-            if last is not None and self._cut_at_end(path, records.offset):
-                cut = self._cut_entry(path, records.offset)
-                if cut is not None:
-                    self._cut_off.add(cut)
-                if not _complete(last):  # (a cut inside the gzip trailer of the record before)
-                    self._cut_off.add(last)
-                return
-            if "non-chunked gzip" in str(exc):
-                raise InputError(f"--pages {path} is {ONE_GZIP_STREAM}: recompress it (`warcio recompress {path} "
-                                 "NEW.warc.gz`) or decompress it (gunzip), and pass that") from None
-            why = f"{exc.__class__.__name__}: {_printable(exc)}"
-            if last is not None:
-                # A WARC with good records before the damage (a flipped byte, a bad copy): "not a WARC, pass one
-                # written by linktriage fetch" misled, as it often is one. The records after it cannot be found.
-                raise InputError(f"--pages {path} is damaged at byte {records.offset} ({why}): the pages after it "
-                                 "cannot be read; fetch them again into a new archive") from None
-            raise InputError(
-                f"--pages {path}: not a readable WARC archive ({why}); "
-                "pass a .warc or .warc.gz file such as one written by `linktriage fetch`"
-            ) from None
+            if last is None or not self._cut_at_end(path, records.offset):
+                raise _unreadable(path, exc, None if last is None else records.offset) from None
+            last = self._cut_entry(path, records.offset) or last  # checked below, as a cut read without an error
         if last is not None and not _complete(last):
             self._cut_off.add(last)
 
