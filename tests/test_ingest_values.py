@@ -178,3 +178,19 @@ def test_spaces_grouping_thousands_and_true_false_words_in_text_columns():
     other = converter_for("new_link")  # a column of no known kind: typed cell by cell
     assert [other(v) for v in ("WAHR", "FALSCH", "Yes", "no", "vrai", "x", "si", "Followed")] == [
         True, False, True, False, True, "x", "si", "Followed"]
+
+
+def test_a_hyperlink_formula_in_a_csv_anchor_cell_gives_the_text_it_shows(tmp_path):
+    """A workbook's =HYPERLINK("url", "label") anchor cell was read as its label, the same cell saved as CSV as the
+    formula's text: the anchor then matched no link text on the page. A guarded '= cell is text, as written."""
+    path = tmp_path / "links.csv"
+    path.write_text('source_url,target_url,anchor\n'
+                    'https://a.example.org/1,https://t.example/,"=HYPERLINK(""https://t.example/"",""Best boots"")"\n'
+                    'https://a.example.org/2,https://t.example/,"=hyperlink(""https://t.example/""; ""Say """"hi"""""")"\n'
+                    'https://a.example.org/3,https://t.example/,"=HYPERLINK(""https://t.example/"")"\n'
+                    'https://a.example.org/4,https://t.example/,"\'=HYPERLINK(""https://t.example/"",""Kept"")"\n'
+                    'https://a.example.org/5,https://t.example/,=HYPERLINK(A1; B1)\n'
+                    'https://a.example.org/6,https://t.example/,plain words\n', encoding="utf-8")
+    assert [b.anchor for b in read_exports([path])] == [
+        "Best boots", 'Say "hi"', "https://t.example/", '=HYPERLINK("https://t.example/","Kept")',
+        "=HYPERLINK(A1; B1)", "plain words"]

@@ -16,7 +16,7 @@ from linktriage._spreadsheet import unguarded
 from linktriage.ingest._detect import ExportFormat, detect_file_format
 from linktriage.ingest._encoding import reading_codec
 from linktriage.ingest._unpack import Unpacker
-from linktriage.ingest._values import cell_text, clean_url, converter_for, site_url
+from linktriage.ingest._values import cell_text, clean_url, converter_for, shown_text, site_url
 
 __all__ = ["read_exports"]
 
@@ -211,7 +211,7 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
         export = {field: convert(record[i]) if i < len(record) else None for i, field, convert in metrics}
         if absent:
             export.update(dict.fromkeys(absent))
-        anchor = unguarded(cell_text(cell(record, anchor_i)))
+        anchor = unguarded(shown_text(cell_text(cell(record, anchor_i))))
         return Backlink(row=row, source_url=source, target_url=target, anchor=anchor, export_file=name,
                         export=export, label=label, error=error)
 

@@ -156,6 +156,9 @@ _SPACE = re.compile(r"\s")
 _AROUND = "<>\"' \t\r\n\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
 # =HYPERLINK("url") or =HYPERLINK("url", "label") (";" in locales with decimal commas); a cell reference is not a URL
 _HYPERLINK = re.compile(r'=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;].*)?\)', re.IGNORECASE | re.DOTALL)
+# the same formula, for the text a spreadsheet shows: its label (a string, "" doubled inside), else its url
+_HYPERLINK_SHOWN = re.compile(r'=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)',
+                              re.IGNORECASE | re.DOTALL)
 _SCHEMELESS = re.compile(r"(?:[\w\-]+\.)+[\w\-]{2,}(?::\d{1,5})?(?:[/?#].*)?", re.UNICODE | re.DOTALL)
 
 
@@ -195,6 +198,16 @@ def clean_url(raw: object) -> tuple[str, str]:
     if not _valid_host(parts.hostname or ""):
         return text, "not a URL (no valid host name)"
     return text, ""
+
+
+def shown_text(text: str) -> str:
+    """A text cell as a spreadsheet shows it: ``=HYPERLINK("url", "label")`` shows its label (``"url"`` alone, its
+    url), as a workbook's cell does; any other text, a guarded ``'=...`` or a label from a cell reference, as is."""
+    formula = _HYPERLINK_SHOWN.fullmatch(text) if text.startswith("=") else None
+    if formula is None:
+        return text
+    label = formula.group(2)
+    return formula.group(1) if label is None else label.replace('""', '"')
 
 
 def _valid_host(host: str) -> bool:
