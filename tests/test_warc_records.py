@@ -248,3 +248,41 @@ def test_an_archive_cut_anywhere_in_its_last_record_reads_as_cut_off_never_as_a_
             "error", "page cut off: the archive ends inside its record (a truncated file)"), cut
         assert all(archive.get(url).status == "ok" for _, url in starts[:-1]), cut
     assert said[:200] == ["page cut off: the archive ends inside its record (a truncated file)"] * 200
+
+
+def test_a_body_the_crawler_cut_short_is_cut_off_not_a_page_without_the_link(tmp_path):
+    """Heritrix and warcprox mark a body they stopped storing with WARC-Truncated; other crawlers store what they got
+    under the answer's own Content-Length. Read as a whole page, the link after the cut was reported missing."""
+    page = (f"<html><body><article><p>{'Trail notes, boots and packs. ' * 60}</p>"
+            f"<p>Bought at <a href='{TARGET}'>the shop</a>.</p></article></body></html>").encode()
+    half = page[: len(page) // 2]
+    squeezed = gzip.compress(page)
+    path = tmp_path / "cut.warc.gz"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+
+        def response(url, body, headers, warc_headers=None):
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                               http_headers=_http("200 OK", headers),
+                                               warc_headers_dict=warc_headers or {})
+            writer.write_record(record)
+
+        html = {"Content-Type": "text/html"}
+        response("https://a.example/flagged", half, {**html, "Content-Length": str(len(page))},
+                 {"WARC-Truncated": "length"})
+        response("https://a.example/short", half, {**html, "Content-Length": str(len(page))})
+        response("https://a.example/whole", page, {**html, "Content-Length": str(len(page))})
+        # a body kept decoded under its original, smaller Content-Length and encoding is whole
+        response("https://a.example/decoded", page, {**html, "Content-Encoding": "gzip",
+                                                      "Content-Length": str(len(squeezed))})
+        response("https://a.example/chunked", b"%x\r\n%s\r\n0\r\n\r\n" % (len(page), page),
+                 {**html, "Transfer-Encoding": "chunked"})
+        response("https://a.example/flagged-whole", page, html, {"WARC-Truncated": "time"})
+    got = _score(["https://a.example/flagged", "https://a.example/short", "https://a.example/whole",
+                  "https://a.example/decoded", "https://a.example/chunked", "https://a.example/flagged-whole"], [path])
+    assert got[0] == ("error", "page cut off: the crawler stored only part of it (WARC-Truncated: length)")
+    assert got[1] == ("error", f"page cut off: the archive holds {len(half):,} of the {len(page):,} bytes its "
+                               "Content-Length announces")
+    assert [status for status, _ in got[2:5]] == ["live"] * 3
+    # the crawler says it stopped early: whatever it kept is not known to be the whole page
+    assert got[5] == ("error", "page cut off: the crawler stored only part of it (WARC-Truncated: time)")

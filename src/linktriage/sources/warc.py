@@ -460,27 +460,35 @@ def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]
     with _open(entry.path) as stream:
         stream.seek(entry.offset)
         record = next(iter(ArchiveIterator(stream)))
-        headers: dict[str, str] = {}
-        code: int | None = None
         if record.rec_type == "resource":  # a document without an HTTP answer: its WARC Content-Type says what
             body, problem = _capped(record.raw_stream)
-            return 200, {"content-type": record.rec_headers.get_header("Content-Type") or ""}, body, problem
-        if record.http_headers is None and record.length and "application/http" in (
-            record.rec_headers.get_header("Content-Type") or ""
-        ):
-            # warcio parses HTTP headers only for http(s) target URIs; archives keyed by urn: need it by hand.
-            # (A revisit may hold nothing at all: no HTTP answer of its own, only the capture it repeats.)
-            record.http_headers = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"]).parse(record.raw_stream)
-        if record.http_headers is not None:
-            try:
-                code = int(record.http_headers.get_statuscode())
-            except (TypeError, ValueError):
-                code = None
-            headers = {k.lower(): v for k, v in record.http_headers.headers}
-            body, problem = _decoded_body(record.raw_stream, headers)
+            code, headers = 200, {"content-type": record.rec_headers.get_header("Content-Type") or ""}
         else:
-            body, problem = _capped(record.raw_stream)
+            code, headers, body, problem = _http_answer(record)
+        cut = record.rec_headers.get_header("WARC-Truncated")
+        if cut is not None:  # Heritrix, warcprox, ... at their size or time cap, or a disconnect: says why, first
+            body, problem = b"", f"page cut off: the crawler stored only part of it (WARC-Truncated: {cut[:40]})"
         return code, headers, body, problem
+
+
+def _http_answer(record) -> tuple[int | None, dict[str, str], bytes, str]:
+    """(HTTP status, headers, body, why the body is unusable or "") of a response or revisit record."""
+    if record.http_headers is None and record.length and "application/http" in (
+        record.rec_headers.get_header("Content-Type") or ""
+    ):
+        # warcio parses HTTP headers only for http(s) target URIs; archives keyed by urn: need it by hand.
+        # (A revisit may hold nothing at all: no HTTP answer of its own, only the capture it repeats.)
+        record.http_headers = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"]).parse(record.raw_stream)
+    if record.http_headers is None:
+        body, problem = _capped(record.raw_stream)
+        return None, {}, body, problem
+    try:
+        code = int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        code = None
+    headers = {k.lower(): v for k, v in record.http_headers.headers}
+    body, problem = _decoded_body(record.raw_stream, headers)
+    return code, headers, body, problem
 
 
 def _redirect_target(base: str, location: str) -> str:
@@ -505,7 +513,8 @@ def _decoded_body(stream, headers: dict[str, str]) -> tuple[bytes, str]:
     decode but is HTML as stored is taken as stored, as warcio takes it: some archivers keep the decoded body
     under its original Content-Encoding header.
     """
-    if "chunked" in headers.get("transfer-encoding", "").lower():
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    if chunked:
         stream = ChunkedDataReader(stream)  # de-chunked only (a body not chunked after all is read as it is)
     first = stream.read(1 << 20)
     try:
@@ -524,7 +533,15 @@ def _decoded_body(stream, headers: dict[str, str]) -> tuple[bytes, str]:
         if html_refusal("", first[:SNIFF_BYTES]) is not None:
             return b"", exc.reason
         return _capped(stream, first)
-    return decoder.body, _OVERSIZED if decoder.truncated else ""
+    if decoder.truncated:
+        return decoder.body, _OVERSIZED
+    length = headers.get("content-length", "").strip()
+    if not chunked and length.isdigit() and decoder.raw_bytes < int(length):
+        # The crawler lost the connection, or capped the body, and stored what it had: read as a page, every link
+        # after the cut would be reported missing (the live fetcher refuses such a body too).
+        return b"", (f"page cut off: the archive holds {decoder.raw_bytes:,} of the {int(length):,} bytes its "
+                     "Content-Length announces")
+    return decoder.body, ""
 
 
 def _capped(stream, first: bytes = b"") -> tuple[bytes, str]:
