@@ -8,6 +8,7 @@ stays flat however long the export is.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import functools
@@ -41,6 +42,12 @@ from linktriage.sources.warc import WarcArchive
 
 __all__ = ["ScoreOptions", "ScoreSummary", "score_backlinks", "score_export", "analyse_backlinks", "train_model",
            "evaluate_model", "model_info"]
+
+#: live-fetched pages sent to the analysis workers at a time
+LIVE_BATCH = 16
+#: batches of live-fetched pages waiting in the workers at once: with the fetcher's own hand-over room and the
+#: pages it is downloading, this bounds the bodies held (~80 at the defaults), whatever the chunk size
+LIVE_BATCHES_AHEAD = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +150,15 @@ class PageGetter:
         """Like ``get_many``, but archived pages are not read: None marks a page in the archives.
 
         The worker that analyses such a page reads it from the archive itself (``analyse_source``), so page
-        bodies never travel between processes and the parent holds no bodies, however large the chunk.
+        bodies never travel between processes and the parent holds no archived bodies, however large the chunk.
         """
+        found, fetching = self.start(urls)
+        found.update((result.url, result) for result in fetching)
+        return found
+
+    def start(self, urls: Sequence[str]) -> tuple[dict[str, FetchResult | None], Iterator[FetchResult]]:
+        """``plan`` in two parts: what is known at once (supplied, archived as None, not fetched when offline), and
+        the live fetches, yielded as each finishes, so they can be analysed while the others are still coming."""
         found: dict[str, FetchResult | None] = {}
         missing = []
         for url in urls:
@@ -152,20 +166,27 @@ class PageGetter:
                 found[url] = self.supplied[url]
             elif url in self.archive:
                 found[url] = None
+            elif self.options.offline:
+                found[url] = FetchResult(url=url, status="not_fetched",
+                                         reason="not in the archives, and fetching is off")
             else:
                 missing.append(url)
-        if missing and not self.options.offline:
-            if self._session is None:
-                from linktriage.sources.fetch import FetchSession, FetchSettings
+        return found, self._fetched(missing)
 
-                self._session = FetchSession(self.options.fetch_settings or FetchSettings(),
-                                             archive=self.options.archive)
-            for result in self._session.fetch(missing):
-                found[result.url] = result
-        for url in missing:
-            found.setdefault(url, FetchResult(url=url, status="not_fetched",
-                                              reason="not in the archives, and fetching is off"))
-        return found
+    def _fetched(self, urls: list[str]) -> Iterator[FetchResult]:
+        if not urls:
+            return
+        if self._session is None:
+            from linktriage.sources.fetch import FetchSession, FetchSettings
+
+            self._session = FetchSession(self.options.fetch_settings or FetchSettings(), archive=self.options.archive)
+        answered = set()
+        for result in self._session.fetch(urls):
+            answered.add(result.url)
+            yield result
+        for url in urls:  # the session answers every URL: this only keeps rows in = rows out if it ever did not
+            if url not in answered:
+                yield FetchResult(url=url, status="not_fetched", reason="the live fetcher gave no answer for it")
 
 
 def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executor: Executor | None = None
@@ -178,6 +199,9 @@ def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor:
     """Send a chunk's pages to the executor now; the returned function waits for and assembles the results.
 
     Meanwhile the caller can do other work (load the model, judge the previous chunk): the workers keep busy.
+    Archived pages are sent at once, as URLs (the worker reads them). Live pages are sent LIVE_BATCH at a time
+    as they arrive, and at most LIVE_BATCHES_AHEAD batches wait in the executor: a chunk's fetched bodies are
+    never all held at once (a few thousand pages of several MB each), and analysis starts with the first pages.
     """
     by_page: dict[str, list[Backlink]] = {}
     analyses: dict[int, LinkAnalysis] = {}
@@ -187,20 +211,43 @@ def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor:
                                                   source_domain=registrable_domain(backlink.source_url))
         else:
             by_page.setdefault(backlink.source_url, []).append(backlink)
-    planned = getter.plan(list(by_page))
+    known, fetching = getter.start(list(by_page))
     register_archive(getter.archive)
-    # A page is sent as its URL when archived (the worker reads it), else as the FetchResult in hand.
-    jobs = [(url if planned[url] is None else planned[url], rows) for url, rows in by_page.items()]
-    mapper = executor.map if executor is not None and len(jobs) > 1 else map
     analyse = functools.partial(analyse_source, archive_key(getter.archive), cache=getter.cache)
-    results = mapper(analyse, *zip(*jobs)) if jobs else iter(())
+    sent: list[list] = []  # [urls, results (an iterator until drained, then a list)] per batch, in sending order
+    waiting: collections.deque[int] = collections.deque()  # live batches whose results were not yet drained
+
+    def send(batch: list[tuple[str, FetchResult | None]]) -> None:
+        urls = [url for url, _ in batch]
+        # A page is sent as its URL when archived (the worker reads it), else as the FetchResult in hand.
+        sources = [url if result is None else result for url, result in batch]
+        mapper = executor.map if executor is not None and len(batch) > 1 else map
+        sent.append([urls, mapper(analyse, sources, [by_page[url] for url in urls])])
+
+    if known:
+        send(list(known.items()))
+    batch: list[tuple[str, FetchResult | None]] = []
+    for result in fetching:
+        batch.append((result.url, result))
+        if len(batch) == LIVE_BATCH:
+            send(batch)
+            batch = []
+            waiting.append(len(sent) - 1)
+            while len(waiting) > LIVE_BATCHES_AHEAD:  # back-pressure: the fetcher waits while this batch ends
+                oldest = sent[waiting.popleft()]
+                oldest[1] = list(oldest[1])
+    if batch:
+        send(batch)
 
     def collect() -> tuple[list[LinkAnalysis], dict[str, PageSummary]]:
-        pages: dict[str, PageSummary] = {}
-        for url, (summary, found) in zip(by_page, results):
-            if summary is not None:
-                pages[url] = summary
-            analyses.update((a.row, a) for a in found)
+        summaries: dict[str, PageSummary] = {}
+        for urls, results in sent:
+            for url, (summary, found) in zip(urls, results):
+                if summary is not None:
+                    summaries[url] = summary
+                analyses.update((a.row, a) for a in found)
+        # the export's page order, whatever order the fetches finished in (relevance embeds them in this order)
+        pages = {url: summaries[url] for url in by_page if url in summaries}
         return [analyses[b.row] for b in backlinks], pages
 
     return collect
