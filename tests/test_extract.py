@@ -36,6 +36,29 @@ def test_a_charset_the_bytes_contradict_is_passed_over(warc_factory):
     assert statuses == ["live", "live", "live", "live", "live", "live", "missing: no link to https://b.example/ on the page"]
 
 
+def test_labels_are_read_as_browsers_read_them_and_a_utf8_byte_order_mark_decides(warc_factory):
+    """A page declared ISO-8859-1 holding windows-1252 quotes had C1 control characters in its anchors and text
+    ("Bob\x92s"), where browsers show "Bob’s"; a UTF-8 page with its byte order mark, served as ISO-8859-1, came out
+    as "Ã©tÃ©", where browsers follow the mark."""
+    def page(anchor: str) -> str:
+        return f"<html><body><p>Our favourite: <a href='{TARGET}'>{anchor}</a> today.</p></body></html>"
+
+    path = warc_factory({
+        "https://a.example/latin1": (200, {"Content-Type": "text/html; charset=ISO-8859-1"},
+                                     page("Bob’s shop – 5 €").encode("cp1252")),
+        "https://a.example/ascii-meta": (200, {"Content-Type": "text/html"},
+                                         b"<meta charset='us-ascii'>" + page("“Quoted”").encode("cp1252")),
+        "https://a.example/bom": (200, {"Content-Type": "text/html; charset=iso-8859-1"},
+                                  codecs.BOM_UTF8 + page("Boutique été").encode()),
+        "https://a.example/gb2312": (200, {"Content-Type": "text/html; charset=gb2312"}, page("镕 shop").encode("gbk")),
+    })
+    rows = linktriage.score([{"source_url": url, "target_url": TARGET} for url in
+                             ["https://a.example/latin1", "https://a.example/ascii-meta", "https://a.example/bom",
+                              "https://a.example/gb2312"]], pages=[path])
+    assert list(rows["link_status"]) == ["live"] * 4
+    assert list(rows["anchor"]) == ["Bob’s shop – 5 €", "“Quoted”", "Boutique été", "镕 shop"]
+
+
 def test_an_article_of_brackets_is_read_in_linear_time():
     """The markdown links in trafilatura's text were removed by a pattern re retried from every "[" to the next
     "]": an article holding 100,000 "[" after its last link took a minute, a bigger one hours."""

@@ -77,17 +77,25 @@ class ParsedPage:
 #: Python text codecs that no browser decodes a page with: punycode turned a page into "", the escape codecs and
 #: UTF-7 (which the Encoding Standard drops, since it hides markup) rewrite "\\u..." and "+...-" in its text
 _NOT_WEB_ENCODINGS = frozenset({"punycode", "unicode-escape", "raw-unicode-escape", "utf-7"})
+#: labels that browsers decode with a superset (the Encoding Standard's label table): a page declared ISO-8859-1 or
+#: ASCII is read as windows-1252, so its curly quotes, dashes and euro signs are not C1 control characters
+_AS_BROWSERS_DECODE = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+                       "tis-620": "cp874", "gb2312": "gbk", "euc_kr": "cp949", "shift_jis": "cp932",
+                       "big5": "big5hkscs"}
 
 
 def decode_html(body: bytes, declared: str = "") -> str:
     """Decode a page: the HTTP charset, else the <meta> charset, else detection; never raises.
 
+    A UTF-8 byte order mark decides, and a declared label is read as browsers read it (ISO-8859-1 as windows-1252).
     A declaration the bytes contradict is passed over, as browsers pass it over: a UTF-16 or UTF-32 byte order
     mark says what the page is (a UTF-16 page served as "charset=utf-8" came out as NUL-strewn text with no
     link), a UTF-16/32 page's markup has NUL bytes (a UTF-8 page saying <meta charset="utf-16"> came out as CJK
     characters and "not parseable HTML"), and a Python codec that is no web encoding (idna, punycode, UTF-7) is
     no declaration at all.
     """
+    if body.startswith(codecs.BOM_UTF8):  # a UTF-8 byte order mark decides over any declaration, as in browsers
+        return body.decode("utf-8", errors="replace")
     wide_bom = body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))  # UTF-32 LE too
     for candidate in (declared, _meta_charset(body)):
         if candidate:
@@ -98,7 +106,7 @@ def decode_html(body: bytes, declared: str = "") -> str:
                     continue
                 if wide_bom and not wide or wide and not wide_bom and b"\x00" not in body[:1024]:
                     continue
-                return body.decode(candidate, errors="replace")
+                return body.decode(_AS_BROWSERS_DECODE.get(codec, candidate), errors="replace")
             except (LookupError, UnicodeError):
                 continue
     if body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
