@@ -286,3 +286,28 @@ def test_a_body_the_crawler_cut_short_is_cut_off_not_a_page_without_the_link(tmp
     assert [status for status, _ in got[2:5]] == ["live"] * 3
     # the crawler says it stopped early: whatever it kept is not known to be the whole page
     assert got[5] == ("error", "page cut off: the crawler stored only part of it (WARC-Truncated: time)")
+
+
+def test_a_server_error_capture_yields_to_the_crawlers_later_retry(tmp_path):
+    """Heritrix and wget archive a 503 or 429 and the retry after it: the first capture won, so the page was an error
+    row although the archive holds it whole. Any other first capture still wins (a 404, or a page re-fetched)."""
+    first, second = tmp_path / "first.warc.gz", tmp_path / "second.warc.gz"
+    with open(first, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        _response(writer, "https://a.example/retried", b"busy", status="503 Service Unavailable")
+        _response(writer, "https://a.example/retried", PAGE.encode())
+        _response(writer, "https://a.example/throttled", b"slow down", status="429 Too Many Requests")
+        _response(writer, "https://a.example/failed-twice", b"busy", status="503 Service Unavailable")
+        _response(writer, "https://a.example/failed-twice", b"down", status="500 Internal Server Error")
+        _response(writer, "https://a.example/gone", b"gone", status="404 Not Found")
+        _response(writer, "https://a.example/gone", PAGE.encode())
+        _response(writer, "https://a.example/changed", PAGE.replace("the shop", "our shop").encode())
+        _response(writer, "https://a.example/changed", b"<html><body>nothing</body></html>")
+    with open(second, "wb") as stream:
+        _response(WARCWriter(stream, gzip=True), "https://a.example/throttled", PAGE.encode())
+    urls = ["https://a.example/retried", "https://a.example/throttled", "https://a.example/failed-twice",
+            "https://a.example/gone", "https://a.example/changed"]
+    with pytest.warns(UserWarning, match="1 page of .*second.warc.gz is also in"):
+        got = _score(urls, [first, second])
+    assert [status for status, _ in got] == ["live", "live", "error", "page_gone", "live"]
+    assert got[2][1] == "HTTP 503"

@@ -214,6 +214,8 @@ class WarcArchive:
         self.respelled: Counter[tuple[str, str]] = Counter()
         #: a revisit record -> the capture holding its page, None when no archive given holds that capture
         self._revisits: dict[_Entry, _Entry | None] = {}
+        #: URL -> its later response records, in archive order (only for URLs captured more than once)
+        self._recaptured: dict[str, list[_Entry]] = {}
         pending: dict[_Entry, _Revisit] = {}  # every revisit record, by its entry
         digests: dict[str, _Entry] = {}  # WARC-Payload-Digest -> the first capture with that payload
         #: URL -> its first capture, for URLs whose first record is a revisit (the capture is otherwise out of reach)
@@ -255,6 +257,8 @@ class WarcArchive:
                         first = self._exact.setdefault(uri, last)
                         if first is not last and first in pending and record.rec_type != "revisit":
                             behind.setdefault(uri, last)
+                        if first is not last and record.rec_type == "response":
+                            self._recaptured.setdefault(uri, []).append(last)
                         # a revisit in either archive repeats the other's page: nothing is hidden
                         if first.path != path and record.rec_type != "revisit" and first not in pending:
                             self.shadowed[(first.path, path)] += 1
@@ -350,6 +354,7 @@ class WarcArchive:
         copy._cut_off = {move(entry) for entry in self._cut_off}
         copy._revisits = {move(entry): None if original is None else move(original)
                           for entry, original in self._revisits.items()}
+        copy._recaptured = {url: [move(entry) for entry in entries] for url, entries in self._recaptured.items()}
         return copy
 
     def __len__(self) -> int:
@@ -406,6 +411,8 @@ class WarcArchive:
                 return FetchResult(url=url, status="error", final_url=entry.uri,
                                    reason="page cut off: the archive ends inside its record (a truncated file)")
             code, headers, body, problem = self._read(entry, None if original is entry else original)
+            if _server_failed(code):
+                entry, (code, headers, body, problem) = self._retried(entry, (code, headers, body, problem))
             location = headers.get("location", "")
             if not (300 <= (code or 0) < 400 and location):
                 status, reason = status_for_http(code)
@@ -439,6 +446,16 @@ class WarcArchive:
                                    reason="redirect target not in the archives", redirected=True)
             entry, redirected = nxt, True
 
+    def _retried(self, entry: _Entry, answer: tuple) -> tuple[_Entry, tuple]:
+        """A capture that failed on the server's side (5xx, 429) yields to a later capture of its URL that did not:
+        the crawler's retry is the page (linktriage's own fetcher never archives such answers)."""
+        for later in self._recaptured.get(entry.uri, ()):
+            if later not in self._cut_off:
+                again = _read_record(later)
+                if not _server_failed(again[0]):
+                    return later, again
+        return entry, answer
+
     @staticmethod
     def _read(entry: _Entry, original: _Entry | None = None) -> tuple[int | None, dict[str, str], bytes, str]:
         """(HTTP status, headers, body, why the body is unusable or "") of the record at ``entry``; for a revisit,
@@ -453,6 +470,10 @@ class WarcArchive:
         # the revisit's own status, type and Location; the body as the original's headers encoded it
         encoding = {k: v for k, v in original_headers.items() if k in ("content-encoding", "transfer-encoding")}
         return code, {**{k: v for k, v in headers.items() if k not in encoding}, **encoding}, body, problem
+
+
+def _server_failed(code: int | None) -> bool:
+    return code is not None and (code >= 500 or code == 429)
 
 
 def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]:
