@@ -368,7 +368,7 @@ def test_relevance_survives_the_similarity_cache_filling_up(monkeypatch, tmp_pat
     page had been scored in an earlier chunk came out with an empty relevance."""
     from linktriage.relevance import _scorer
 
-    lines = open(BACKLINKS, encoding="utf-8").read().splitlines()
+    lines = (EXAMPLES / "backlinks.csv").read_text(encoding="utf-8").splitlines()
     export = tmp_path / "again.csv"  # chunks of two: [page A, page B], [page A again, page C]
     export.write_text("\n".join([lines[0], lines[1], lines[3], lines[1], lines[4]]) + "\n", encoding="utf-8")
     expected = linktriage.score(str(export), pages=PAGES, offline=True, niche="trail running shoes")["relevance"]
