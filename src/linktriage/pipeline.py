@@ -20,7 +20,7 @@ import threading
 import time
 import warnings
 from collections import Counter
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -32,6 +32,7 @@ from linktriage._domains import registrable_domain
 from linktriage._reasons import counted
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
 from linktriage._paths import check_outputs_are_not_inputs, same_file
+from linktriage._pool import AnalysisPool, BrokenProcessPool, worker_died
 from linktriage._remote import writable
 from linktriage._run_warnings import warn_run
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
@@ -307,6 +308,7 @@ def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClas
     ready = False
     executor = None
     pending = None
+    finished = False
     try:
         if options.engine == "dask":  # connected before any row: a bad --scheduler fails even an empty export
             from linktriage._dask import DaskExecutor
@@ -326,8 +328,13 @@ def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClas
             pending = started
         if pending is not None:
             yield _judge(*pending, model, relevance, options)
+        finished = True
+    except BrokenProcessPool:
+        raise worker_died() from None
     finally:
-        if executor is not None:
+        if isinstance(executor, AnalysisPool) and not finished:
+            executor.stop()  # Ctrl-C, an error, or the caller stopped reading: the pages in progress are not waited for
+        elif executor is not None:
             executor.shutdown(cancel_futures=True)
         getter.close()
 
@@ -350,11 +357,11 @@ def _judge(chunk: list[Backlink], collect, model: LinkClassifier, relevance, opt
     return rows
 
 
-def _local_pool(options: ScoreOptions, getter: PageGetter) -> ProcessPoolExecutor:
+def _local_pool(options: ScoreOptions, getter: PageGetter) -> AnalysisPool:
     import trafilatura  # noqa: F401  (imported once here, so forked workers start with it loaded)
 
     register_archive(getter.archive)  # forked workers inherit the archive index instead of re-reading the files
-    return ProcessPoolExecutor(max_workers=options.workers or os.cpu_count() or 1)
+    return AnalysisPool(options.workers or os.cpu_count() or 1)
 
 
 def _wants_pool(options: ScoreOptions, chunk: Sequence[Backlink]) -> bool:
