@@ -428,3 +428,24 @@ def test_marking_analyses_used_under_another_programs_lock_costs_one_wait(six_pa
     assert rows_for(backlinks, pages=(archive,), cache=cache) == expected
     assert len(waits) == 6 and sum(waits) == 1  # all six read back; the first waited, the others did not
     holder.rollback()
+
+
+def test_a_cache_in_a_read_only_folder_is_refused_for_what_it_is(tmp_path, monkeypatch):
+    """SQLite writes a cache's working files beside it even to read it: a good cache on a read-only mount was refused
+    as "cannot use it as a cache ... delete the file if it is an old linktriage cache"."""
+    import os
+
+    path = tmp_path / "ro" / "cache.sqlite"
+    path.parent.mkdir()
+    prepare_cache(path)
+    import linktriage._cache
+
+    monkeypatch.setattr(linktriage._cache, "_READY", set())  # as a new run finds it
+    real_access = os.access
+    # A read-only mount refuses writes even to root, who runs CI; a folder's mode does not: ask os.access as the mount
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if (mode & os.W_OK and os.fspath(p) ==
+                                                                      str(path.parent)) else real_access(p, mode, **kw))
+    with pytest.raises(InputError) as error:
+        prepare_cache(path)
+    assert str(error.value) == (f"--cache {path}: the folder {path.parent} is read-only, and SQLite writes its working "
+                                "files beside the cache, even to read it; copy the cache to a writable folder")

@@ -149,6 +149,11 @@ def _prepare(path: str | os.PathLike, option: str) -> str:
         raise InputError(f"{option} {path} is a directory: give a file name, e.g. {os.path.join(path, 'cache.sqlite')}")
     if not os.path.isdir(os.path.dirname(path)):
         raise InputError(f"{option} {path}: the folder {os.path.dirname(path)} does not exist; create it first")
+    if not os.access(os.path.dirname(path), os.W_OK):
+        # SQLite keeps a cache's write-ahead log and its index beside the file, even to read it: a good cache in a
+        # read-only folder was refused as if broken ("cannot use it as a cache"), with advice to delete it
+        raise InputError(f"{option} {path}: the folder {os.path.dirname(path)} is read-only, and SQLite writes its "
+                         "working files beside the cache, even to read it; copy the cache to a writable folder")
     try:
         connection = _connect(path)
         try:
