@@ -25,6 +25,8 @@ RECIPES = {
     "review": ("editorial", "blog", content.review),
     "top_n_prose": ("editorial", "blog", content.top10_prose),
     "wiki": ("editorial", "wiki", content.wiki),
+    "short_post": ("editorial", "blog", content.short_post),
+    "news_brief": ("editorial", "news", content.short_post),
     "guest_post": ("guest_post", "blog", content.guest_article),
     "guest_post_news": ("guest_post", "news", content.guest_article),
     "sponsored_news": ("guest_post", "news", content.sponsored_news),

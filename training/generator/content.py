@@ -169,6 +169,33 @@ def article(p: Page, doc: Doc, titles: list[str]) -> str:
     return render(p, doc.title, body_html(p, parts, done), byline=byline(p), titles=titles, **_extras(p))
 
 
+def short_post(p: Page, doc: Doc, titles: list[str]) -> str:
+    """A short blog post or news brief (one to three paragraphs, often cut to a few sentences) that names a shop, a
+    product or a source in passing: the editors' own link, editorial. Without it the only short articles generated
+    were PBN pages (two to four paragraphs), and the model called the one link of a short real post link_farm."""
+    r = p.rng
+    parts = paras(p, doc, 1, 3)
+    if r.random() < 0.6:
+        parts = [" ".join(_SENT.split(text)[: r.randint(1, 3)]) for text in parts]
+    done: set[int] = set()
+    for _ in range(r.choice([1, 1, 1, 2])):
+        i = r.randrange(len(parts))
+        if i in done:
+            continue
+        if r.random() < 0.55:  # a business or product, mostly by its name
+            brand = p.world.brand()
+            url = f"https://{p.world.domain(brand)}/" + r.choice(["", "", "shop/", "products/", "about/",
+                                                                   f"store/{r.randint(1, 99)}"])
+            text, image = p.anchor(url, brand=brand, weights=(7, 0, 1, 1, 2, 1))
+            parts[i] = append_link(p, parts[i], p.link(url, text, "editorial", image=image))
+        else:
+            parts[i] = wrap_words(p, parts[i], p.world.org_url(p.lang), "editorial")
+        done.add(i)
+    by = byline(p) if r.random() < 0.7 else ""
+    return render(p, doc.title, body_html(p, parts, done, ads=r.random() < 0.5), byline=by, titles=titles,
+                  **_extras(p))
+
+
 def resources_editorial(p: Page, doc: Doc, titles: list[str]) -> str:
     """An editor's curated "further reading" list inside the article, each entry discussed in a sentence."""
     parts = paras(p, doc, 2, 5)
