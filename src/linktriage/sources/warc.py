@@ -220,14 +220,15 @@ class WarcArchive:
         digests: dict[str, _Entry] = {}  # WARC-Payload-Digest -> the first capture with that payload
         #: URL -> its first capture, for URLs whose first record is a revisit (the capture is otherwise out of reach)
         behind: dict[str, _Entry] = {}
+        failed_first: set[_Entry] = set()  # first captures the server failed (5xx, 429): a later one is read
         for path in self.paths:
-            self._index(path, pending, digests, behind)
+            self._index(path, pending, digests, behind, failed_first)
         # resolved after every file is read: the earlier capture may sit in another archive, or later in this one
         for revisit in pending.values():
             self._revisits[revisit.entry] = self._original(revisit, digests, pending, behind)
 
     def _index(self, path: str, pending: dict[_Entry, _Revisit], digests: dict[str, _Entry],
-               behind: dict[str, _Entry]) -> None:
+               behind: dict[str, _Entry], failed_first: set[_Entry]) -> None:
         if not str(path).strip():  # Path("") is the working folder: "--pages  is a directory" named nothing
             raise InputError("--pages is empty: give a WARC archive's path (.warc.gz), or leave --pages out")
         if not _exists(path):
@@ -255,12 +256,17 @@ class WarcArchive:
                             digests.setdefault(digest, last)
                         # The first record of a URL wins: a re-fetch appended later does not hide the original.
                         first = self._exact.setdefault(uri, last)
+                        failed = _server_failed(_indexed_status(record))
+                        if failed and first is last:
+                            failed_first.add(last)
                         if first is not last and first in pending and record.rec_type != "revisit":
                             behind.setdefault(uri, last)
                         if first is not last and record.rec_type == "response":
                             self._recaptured.setdefault(uri, []).append(last)
                         # a revisit in either archive repeats the other's page: nothing is hidden
-                        if first.path != path and record.rec_type != "revisit" and first not in pending:
+                        # (a capture the server failed yields to this one: see _retried)
+                        if (first.path != path and record.rec_type != "revisit" and first not in pending
+                                and (first not in failed_first or failed)):
                             self.shadowed[(first.path, path)] += 1
                         lenient = self._lenient.setdefault(url_key(uri), last)
                         if (first is last and lenient.path != path and record.rec_type != "revisit"
@@ -470,6 +476,16 @@ class WarcArchive:
         # the revisit's own status, type and Location; the body as the original's headers encoded it
         encoding = {k: v for k, v in original_headers.items() if k in ("content-encoding", "transfer-encoding")}
         return code, {**{k: v for k, v in headers.items() if k not in encoding}, **encoding}, body, problem
+
+
+def _indexed_status(record) -> int | None:
+    """The HTTP status warcio parsed while indexing (response records of http(s) URLs), else None."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    try:
+        return int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        return None
 
 
 def _server_failed(code: int | None) -> bool:
