@@ -144,22 +144,18 @@ class PageGetter:
             self._session = None
 
     def get_many(self, urls: Sequence[str]) -> dict[str, FetchResult]:
-        planned = self.plan(urls)
-        return {url: self.archive.get(url) if result is None else result for url, result in planned.items()}
-
-    def plan(self, urls: Sequence[str]) -> dict[str, FetchResult | None]:
-        """Like ``get_many``, but archived pages are not read: None marks a page in the archives.
-
-        The worker that analyses such a page reads it from the archive itself (``analyse_source``), so page
-        bodies never travel between processes and the parent holds no archived bodies, however large the chunk.
-        """
         found, fetching = self.start(urls)
         found.update((result.url, result) for result in fetching)
-        return found
+        return {url: self.archive.get(url) if result is None else result for url, result in found.items()}
 
     def start(self, urls: Sequence[str]) -> tuple[dict[str, FetchResult | None], Iterator[FetchResult]]:
-        """``plan`` in two parts: what is known at once (supplied, archived as None, not fetched when offline), and
-        the live fetches, yielded as each finishes, so they can be analysed while the others are still coming."""
+        """The pages for ``urls`` in two parts: what is known at once (supplied, not fetched when offline, and None
+        for a page in the archives, which is not read here), and the live fetches, yielded as each finishes, so they
+        can be analysed while the others are still coming.
+
+        The worker that analyses an archived page reads it from the archive itself (``analyse_source``), so page
+        bodies never travel between processes and the parent holds no archived bodies, however large the chunk.
+        """
         found: dict[str, FetchResult | None] = {}
         missing = []
         for url in urls:
