@@ -480,10 +480,15 @@ class WarcArchive:
 
 def _indexed_status(record) -> int | None:
     """The HTTP status warcio parsed while indexing (response records of http(s) URLs), else None."""
-    if record.rec_type != "response" or record.http_headers is None:
+    return _status_of(record.http_headers) if record.rec_type == "response" else None
+
+
+def _status_of(http_headers) -> int | None:
+    """The status code of warcio's parsed HTTP headers; None without them or for one that is no number."""
+    if http_headers is None:
         return None
     try:
-        return int(record.http_headers.get_statuscode())
+        return int(http_headers.get_statuscode())
     except (TypeError, ValueError):
         return None
 
@@ -519,13 +524,9 @@ def _http_answer(record) -> tuple[int | None, dict[str, str], bytes, str]:
     if record.http_headers is None:
         body, problem = _capped(record.raw_stream)
         return None, {}, body, problem
-    try:
-        code = int(record.http_headers.get_statuscode())
-    except (TypeError, ValueError):
-        code = None
     headers = {k.lower(): v for k, v in record.http_headers.headers}
     body, problem = _decoded_body(record.raw_stream, headers)
-    return code, headers, body, problem
+    return _status_of(record.http_headers), headers, body, problem
 
 
 def _redirect_target(base: str, location: str) -> str:
