@@ -154,11 +154,12 @@ _SPACE = re.compile(r"\s")
 # stripped around a URL: brackets, quotes, whitespace, and the invisible BOM / zero-width / direction marks a
 # concatenated file or a copy from a web page leaves (str.strip does not count them as whitespace)
 _AROUND = "<>\"' \t\r\n\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
-# =HYPERLINK("url") or =HYPERLINK("url", "label") (";" in locales with decimal commas); a cell reference is not a URL
-_HYPERLINK = re.compile(r'=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;].*)?\)', re.IGNORECASE | re.DOTALL)
-# the same formula, for the text a spreadsheet shows: its label (a string, "" doubled inside), else its url
-_HYPERLINK_SHOWN = re.compile(r'=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)',
-                              re.IGNORECASE | re.DOTALL)
+# a spreadsheet string: "" stands for one quote inside it
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+# =HYPERLINK("url") or =HYPERLINK("url", label) (";" in locales with decimal commas): the url, and the label as
+# written (a string, or a cell reference or expression); a cell reference in place of the url is not a URL
+_HYPERLINK = re.compile(rf'=\s*HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*({_QUOTED.pattern}|.*?)\s*)?\)',
+                        re.IGNORECASE | re.DOTALL)
 _SCHEMELESS = re.compile(r"(?:[\w\-]+\.)+[\w\-]{2,}(?::\d{1,5})?(?:[/?#].*)?", re.UNICODE | re.DOTALL)
 
 
@@ -203,11 +204,14 @@ def clean_url(raw: object) -> tuple[str, str]:
 def shown_text(text: str) -> str:
     """A text cell as a spreadsheet shows it: ``=HYPERLINK("url", "label")`` shows its label (``"url"`` alone, its
     url), as a workbook's cell does; any other text, a guarded ``'=...`` or a label from a cell reference, as is."""
-    formula = _HYPERLINK_SHOWN.fullmatch(text) if text.startswith("=") else None
+    formula = _HYPERLINK.fullmatch(text) if text.startswith("=") else None
     if formula is None:
         return text
     label = formula.group(2)
-    return formula.group(1) if label is None else label.replace('""', '"')
+    if label is None:
+        return formula.group(1)
+    string = _QUOTED.fullmatch(label)
+    return text if string is None else string.group(1).replace('""', '"')
 
 
 def _valid_host(host: str) -> bool:
