@@ -61,21 +61,29 @@ def byline(p: Page, author: str | None = None) -> str:
                      f'<p class="meta">{date} · {esc(author)}</p>', f"<time>{date}</time>"])
 
 
-def editorial_links(p: Page, parts: list[str], label: str | None = "editorial", skip: set[int] = frozenset()) -> set[int]:
-    """Turn 1-3 paragraphs into ones that cite an outside source; returns the indexes now holding HTML."""
-    done = set()
-    for _ in range(p.rng.randint(1, 3)):
+def link_paragraphs(p: Page, parts: list[str], times: int, link, skip: set[int] = frozenset()) -> set[int]:
+    """Draw a paragraph of ``parts`` ``times`` times and give each drawn one a link, ``link(text)`` writing its HTML (a
+    paragraph drawn twice, or in ``skip``, is left as it is); returns the indexes now holding HTML."""
+    done: set[int] = set()
+    for _ in range(times):
         i = p.rng.randrange(len(parts))
         if i in done or i in skip:
             continue
-        url = p.world.org_url(p.lang)
-        if p.rng.random() < 0.7:
-            parts[i] = wrap_words(p, parts[i], url, label)
-        else:
-            text, image = p.anchor(url, brand=url.split("/")[2].split(".")[0].replace("-", " ").title())
-            parts[i] = append_link(p, parts[i], p.link(url, text, label, image=image))
+        parts[i] = link(parts[i])
         done.add(i)
     return done
+
+
+def editorial_links(p: Page, parts: list[str], label: str | None = "editorial", skip: set[int] = frozenset()) -> set[int]:
+    """Turn 1-3 paragraphs into ones that cite an outside source; returns the indexes now holding HTML."""
+    def cite(text: str) -> str:
+        url = p.world.org_url(p.lang)
+        if p.rng.random() < 0.7:
+            return wrap_words(p, text, url, label)
+        anchor, image = p.anchor(url, brand=url.split("/")[2].split(".")[0].replace("-", " ").title())
+        return append_link(p, text, p.link(url, anchor, label, image=image))
+
+    return link_paragraphs(p, parts, p.rng.randint(1, 3), cite, skip)
 
 
 def comment_section(p: Page, n: int | None = None, spam_share: float = 0.7) -> str:
@@ -177,20 +185,17 @@ def short_post(p: Page, doc: Doc, titles: list[str]) -> str:
     parts = paras(p, doc, 1, 3)
     if r.random() < 0.6:
         parts = [" ".join(_SENT.split(text)[: r.randint(1, 3)]) for text in parts]
-    done: set[int] = set()
-    for _ in range(r.choice([1, 1, 1, 2])):
-        i = r.randrange(len(parts))
-        if i in done:
-            continue
+
+    def mention(text: str) -> str:
         if r.random() < 0.55:  # a business or product, mostly by its name
             brand = p.world.brand()
             url = f"https://{p.world.domain(brand)}/" + r.choice(["", "", "shop/", "products/", "about/",
                                                                    f"store/{r.randint(1, 99)}"])
-            text, image = p.anchor(url, brand=brand, weights=(7, 0, 1, 1, 2, 1))
-            parts[i] = append_link(p, parts[i], p.link(url, text, "editorial", image=image))
-        else:
-            parts[i] = wrap_words(p, parts[i], p.world.org_url(p.lang), "editorial")
-        done.add(i)
+            anchor, image = p.anchor(url, brand=brand, weights=(7, 0, 1, 1, 2, 1))
+            return append_link(p, text, p.link(url, anchor, "editorial", image=image))
+        return wrap_words(p, text, p.world.org_url(p.lang), "editorial")
+
+    done = link_paragraphs(p, parts, r.choice([1, 1, 1, 2]), mention)
     by = byline(p) if r.random() < 0.7 else ""
     return render(p, doc.title, body_html(p, parts, done, ads=r.random() < 0.5), byline=by, titles=titles,
                   **_extras(p))
@@ -244,18 +249,14 @@ def top10_prose(p: Page, doc: Doc, titles: list[str]) -> str:
 def _money_links(p: Page, parts: list[str], phrases: list[str], niche_slug: str, brand: str,
                  weights: tuple[int, ...], rels: list[str] | None = None) -> set[int]:
     """One to three commercial links, each in a different paragraph of ``parts``; the paragraphs' indexes."""
-    done: set[int] = set()
-    for _ in range(p.rng.randint(1, 3)):
-        i = p.rng.randrange(len(parts))
-        if i in done:
-            continue
+    def sell(text: str) -> str:
         phrase = p.rng.choice(phrases)
         url = p.world.commercial_url(niche_slug, phrase)
         anchor, image = p.anchor(url, brand=brand, phrase=phrase, weights=weights)
         rel = p.rng.choice(rels) if rels else None
-        parts[i] = append_link(p, parts[i], p.link(url, anchor, "guest_post", rel=rel, image=image))
-        done.add(i)
-    return done
+        return append_link(p, text, p.link(url, anchor, "guest_post", rel=rel, image=image))
+
+    return link_paragraphs(p, parts, p.rng.randint(1, 3), sell)
 
 
 def guest_article(p: Page, doc: Doc, titles: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .content import _extras, append_link, body_html, byline, comment_section, editorial_links, paras
+from .content import _extras, append_link, body_html, byline, comment_section, editorial_links, link_paragraphs, paras
 from .page import Page, esc
 from .shells import render
 from .text import Doc
@@ -169,16 +169,14 @@ def pbn(p: Page, doc: Doc, titles: list[str]) -> str:
     """A thin private-blog-network article: real but short text, exact-match money links unrelated to it."""
     r = p.rng
     parts = paras(p, doc, 2, 4)
-    done = set()
-    for _ in range(r.randint(2, 4)):
-        i = r.randrange(len(parts))
-        if i in done:
-            continue
+
+    def money_link(text: str) -> str:
         phrases, niche = r.choice(NICHES)
         phrase = r.choice(phrases)
         url = p.world.commercial_url(niche, phrase)
         anchor, image = p.anchor(url, phrase=phrase, weights=(0, 7, 3, 1, 1, 0))
-        parts[i] = append_link(p, parts[i], p.link(url, anchor, "link_farm"))
-        done.add(i)
+        return append_link(p, text, p.link(url, anchor, "link_farm"))
+
+    done = link_paragraphs(p, parts, r.randint(2, 4), money_link)
     by = r.choice(["", byline(p, "admin"), byline(p)])
     return render(p, doc.title, body_html(p, parts, done, ads=False), byline=by, titles=titles)
