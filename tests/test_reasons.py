@@ -49,10 +49,25 @@ def test_signs_of_another_class_are_stated_as_counts():
     assert group_phrase("vocab_directory", _row(page_directory_terms=math.log1p(1))) == "page holds 1 listing word"
     assert (group_phrase("vocab_directory", _row(phones=math.log1p(12), addresses=math.log1p(2)))
             == "page holds 12 phone numbers, 2 street addresses")
-    assert group_phrase("vocab_farm", _row(page_farm_terms=math.log1p(3))).startswith("3 link-exchange words (")
+    assert group_phrase("vocab_farm", _row(page_farm_terms=math.log1p(3))).startswith("3 link-exchange words on the "
+                                                                                       "page (")
     assert group_phrase("block", _row(block_external_domains=math.log1p(1))) == "its block links to 1 other site"
     assert (group_phrase("block", _row(block_external_domains=math.log1p(1), heading_entries_log=math.log1p(25)))
             == "its block links to 1 other site, link is the heading of one of 25 entries linking other sites")
+
+
+def test_a_word_beside_the_link_is_not_counted_twice():
+    # one "poker" in the paragraph of the link is one word on the page and one near the link: it read "2 spam words"
+    import math
+
+    one = math.log1p(1)
+    assert (group_phrase("vocab_spam", _row(page_spam_terms=one, context_spam_terms=one))
+            == "1 spam word on the page (pharma, casino, loans, ...), 1 near the link")
+    assert (group_phrase("vocab_spam", _row(context_spam_terms=math.log1p(2)))
+            == "2 spam words near the link (pharma, casino, loans, ...)")
+    assert group_phrase("vocab_spam", _row()) == "no spam wording"
+    assert (group_phrase("vocab_directory", _row(page_directory_terms=one, context_directory_terms=one))
+            == "page holds 1 listing word")
 
 
 def test_parts_of_one_phrase_never_use_the_separator_between_reasons():

@@ -89,15 +89,25 @@ def _guest(f: dict[str, float]) -> str:
 def _directory(f: dict[str, float]) -> str:
     found = [counted(n, one, many) for n, one, many in (
         (_count(f["phones"]), "phone number", None), (_count(f["addresses"]), "street address", "street addresses"),
-        (_count(f["page_directory_terms"]) + _count(f["context_directory_terms"]), "listing word", None)) if n]
+        # the larger count, not the sum: the link's context is mostly part of the page's counted text
+        (max(_count(f["page_directory_terms"]), _count(f["context_directory_terms"])), "listing word", None)) if n]
     return "page holds " + ", ".join(found) if found else "no listing signs (phones, addresses, listing words)"
 
 
 def _words(kind: str, name: str, examples: str) -> Callable[[dict[str, float]], str]:
-    """The phrase for a vocabulary group: how many of its words the page and the link's context hold."""
+    """The phrase for a vocabulary group: how many of its words the page holds, and how many the link's context.
+
+    The two are told apart, not added: the context is mostly part of the page, so one "poker" beside the link
+    read "2 spam words"."""
     def phrase(f: dict[str, float]) -> str:
-        n = _count(f[f"page_{kind}_terms"]) + _count(f[f"context_{kind}_terms"])
-        return f"{counted(n, name + ' word')} ({examples})" if n else f"no {name} wording"
+        on_page, near = _count(f[f"page_{kind}_terms"]), _count(f[f"context_{kind}_terms"])
+        if not on_page and not near:
+            return f"no {name} wording"
+        found = [f"{counted(on_page, name + ' word')} on the page ({examples})"] if on_page else []
+        if near:
+            found.append(f"{near} near the link" if on_page else f"{counted(near, name + ' word')} near the link "
+                                                                 f"({examples})")
+        return ", ".join(found)
     return phrase
 
 
