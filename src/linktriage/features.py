@@ -196,6 +196,7 @@ FEATURE_GROUPS: dict[str, str] = {
     "context_length_log": "context", "anchor_context_share": "context",
     **{f"page_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
     **{f"context_{v}_terms": f"vocab_{v}" for v in VOCABULARY},
+    "page_spam_share": "vocab_spam", "anchor_spam_terms": "vocab_spam",
     "page_disclosure": "vocab_guest", "page_disclosure_note": "vocab_guest", "target_paid_tracking": "vocab_guest",
     "page_disclosure_markup": "markup",
     "phones": "vocab_directory", "addresses": "vocab_directory",
@@ -238,6 +239,9 @@ def page_features(page: ParsedPage) -> dict[str, float]:
         "main_share": min(len(text) / max(info.page_text_length, 1), 1.0),
         "compression_ratio": compression,
         **{f"page_{name}_terms": _log(len(pattern.findall(whole))) for name, pattern in VOCABULARY.items()},
+        # A count alone cannot tell "Thursday is poker night" in a short genuine post from a short pharma page:
+        # spam words per 100 words of the page can (error notes item 23).
+        "page_spam_share": min(100.0 * len(VOCABULARY["spam"].findall(whole)) / max(len(whole.split()), 1), 100.0),
         "page_disclosure_note": float(_has_disclosure_note(page)),
         "page_affiliate_note": float(_mentions_affiliate_links(page_text)),
         "phones": _log(_count_phones(page_text)),
@@ -408,6 +412,8 @@ def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, 
         "rel_sponsored": float("sponsored" in rel),
         **{f"anchor_{a}": float(link.anchor_type == a) for a in ANCHOR_TYPES},
         "anchor_length": _log(len(link.anchor_text)),
+        # money keywords in the anchor itself ("buy viagra online", "payday loans"), not only near it
+        "anchor_spam_terms": _log(len(VOCABULARY["spam"].findall(link.anchor_text))),
         "block_links": _log(link.block_links),
         "block_external_domains": _log(link.block_external_domains),
         "block_link_density": min(link.block_link_text_length / max(link.block_text_length, 1), 1.0),

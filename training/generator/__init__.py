@@ -14,7 +14,7 @@ from pathlib import Path
 from . import content, listings, toxic
 from .page import Page, Site
 from .shells import ARTICLE_CMS, FORUM_CMS
-from .text import Doc
+from .text import Doc, everyday_excerpts
 from .world import LANGS, World, slug
 
 # recipe -> (primary class, site kind, builder)
@@ -65,6 +65,11 @@ GENERATOR_META = {"wp_classic": "WordPress 6.4.2", "wp_block": "WordPress 6.6", 
                   "phpbb": "phpBB", "vbulletin": "vBulletin 4.2.5", "xenforo": "XenForo", "phpld": "phpLD 3.3"}
 THEMES = ("astra", "generatepress", "twentytwenty", "kadence", "newspaper", "simple", "minima", "casper", "prosilver",
           "classic", "flatsome", "hello", "oceanwp", "divi", "sahifa")
+# Editorial recipes whose page is, this share of the time, an excerpt of a real document around its everyday use of
+# a spam-vocabulary word ("poker night", "cheap flights", "a loan for the roof"): without them no generated editorial
+# link had such a word near it, and one "cheap" beside a genuine link made it link_farm (error notes item 23).
+EVERYDAY_VOCABULARY_RECIPES = ("article", "news_article", "review", "short_post", "news_brief")
+EVERYDAY_VOCABULARY_SHARE = 0.2
 TARGET = {"editorial": 1.0, "guest_post": 1.0, "directory": 1.0, "spam": 1.0, "link_farm": 1.0}
 
 
@@ -85,6 +90,10 @@ class Generator:
         self.docs = {lang: d for lang, d in docs.items() if len(d) >= 3}
         if "en" not in self.docs:
             raise ValueError("no English documents: the generator needs real article text")
+        from linktriage.features import VOCABULARY
+
+        self.everyday = {lang: e for lang, d in self.docs.items()
+                         if len(e := everyday_excerpts(d, VOCABULARY["spam"])) >= 3}
         self.targets = {label: int(per_class * (editorial_share if label == "editorial" else 1.0)) for label in TARGET}
         self.counts = {label: 0 for label in TARGET}
         self.sites: dict[str, list[Site]] = {}
@@ -150,6 +159,9 @@ class Generator:
         site = self._site(kind)
         docs = self.docs.get(site.lang) or self.docs["en"]
         doc = self.rng.choice(docs)
+        if (recipe in EVERYDAY_VOCABULARY_RECIPES and site.lang in self.everyday
+                and self.rng.random() < EVERYDAY_VOCABULARY_SHARE):
+            doc = self.rng.choice(self.everyday[site.lang])
         titles = [d.title for d in self.rng.sample(docs, min(6, len(docs)))]
         path = self._path(site, doc.title, recipe)
         while f"https://{site.flags['host']}/{path}" in self.urls:

@@ -62,6 +62,21 @@ def _doc(title: str, paragraphs: list[str]) -> Doc | None:
     return Doc(title, tuple(paragraphs[:30]), lang)
 
 
+def everyday_excerpts(docs: list[Doc], pattern: re.Pattern[str]) -> list[Doc]:
+    """Each document's paragraphs around its first one that ``pattern`` matches (the one before, it, the one
+    after), where those hold one or two matches: real text using a word in passing, in its everyday sense (an
+    excerpt full of them is about pharmacies or casinos, and not everyday)."""
+    out = []
+    for doc in docs:
+        hit = next((i for i, text in enumerate(doc.paragraphs) if pattern.search(text)), None)
+        if hit is None:
+            continue
+        excerpt = doc.paragraphs[max(0, hit - 1):hit + 2]
+        if len(pattern.findall(" ".join(excerpt))) <= 2:
+            out.append(Doc(doc.title, excerpt, doc.lang))
+    return out
+
+
 def load_corpus(corpus: Path) -> dict[str, list[Doc]]:
     """Documents by language from the corpus; raises FileNotFoundError when the corpus is not there."""
     manifest = corpus / "manifest.jsonl.gz"
