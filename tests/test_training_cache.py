@@ -6,6 +6,7 @@ import importlib.util
 import os
 
 import pandas as pd
+import pytest
 
 from conftest import ROOT, write_warc
 
@@ -34,3 +35,13 @@ def test_regenerated_archive_under_the_same_labels_is_not_read_from_the_cache(mo
     os.utime(archive, ns=(archive.stat().st_atime_ns, archive.stat().st_mtime_ns + 10**9))
     assert len(tm.table_for(labels)) == 0
     assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2
+
+
+def test_a_missing_label_file_stops_the_training_instead_of_being_skipped(monkeypatch, tmp_path):
+    tm = _train_model(monkeypatch, tmp_path)
+    present = tmp_path / "real_links.csv"
+    pd.DataFrame([{"source_url": "https://a.example/", "target_url": "https://b.example/", "label": "editorial",
+                   "generated": "false"}]).to_csv(present, index=False)
+    assert len(tm.load_labels([present])) == 1
+    with pytest.raises(SystemExit, match="label files not found: .*generated_links.csv"):
+        tm.load_labels([present, tmp_path / "generated_links.csv"])

@@ -48,9 +48,14 @@ CODE_KEY = b"".join((ROOT / "src" / "linktriage" / name).read_bytes()
 
 
 def load_labels(files=LABEL_FILES) -> pd.DataFrame:
-    frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in files if Path(path).exists()]
-    if not frames:
-        sys.exit("no label files in data/labels/: build them first (training/labelling/build_labels.py)")
+    # A missing file is an error, not skipped: a model fitted without the generated labels (a mistyped path, pages
+    # not generated yet) trained and scored without a word (error notes item 23).
+    missing = [str(path) for path in files if not Path(path).exists()]
+    if missing or not files:
+        sys.exit(f"label files not found: {', '.join(missing) or 'none given'}; build them first "
+                 "(training/labelling/build_labels.py for the real ones, training/generate_pages.py for "
+                 "generated_links.csv)")
+    frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in files]
     labels = pd.concat(frames, ignore_index=True)
     labels["generated"] = labels["generated"].str.lower().eq("true")
     return labels
