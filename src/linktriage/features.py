@@ -226,6 +226,7 @@ def page_features(page: ParsedPage) -> dict[str, float]:
     page_text = (page.text if page.text is not None else page.tree.text_content())[:200_000]
     # Disclosures sit at the top (byline, label) or the bottom (author box) of the main text, or in the title.
     edges = f"{info.title} {text[:600]} {text[-800:]}"
+    terms = {name: len(pattern.findall(whole)) for name, pattern in VOCABULARY.items()}
     features = {
         "page_disclosure": float(bool(VOCABULARY["guest"].search(edges))),
         "page_disclosure_markup": float(_has_disclosure_markup(page.tree)),
@@ -238,10 +239,10 @@ def page_features(page: ParsedPage) -> dict[str, float]:
         "page_text_log": _log(info.page_text_length),
         "main_share": min(len(text) / max(info.page_text_length, 1), 1.0),
         "compression_ratio": compression,
-        **{f"page_{name}_terms": _log(len(pattern.findall(whole))) for name, pattern in VOCABULARY.items()},
+        **{f"page_{name}_terms": _log(n) for name, n in terms.items()},
         # A count alone cannot tell "Thursday is poker night" in a short genuine post from a short pharma page:
         # spam words per 100 words of the page can (error notes item 23).
-        "page_spam_share": min(100.0 * len(VOCABULARY["spam"].findall(whole)) / max(len(whole.split()), 1), 100.0),
+        "page_spam_share": min(100.0 * terms["spam"] / max(len(whole.split()), 1), 100.0),
         "page_disclosure_note": float(_has_disclosure_note(page)),
         "page_affiliate_note": float(_mentions_affiliate_links(page_text)),
         "phones": _log(_count_phones(page_text)),

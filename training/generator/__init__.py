@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from linktriage.features import VOCABULARY
+
 from . import content, listings, toxic
 from .page import Page, Site
 from .shells import ARTICLE_CMS, FORUM_CMS
@@ -90,8 +92,6 @@ class Generator:
         self.docs = {lang: d for lang, d in docs.items() if len(d) >= 3}
         if "en" not in self.docs:
             raise ValueError("no English documents: the generator needs real article text")
-        from linktriage.features import VOCABULARY
-
         self.everyday = {lang: e for lang, d in self.docs.items()
                          if len(e := everyday_excerpts(d, VOCABULARY["spam"])) >= 3}
         self.targets = {label: int(per_class * (editorial_share if label == "editorial" else 1.0)) for label in TARGET}
