@@ -139,6 +139,26 @@ def test_links_in_tables_and_lists_and_listings():
     assert table_link.anchor_type == "generic"
 
 
+@pytest.mark.parametrize("frames", ["<frameset><frame src='/menu.html'></frameset>", ""])
+def test_a_link_inside_noframes_is_found_and_hidden(frames):
+    # libxml2 reads <noframes> as text: the link was not found and the row came out "missing"
+    html = (f"<html><head><title>Cheap pills</title></head>{frames}<noframes><p>Best deals: <a "
+            "href='https://pills.example/buy'>cheap pills</a> and <b>more</b></p></noframes><body><p>Welcome</p>"
+            "</body></html>")
+    link = one(html, "https://pills.example/buy")
+    assert (link.anchor_text, link.hidden) == ("cheap pills", True)
+    shown = one(f"<html><body><p>{ARTICLE_TEXT} <a href='https://pills.example/buy'>cheap pills</a></p></body></html>",
+                "https://pills.example/buy")
+    assert not shown.hidden
+
+
+def test_noframes_without_markup_or_with_broken_markup_stays_as_it_was():
+    parsed = page("<html><body><noframes>Your browser does not show frames.</noframes><noframes>a < b and "
+                  "<a href='https://x.example/'>x</noframes><p>Text</p></body></html>")
+    assert "Your browser does not show frames." in parsed.tree.text_content()
+    assert [a.get("href") for a in parsed.tree.iter("a")] == ["https://x.example/"]
+
+
 def test_block_statistics_and_hidden_links():
     farm = "".join(f'<li><a href="https://site{i}.example/">Site {i}</a></li>' for i in range(60))
     html = f"""<html><body><h1>Partners</h1><ul>{farm}</ul>

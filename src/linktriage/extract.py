@@ -184,6 +184,7 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
     tree = _parse(html)
     if tree is None:
         return None
+    _open_noframes(tree)
     url = fetched.final_url or fetched.url
     base_url = (_canonical_url(tree) or url) if url.startswith("urn:") else _base_url(tree, url)
     metadata = _metadata(tree, base_url if base_url.startswith("http") else None)
@@ -223,6 +224,29 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
         return lxml.html.document_fromstring(_flatten(html), parser=deep)
     except (lxml.etree.ParserError, ValueError):
         return None
+
+
+def _open_noframes(tree: lxml.html.HtmlElement) -> None:
+    """Parse the markup inside <noframes> elements into elements.
+
+    libxml2, like the HTML standard, reads a <noframes>'s content as text, so a link hidden there (an old trick of
+    link spam: browsers show it to nobody) was not found and its row came out ``missing``. Its links are then
+    found, and marked hidden by the locator.
+    """
+    for element in list(tree.iter("noframes")):
+        markup = element.text or ""
+        if "<" not in markup or len(element):
+            continue
+        try:
+            parts = lxml.html.fragments_fromstring(markup)
+        except (lxml.etree.ParserError, ValueError):
+            continue
+        element.text = None
+        for part in parts:
+            if isinstance(part, str):  # text before the first element
+                element.text = part
+            else:
+                element.append(part)
 
 
 def _flatten(html: str) -> str:

@@ -424,7 +424,7 @@ def _hidden(page: ParsedPage, element: HtmlElement) -> bool:
         if hides is None:
             style = node.get("style") or ""
             hides = hiding[node] = (node.get("hidden") is not None or bool(_HIDDEN_STYLE.search(style))
-                                    or _zero_height_box(style))
+                                    or _zero_height_box(style) or node.tag == "noframes")
         if hides:
             return True
     return False
