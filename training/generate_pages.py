@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "training"))
 from generator import generate, write  # noqa: E402
 from generator.real_copies import catalogue_pages, editorial_pages, noted_pages  # noqa: E402
 from generator.text import filler_docs, load_corpus  # noqa: E402
+from labelling.corpus import held_out  # noqa: E402
 
 
 def fail(msg: str) -> None:
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         docs = filler_docs(args.seed)
     else:
         try:
-            docs = load_corpus(args.corpus)
+            # the dev set's pages and sites are held out of training, generated text included
+            docs = load_corpus(args.corpus, held_out(args.corpus, args.corpus.parent / "devset" / "labels.csv").holds)
         except FileNotFoundError:
             fail(f"corpus not found at {args.corpus}; pass --corpus PATH to ../shared/corpus "
                  "(or --filler-for-tests, not for training)")

@@ -12,6 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .world import LANGS
 
@@ -77,8 +78,9 @@ def everyday_excerpts(docs: list[Doc], pattern: re.Pattern[str]) -> list[Doc]:
     return out
 
 
-def load_corpus(corpus: Path) -> dict[str, list[Doc]]:
-    """Documents by language from the corpus; raises FileNotFoundError when the corpus is not there."""
+def load_corpus(corpus: Path, held: Callable[[str], bool] = lambda uri: False) -> dict[str, list[Doc]]:
+    """Documents by language from the corpus, pages whose URI ``held`` holds out left out (the dev set's: their text
+    in a training page would be trained on); raises FileNotFoundError when the corpus is not there."""
     manifest = corpus / "manifest.jsonl.gz"
     if not manifest.exists():
         raise FileNotFoundError(manifest)
@@ -86,24 +88,26 @@ def load_corpus(corpus: Path) -> dict[str, list[Doc]]:
     with gzip.open(manifest, "rt", encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
+            if held(row["uri"]):
+                continue
             text = row.get("gold_main_text") or ""
             doc = _doc(row.get("title") or "", [" ".join(p.split()) for p in text.split("\n")])
             if doc:
                 docs[doc.lang].append(doc)
     for name in MULTILINGUAL_WARCS:
         if (corpus / name).exists():
-            for doc in _warc_docs(corpus / name):
+            for doc in _warc_docs(corpus / name, held):
                 docs[doc.lang].append(doc)
     return docs
 
 
-def _warc_docs(path: Path):
+def _warc_docs(path: Path, held: Callable[[str], bool]):
     import lxml.html
     from warcio.archiveiterator import ArchiveIterator
 
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh):
-            if record.rec_type != "response":
+            if record.rec_type != "response" or held(record.rec_headers.get_header("WARC-Target-URI") or ""):
                 continue
             try:
                 tree = lxml.html.fromstring(record.content_stream().read())

@@ -5,7 +5,8 @@
 3. runs the labelling functions (``functions.py``); links no function labels, or that functions disagree on, stay out;
 4. applies the hand-checked decisions of data/labels/handcheck/*.csv (checked_by_hand=true, checked label wins);
 5. caps links per class per page and per site, and editorial at 40% of the file (fixed seed, checked rows kept);
-6. writes the CSV, and with ``--devset-report`` the functions' agreement with the dev set (its pages never enter the file).
+6. writes the CSV, and with ``--devset-report`` the functions' agreement with the dev set (no page of a dev-set site
+   enters the file, nor another copy of a dev-set page: ``corpus.held_out``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``labelling`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from labelling.corpus import (CORPUS, DEVSET, l3s_block_classes, labelled_links, load_devset, load_manifest, page_records,
-                              read_record)
+from labelling.corpus import (CORPUS, DEVSET, HeldOut, held_out, l3s_block_classes, labelled_links, load_devset,
+                              load_manifest, page_records, read_record)
 from labelling.evidence import analyse_page
 from labelling.functions import apply_functions
 
@@ -86,11 +87,11 @@ def analyse_corpus(corpus: Path = CORPUS, *, workers: int = 2, limit: int | None
     return [r for r in results if r is not None]
 
 
-def label_rows(pages: list, exclude: set[str]) -> list[dict]:
-    """One row per (page, target) some function labels, pages in ``exclude`` (the dev set's) left out."""
+def label_rows(pages: list, held: HeldOut = HeldOut()) -> list[dict]:
+    """One row per (page, target) some function labels, pages ``held`` out (the dev set's sites) left out."""
     rows = []
     for page, links in pages:
-        if page.uri in exclude:
+        if held.holds(page.uri, page.site):
             continue
         seen = set()
         for link in links:
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     pages = analyse_corpus(args.corpus, workers=args.workers, limit=args.limit)
     devset = load_devset() if DEVSET.is_file() else []
-    rows = apply_handcheck(label_rows(pages, {row["source_url"] for row in devset}))
+    rows = apply_handcheck(label_rows(pages, held_out(args.corpus)))
     hand = labelled_links(HAND_LABELS)
     rows = balance([row for row in rows if (row["source_url"], row["target_url"]) not in hand])
     write_rows(rows, args.output)

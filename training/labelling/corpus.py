@@ -6,15 +6,17 @@ import csv
 import gzip
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 
+from linktriage._domains import registrable_domain
 from linktriage.extract import decode_html, normalise_href
 
-__all__ = ["CORPUS", "DEVSET", "page_records", "read_record", "load_manifest", "l3s_block_classes", "load_devset",
-           "labelled_links"]
+__all__ = ["CORPUS", "DEVSET", "HeldOut", "held_out", "page_records", "read_record", "load_manifest",
+           "l3s_block_classes", "load_devset", "labelled_links"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -87,6 +89,31 @@ def load_devset(path: Path = DEVSET) -> list[dict]:
     """The dev set rows (validation only: its pages are excluded from the label file)."""
     with open(path, newline="", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOut:
+    """What training never sees, so the dev set measures sites the model has not met: the dev set's sites (every
+    page of them, not only the labelled ones: a site's template is what a model would learn) and the corpus's
+    other copies of its pages (the same page under a ``hard::`` or ``urn:`` name, found by its title)."""
+
+    sites: frozenset[str] = frozenset()
+    uris: frozenset[str] = frozenset()
+
+    def holds(self, uri: str, site: str = "") -> bool:
+        """Whether the page at ``uri`` (on ``site``, its registrable domain where known) is held out."""
+        return uri in self.uris or (site or registrable_domain(uri)) in self.sites
+
+
+def held_out(corpus: Path = CORPUS, devset: Path = DEVSET) -> HeldOut:
+    """The dev set's sites and pages (empty when there is no dev set)."""
+    if not devset.is_file():
+        return HeldOut()
+    pages = {row["source_url"] for row in load_devset(devset)}
+    manifest = load_manifest(corpus) if (corpus / "manifest.jsonl.gz").is_file() else {}
+    titles = {row["title"] for (_, uri), row in manifest.items() if uri in pages and row.get("title")}
+    copies = {uri for (_, uri), row in manifest.items() if row.get("title") in titles}
+    return HeldOut(frozenset(filter(None, map(registrable_domain, pages))), frozenset(pages | copies))
 
 
 def labelled_links(path: Path) -> set[tuple[str, str]]:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
-from linktriage._domains import registrable_domain  # noqa: E402
 from linktriage.locate import external_links, locate_links  # noqa: E402
-from training.labelling.corpus import labelled_links, load_devset  # noqa: E402
+from training.labelling.corpus import held_out, labelled_links  # noqa: E402
 from training.labelling.hand.pages import load_page  # noqa: E402
 
 DECISIONS = Path(__file__).with_name("decisions.tsv")
@@ -41,7 +40,7 @@ def _indices(spec: str) -> list[int]:
 
 
 def main() -> None:
-    banned_sites = {registrable_domain(r["source_url"]) for r in load_devset()}
+    held = held_out()
     existing = labelled_links(ROOT / "data" / "labels" / "real_links.csv")
     rows, seen = [], set()
     pages: dict[str, tuple] = {}
@@ -56,8 +55,8 @@ def main() -> None:
         if found is None:
             sys.exit(f"line {number}: page not found {source}")
         warc, page = found
-        if page.source_domain in banned_sites:
-            sys.exit(f"line {number}: {page.source_domain} is a dev-set site")
+        if held.holds(source, page.source_domain):
+            sys.exit(f"line {number}: {source} is a dev-set page or on a dev-set site ({page.source_domain})")
         links = external_links(page)
         for index in _indices(spec):
             href, ctx = links[index]
