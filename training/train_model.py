@@ -207,9 +207,10 @@ def _embedding_verdict(results: dict, best: str) -> str:
     parts = []
     for name in ahead:
         dev, best_dev = results[name].get("dev"), results[best].get("dev")
-        on_dev = (f", {dev.macro_f1:.3f} on the dev set against {best_dev.macro_f1:.3f}"
+        on_dev = (f"; on the dev set {dev.macro_f1:.3f} against {best_dev.macro_f1:.3f}"
                   if dev is not None and best_dev is not None else "")
-        parts.append(f"{name} leads cross-validation ({results[name]['real'].macro_f1:.3f}{on_dev})")
+        parts.append(f"{name} leads cross-validation (macro-F1 {results[name]['real'].macro_f1:.3f} against "
+                     f"{results[best]['real'].macro_f1:.3f} for {best}{on_dev})")
     return "; " + "; ".join(parts)
 
 
