@@ -129,6 +129,32 @@ def test_catalogues_title_entries_with_linked_names_and_discussed_picks_stay_edi
     assert not {key for key in where if key[0] == "ranked_catalogue" and key[1] != "directory"}
 
 
+def test_affiliate_guides_disclose_and_their_product_links_are_guest_posts(tmp_path):
+    """affiliate_post (guest_post): the site's own guide whose shop links earn a commission says so on the page, in
+    the words page_affiliate_note reads; some links carry the affiliate star, most a partner tag, few rel=sponsored.
+    A few editorial articles carry a sitewide affiliate line too, so the line alone does not make a guest post."""
+    from linktriage.features import AFFILIATE_HREF, _mentions_affiliate_links, starred_anchor
+
+    rows, pages, _, _ = _run(tmp_path, seed=5, per_class=500)  # enough guides and articles for the shares below
+    guides = [row for row in rows if row["template"].endswith(":affiliate_post") and row["label"] == "guest_post"]
+    assert len(guides) >= 20
+    starred = tagged = sponsored = 0
+    for row in guides:
+        tree = lxml.html.fromstring(pages[row["source_url"]])
+        assert _mentions_affiliate_links(tree.text_content()), row["source_url"]
+        link = next(a for a in tree.iter("a") if a.get("href") == row["target_url"])
+        context = link.getparent().text_content()
+        starred += starred_anchor(link.text_content(), context)
+        tagged += bool(AFFILIATE_HREF.search(row["target_url"]))
+        sponsored += "sponsored" in (link.get("rel") or "")
+    assert 0 < starred < len(guides) and len(guides) / 2 < tagged < len(guides)
+    assert 0 < sponsored < len(guides) / 2
+    noted_articles = {row["source_url"] for row in rows if row["template"].endswith(":article")
+                      and row["label"] == "editorial"
+                      and _mentions_affiliate_links(lxml.html.fromstring(pages[row["source_url"]]).text_content())}
+    assert noted_articles
+
+
 def test_sites_hold_many_pages_and_templates_many_sites(run):
     rows, _, _, _ = run
     pages_per_site = Counter()

@@ -32,6 +32,7 @@ RECIPES = {
     "guest_post": ("guest_post", "blog", content.guest_article),
     "guest_post_news": ("guest_post", "news", content.guest_article),
     "sponsored_news": ("guest_post", "news", content.sponsored_news),
+    "affiliate_post": ("guest_post", "blog", content.affiliate_post),
     "dir_cards": ("directory", "directory", listings.cards),
     "dir_phpld": ("directory", "directory", listings.phpld),
     "dir_table": ("directory", "directory", listings.table),

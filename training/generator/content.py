@@ -174,7 +174,10 @@ def article(p: Page, doc: Doc, titles: list[str]) -> str:
     parts = paras(p, doc, 3, 14)
     label = "editorial" if p.recipe == "article" or p.rng.random() < 0.5 else None
     done = editorial_links(p, parts, label)
-    return render(p, doc.title, body_html(p, parts, done), byline=byline(p), titles=titles, **_extras(p))
+    extras = _extras(p)
+    if p.rng.random() < 0.06:  # a sitewide "some links are affiliate links" line: the article's citations stay editorial
+        extras["footer_extra"] += f'<p class="site-disclaimer"><small>{esc(p.rng.choice(AFFILIATE_NOTES[p.lang]))}</small></p>'
+    return render(p, doc.title, body_html(p, parts, done), byline=byline(p), titles=titles, **extras)
 
 
 def short_post(p: Page, doc: Doc, titles: list[str]) -> str:
@@ -312,6 +315,73 @@ def sponsored_news(p: Page, doc: Doc, titles: list[str]) -> str:
     label = r.choice([p.ui["sponsored"], "Partner content", "Paid post", "Advertorial", "Brand story"])
     box = f'<div class="{r.choice(["sponsored-banner", "paid-content-label", "partner-tag"])}">{esc(label)} · {esc(company)}</div>'
     return render(p, doc.title, box + body_html(p, parts, done), byline=byline(p, company), titles=titles, **_extras(p))
+
+
+# How a page says it earns from its links (the phrases page_affiliate_note looks for, in each language).
+AFFILIATE_NOTES = {
+    "en": ["This post contains affiliate links. If you buy through them, we may earn a commission at no extra cost to you.",
+           "As an Amazon Associate I earn from qualifying purchases.",
+           "Links marked with * are affiliate links.", "We may earn a commission when you buy through links on this page.",
+           "Disclosure: some of the links below are affiliate links."],
+    "de": ["Dieser Artikel enthält Affiliate-Links.", "Die mit Sternchen (*) gekennzeichneten Links sind Affiliate-Links.",
+           "*Werbung: Dieser Beitrag enthält Affiliate-Links.", "Als Amazon-Partner verdiene ich an qualifizierten Verkäufen.",
+           "Alle mit einem Stern gekennzeichneten Links sind Provisions-Links."],
+    "fr": ["Cet article contient des liens d'affiliation.", "Les liens affiliés sont marqués d'un astérisque (*)."],
+    "es": ["Este artículo contiene enlaces de afiliado.", "Los enlaces de afiliado están marcados con un asterisco (*)."],
+    "it": ["Questo articolo contiene link di affiliazione.", "I link affiliati sono contrassegnati da un asterisco (*)."],
+    "nl": ["Dit artikel bevat affiliate links.", "Links met een * zijn affiliatie-links."],
+    "pt": ["Este artigo contém links de afiliado.", "Os links de afiliado estão marcados com um asterisco (*)."],
+}
+_BUY = {"en": ["Check price", "View on shop", "Buy now"], "de": ["Jetzt ansehen", "Zum Shop", "Preis prüfen"],
+        "fr": ["Voir le prix", "Voir la boutique"], "es": ["Ver precio", "Ver en la tienda"],
+        "it": ["Vedi prezzo", "Vai al negozio"], "nl": ["Bekijk prijs", "Naar de winkel"], "pt": ["Ver preço", "Ver na loja"]}
+
+
+def _affiliate_url(p: Page, product: str) -> str:
+    """A shop's product page as affiliate programmes hand it out: with the blog's partner tag, or plain (cloaked and
+    shortened links, and shops that track by cookie, show no tag)."""
+    r = p.rng
+    shop = p.world.domain(p.world.brand(), r.choice(["shop", "store", ""]))
+    url = f"https://{shop}/{r.choice(['product', 'p', 'dp', 'artikel', 'item'])}/{slug(product)}"
+    partner = slug(p.site.domain.split(".")[0])[:12] or "blog"
+    return r.choice([f"{url}?tag={partner}-21", f"{url}?ref={partner}", f"{url}?aff_id={r.randint(100, 99999)}",
+                     f"{url}?utm_medium=affiliate&utm_source={partner}", url, url])
+
+
+def affiliate_post(p: Page, doc: Doc, titles: list[str]) -> str:
+    """A buying guide or gift guide by the site's own writer whose product links earn a commission: "affiliate content
+    without an outside author is guest_post (paid placement)" (LABELS.md). The disclosure sits at the top, at the
+    bottom or in small print; German sites star the links; rel="sponsored" on a minority (the dev set's affiliate
+    guides mostly carry none)."""
+    r, lang = p.rng, p.lang
+    parts = paras(p, doc, 3, 10)
+    starred = r.random() < (0.5 if lang == "de" else 0.15)
+    rel = r.choices(["", "sponsored", "nofollow sponsored", "nofollow", "noopener"], (9, 4, 2, 4, 1))[0]
+
+    def product_link(text: str) -> str:
+        product = f"{p.world.brand()} {r.choice(['X2', 'Pro', 'One', 'Air', 'Mini', '3000', 'Classic'])}"
+        url = _affiliate_url(p, product)
+        anchor = product if r.random() < 0.7 else r.choice(_BUY[lang])
+        link = p.link(url, anchor + ("*" if starred and r.random() < 0.6 else ""), "guest_post", rel=rel or None)
+        return append_link(p, text, link + (" (*)" if starred and "*" not in link else ""))
+
+    done = link_paragraphs(p, parts, r.randint(1, 4), product_link)
+    body = body_html(p, parts, done)
+    if r.random() < 0.4:  # a product box after the text, as affiliate plugins draw it
+        product = f"{p.world.brand()} {r.choice(['Set', 'Kit', 'Deluxe', 'Basic'])}"
+        button = p.link(_affiliate_url(p, product), r.choice(_BUY[lang]) + ("*" if starred else ""), "guest_post",
+                        rel=rel or None, extra=' class="button"')
+        body += (f'<div class="{r.choice(["product-box", "aawp-product", "affiliate-box", "wp-block-group"])}">'
+                 f'<h3>{esc(product)}</h3><p>{r.randint(19, 299)},{r.choice(["99", "95", "00"])} €</p>{button}</div>')
+    note = esc(r.choice(AFFILIATE_NOTES[lang]))
+    where = r.random()
+    if where < 0.4:
+        body = f'<p class="{r.choice(["disclosure", "affiliate-note", "hinweis", "notice"])}"><em>{note}</em></p>' + body
+    elif where < 0.7:
+        body += f"<p><em>{note}</em></p>"
+    else:
+        body += f'<p class="small"><small>{note}</small></p>'
+    return render(p, doc.title, body, byline=byline(p), titles=titles, **_extras(p))
 
 
 def wiki(p: Page, doc: Doc, titles: list[str]) -> str:
