@@ -10,6 +10,7 @@ import gzip
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -83,12 +84,10 @@ def test_label_rows_leave_out_held_out_pages(tmp_path, monkeypatch):
     import labelling.build_labels as build_labels
 
     corpus, devset = _corpus(tmp_path)
-    page = type("Page", (), {"warc": "x.warc.gz"})
-    link = type("Link", (), {"href": "https://t.example/", "anchor": "t"})
-    pages = [(page(), [link()]) for _ in range(3)]
-    for (p, _), (uri, site) in zip(pages, [(DEV_PAGE, "devsite.org"), ("urn:dragnet:R7", "devsite.org"),
-                                            ("https://elsewhere.example/post", "elsewhere.example")]):
-        p.uri, p.site = uri, site
+    link = SimpleNamespace(href="https://t.example/", anchor="t")
+    pages = [(SimpleNamespace(uri=uri, site=site, warc="x.warc.gz"), [link])
+             for uri, site in [(DEV_PAGE, "devsite.org"), ("urn:dragnet:R7", "devsite.org"),
+                               ("https://elsewhere.example/post", "elsewhere.example")]]
     # every link is judged editorial: what is left out is the held-out filter's doing
     monkeypatch.setattr(build_labels, "apply_functions", lambda page, link: ("editorial", "editorial_in_body"))
     rows = label_rows(pages, held_out(corpus, devset))
