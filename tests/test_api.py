@@ -248,7 +248,7 @@ def test_evaluate_arguments_are_checked_before_any_work(labelled, options, messa
 def test_evaluate_reports_rows_marked_generated_apart(labelled):
     """The label file's `generated` column was read as an export column: generated pages counted as real ones and
     the "generated pages" section the docs promise never came."""
-    marked = labelled.assign(generated=["true" if i < 2 else "false" for i in range(len(labelled))])
+    marked = labelled.assign(generated=[("WAHR", "x")[i] if i < 2 else "FALSCH" for i in range(len(labelled))])
     evaluation = linktriage.evaluate(marked, pages=PAGES)
     assert set(evaluation.metrics) == {"real pages", "generated pages"}
     assert evaluation.metrics["generated pages"].n == 2

@@ -42,6 +42,16 @@ def test_spreadsheet_resaves(tmp_path):
     assert list(read_predictions([semicolons, utf16]))[1]["label"] == "link_farm"
 
 
+def test_toxic_as_spreadsheets_write_it(tmp_path):
+    """A German Excel re-saves True / False as WAHR / FALSCH; others write 1 / 0 or yes / no. The report counted
+    only the cells read as True, so "WAHR" rows were not toxic there."""
+    path = tmp_path / "excel.csv"
+    cells = ["WAHR", "FALSCH", "1", "0", "yes", "no", "", "maybe"]
+    path.write_text("source_url;label;confidence;toxic\n" + "".join(
+        f"https://s{i}.example.com/;spam;0,9;{cell}\n" for i, cell in enumerate(cells)), encoding="utf-8-sig")
+    assert [r["toxic"] for r in read_predictions([path])] == [True, False, True, False, True, False, None, None]
+
+
 @pytest.mark.parametrize("content, message", [
     ("url,label\nhttps://a.example.com/,spam\n", "lacks the column\\(s\\) source_url, confidence"),
     ("", "lacks the column"),

@@ -37,7 +37,7 @@ from linktriage._remote import writable
 from linktriage._run_warnings import warn_run
 from linktriage.analyse import LinkAnalysis, PageSummary, analyse_source, archive_key, register_archive
 from linktriage.features import FEATURE_NAMES
-from linktriage.ingest._values import clean_url
+from linktriage.ingest._values import clean_url, parse_flag
 from linktriage.model import LinkClassifier, load_model
 from linktriage.sources.warc import WarcArchive
 
@@ -642,16 +642,9 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
     # Unknown label values and unusable rows are skipped and counted (TrainingTable.skipped), not fatal.
     # a `generated` column (linktriage's own label files have one) keeps generated pages out of the real-page
     # numbers: evaluate reports them apart, as it says; without it every row counted as a real page
-    generated = [_is_true(b.export.get("export_generated")) for b in backlinks]
+    generated = [parse_flag(b.export.get("export_generated")) is True for b in backlinks]
     with PageGetter(ScoreOptions(pages=tuple(pages), offline=offline, cache=cache), supplied) as getter:
         return build_training_table(backlinks, getter, skip_repeats=True, generated=generated)
-
-
-def _is_true(value: object) -> bool:
-    """A flag cell as written in a label file: True, 1, "true", "yes" (ingest reads true / false as bool)."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "1")
-    return value is True or (isinstance(value, (int, float)) and value == 1)
 
 
 def _skipped_text(table) -> str:

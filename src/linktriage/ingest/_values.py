@@ -84,18 +84,23 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def parse_flag(value: object) -> bool | None:
+    """A yes / no cell as spreadsheets and label files write it (True, 1, "yes", "WAHR", "x"); None when empty or
+    not a flag. The one reading of flags: export columns, label files' `generated`, predictions' `toxic`."""
+    if isinstance(value, bool) or value is None:
+        return value
+    text = _as_text(value).casefold()
+    if text in _MISSING:
+        return None
+    return True if text in _TRUE else False if text in _FALSE else None
+
+
 def _flag(inverted: bool) -> Converter:
     def convert(value: object) -> bool | str | None:
-        if isinstance(value, bool):
-            return value != inverted
-        text = _as_text(value).casefold()
-        if text in _MISSING:
-            return None
-        if text in _TRUE:
-            return not inverted
-        if text in _FALSE:
-            return inverted
-        return _as_text(value)
+        flag = parse_flag(value)
+        if flag is None:  # an empty cell, or text that is no flag: kept as written
+            return _text(value)
+        return flag != inverted
     return convert
 
 

@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 
 from linktriage._exceptions import InputError
 from linktriage._records import LABELS
+from linktriage.ingest._values import parse_flag
 
 #: half a UTF-16 pair, which JSON can hold and UTF-8 cannot
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -218,7 +219,7 @@ def _typed(path: Path, number: int, row: dict) -> dict:
             out[key] = _number(path, number, key, row[key], integer=key == "http_status",
                                probability=key == "confidence")
     if "toxic" in row:
-        out["toxic"] = _flag(row["toxic"])
+        out["toxic"] = parse_flag(row["toxic"])
     out["source_url"] = str(out["source_url"] or "").strip()
     label = str(out["label"] or "").strip()
     if label and label not in LABELS:
@@ -268,12 +269,3 @@ def _number(path: Path, number: int, key: str, value: object, *, integer: bool =
     return parsed
 
 
-def _flag(value: object) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    return None
