@@ -33,6 +33,7 @@ RECIPES = {
     "guest_post_news": ("guest_post", "news", content.guest_article),
     "sponsored_news": ("guest_post", "news", content.sponsored_news),
     "affiliate_post": ("guest_post", "blog", content.affiliate_post),
+    "contributed_post": ("guest_post", "blog", content.contributed_post),
     "dir_cards": ("directory", "directory", listings.cards),
     "dir_phpld": ("directory", "directory", listings.phpld),
     "dir_table": ("directory", "directory", listings.table),
@@ -73,10 +74,6 @@ THEMES = ("astra", "generatepress", "twentytwenty", "kadence", "newspaper", "sim
 # link had such a word near it, and one "cheap" beside a genuine link made it link_farm (error notes item 23).
 EVERYDAY_VOCABULARY_RECIPES = ("article", "news_article", "review", "short_post", "news_brief")
 EVERYDAY_VOCABULARY_SHARE = 0.2
-# How often a recipe is drawn against the other recipes of its class (1 unless named). Affiliate guides at the
-# uniform quarter of the guest posts made the model lean on affiliate evidence and read real contributed posts,
-# whose evidence is a note naming an outside author, as editorial (error notes items 25 and 26).
-RECIPE_WEIGHT = {"affiliate_post": 0.5}
 TARGET = {"editorial": 1.0, "guest_post": 1.0, "directory": 1.0, "spam": 1.0, "link_farm": 1.0}
 
 
@@ -153,8 +150,7 @@ class Generator:
     def _next_recipe(self) -> str:
         deficit = {label: 1 - self.counts[label] / max(self.targets[label], 1) for label in TARGET}
         label = max(deficit, key=lambda k: (deficit[k], k))
-        names = [name for name, (cls, _, _) in RECIPES.items() if cls == label]
-        return self.rng.choices(names, [RECIPE_WEIGHT.get(name, 1.0) for name in names])[0]
+        return self.rng.choice([name for name, (cls, _, _) in RECIPES.items() if cls == label])
 
     def done(self) -> bool:
         return all(self.counts[k] >= self.targets[k] for k in TARGET)
