@@ -155,30 +155,6 @@ def test_affiliate_guides_disclose_and_their_product_links_are_guest_posts(tmp_p
     assert noted_articles
 
 
-def test_contributed_posts_open_with_a_note_that_names_and_links_the_author(run, tmp_path):
-    """contributed_post (guest_post): the real contributed posts the model read as editorial ("The following is a
-    guest post from X, founder at <a>Y</a>") carry the note inside the article, the author's company linked in it;
-    page_disclosure_note must read it there, or the recipe teaches nothing."""
-    import pandas as pd
-    from generator.check import locate_sample
-
-    rows, pages, _, _ = run
-    contributed = [row for row in rows if row["template"].endswith(":contributed_post") and row["label"] == "guest_post"]
-    urls = sorted({row["source_url"] for row in contributed})
-    assert len(urls) >= 5
-    for url in urls:
-        tree = lxml.html.fromstring(pages[url])
-        notes = [el for el in tree.iter("p", "h6") if el.xpath(".//a") and any(
-            word in el.text_content().lower() for word in ("guest", "gast", "contributed", "invit", "ospite"))]
-        assert notes, url
-        (note_link,) = notes[0].xpath(".//a")
-        assert note_link.get("href") in {row["target_url"] for row in contributed if row["source_url"] == url}
-    sample = tmp_path / "contributed.csv"
-    pd.DataFrame(contributed).to_csv(sample, index=False)
-    _, table = locate_sample(sample, run[2], 0)
-    assert len(table) == len(contributed) and table.features["page_disclosure_note"].mean() >= 0.9
-
-
 def test_sites_hold_many_pages_and_templates_many_sites(run):
     rows, _, _, _ = run
     pages_per_site = Counter()

@@ -33,7 +33,6 @@ RECIPES = {
     "guest_post_news": ("guest_post", "news", content.guest_article),
     "sponsored_news": ("guest_post", "news", content.sponsored_news),
     "affiliate_post": ("guest_post", "blog", content.affiliate_post),
-    "contributed_post": ("guest_post", "blog", content.contributed_post),
     "dir_cards": ("directory", "directory", listings.cards),
     "dir_phpld": ("directory", "directory", listings.phpld),
     "dir_table": ("directory", "directory", listings.table),

@@ -11,7 +11,7 @@ import re
 from .page import Page, esc
 from .shells import ad, render
 from .text import Doc
-from .world import BIO, COMMENTS, GUEST_AUTHOR, GUEST_INTROS, GUEST_MARKERS, GUEST_ROLES, NICHES, SPAM_NICHES, UI, slug
+from .world import BIO, COMMENTS, GUEST_MARKERS, NICHES, SPAM_NICHES, UI, slug
 
 _SENT = re.compile(r"(?<=[.!?])\s+")
 
@@ -296,32 +296,6 @@ def guest_article(p: Page, doc: Doc, titles: list[str]) -> str:
     else:
         body = body + f'<p class="tags">Tags: {esc(r.choice(["Guest Post", "Gastbeitrag", "Sponsored", UI[lang]["sponsored"]]))}</p>'
     return render(p, doc.title, body + bio, byline=by, titles=titles, **_extras(p))
-
-
-def contributed_post(p: Page, doc: Doc, titles: list[str]) -> str:
-    """A long contributed post as the real ones the model missed read (error notes item 26): an italic note naming
-    the outside author, with their company linked inside it, opens the article (or closes it); the byline is the
-    author, the site's writer or "Guest Author"; the body has a money link or two, or none."""
-    r, lang = p.rng, p.lang
-    author, company = p.world.person(lang), p.world.brand() + r.choice([" Media", " Digital", " Group", " Solutions", ""])
-    phrases, niche_slug = r.choice(NICHES)
-    company_url = p.world.commercial_url(niche_slug)
-    name = r.choice([company, company_url.split("/")[2], company_url.split("/")[2].removeprefix("www.")])
-    intro = esc(r.choice(GUEST_INTROS[lang])).format(  # the note's link first: the page's cap of rows keeps it
-        a=esc(author), f=esc(author.split(" ")[0]), r=esc(r.choice(GUEST_ROLES[lang])),
-        c=p.link(company_url, name, "guest_post"))
-    parts = paras(p, doc, 6, 16)
-    done = _money_links(p, parts, phrases, niche_slug, company, weights=(3, 3, 2, 1, 0, 0)) if r.random() < 0.6 else set()
-    if r.random() < 0.3:
-        done |= editorial_links(p, parts, None, done)
-    tag = r.choice(["em", "i", "em", "strong"])
-    note = r.choice([f"<p><{tag}>{intro}</{tag}></p>", f'<p><{tag}><span style="color: #222222;">{intro}</span></{tag}></p>',
-                     f'<p class="intro"><br><{tag}>{intro}</{tag}></p>', f"<h6>{intro}</h6>"])
-    body = body_html(p, parts, done)
-    # most open the article with it; some close it ("This post was contributed by ...")
-    body = note + body if r.random() < 0.75 else body + note
-    by = byline(p, r.choice([author, GUEST_AUTHOR[lang], p.world.person(lang)]))
-    return render(p, doc.title, body, byline=by, titles=titles, **_extras(p))
 
 
 GUEST_LINK_TEXT = {"en": ["Visit our website", "Learn more"], "de": ["Zur Website", "Mehr erfahren"],

@@ -180,27 +180,6 @@ GUEST_MARKERS = {  # byline / disclosure phrasings; {a} author, {c} company
     "pt": ["Artigo convidado de {a}", "Conteúdo patrocinado por {c}", "Este artigo foi escrito por {a} da {c}.",
            "Em parceria com {c}", "Publicidade"],
 }
-# A contributed post's opening paragraph as real ones write it (error notes item 26): the note names the outside
-# author and links their company inside the note; {a} author, {f} first name, {r} role, {c} the company's link.
-GUEST_INTROS = {
-    "en": ["The following is a guest post from {a}, {r} at {c}.", "The following is a guest blog post by {a}. {f} is the {r} of {c}.",
-           "Guest post by {a}, {r} of {c}.", "This is a guest post by {a}, {r} at {c}. You can find {f} on Twitter.",
-           "Today's post comes from guest author {a} of {c}.", "Editor's note: this post was contributed by {a}, {r} at {c}.",
-           "This post was contributed by {a}. See more of {f}'s work at {c}.", "This is a guest post from {a} of {c}."],
-    "de": ["Der folgende Text ist ein Gastbeitrag von {a}, {r} bei {c}.", "Ein Gastbeitrag von {a}. {f} ist {r} von {c}.",
-           "Heute schreibt Gastautor {a} von {c}."],
-    "fr": ["Ce qui suit est un article invité de {a}, {r} chez {c}.", "Article invité : {a}, {r} de {c}, nous parle de ce sujet."],
-    "es": ["Lo que sigue es un artículo invitado de {a}, {r} en {c}.", "Artículo invitado: {a}, {r} de {c}."],
-    "it": ["Quello che segue è un articolo ospite di {a}, {r} di {c}.", "Articolo ospite: {a}, {r} presso {c}."],
-    "nl": ["Dit is een gastblog van {a}, {r} bij {c}.", "Gastblog: {a} is {r} van {c}."],
-    "pt": ["O texto a seguir é um artigo convidado de {a}, {r} da {c}.", "Artigo convidado: {a}, {r} na {c}."],
-}
-GUEST_ROLES = {"en": ["founder", "co-founder", "CEO", "head of marketing", "content lead"],
-               "de": ["Gründer", "Geschäftsführer", "Marketingleiter"], "fr": ["fondateur", "directrice marketing"],
-               "es": ["fundador", "directora de marketing"], "it": ["fondatore", "responsabile marketing"],
-               "nl": ["oprichter", "marketingmanager"], "pt": ["fundador", "diretora de marketing"]}
-GUEST_AUTHOR = {"en": "Guest Author", "de": "Gastautor", "fr": "Auteur invité", "es": "Autor invitado",
-                "it": "Autore ospite", "nl": "Gastauteur", "pt": "Autor convidado"}
 BIO = {"en": "{a} is the founder of {c}, where she writes about {t}.", "de": "{a} ist Geschäftsführer von {c} und schreibt über {t}.",
        "fr": "{a} dirige {c} et écrit sur {t}.", "es": "{a} es fundador de {c} y escribe sobre {t}.",
        "it": "{a} è fondatore di {c} e scrive di {t}.", "nl": "{a} is oprichter van {c} en schrijft over {t}.",
