@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -346,12 +347,27 @@ def test_a_session_answers_pages_of_earlier_batches_without_refetching(server, t
     assert second[server.url("/page/s2")].status == "ok"
 
 
-def test_a_session_without_archive_remembers_failures_and_refetches_pages(server):
+def test_a_session_without_archive_keeps_recent_pages_in_memory_and_refetches_older_ones(server, monkeypatch):
+    """Without --archive a page named again by a later chunk was always fetched again. Recent bodies are now kept
+    compressed in memory, up to fetch.RECENT_BODIES_BYTES; pages pushed out of it are fetched again."""
+    from linktriage.sources import fetch
+
     with FetchSession(FAST) as session:
-        list(session.fetch([server.url("/page/n1"), server.url("/status/410")]))
-        again = {r.url: r for r in session.fetch([server.url("/page/n1"), server.url("/status/410")])}
-    assert again[server.url("/page/n1")].status == "ok" and b"n1" in again[server.url("/page/n1")].body
-    assert server.paths()["/page/n1"] == 2 and server.paths()["/status/410"] == 1
+        first = {r.url: r for r in session.fetch([server.url("/page/n1"), server.url("/status/410")])}
+        again = {r.url: r for r in session.fetch([server.url("/page/n1") + "#top", server.url("/status/410")])}
+    assert again[server.url("/page/n1") + "#top"] == dataclasses.replace(first[server.url("/page/n1")],
+                                                                          url=server.url("/page/n1") + "#top")
+    assert b"n1" in again[server.url("/page/n1") + "#top"].body
+    assert server.paths()["/page/n1"] == 1 and server.paths()["/status/410"] == 1
+
+    page = len(zlib.compress(first[server.url("/page/n1")].body, 1))
+    monkeypatch.setattr(fetch, "RECENT_BODIES_BYTES", int(page * 2.5))  # room for two pages of this size
+    with FetchSession(FAST) as session:
+        list(session.fetch([server.url(f"/page/r{i}") for i in range(3)]))  # r0 pushed out by r2
+        list(session.fetch([server.url("/page/r1"), server.url("/page/r2")]))
+        list(session.fetch([server.url("/page/r0")]))
+    paths = server.paths()
+    assert (paths["/page/r0"], paths["/page/r1"], paths["/page/r2"]) == (2, 1, 1)
 
 
 def test_a_batch_abandoned_early_does_not_disturb_the_next(server, tmp_path):
@@ -383,8 +399,8 @@ def test_a_scoring_run_fetches_each_page_once_whatever_its_chunks(server, tmp_pa
     assert all(len(found) == 1 for found in statuses.values()), statuses
     paths = server.paths()
     assert paths["/status/404"] == 1 and paths["/status/500"] == 2  # one request, plus its one retry
-    # an ok page's body is kept in the archive, not in memory: without one, a later chunk fetches it again
-    assert paths["/page/c1"] == (1 if archived else 5) and paths["/robots.txt"] == 1
+    # an ok page's body is read back from the archive, or without one from the recent pages kept in memory
+    assert paths["/page/c1"] == 1 and paths["/robots.txt"] == 1
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -104,8 +104,9 @@ class PageGetter:
 
     Live fetches go through one FetchSession for the whole run (close() ends it): a URL asked for again in a
     later chunk gets the outcome it got before, without a request, rather than another robots.txt, another
-    timeout of a dead host and possibly another answer. (An ``ok`` page's body is kept in --archive, not in
-    memory: without --archive such a page is fetched again by a later chunk that needs it.)
+    timeout of a dead host and possibly another answer. (An ``ok`` page's body is read back from --archive;
+    without --archive the session keeps only the recent ones, compressed in memory, so a page a much later
+    chunk names again is fetched again.)
     """
 
     def __init__(self, options: ScoreOptions, supplied: Mapping[str, FetchResult] | None = None) -> None:

@@ -18,14 +18,16 @@ fetched is appended (request and response records, redirect hops included) befor
 
 :class:`FetchSession` keeps one engine, connection pool and archive for many batches (the pipeline fetches
 chunk by chunk): the archive is opened and indexed once, and a URL fetched in an earlier batch is answered
-again without a request. See docs/fetching.md.
+again without a request (without an archive, from the recent pages it keeps compressed in memory). See
+docs/fetching.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections import Counter, defaultdict
+import zlib
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -39,6 +41,11 @@ from linktriage.sources._fetch_settings import DEFAULT_USER_AGENT, FetchSettings
 from linktriage.sources.warc import WarcArchive, url_key
 
 __all__ = ["DEFAULT_USER_AGENT", "FetchSession", "FetchSettings", "FetchSummary", "fetch_pages", "fetch_to_archive"]
+
+#: Without an archive, the compressed bodies of the most recently fetched ``ok`` pages a session keeps, in bytes
+#: (~6,000 typical pages, a few chunks of an export): a page named again a chunk or two later, as exports sorted by
+#: target or by metric do, is not fetched again, and memory stays bounded. Older pages are fetched again.
+RECENT_BODIES_BYTES = 128_000_000
 
 
 def fetch_pages(
@@ -88,7 +95,8 @@ class FetchSession:
 
     Use it as a context manager from one thread; ``fetch(urls)`` behaves like :func:`fetch_pages` for each batch,
     and also answers URLs already fetched in an earlier batch of the session without a new request (their
-    outcome is remembered; an ``ok`` page's body is read back from the archive, or fetched again without one).
+    outcome is remembered; an ``ok`` page's body is read back from the archive, or without one from the recent
+    pages kept compressed in memory, up to RECENT_BODIES_BYTES: an older page is fetched again).
 
     Example::
 
@@ -105,6 +113,9 @@ class FetchSession:
         self._archived: WarcArchive | None = None
         #: url_key -> (outcome without its body, where its final response record starts in the archive)
         self._known: dict[str, tuple[FetchResult, int | None]] = {}
+        #: without an archive: url_key -> the zlib-compressed body of a recent ok page, least recently used first
+        self._recent: OrderedDict[str, bytes] = OrderedDict()
+        self._recent_bytes = 0
         if self.archive is not None:
             self._writer = ArchiveWriter(self.archive, software=f"linktriage/{__version__}",
                                          user_agent=self.settings.user_agent,
@@ -172,17 +183,34 @@ class FetchSession:
         key = _key(result.url)
         if result.status != "ok" or offset is not None:
             self._known[key] = (dataclasses.replace(result, body=b""), offset)
+        elif self.archive is None:
+            self._keep_recent(key, result)
         spellings = pending.pop(key, None)
         if spellings is not None:  # else: a page of an earlier batch whose consumer stopped early
             yield from _spread(result, spellings, progress, False)
+
+    def _keep_recent(self, key: str, result: FetchResult) -> None:
+        # level 1: HTML shrinks ~4x at a few hundred MB/s, next to nothing beside the fetch and the parse
+        body = zlib.compress(result.body, 1)
+        if len(body) > RECENT_BODIES_BYTES:
+            return
+        self._known[key] = (dataclasses.replace(result, body=b""), None)
+        self._recent_bytes += len(body) - len(self._recent.pop(key, b""))
+        self._recent[key] = body
+        while self._recent_bytes > RECENT_BODIES_BYTES:
+            old, dropped = self._recent.popitem(last=False)
+            self._recent_bytes -= len(dropped)
+            del self._known[old]  # so a later batch fetches it again
 
     def _recall(self, key: str, url: str) -> FetchResult | None:
         known = self._known.get(key)
         if known is not None:
             result, offset = known
-            if result.status == "ok":
-                assert self.archive is not None and offset is not None
+            if result.status == "ok" and offset is not None:
                 result = dataclasses.replace(result, body=read_body(self.archive, offset))
+            elif result.status == "ok":
+                self._recent.move_to_end(key)
+                result = dataclasses.replace(result, body=zlib.decompress(self._recent[key]))
             return dataclasses.replace(result, url=url)
         return _from_archive(self._archived, url) if self._archived is not None else None
 
