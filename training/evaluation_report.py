@@ -57,14 +57,15 @@ def confusion_examples(table: TrainingTable, proba: np.ndarray, mask: np.ndarray
 
 
 def write_evaluation(directory: Path, table: TrainingTable, results: dict, best: str, *,
-                     dev: TrainingTable | None = None, seed: int = 0) -> None:
-    """The report of the shipped model (``best``); ``dev`` is the dev set's table (devset_table()), if any."""
+                     dev: TrainingTable | None = None, seed: int = 0, model=None) -> None:
+    """The report of the shipped model (``best``, ``model``: the shipped file's when not given); ``dev`` is the dev
+    set's table (devset_table()), if any."""
     proba = results[best]["proba"]
     sections = {f"cross-validation, real pages ({best})": results[best]["real"]}
     if "generated" in results[best]:
         sections[f"cross-validation, generated pages ({best})"] = results[best]["generated"]
     if dev is not None and len(dev):
-        dev_metrics = evaluate(dev, load_model())
+        dev_metrics = evaluate(dev, model if model is not None else load_model())
         sections["dev set (223 hand-labelled real links, never trained on)"] = dev_metrics["real"]
         skipped = f"Dev-set links not located on their page and left out: {dict(dev.skipped)}."
     else:
