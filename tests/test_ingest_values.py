@@ -69,7 +69,8 @@ def test_parse_number(text, decimal_comma, expected):
 @pytest.mark.parametrize("field, value, expected", [
     ("nofollow", "true", True), ("nofollow", "FALSE", False), ("nofollow", "1", True), ("nofollow", "0", False),
     ("nofollow", "nofollow", True), ("nofollow", "dofollow", False), ("nofollow", "", None), ("nofollow", True, True),
-    ("nofollow", "maybe", "maybe"), ("flag_image_link", "1", True), ("sitewide", "yes", True),
+    ("nofollow", "maybe", "maybe"), ("nofollow", "-", None), ("nofollow", "N/A", None), ("nofollow", " Maybe ", "Maybe"),
+    ("nofollow", "WAHR", True), ("flag_image_link", "1", True), ("sitewide", "yes", True),
     ("domain_rating", "54", 54), ("domain_rating", "n/a", None), ("domain_rating", "12%", 12),
     ("domain_rating", 3.0, 3.0), ("traffic", "1 234", 1234),
     ("title", "2024", "2024"), ("first_seen", "2024-01-02", "2024-01-02"), ("title", "  ", None),

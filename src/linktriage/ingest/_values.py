@@ -98,9 +98,10 @@ def parse_flag(value: object) -> bool | None:
 def _flag(inverted: bool) -> Converter:
     def convert(value: object) -> bool | str | None:
         flag = parse_flag(value)
-        if flag is None:  # an empty cell, or text that is no flag: kept as written
-            return _text(value)
-        return flag != inverted
+        if flag is not None:
+            return flag != inverted
+        text = _as_text(value)  # text that is no flag is kept as written; "", "-", "n/a" are missing
+        return None if text.casefold() in _MISSING else text
     return convert
 
 
