@@ -87,21 +87,25 @@ def _text(value: object) -> str | None:
 def parse_flag(value: object) -> bool | None:
     """A yes / no cell as spreadsheets and label files write it (True, 1, "yes", "WAHR", "x"); None when empty or
     not a flag. The one reading of flags: export columns, label files' `generated`, predictions' `toxic`."""
+    flag = _flag_or_text(value)
+    return flag if isinstance(flag, bool) else None
+
+
+def _flag_or_text(value: object) -> bool | str | None:
+    """The cell as a flag; text that is no flag as written; None for an empty or missing cell ("", "-", "n/a")."""
     if isinstance(value, bool) or value is None:
         return value
-    text = _as_text(value).casefold()
-    if text in _MISSING:
+    text = _as_text(value)
+    folded = text.casefold()
+    if folded in _MISSING:
         return None
-    return True if text in _TRUE else False if text in _FALSE else None
+    return True if folded in _TRUE else False if folded in _FALSE else text
 
 
 def _flag(inverted: bool) -> Converter:
     def convert(value: object) -> bool | str | None:
-        flag = parse_flag(value)
-        if flag is not None:
-            return flag != inverted
-        text = _as_text(value)  # text that is no flag is kept as written; "", "-", "n/a" are missing
-        return None if text.casefold() in _MISSING else text
+        flag = _flag_or_text(value)
+        return flag != inverted if isinstance(flag, bool) else flag
     return convert
 
 
