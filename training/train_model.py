@@ -152,7 +152,7 @@ def main() -> None:
     model = fitted if fitted is not None else DESIGNS[best](args.seed).fit(table.features, table.labels,
                                                                           groups=table.groups)
     sections = {k: v for k, v in results[best].items() if k not in ("proba", "fitted")}
-    write_evaluation(REPORT_DIR, table, results, best, dev=dev, seed=args.seed, model=model)
+    write_evaluation(REPORT_DIR, table, results, best, dev=dev, seed=args.seed)
     card = with_devset(build_card(table, results, best, sections))
     save_model(model, DEFAULT_MODEL_PATH, card=card)
     table.to_parquet(SHIPPED_TABLE_PATH)
