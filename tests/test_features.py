@@ -8,8 +8,10 @@ from lxml import html as lxml_html
 
 from linktriage import FetchResult
 from linktriage.extract import extract_page
-from linktriage.features import (_AFFILIATE_NOTE, _NOTE_ANY, _NOTE_TEXT, FEATURE_GROUPS, FEATURE_NAMES,
-                                 _mentions_affiliate_links, _note_candidates, link_features, page_features)
+from linktriage.features import (_AFFILIATE_NOTE, _DISCLOSURE_MARKUP, _NOTE_ANY, _NOTE_ANY_TWIN, _NOTE_TEXT,
+                                 _VOCABULARY_TWINS, FEATURE_GROUPS, FEATURE_NAMES, VOCABULARY, _lowered,
+                                 _lowered_twin, _mentions_affiliate_links, _note_candidates, link_features,
+                                 page_features)
 from linktriage.locate import locate_links
 
 BODY = " ".join(["Our team reviewed the new trail shoes over three months of muddy spring running."] * 6)
@@ -61,6 +63,51 @@ def test_affiliate_note_search_is_case_insensitive():
                  "We May Earn a commission", "LIENS D'AFFILIATION", "LIENS AFFILIÉS", "no disclosure here"):
         assert _mentions_affiliate_links(text) == bool(reference.search(text)), text
     assert _mentions_affiliate_links("AFFİLİATE LINKS") and not _mentions_affiliate_links("xSternchen")
+
+
+TRICKY = ("Guest Post by Ann", "GUEST-POST", "Gästpost guestpost xguest post", "İN COLLABORATION WİTH Acme",
+          "ſponſored content", "SPONSORED\nBY", "written by Bo of Acme", "WRITTEN BY\nx", "über Anzeige:Werbung",
+          "Top 10 COMPANIES", "top 10 companiesx", "Buy Cheap Viagra, CHEAP loans!", "casinos", "PARTNERS friends",
+          "\u212aasino", "brandstory BRANDED STORIES", "a\u0130 sponsored", "Ärzte-Sponsoring sponsorship",
+          "Opinion Contributors and OUTSIDE contributor", "contenu sponsorisé CONTENU SPONSORISÉ", "")
+
+
+def test_lowered_twins_find_what_the_case_insensitive_patterns_find():
+    # the page-wide searches run case-sensitive twins over lowered text: same matches, same offsets
+    pairs = [(VOCABULARY[name], _VOCABULARY_TWINS[name]) for name in VOCABULARY] + [(_NOTE_ANY, _NOTE_ANY_TWIN)]
+    for original, twin in pairs:
+        for text in (*TRICKY, " ".join(TRICKY), "\n".join(TRICKY)):
+            assert ([m.span() for m in twin.finditer(_lowered(text))]
+                    == [m.span() for m in original.finditer(text)]), (twin.pattern[:40], text)
+    for text in ("div sponsored-banner", "SPONSOR", "Partner-Tag", "brandedcontent", "nothing"):
+        assert bool(_DISCLOSURE_MARKUP.search(_lowered(text))) == bool(re.search(_DISCLOSURE_MARKUP.pattern, text, re.I))
+
+
+def test_lowered_keeps_every_character_in_place_and_its_case_insensitive_match():
+    """What makes the twins exact, over every code point: lowering keeps the length and which characters are word
+    characters, and a character lowers to a letter of the patterns exactly when re.IGNORECASE matches it to that
+    letter (the folds str.lower() lacks, "İ", "ı", "ſ", are made first; the Kelvin sign lowers to "k" itself)."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    lowered = _lowered(everything)
+    assert len(lowered) == len(everything)
+    word = re.compile(r"\w")
+    assert [m.start() for m in word.finditer(lowered)] == [m.start() for m in word.finditer(everything)]
+    patterns = [t.pattern for t in (*_VOCABULARY_TWINS.values(), _NOTE_ANY_TWIN, _AFFILIATE_NOTE, _DISCLOSURE_MARKUP)]
+    letters = {ch for pattern in patterns for ch in re.sub(r"\\.", "", pattern) if ch.isalpha()}
+    assert letters and all(ch == ch.lower() for ch in letters)
+    candidates = {i for i, ch in enumerate(lowered) if ch in letters}
+    candidates |= {m.start() for m in re.finditer(f"[{''.join(sorted(letters))}]", everything, re.I)}
+    for i in candidates:
+        matched = {x for x in letters if re.fullmatch(re.escape(x), everything[i], re.I)}
+        assert matched == ({lowered[i]} & letters), hex(ord(everything[i]))
+
+
+def test_a_twin_refuses_a_phrase_it_cannot_mirror():
+    import pytest
+
+    for phrase in ("Sponsored", "(?:a|b) c", r"\bx"):
+        with pytest.raises(ValueError, match="lower-case phrase"):
+            _lowered_twin(phrase)
 
 
 def test_list_and_table_entries():
