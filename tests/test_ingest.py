@@ -443,3 +443,24 @@ def test_invisible_characters_in_a_header_name_nothing(tmp_path):
     assert (backlink.source_url, backlink.target_url, backlink.anchor) == (
         "https://a.example.org/", "https://t.example/", "boots")
     assert not backlink.export
+
+
+def test_a_row_split_by_an_unquoted_separator_is_an_error_row_not_read_shifted(tmp_path):
+    # "best trail, running shoes" unquoted: the anchor would read "best trail" and the domain rating 41 would land
+    # under "UR"; the row stays, as an error saying what happened, and the rows around it read as before
+    path = tmp_path / "ragged.csv"
+    path.write_text("source_url,target_url,anchor,Domain rating,UR\n"
+                    "https://a.example.org/p,https://trailgear.example.com/,boots,12,3\n"
+                    "https://b.example.org/p,https://trailgear.example.com/,best trail, running shoes,41,9\n"
+                    "https://c.example.org/p,https://trailgear.example.com/,shoes,7,1,,\n", encoding="utf-8")
+    first, split, trailing = read_exports([str(path)])
+    assert (first.error, first.anchor, first.export["export_domain_rating"]) == ("", "boots", 12)
+    assert split.row == 1 and split.source_url == "https://b.example.org/p"
+    assert split.export == {"export_domain_rating": None, "export_url_rating": None}  # not 41 as the UR
+    assert split.error == ("the row has more values than the header's 5 columns: a value holds an unquoted ',' "
+                           "(quote it, or export the file again)")
+    assert (trailing.error, trailing.anchor, trailing.export["export_url_rating"]) == ("", "shoes", 1)
+    tabbed = tmp_path / "ragged.tsv"
+    tabbed.write_text("source_url\ttarget_url\tanchor\nhttps://a.example.org/p\thttps://t.example.com/\tx\ty\n",
+                      encoding="utf-8")
+    assert "unquoted tab" in next(iter(read_exports([str(tabbed)]))).error

@@ -201,14 +201,25 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
     def clean_target(value: object) -> str:
         return clean_url(value)[0] or site
 
+    width = len(fmt.columns)
+    # A text row with values past the header's last column had a separator inside a value, unquoted ("best trail,
+    # running shoes"): its cells no longer sit under their names, and its anchor and metrics would be read shifted.
+    # Trailing empty cells are harmless; a workbook's extra cells are notes beside the table, not shifted values.
+    overflow = (f"the row has more values than the header's {width} columns: a value holds an unquoted "
+                f"{'tab' if fmt.delimiter == chr(9) else repr(fmt.delimiter)} (quote it, or export the file again)"
+                if fmt.encoding != "xlsx" else "")
+
     def build(row: int, record: Sequence[object]) -> Backlink:
         source, error = clean_url(cell(record, source_i))
+        shifted = bool(overflow) and len(record) > width and any(cell_text(c).strip() for c in record[width:])
+        if shifted and not error:
+            error = overflow
         if target_i is None:
             target = site
         else:
             target = clean_target(cell(record, target_i))  # an odd target stays as written
         label = cell_text(cell(record, label_i)) or None
-        export = {field: convert(record[i]) if i < len(record) else None for i, field, convert in metrics}
+        export = {field: None if shifted or i >= len(record) else convert(record[i]) for i, field, convert in metrics}
         if absent:
             export.update(dict.fromkeys(absent))
         anchor = unguarded(shown_text(cell_text(cell(record, anchor_i))))
