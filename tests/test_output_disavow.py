@@ -399,3 +399,24 @@ def test_merge_reads_a_joined_files_bom_and_a_spaced_url_as_google_would(tmp_pat
     text = (tmp_path / "out.txt").read_text(encoding="utf-8")
     assert "\ufeff" not in text and "domain:two.com\n" in text and "https://three.com/a%20b\n" in text
     assert summary.unrecognised_lines == 1 and "# 3 entries:" in text
+
+
+def test_merge_disables_a_line_holding_two_entries_and_refuses_a_table_of_scored_links(tmp_path):
+    """Two URLs on one line were percent-encoded into one URL ("https://spam1.com/x,%20https://spam2.com/y"):
+    neither page disavowed, spam2.com silently gone, and the line counted as a kept entry. A scored CSV given to
+    --merge by mistake was kept as eight such 'URLs'."""
+    existing = tmp_path / "current.txt"
+    two = ["https://spam1.com/x, https://spam2.com/y", "https://spam5.com/x\thttps://spam6.com/y",
+           "https://spam7.com/a;domain:spam8.com"]
+    existing.write_text("\n".join(["domain:kept.com", *two, "https://ok.com/a b", "https://ok.com/r?u=https://x.com/"])
+                        + "\n", encoding="utf-8")
+    summary = write_disavow([], tmp_path / "d.txt", merge=existing)
+    entries, comments = parse_lenient(tmp_path / "d.txt")
+    assert entries == ["domain:kept.com", "https://ok.com/a%20b", "https://ok.com/r?u=https://x.com/"]
+    assert [c for c in comments if "invalid for Google" in c] == [
+        f"# [invalid for Google: disabled by linktriage] {line}" for line in two]
+    assert summary.kept_entries == 3 and summary.unrecognised_lines == 3
+    scored = tmp_path / "scored.csv"
+    scored.write_text("source_url,target_url,anchor,label\nhttps://a.com/x,https://t.com/,a,spam\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"scored.csv is a table of scored links .*not a disavow file"):
+        write_disavow([], tmp_path / "e.txt", merge=scored)

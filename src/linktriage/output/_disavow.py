@@ -67,6 +67,11 @@ _INVALID = "# [invalid for Google: disabled by linktriage] "
 
 _NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})+$")
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+# A second entry on a URL's line ("https://a.com/x, https://b.com/y", a tab between two URLs): percent-encoded as
+# one URL it would disavow neither page, and b.com would silently drop out of the file.
+_SECOND_ENTRY = re.compile(r"[\s,;](?:https?://|domain:)", re.IGNORECASE)
+# The header of linktriage's own table of scored links: given to --merge instead of the disavow file.
+_SCORED_HEADER = re.compile(r"^\W{0,2}source_url\W{0,2}[,;\t]", re.IGNORECASE)
 # Whitespace and control characters would break a line (or start a new one): they are percent-encoded in URLs
 # and replaced by spaces in comments. str.splitlines() also splits on \x1c-\x1e, \x85, \u2028 and \u2029.
 _BREAKING = re.compile(r"[\x00-\x20\x7f-\xa0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]")
@@ -290,6 +295,9 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
         if not line or line.startswith("#"):
             kept.append(line)
             continue
+        if not kept and not domains and not urls and _SCORED_HEADER.match(line):
+            raise InputError(f"{path.name} is a table of scored links (its first line names source_url), not a "
+                             "disavow file: give it before -o, and to --merge the disavow file you last uploaded")
         if line.lower().startswith("domain:"):
             domain = ascii_host(line[len("domain:"):])
             # domain:, domain:*.evil.com, domain:http://x/: Google may refuse the whole file for one such line;
@@ -309,6 +317,10 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
             kept.append(f"domain:{domain}")
             continue
         if _SCHEME.match(line):
+            if _SECOND_ENTRY.search(line):
+                unrecognised += 1
+                kept.append(_INVALID + line)
+                continue
             line = _encoded_breaks(line)  # "/a b", as new URLs are written
             if len(line) > GOOGLE_MAX_URL:
                 raise InputError(f"{path.name} line {number}: a URL of {len(line):,} characters; Google accepts "
