@@ -181,3 +181,29 @@ def test_a_hyperlink_formula_gives_its_url_in_url_columns_and_its_label_in_the_a
         ("https://c.example.org/", "https://t.example/", "2", ""),  # other formulas: their computed value
     ]
     assert {type(value) for b in rows for value in (b.source_url, b.target_url, b.anchor)} == {str}
+
+
+def test_cells_excel_linked_itself_give_their_address_in_url_columns(tmp_path):
+    """A cell showing "click here" with a hyperlink made by Insert > Link (not a formula) was read as its label:
+    the row was an error, "not a URL (contains spaces)". Its address is kept apart from the cell values, which
+    read-only openpyxl streams without it; links inside the workbook and label cells without links are as before."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Links"
+    for row in (["Source URL", "Target URL", "Anchor"], ["click here", "https://t.example/", "best boots"],
+                ["https://b.example.org/q", "our shop", "plain"], ["see sheet 2", "https://t.example/", "x"],
+                ["https://c.example.org/", "https://t.example/", "shown"]):
+        sheet.append(row)
+    sheet["A2"].hyperlink = "https://a.example.org/p"
+    sheet["B3"].hyperlink = "https://t.example/x"
+    sheet["C3"].hyperlink = "https://t.example/ignored"  # an anchor cell reads its label
+    sheet["A4"].hyperlink = "#Links!A1"  # a place in the workbook: no address
+    book.save(tmp_path / "linked.xlsx")
+    rows = list(read_exports([str(tmp_path / "linked.xlsx")]))
+    assert [(b.source_url, b.target_url, b.anchor, b.error) for b in rows] == [
+        ("https://a.example.org/p", "https://t.example/", "best boots", ""),
+        ("https://b.example.org/q", "https://t.example/x", "plain", ""),
+        ("see sheet 2", "https://t.example/", "x", "not a URL (contains spaces)"),
+        ("https://c.example.org/", "https://t.example/", "shown", ""),
+    ]
+    assert {type(value) for b in rows for value in (b.source_url, b.target_url, b.anchor)} == {str}

@@ -179,9 +179,9 @@ def clean_url(raw: object) -> tuple[str, str]:
     Whitespace is stripped; a scheme-less ``example.com/page`` or ``//example.com/page`` gets ``http://``; a
     spreadsheet's ``=HYPERLINK("url", "label")`` gives its url.
     """
-    formula = getattr(raw, "formula", "")  # a workbook's =HYPERLINK cell (ingest._xlsx.LinkedText): its url
-    if formula:
-        url, error = clean_url(formula)
+    link = getattr(raw, "link", "")  # a workbook's linked cell (ingest._xlsx.LinkedText): its url
+    if link:
+        url, error = clean_url(link)
         if not error:
             return url, ""
     text = _as_text(raw).strip(_AROUND)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import zipfile
 import zlib
@@ -19,18 +20,72 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, LookupError, ValueError, T
 
 
 class LinkedText(str):
-    """A cell's shown text (what Excel last computed, "" if never) that a ``=HYPERLINK("url", "label")`` formula
-    made; ``formula`` holds the formula, so a URL column reads its url (clean_url) and an anchor column the label."""
+    """A cell's shown text (what Excel last computed, "" if never) that links somewhere: ``link`` holds its
+    ``=HYPERLINK("url", "label")`` formula or the address Excel's own hyperlink (Insert > Link) points to, so a URL
+    column reads the url (clean_url) and an anchor column the label."""
 
-    formula: str = ""
+    link: str = ""
 
 
-def _linked(shown: object, formula: object) -> object:
-    if isinstance(formula, str) and formula.startswith("=") and "HYPERLINK(" in formula.upper():
+def _linked(shown: object, link: object) -> object:
+    if isinstance(link, str) and link:
         cell = LinkedText("" if shown is None else shown)
-        cell.formula = formula
+        cell.link = link
         return cell
     return shown
+
+
+def _hyperlink_formula(formula: object) -> str:
+    if isinstance(formula, str) and formula.startswith("=") and "HYPERLINK(" in formula.upper():
+        return formula
+    return ""
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_hyperlinks(path: str | os.PathLike, sheet: str) -> dict[tuple[int, int], str]:
+    """``{(row, column): address}`` (1-based) of the web hyperlinks Excel keeps for the cells of ``sheet``.
+
+    read-only openpyxl streams cell values and skips them: they sit after the rows, in ``<hyperlinks>``, with their
+    addresses in the sheet's relationships. A link to a place inside the workbook has no address and is left out.
+    """
+    from xml.etree.ElementTree import iterparse, parse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            with archive.open("xl/workbook.xml") as stream:
+                ids = {e.get("name"): e.get(_R_ID) for e in parse(stream).iter(f"{_MAIN}sheet")}
+            with archive.open("xl/_rels/workbook.xml.rels") as stream:
+                parts = {e.get("Id"): e.get("Target", "") for e in parse(stream).iter(f"{_RELS}Relationship")}
+            part = parts.get(ids.get(sheet), "")
+            part = part.lstrip("/") if part.startswith("/") else f"xl/{part}"
+            rels = part.replace("worksheets/", "worksheets/_rels/", 1) + ".rels"
+            if part not in names or rels not in names:  # no relationships: no web hyperlinks
+                return {}
+            with archive.open(rels) as stream:
+                targets = {e.get("Id"): e.get("Target", "") for e in parse(stream).iter(f"{_RELS}Relationship")
+                           if e.get("TargetMode") == "External"}
+            if not targets:
+                return {}
+            found: dict[tuple[int, int], str] = {}
+            with archive.open(part) as stream:
+                for _, element in iterparse(stream):
+                    if element.tag == f"{_MAIN}hyperlink" and (target := targets.get(element.get(_R_ID))):
+                        first_col, first_row, last_col, last_row = range_boundaries(element.get("ref", ""))
+                        for row in range(first_row, last_row + 1):
+                            for col in range(first_col, last_col + 1):
+                                found.setdefault((row, col), target)
+                    elif element.tag == f"{_MAIN}row":
+                        element.clear()  # the rows were read already: keep memory flat on a long sheet
+    except _DAMAGED:
+        return {}  # the rows' own reading reports the damage
+    return found
 
 
 def _has_hyperlink_formulas(path: str | os.PathLike) -> bool:
@@ -119,12 +174,17 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
                 if head is None or cells(head) != wanted:
                     continue
             rows = worksheet_rows(worksheet, name, skip + 1)
-            if with_formulas is None:
+            # and so does a cell Excel linked itself (Insert > Link): its address is kept apart from the rows
+            links = _sheet_hyperlinks(path, worksheet.title)
+            if with_formulas is None and not links:
                 yield from rows
                 continue
-            formula_sheet = with_formulas.worksheets[index]
-            for shown, formulas in zip(rows, worksheet_rows(formula_sheet, name, skip + 1)):
-                yield tuple(_linked(value, formula) for value, formula in zip(shown, formulas))
+            formula_rows = (worksheet_rows(with_formulas.worksheets[index], name, skip + 1)
+                            if with_formulas is not None else itertools.repeat(()))
+            for number, (shown, formulas) in enumerate(zip(rows, formula_rows), skip + 1):
+                formulas = tuple(formulas) + (None,) * (len(shown) - len(formulas))
+                yield tuple(_linked(value, _hyperlink_formula(formula) or links.get((number, column), ""))
+                            for column, (value, formula) in enumerate(zip(shown, formulas), 1))
 
 
 def _first_line(exc: BaseException) -> str:
