@@ -107,8 +107,9 @@ def test_rows_without_any_value_come_back_as_error_rows(as_frame):
             {"source_url": None, "target_url": None}, {"source_url": "", "target_url": "  "},
             {"source_url": "https://b.example/y", "target_url": "https://t.example/"}]
     frame = linktriage.score(pd.DataFrame(rows) if as_frame else rows, offline=True)
-    assert frame["source_url"].tolist() == ["https://a.example/x", "(empty row)", "(empty row)", "https://b.example/y"]
+    assert frame["source_url"].tolist() == ["https://a.example/x", "", "", "https://b.example/y"]
     assert frame["link_status"].tolist() == ["not_fetched", "error", "error", "not_fetched"]
+    assert frame["reasons"].tolist()[1:3] == ["empty source URL"] * 2  # was "not a URL (contains spaces)"
 
 
 def test_html_with_lone_surrogates_is_read(scored):
@@ -313,7 +314,8 @@ def test_rows_without_any_column_come_back_as_error_rows(links, statuses):
     """Dicts with no key but html (or none at all) made a table without columns, read as zero rows: rows vanished."""
     frame = linktriage.score(links)
     assert frame["link_status"].tolist() == statuses
-    assert frame["source_url"].tolist() == ["(empty row)"] * len(statuses)
+    assert frame["source_url"].tolist() == [""] * len(statuses)
+    assert frame["reasons"].tolist() == ["empty source URL"] * len(statuses)
 
 
 @pytest.mark.parametrize("missing", [pd.NA, pd.NaT, None, float("nan")])

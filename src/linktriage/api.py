@@ -361,9 +361,9 @@ class _as_files:
 
 
 def _mark_empty_rows(frame):
-    """Give rows without any value a source_url that says so. The CSV reader skips blank lines (the trailing empty
-    rows spreadsheets save), but a caller lining results up with its own rows needs one result per row: these come
-    back as error rows instead of vanishing."""
+    """Keep rows without any value. The CSV reader skips blank lines (the trailing empty rows spreadsheets save),
+    but a caller lining results up with its own rows needs one result per row: these come back as error rows, with
+    an empty source_url and the reason "empty source URL", as a row with other values does."""
     empty = frame.apply(lambda column: column.isna() | (column.astype(str).str.strip() == "")).all(axis=1)
     if not empty.any():
         return frame
@@ -371,7 +371,9 @@ def _mark_empty_rows(frame):
     if "source_url" not in frame.columns:
         frame["source_url"] = None
     frame["source_url"] = frame["source_url"].astype(object)
-    frame.loc[empty, "source_url"] = "(empty row)"
+    # a zero-width space: not blank to the reader, and stripped from URLs as spreadsheets' invisible characters are
+    # (ingest clean_url), which leaves an empty source URL ("(empty row)" read as a URL with spaces)
+    frame.loc[empty, "source_url"] = "\u200b"
     return frame
 
 
