@@ -44,6 +44,13 @@ from linktriage.ingest._values import clean_url, converter_for, parse_number, si
     ("http://example..com/", ("http://example..com/", "not a URL (no valid host name)")),
     ("http://example.com:99999/", ("http://example.com:99999/", "not a valid URL")),
     ("https://nodot/", ("https://nodot/", "not a URL (no valid host name)")),
+    ("https://.example.org/", ("https://.example.org/", "not a URL (no valid host name)")),
+    ("https://1.2.3.4.5/", ("https://1.2.3.4.5/", "not a URL (no valid host name)")),
+    ("http://999.1.1.1/", ("http://999.1.1.1/", "not a URL (no valid host name)")),
+    ("http://example.123/", ("http://example.123/", "not a URL (no valid host name)")),
+    ("http://192.168.0.10:8080/x", ("http://192.168.0.10:8080/x", "")),
+    ("http://example.org./x", ("http://example.org./x", "")),
+    ("http://1and1.example.com/", ("http://1and1.example.com/", "")),
     (12345, ("12345", "not a URL")),
 ])
 def test_clean_url(raw, expected):

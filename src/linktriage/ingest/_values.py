@@ -158,8 +158,10 @@ def cell_text(value: object) -> str:
 
 
 _HOST = re.compile(r"[\w\-.]+", re.UNICODE)
-# the common case, checked in one regex: http(s), an ASCII host with a dot, a short port, no spaces
-_PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]+(?::\d{1,4})?(?:[/?#]\S*)?", re.IGNORECASE)
+# the common case, checked in one regex: http(s), an ASCII host with a dot and a top-level label holding a letter
+# (a numeric one is an IPv4 address or invalid: _valid_host), a short port, no spaces
+_PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]*[a-z][a-z0-9\-]*(?::\d{1,4})?(?:[/?#]\S*)?",
+                        re.IGNORECASE)
 _SPACE = re.compile(r"\s")
 # stripped around a URL: brackets, quotes, whitespace, and the invisible BOM / zero-width / direction marks a
 # concatenated file or a copy from a web page leaves (str.strip does not count them as whitespace)
@@ -231,7 +233,15 @@ def _valid_host(host: str) -> bool:
         except ValueError:
             return False
         return True
-    return bool(_HOST.fullmatch(host)) and ("." in host.strip(".") or host == "localhost") and ".." not in host
+    if not (_HOST.fullmatch(host) and ("." in host.strip(".") or host == "localhost") and ".." not in host
+            and not host.startswith(".")):  # "example.org." is a name; ".example.org" is not
+        return False
+    if host.rstrip(".").rsplit(".", 1)[-1].isdigit():  # as browsers read it: an IPv4 address or nothing
+        try:
+            ipaddress.IPv4Address(host.rstrip("."))
+        except ValueError:  # 1.2.3.4.5, 999.1.1.1, example.123
+            return False
+    return True
 
 
 def site_url(site: str) -> str:
