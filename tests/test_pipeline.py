@@ -6,7 +6,7 @@ import pytest
 from conftest import CORPUS, DEVSET, TRAIL_ARTICLE as ARTICLE, needs_corpus
 
 from linktriage import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
-from linktriage.pipeline import ScoreOptions, score_backlinks
+from linktriage.pipeline import ScoreOptions, rounded_probabilities, score_backlinks
 
 
 def rows_for(backlinks, **options):
@@ -101,3 +101,21 @@ def test_corpus_article_links_come_back_editorial_in_content():
     assert all(r["link_status"] == "live" for r in scored)
     assert sum(r["position"] == "content" for r in scored) >= 0.8 * len(scored)
     assert sum(r["label"] == "editorial" for r in scored) >= 0.75 * len(scored)
+
+
+def test_probabilities_are_written_to_four_places_that_sum_to_one():
+    """Each rounded alone, the five p_* columns summed to 0.9999 or 1.0001 (DESIGN.md: summing to 1)."""
+    import random
+
+    cases = [dict(zip(LABELS, (1 / 3, 1 / 3, 1 / 3, 0.0, 0.0))), dict(zip(LABELS, (0.00006,) * 4 + (1 - 0.00024,))),
+             dict(zip(LABELS, (1.0, 0.0, 0.0, 0.0, 0.0)))]
+    rng = random.Random(7)
+    for _ in range(2000):
+        weights = [rng.random() ** 4 for _ in LABELS]
+        cases.append({label: w / sum(weights) for label, w in zip(LABELS, weights)})
+    for probabilities in cases:
+        rounded = rounded_probabilities(probabilities)
+        assert sum(round(p * 10_000) for p in rounded.values()) == 10_000
+        assert all(abs(rounded[k] - probabilities[k]) < 1e-4 for k in LABELS)
+        assert all(round(p, 4) == p for p in rounded.values())
+    assert rounded_probabilities(cases[0]) == dict(zip(LABELS, (0.3334, 0.3333, 0.3333, 0.0, 0.0)))

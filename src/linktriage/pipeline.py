@@ -14,6 +14,7 @@ import datetime
 import functools
 import hashlib
 import itertools
+import math
 import numbers
 import os
 import threading
@@ -374,9 +375,22 @@ def _chunks(items: Iterable[Backlink], size: int) -> Iterator[list[Backlink]]:
         yield chunk
 
 
+def rounded_probabilities(probabilities: dict[str, float], places: int = 4) -> dict[str, float]:
+    """``probabilities`` to ``places`` decimals that still sum to 1 (each rounded alone, five of them summed to
+    0.9999 or 1.0001): every value is cut to its last whole unit, and the units left over go to the values cut
+    most (largest remainders); none moves by a unit or more."""
+    scale = 10 ** places
+    scaled = {label: max(float(p), 0.0) * scale for label, p in probabilities.items()}
+    units = {label: math.floor(v) for label, v in scaled.items()}
+    left = round(sum(scaled.values())) - sum(units.values())
+    for label in sorted(scaled, key=lambda k: units[k] - scaled[k])[:max(left, 0)]:
+        units[label] += 1
+    return {label: n / scale for label, n in units.items()}
+
+
 def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: float | None) -> dict:
     context = analysis.context
-    probabilities = prediction.probabilities if prediction else {}
+    probabilities = rounded_probabilities(prediction.probabilities) if prediction else {}
     reasons = list(prediction.reasons) if prediction else []
     if analysis.reason:
         reasons = [analysis.reason, *reasons] if prediction else [analysis.reason]
@@ -388,8 +402,8 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
         "source_domain": "" if backlink.error else analysis.source_domain or registrable_domain(backlink.source_url),
         "target_domain": "" if clean_url(backlink.target_url)[1] else registrable_domain(backlink.target_url),
         "label": prediction.label if prediction else None,
-        "confidence": round(prediction.confidence, 4) if prediction else None,
-        **{f"p_{label}": round(probabilities[label], 4) if prediction else None for label in LABELS},
+        "confidence": probabilities[prediction.label] if prediction else None,
+        **{f"p_{label}": probabilities[label] if prediction else None for label in LABELS},
         "relevance": None if relevance is None else round(float(relevance), 4),
         "position": context.position if context else None,
         "rel": " ".join(t for t in context.rel if t in ("nofollow", "ugc", "sponsored")) if context else None,
