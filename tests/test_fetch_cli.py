@@ -207,3 +207,11 @@ def test_an_output_that_is_a_directory_is_a_one_line_error_with_the_fix(server, 
     done = run("fetch", str(export(tmp_path, [server.url("/page/never")])), "-o", str(folder), "--allow-private")
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert f"-o {folder} is a directory" in done.stderr and str(folder / "pages.warc.gz") in done.stderr
+
+
+def test_an_output_in_a_missing_folder_is_a_one_line_error_with_the_fix(server, tmp_path):
+    # was "linktriage: error: No such file or directory: .../nodir/y/pages.warc.gz", once the export was read
+    archive = tmp_path / "nodir" / "y" / "pages.warc.gz"
+    done = run("fetch", str(export(tmp_path, [server.url("/page/never")])), "-o", str(archive), "--allow-private")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"the folder {archive.parent} does not exist; create it or write elsewhere" in done.stderr
