@@ -218,8 +218,10 @@ def test_labelled_tables_are_read_like_the_labelled_file(labelled):
 
 def test_train_on_one_site_says_what_is_missing(labelled):
     one_site = labelled[labelled["source_url"].str.contains("summitnotes")]
-    with pytest.raises(InputError, match="at least 2 sites"):
+    with pytest.raises(InputError, match="at least 2 sites") as caught:
         linktriage.train(one_site, pages=PAGES)
+    # the pages were given: the advice is another site's labels or --with-shipped, not "add --pages"
+    assert "add --pages" not in str(caught.value) and "--with-shipped" in str(caught.value)
 
 
 @pytest.mark.parametrize("options, message", [

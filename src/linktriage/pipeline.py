@@ -699,7 +699,9 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     sites = len(set(table.groups))
     if sites < 2 and not with_shipped:
         raise InputError(f"{len(table)} usable labelled links from {sites} site(s): training needs links on pages "
-                         f"of at least 2 sites (skipped: {_skipped_text(table)}); add --pages with the archived pages")
+                         f"of at least 2 sites (skipped: {_skipped_text(table)}); "
+                         + ("label links of another site, or add --with-shipped to add your labels to the shipped "
+                            "training data" if pages else "add --pages with the archived pages"))
     if len(set(table.labels)) < 2 and not with_shipped:
         raise InputError(f"all usable labelled links are {table.labels[0]} (skipped: {_skipped_text(table)}): "
                          "training needs at least 2 labels, or add --with-shipped to add your labels to the shipped "
