@@ -597,6 +597,21 @@ def test_an_export_with_a_header_only_says_so(run, tmp_path):
     assert out.read_text(encoding="utf-8").startswith("source_url,target_url,anchor,")
 
 
+@pytest.mark.parametrize("suffix", ["csv", "parquet", "xlsx"])
+def test_an_export_without_rows_gives_its_metric_columns_too(run, tmp_path, suffix):
+    """A weekly job's empty export wrote only the contract's columns: its Parquet file no longer read as one dataset
+    with the other weeks', and a CSV's columns changed from week to week."""
+    import pandas as pd
+
+    export = tmp_path / "empty.csv"
+    export.write_text("source_url,target_url,anchor,Domain rating,UR\n", encoding="utf-8")
+    out = tmp_path / f"scored.{suffix}"
+    assert run("score", export, "--offline", "-o", out).returncode == 0
+    read = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": pd.read_excel}[suffix]
+    columns = [c for c in read(out).columns if c != "schema_version"]
+    assert columns == [*OUTPUT_COLUMNS, "export_domain_rating", "export_url_rating"]
+
+
 def test_a_failed_evaluate_leaves_no_empty_report_folder(tmp_path, run):
     """The folder was created before the labels were read, and stayed behind, empty, when the run failed."""
     labels = tmp_path / "labels.csv"

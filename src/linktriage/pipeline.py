@@ -600,7 +600,8 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     kept: list[dict] = []  # only when a report or domain view needs every row at the end
     with writable(output, "--output") as output, writable(report, "--report") as report, \
             writable(domains, "--domains") as domains:
-        with open_writer(output, fmt, escape_formulas=escape_formulas) as writer:
+        with open_writer(output, fmt, escape_formulas=escape_formulas,
+                         export_columns=backlinks.export_columns) as writer:
             # The model is loaded inside, once the first pages are out to the workers (loading takes seconds).
             for rows in score_backlinks(backlinks, options):
                 writer.write(rows)

@@ -33,6 +33,9 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
 
     ``site`` is the target of exports that have no target column (Google Search Console).
 
+    The iterator's ``export_columns`` names every row's ``export`` keys, in order, before any row is read: an
+    output of an export with a header and no rows still has its columns.
+
     A gzip-compressed export, or a ZIP holding one table, is read from a decompressed copy in a temporary
     folder, removed when the rows have all been read.
     """
@@ -54,7 +57,20 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
     # its first row even when the files come from different tools
     names = list(dict.fromkeys(field for plan in plans for _, field in plan.fmt.columns
                                if field.startswith("export_")))
-    return _read_all(plans, target, names, unpacker)
+    return _Rows(_read_all(plans, target, names, unpacker), tuple(names))
+
+
+class _Rows(Iterator[Backlink]):
+    """read_exports' rows, with the ``export_columns`` they all have."""
+
+    def __init__(self, rows: Iterator[Backlink], export_columns: tuple[str, ...]) -> None:
+        self._rows, self.export_columns = rows, export_columns
+
+    def __next__(self) -> Backlink:
+        return next(self._rows)
+
+    def close(self) -> None:  # as a generator's: the decompressed copy goes even when not all rows were read
+        self._rows.close()
 
 
 class _Plan(NamedTuple):

@@ -52,10 +52,11 @@ def _json_value(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def output_columns(rows: Sequence[dict]) -> list[str]:
-    """The columns of a rows output: OUTPUT_COLUMNS, then the export_* columns of its first chunk (``rows``).
-    Later chunks' unseen export columns are dropped: a header or schema cannot grow once written."""
-    return [*OUTPUT_COLUMNS, *(key for key in (rows[0] if rows else ()) if key.startswith("export_"))]
+def output_columns(rows: Sequence[dict], export_columns: Sequence[str] = ()) -> list[str]:
+    """The columns of a rows output: OUTPUT_COLUMNS, then the export_* columns of its first chunk (``rows``), or
+    ``export_columns`` when there is none (an export with a header and no rows). Later chunks' unseen export
+    columns are dropped: a header or schema cannot grow once written."""
+    return [*OUTPUT_COLUMNS, *((key for key in rows[0] if key.startswith("export_")) if rows else export_columns)]
 
 
 def _cell(value: object, escape_formulas: bool = False) -> object:
@@ -73,9 +74,10 @@ class RowWriter:
     always holds the values as they are).
     """
 
-    def __init__(self, stream: IO[str], fmt: str, *, owns_stream: bool, escape_formulas: bool = True) -> None:
+    def __init__(self, stream: IO[str], fmt: str, *, owns_stream: bool, escape_formulas: bool = True,
+                 export_columns: Sequence[str] = ()) -> None:
         self._stream, self._fmt, self._owns = stream, fmt, owns_stream
-        self._escape = escape_formulas
+        self._escape, self._export_columns = escape_formulas, export_columns
         self._csv: csv.DictWriter | None = None
 
     def write(self, rows: Sequence[dict]) -> None:
@@ -94,7 +96,7 @@ class RowWriter:
 
     def close(self, *, complete: bool = True) -> None:
         if self._csv is None and self._fmt == "csv" and complete:  # no rows at all: still a CSV with its header
-            csv.DictWriter(self._stream, OUTPUT_COLUMNS).writeheader()
+            csv.DictWriter(self._stream, output_columns([], self._export_columns)).writeheader()
         self._stream.flush()
         if self._owns:
             self._stream.close()
@@ -108,27 +110,30 @@ class RowWriter:
 
 
 def open_writer(path: str | os.PathLike | None, fmt: str | None = None, *, stream: IO[str] | None = None,
-                escape_formulas: bool = True) -> "RowWriter | ParquetRowWriter | XlsxRowWriter":
+                escape_formulas: bool = True, export_columns: Sequence[str] = ()
+                ) -> "RowWriter | ParquetRowWriter | XlsxRowWriter":
     """Open a writer for ``path`` (None: CSV to stdout, or to ``stream``); format from ``fmt`` or the extension.
 
-    ``escape_formulas``: CSV only, see RowWriter.
+    ``escape_formulas``: CSV only, see RowWriter. ``export_columns``: the export's columns, for an output
+    without rows (see output_columns).
     """
     kind = output_format(path, fmt)
     if kind == "parquet":
         if path is None:
             raise InputError("Parquet cannot go to standard output: give an output file with -o")
-        return ParquetRowWriter(path)
+        return ParquetRowWriter(path, export_columns)
     if kind == "xlsx":
         if path is None:
             raise InputError("an Excel workbook cannot go to standard output: give an output file with -o")
         from linktriage.output._xlsx import XlsxRowWriter
 
         # (its text is never a formula: escape_formulas does not apply)
-        return XlsxRowWriter(path, output_columns, sheet="backlinks")
+        return XlsxRowWriter(path, lambda rows: output_columns(rows, export_columns), sheet="backlinks")
     if path is None:
-        return RowWriter(stream or sys.stdout, kind, owns_stream=False, escape_formulas=escape_formulas)
+        return RowWriter(stream or sys.stdout, kind, owns_stream=False, escape_formulas=escape_formulas,
+                         export_columns=export_columns)
     return RowWriter(open(path, "w", encoding="utf-8", newline=""), kind, owns_stream=True,
-                     escape_formulas=escape_formulas)
+                     escape_formulas=escape_formulas, export_columns=export_columns)
 
 
 def _arrow_type(name: str):
@@ -164,8 +169,9 @@ class ParquetRowWriter:
     """Parquet with a fixed schema (types from the column names, see _arrow_type); export columns from the first
     chunk, later chunks' unseen export columns are dropped."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, export_columns: Sequence[str] = ()) -> None:
         self._path, self._writer, self._schema = path, None, None
+        self._export_columns = export_columns
 
     def write(self, rows: Sequence[dict]) -> None:
         import pyarrow as pa
@@ -175,7 +181,7 @@ class ParquetRowWriter:
             return
         if self._schema is None:
             fields = [pa.field("schema_version", pa.string())]
-            fields += [pa.field(name, _arrow_type(name)) for name in output_columns(rows)]
+            fields += [pa.field(name, _arrow_type(name)) for name in output_columns(rows, self._export_columns)]
             schema = pa.schema(fields)
             self._writer = pq.ParquetWriter(self._path, schema)  # first: if it fails, close() has nothing to close
             self._schema = schema
