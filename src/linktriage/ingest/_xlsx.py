@@ -74,15 +74,19 @@ def _sheet_hyperlinks(path: str | os.PathLike, sheet: str) -> dict[tuple[int, in
             if not targets:
                 return {}
             found: dict[tuple[int, int], str] = {}
+            rows = None
             with archive.open(part) as stream:
-                for _, element in iterparse(stream):
-                    if element.tag == f"{_MAIN}hyperlink" and (target := targets.get(element.get(_R_ID))):
+                for event, element in iterparse(stream, events=("start", "end")):
+                    if event == "start":
+                        if element.tag == f"{_MAIN}sheetData":
+                            rows = element
+                    elif element.tag == f"{_MAIN}row" and rows is not None:
+                        rows.remove(element)  # the cells are read elsewhere: memory stays flat over a long sheet
+                    elif element.tag == f"{_MAIN}hyperlink" and (target := targets.get(element.get(_R_ID))):
                         first_col, first_row, last_col, last_row = range_boundaries(element.get("ref", ""))
                         for row in range(first_row, last_row + 1):
                             for col in range(first_col, last_col + 1):
                                 found.setdefault((row, col), target)
-                    elif element.tag == f"{_MAIN}row":
-                        element.clear()  # the rows were read already: keep memory flat on a long sheet
     except _DAMAGED:
         return {}  # the rows' own reading reports the damage
     return found
