@@ -461,6 +461,14 @@ def test_a_row_split_by_an_unquoted_separator_is_an_error_row_not_read_shifted(t
                            "(quote it, or export the file again)")
     assert (trailing.error, trailing.anchor, trailing.export["export_url_rating"]) == ("", "shoes", 1)
     tabbed = tmp_path / "ragged.tsv"
-    tabbed.write_text("source_url\ttarget_url\tanchor\nhttps://a.example.org/p\thttps://t.example.com/\tx\ty\n",
-                      encoding="utf-8")
+    tabbed.write_text("source_url\ttarget_url\tanchor\nhttps://a.example.org/p\thttps://t.example.com/\tx\ty\n"
+                      + "https://b.example.org/p\thttps://t.example.com/\tz\n" * 2, encoding="utf-8")
     assert "unquoted tab" in next(iter(read_exports([str(tabbed)]))).error
+
+    # a column the header does not name, filled on every row: that column's values, nothing split
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("source_url,target_url,anchor,Domain rating\n" + "".join(
+        f"https://{c}.example.org/p,https://trailgear.example.com/,boots,{i},note {i}\n" for i, c in enumerate("abcd")),
+        encoding="utf-8")
+    rows = list(read_exports([str(unnamed)]))
+    assert [(b.error, b.export["export_domain_rating"]) for b in rows] == [("", i) for i in range(4)]

@@ -59,6 +59,9 @@ class ExportFormat:
     #: numbers are written with a decimal comma ("15,3", "1.234,5"): semicolon-separated files, and files whose
     #: first rows hold such numbers and none with a decimal point (German Excel's "Unicode Text", tab-separated)
     decimal_comma: bool = False
+    #: most sampled rows hold values past the header's last column (a column the header does not name): values
+    #: there are that column's, not a sign of a value split by an unquoted separator
+    wide_rows: bool = False
     layout: Layout | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -162,7 +165,8 @@ def _detect_text(sniffed: Sniffed, name: str) -> ExportFormat:
     _refuse(best.match.layout, name)
     found = _format(best.match, best.header, sniffed.encoding, best.delimiter, best.header_row, bom=sniffed.bom)
     rows = parsed[best.delimiter][best.header_row + 1:]
-    return replace(found, decimal_comma=best.delimiter == ";" or _writes_decimal_commas(found, rows))
+    return replace(found, decimal_comma=best.delimiter == ";" or _writes_decimal_commas(found, rows),
+                   wide_rows=best.key[2] < 0.5)
 
 
 _COMMA_DECIMAL = re.compile(r"[+-]?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+)%?")

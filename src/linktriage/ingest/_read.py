@@ -220,10 +220,11 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
     width = len(fmt.columns)
     # A text row with values past the header's last column had a separator inside a value, unquoted ("best trail,
     # running shoes"): its cells no longer sit under their names, and its anchor and metrics would be read shifted.
-    # Trailing empty cells are harmless; a workbook's extra cells are notes beside the table, not shifted values.
+    # Trailing empty cells are harmless; a workbook's extra cells are notes beside the table, and a file whose rows
+    # are mostly wider than its header has a column without a name (ExportFormat.wide_rows), not shifted values.
     overflow = (f"the row has more values than the header's {width} columns: a value holds an unquoted "
                 f"{'tab' if fmt.delimiter == chr(9) else repr(fmt.delimiter)} (quote it, or export the file again)"
-                if fmt.encoding != "xlsx" else "")
+                if fmt.encoding != "xlsx" and not fmt.wide_rows else "")
 
     def build(row: int, record: Sequence[object]) -> Backlink:
         source, error = clean_url(cell(record, source_i))
