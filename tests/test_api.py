@@ -412,3 +412,21 @@ def test_a_table_refused_after_it_was_written_leaves_no_temporary_folder(tmp_pat
     with pytest.raises(linktriage.InputError) as caught:
         linktriage.score(links)
     assert caught.value is not None and not list(tmp_path.glob("linktriage-*"))
+
+
+def test_a_table_row_that_repeats_the_column_names_is_a_row_and_pages_stay_with_their_rows():
+    """The reader skips a row equal to the header (in a file, a second export pasted on): a table's such row
+    vanished, and every later row's inline html was paired with the row before it (judged from the wrong page)."""
+    def page(letter: str) -> str:
+        return (f"<html><body><article><p>{'A long review of trail shoes. ' * 20}"
+                f"<a href='https://shop.example.com/{letter}'>shop {letter}</a></p></article></body></html>")
+
+    rows = [{"source_url": "source_url", "target_url": "target_url", "html": page("a")},
+            {"source_url": "https://b.example.org/", "target_url": "https://shop.example.com/b", "html": page("b")}]
+    frame = linktriage.score(rows)
+    assert frame["source_url"].tolist() == ["source_url", "https://b.example.org/"]
+    assert frame["link_status"].tolist() == ["error", "live"] and frame["anchor"][1] == "shop b"
+    labelled = [{"source_url": f"https://s{i}.site{i}.org/x", "target_url": f"https://shop.example.com/{i}",
+                 "label": "editorial", "html": page(str(i))} for i in range(4)]
+    header_like = {"source_url": "source_url", "target_url": "target_url", "label": "label", "html": page("x")}
+    assert linktriage.evaluate([header_like, *labelled]).skipped == {"unknown label 'label'": 1}

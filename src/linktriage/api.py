@@ -92,10 +92,11 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
     with files as paths:
         try:
             # pages given inline, as score takes them: one table row per Backlink (see _links), so they line up
-            supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
+            table = bool(files.written)  # a table (not files): every row is a row, even one like the header
+            supplied = supplied_pages(list(read_exports(paths, every_row=table)), files.extra) if files.extra else {}
             result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
                                  offline=offline, supplied=supplied, own_share=own_share, cache=cache,
-                                 names=files.names)
+                                 names=files.names, every_row=table)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
     skipped = result.model.card_.get("skipped") or {}
@@ -136,10 +137,11 @@ def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
     files = _as_files(labelled, keep=HTML_COLUMN, given_to="linktriage.evaluate")
     with files as paths:
         try:
-            supplied = supplied_pages(list(read_exports(paths)), files.extra) if files.extra else {}
+            table = bool(files.written)  # as in train
+            supplied = supplied_pages(list(read_exports(paths, every_row=table)), files.extra) if files.extra else {}
             sections, skipped = evaluate_model(paths, pages=_paths(pages), model=given, offline=offline,
                                                report=os.fspath(report) if report is not None else None,
-                                               cache=cache, supplied=supplied, names=files.names)
+                                               cache=cache, supplied=supplied, names=files.names, every_row=table)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
     return Evaluation(sections, skipped, Path(report) / "REPORT.md" if report is not None else None)
@@ -426,9 +428,9 @@ def _encodable(value: object) -> object:
 
 def _renamed(read_exports, paths: list[str], *, site: str | None, written: list[str]):
     """read_exports, with the temporary file's name (``written``) in error messages replaced by what the caller
-    gave."""
+    gave; a table's rows (``written``) are all rows, even one like the header."""
     try:
-        backlinks = read_exports(paths, site=site)
+        backlinks = read_exports(paths, site=site, every_row=bool(written))
     except InputError as exc:
         raise named_as_given(exc, written, "links") from None
     return _renaming(backlinks, written)

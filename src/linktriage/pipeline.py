@@ -635,14 +635,15 @@ def model_info(path: str | None = None) -> dict:
 
 
 def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
-                    supplied: Mapping[str, FetchResult] | None = None, cache: str | None = None):
+                    supplied: Mapping[str, FetchResult] | None = None, cache: str | None = None,
+                    every_row: bool = False):
     """Read labelled files (any export format plus a ``label`` column) and build their feature table; ``supplied``
-    pages (source URL -> page) are used before the archives, as in scoring."""
+    pages (source URL -> page) are used before the archives, as in scoring; ``every_row`` as for read_exports."""
     from linktriage._exceptions import InputError
     from linktriage.ingest import read_exports
     from linktriage.learn import build_training_table
 
-    backlinks = list(read_exports(labels))
+    backlinks = list(read_exports(labels, every_row=every_row))
     if not any(b.label for b in backlinks):
         # a column of labels under another name ("Labels", "Link type", "Category") is read as an export metric
         named = {key for b in backlinks[:1000] for key, value in b.export.items() if value not in (None, "")}
@@ -669,7 +670,8 @@ def _skipped_text(table) -> str:
 
 def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5, with_shipped: bool = False,
                 seed: int = 0, offline: bool = True, supplied: Mapping[str, FetchResult] | None = None,
-                own_share: float | None = None, cache: str | None = None, names: Sequence[str] | None = None):
+                own_share: float | None = None, cache: str | None = None, names: Sequence[str] | None = None,
+                every_row: bool = False):
     """The ``train`` job: labelled files + their pages -> a fitted model with grouped cross-validated metrics.
 
     Links whose page is missing or that are not on their page are skipped and counted (``result.table.skipped``).
@@ -693,7 +695,7 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     if isinstance(own_share, bool) or not isinstance(own_share, numbers.Real) or not 0 <= own_share < 1:
         raise InputError(f"own_share must be a number from 0 to below 1 (0.5: your labels weigh as much as the "
                          f"shipped ones), got {own_share!r}")
-    table = _labelled_table(labels, pages, offline, supplied, cache)
+    table = _labelled_table(labels, pages, offline, supplied, cache, every_row)
     if not len(table):
         raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "
                          f"{', '.join(LABELS)} and their pages in --pages")
@@ -792,7 +794,7 @@ def _model_provenance(model, classifier: LinkClassifier) -> str:
 def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=None,
                    offline: bool = True, report: str | None = None, cache: str | None = None,
                    supplied: Mapping[str, FetchResult] | None = None,
-                   names: Sequence[str] | None = None) -> tuple[dict, dict[str, int]]:
+                   names: Sequence[str] | None = None, every_row: bool = False) -> tuple[dict, dict[str, int]]:
     """The ``evaluate`` job: metrics of a model on labelled files (real and generated pages apart), optional report.
 
     ``model`` is a model file, a fitted LinkClassifier or None (the shipped model); ``supplied`` pages (source URL
@@ -802,7 +804,7 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=No
     created = _report_directory(report) if report is not None else False  # before the features are built: a
     # wrong path should not cost the whole run
     try:
-        return _evaluated(labels, pages, model, offline, report, cache, supplied, names)
+        return _evaluated(labels, pages, model, offline, report, cache, supplied, names, every_row)
     except BaseException:
         if created:  # a run that failed leaves no empty report folder behind (one holding anything is kept)
             with contextlib.suppress(OSError):
@@ -812,7 +814,7 @@ def evaluate_model(labels: Sequence[str], *, pages: Sequence[str] = (), model=No
 
 def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool, report: str | None,
                cache: str | None, supplied: Mapping[str, FetchResult] | None = None,
-               names: Sequence[str] | None = None) -> tuple[dict, dict[str, int]]:
+               names: Sequence[str] | None = None, every_row: bool = False) -> tuple[dict, dict[str, int]]:
     from linktriage._exceptions import InputError
     from linktriage.learn import evaluate
     from linktriage.metrics import write_report
@@ -820,7 +822,7 @@ def _evaluated(labels: Sequence[str], pages: Sequence[str], model, offline: bool
     classifier = model if isinstance(model, LinkClassifier) else load_model(model)
     if isinstance(model, LinkClassifier):
         model = "(a model given to linktriage.evaluate)"
-    table = _labelled_table(labels, pages, offline, supplied, cache=cache)
+    table = _labelled_table(labels, pages, offline, supplied, cache=cache, every_row=every_row)
     if not len(table):
         raise InputError(f"none of the labelled links could be judged ({_skipped_text(table)}); labels must be one "
                          f"of {', '.join(LABELS)} and their pages in --pages")

@@ -23,7 +23,8 @@ __all__ = ["read_exports"]
 PathLike = str | os.PathLike
 
 
-def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = None) -> Iterator[Backlink]:
+def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = None,
+                 every_row: bool = False) -> Iterator[Backlink]:
     """Stream the rows of each export, in order, as :class:`~linktriage.Backlink` records.
 
     Every file's format is detected before the first row comes out, so an unreadable file, or a Search Console
@@ -32,6 +33,10 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
     out, with ``error`` saying why (rows in = rows out); rows whose cells are all empty are not rows.
 
     ``site`` is the target of exports that have no target column (Google Search Console).
+
+    A row that repeats the header is skipped: in an export file it is the header of a second export pasted on.
+    ``every_row`` keeps it, for a table written from Python objects, whose caller lines results up with its rows
+    (linktriage.score's inline pages, row by row).
 
     The iterator's ``export_columns`` names every row's ``export`` keys, in order, before any row is read: an
     output of an export with a header and no rows still has its columns.
@@ -57,7 +62,7 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
     # its first row even when the files come from different tools
     names = list(dict.fromkeys(field for plan in plans for _, field in plan.fmt.columns
                                if field.startswith("export_")))
-    return _Rows(_read_all(plans, target, names, unpacker), tuple(names))
+    return _Rows(_read_all(plans, target, names, unpacker, every_row), tuple(names))
 
 
 class _Rows(Iterator[Backlink]):
@@ -97,25 +102,26 @@ def named_as_given_by(name: str, path: str) -> Iterator[None]:
         raise renamed from None
 
 
-def _read_all(plans: list[_Plan], site: str, names: list[str], unpacker: Unpacker) -> Iterator[Backlink]:
+def _read_all(plans: list[_Plan], site: str, names: list[str], unpacker: Unpacker,
+              every_row: bool) -> Iterator[Backlink]:
     row = 0
     try:
         for plan in plans:
             with named_as_given_by(plan.name, plan.path):
-                for backlink in _read_file(plan, site, row, names):
+                for backlink in _read_file(plan, site, row, names, every_row):
                     yield backlink
                     row += 1
     finally:
         unpacker.close()
 
 
-def _read_file(plan: _Plan, site: str, first_row: int, names: list[str]) -> Iterator[Backlink]:
+def _read_file(plan: _Plan, site: str, first_row: int, names: list[str], every_row: bool) -> Iterator[Backlink]:
     fmt = plan.fmt
     build = _row_builder(plan.name, fmt, site, names)
     records = _records(plan.path, plan.name, fmt)
     # text cells are strings; workbook cells may be numbers or dates
     blank = _blank_text if fmt.encoding != "xlsx" else _blank_cells
-    header = _cells([raw for raw, _ in fmt.columns])
+    header = _cells([raw for raw, _ in fmt.columns]) if not every_row else []
     row = first_row
     for record in records:
         if blank(record):
