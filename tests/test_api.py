@@ -430,3 +430,12 @@ def test_a_table_row_that_repeats_the_column_names_is_a_row_and_pages_stay_with_
                  "label": "editorial", "html": page(str(i))} for i in range(4)]
     header_like = {"source_url": "source_url", "target_url": "target_url", "label": "label", "html": page("x")}
     assert linktriage.evaluate([header_like, *labelled]).skipped == {"unknown label 'label'": 1}
+
+
+def test_links_without_rows_give_the_export_columns_too(tmp_path):
+    """The CLI's output of an export with a header only has its export_* columns; the API's frame ended at toxic."""
+    export = tmp_path / "empty.csv"
+    export.write_text("source_url,target_url,anchor,Domain rating\n", encoding="utf-8")
+    for links in (str(export), pd.DataFrame({"source_url": [], "target_url": [], "Domain rating": []})):
+        frame = linktriage.score(links)
+        assert list(frame.columns) == [*OUTPUT_COLUMNS, "export_domain_rating"] and frame.empty

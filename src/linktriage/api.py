@@ -61,10 +61,11 @@ def score(links: Any, pages: Sequence[PathLike] | PathLike = (), niche: str | No
     score_options = _score_options(pages=pages, niche=niche, site=site, offline=offline, options=options)
     classifier = _model(model)
     rows: list[dict] = []
-    with _links(links, site=site) as (backlinks, supplied):
+    given = _links(links, site=site)
+    with given as (backlinks, supplied):
         for chunk in score_backlinks(backlinks, score_options, model=classifier, supplied=supplied):
             rows.extend(chunk)
-    exports = [key for key in rows[0] if key not in OUTPUT_COLUMNS] if rows else []
+    exports = [key for key in rows[0] if key not in OUTPUT_COLUMNS] if rows else list(given.export_columns)
     frame = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, *exports])
     return frame.astype(_DTYPES)
 
@@ -285,6 +286,8 @@ class _links:
     def __init__(self, links: Any, *, site: str | None) -> None:
         self._links, self._site = links, site
         self._files = _as_files(links, keep=HTML_COLUMN)
+        #: the export_* columns every row has (read_exports), known before any row: a table without rows has them
+        self.export_columns: tuple[str, ...] = ()
 
     def __enter__(self) -> tuple[Iterator[Backlink] | list[Backlink], dict[str, FetchResult]]:
         from linktriage.ingest import read_exports
@@ -292,10 +295,11 @@ class _links:
         paths = self._files.__enter__()
         try:
             htmls = self._files.extra
+            rows, self.export_columns = _renamed(read_exports, paths, site=self._site, written=self._files.written)
             if not htmls:
-                return _renamed(read_exports, paths, site=self._site, written=self._files.written), {}
+                return rows, {}
             # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
-            backlinks = list(_renamed(read_exports, paths, site=self._site, written=self._files.written))
+            backlinks = list(rows)
             return backlinks, supplied_pages(backlinks, htmls)
         except BaseException as exc:  # __exit__ is not called when __enter__ raises: the temporary CSV stayed
             self._files.__exit__(type(exc), exc, exc.__traceback__)
@@ -427,13 +431,13 @@ def _encodable(value: object) -> object:
 
 
 def _renamed(read_exports, paths: list[str], *, site: str | None, written: list[str]):
-    """read_exports, with the temporary file's name (``written``) in error messages replaced by what the caller
-    gave; a table's rows (``written``) are all rows, even one like the header."""
+    """read_exports' rows and export columns, with the temporary file's name (``written``) in error messages
+    replaced by what the caller gave; a table's rows (``written``) are all rows, even one like the header."""
     try:
         backlinks = read_exports(paths, site=site, every_row=bool(written))
     except InputError as exc:
         raise named_as_given(exc, written, "links") from None
-    return _renaming(backlinks, written)
+    return _renaming(backlinks, written), backlinks.export_columns
 
 
 def _renaming(backlinks: Iterator[Backlink], written: list[str]) -> Iterator[Backlink]:
