@@ -439,3 +439,15 @@ def test_links_without_rows_give_the_export_columns_too(tmp_path):
     for links in (str(export), pd.DataFrame({"source_url": [], "target_url": [], "Domain rating": []})):
         frame = linktriage.score(links)
         assert list(frame.columns) == [*OUTPUT_COLUMNS, "export_domain_rating"] and frame.empty
+
+
+def test_train_alone_warns_of_labels_the_labels_lack():
+    """README: "train warns when your labels hold none of one"; it did only with --with-shipped, and the model
+    trained alone silently never predicted the label."""
+    rows = [{"source_url": f"https://s{i}.example{i}.org/x", "target_url": f"https://shop.example.com/{i}",
+             "label": ("editorial", "spam", "guest_post")[i % 3],
+             "html": f"<p>{'Trail shoes, reviewed. ' * 10}<a href='https://shop.example.com/{i}'>shop</a></p>"}
+            for i in range(12)]
+    with pytest.warns(UserWarning, match="no link of yours is labelled directory or link_farm: a model trained on "
+                                         "your labels alone never predicts them"):
+        linktriage.train(rows, cv=2)

@@ -719,6 +719,10 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
         result = train(table, cv=cv, with_shipped=with_shipped, seed=seed, own_share=float(own_share))
     except InputError as exc:  # too few links for the folds: the rows left out may be why (a label misspelled)
         raise InputError(f"{exc} (skipped: {_skipped_text(table)})") from None
+    if missing and not with_shipped:  # once trained: a refused run says only why it was refused
+        warnings.warn(f"no link of yours is labelled {' or '.join(missing)}: a model trained on your labels alone "
+                      "never predicts them; label a few, or add --with-shipped to add yours to the shipped training "
+                      "data", stacklevel=2)
     if len(table) < FEW_LABELS and not with_shipped:
         # Measured (evaluation/retraining/SMALL_SETS.md): trained alone on ~30 links a model is close to guessing
         # on other sites (macro-F1 0.2), on ~60 it is weak (0.6); the six example labels give one label to all.
