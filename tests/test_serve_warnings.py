@@ -123,3 +123,31 @@ def test_a_blank_niche_is_warned_about_as_the_cli_does(client):  # noqa: F811
     warned = _warnings_of(response)
     assert len(warned) == 1 and "has no words" in warned[0], warned
     assert all(row["relevance"] is None for row in response.json()["rows"])
+
+
+def test_a_callers_warnings_stay_out_of_the_servers_log(client, recwarn):  # noqa: F811
+    """Every request's warning (its niche text included) also went to the server's stderr, and concurrent ones ran
+    together on one line."""
+    response = client.post("/score", json={"links": example_links()[:2], "niche": NOT_ENGLISH})
+    assert len(_warnings_of(response)) == 1
+    assert not [w for w in recwarn if "not in English" in str(w.message)]
+
+
+def test_a_line_on_stderr_is_one_write(monkeypatch):
+    """print() wrote the text and its line break apart: lines of two threads (the server's warnings) ran together
+    ("...analysed without itlinktriage: warning: ...")."""
+    import sys
+
+    from linktriage.cli._errors import say
+
+    writes: list[str] = []
+
+    class Recorder:
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return len(text)
+
+    monkeypatch.setattr(sys, "stderr", Recorder())
+    say("linktriage: warning: one")
+    say("linktriage: warning: two")
+    assert writes == ["linktriage: warning: one\n", "linktriage: warning: two\n"]

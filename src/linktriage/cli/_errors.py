@@ -42,8 +42,9 @@ def terminal_safe(text: object) -> str:
 
 
 def say(message: object) -> None:
-    """One line on stderr."""
-    print(terminal_safe(message), file=sys.stderr)
+    """One line on stderr, in one write: print() writes the line break apart, and two threads' lines (the server's
+    warnings) ran together."""
+    sys.stderr.write(f"{terminal_safe(message)}\n")
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
