@@ -272,3 +272,40 @@ def test_an_archive_with_spaces_in_its_uris_reads_quietly(warc_factory, tmp_path
     assert "Replacing spaces" not in done.stderr, done.stderr
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as stream:
         assert [row["link_status"] for row in csv.DictReader(stream)] == ["live"]
+
+
+def test_redirect_chains_through_spellings_of_one_url_are_followed_not_loops(warc_factory, tmp_path):
+    """http -> https -> "/blog/" and http -> https -> www, the commonest chains, were "redirect loop in archive":
+    the loop check compared lenient URL keys (url_key), under which the hops are one URL. Archives of wget and of
+    linktriage fetch hold such chains; the same pages fetched live were judged."""
+    path = warc_factory({
+        "http://e.example.org/blog": (301, {"Location": "https://e.example.org/blog"}, b""),
+        "https://e.example.org/blog": (301, {"Location": "https://e.example.org/blog/"}, b""),
+        "https://e.example.org/blog/": "<html><body><p>the blog</p></body></html>",
+        "http://f.example.org/": (301, {"Location": "https://f.example.org/"}, b""),
+        "https://f.example.org/": (301, {"Location": "https://www.f.example.org/"}, b""),
+        "https://www.f.example.org/": "<html><body><p>the home page</p></body></html>",
+    })
+    archive = WarcArchive([path])
+    for url, final in (("http://e.example.org/blog", "https://e.example.org/blog/"),
+                       ("http://f.example.org/", "https://www.f.example.org/")):
+        page = archive.get(url)
+        assert (page.status, page.redirected, page.final_url) == ("ok", True, final), page.reason
+    # a page that sets a cookie and redirects to itself, archived as wget and Heritrix do: that answer, then the
+    # page on the retry (a later capture of the same URL)
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    cookie = tmp_path / "cookie.warc.gz"
+    with open(cookie, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for status, headers, body in (("302 Found", [("Set-Cookie", "seen=1"), ("Location", "https://g.example.org/p")],
+                                       b""),
+                                      ("200 OK", [("Content-Type", "text/html")], b"<p>the post</p>")):
+            writer.write_record(writer.create_warc_record(
+                "https://g.example.org/p", "response", payload=io.BytesIO(body),
+                http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1")))
+    page = WarcArchive([cookie]).get("https://g.example.org/p")
+    assert page.status == "ok" and b"the post" in page.body and not page.redirected, page.reason

@@ -405,7 +405,9 @@ class WarcArchive:
         entry = self._find(url)
         if entry is None:
             return None
-        seen: set[str] = set()
+        # Records followed, not URLs: a loop is a record reached twice. Lenient URL keys (url_key) made
+        # http -> https -> "/blog/" one URL, and the commonest redirect chains "loops".
+        followed: list[_Entry] = [entry]
         redirected = False
         while True:
             original = self._revisits.get(entry, entry)
@@ -437,20 +439,24 @@ class WarcArchive:
                     )
             try:
                 target = _redirect_target(entry.uri, location)
-                key = url_key(target)
             except ValueError:  # "http://[::1": one archived page's broken header must not stop the run
                 return FetchResult(url=url, status="error", final_url=entry.uri, http_status=code,
                                    reason=f"unusable redirect Location in archive: {location[:80]!r}",
                                    redirected=redirected)
-            if key in seen or len(seen) >= MAX_REDIRECTS:
-                return FetchResult(url=url, status="error", final_url=target, http_status=code,
-                                   reason="redirect loop in archive", redirected=True)
-            seen.add(key)
             nxt = self._find(target) or self._find(urljoin(entry.uri, location))  # other tools' spelling
             if nxt is None:
                 return FetchResult(url=url, status="not_fetched", final_url=target, http_status=code,
                                    reason="redirect target not in the archives", redirected=True)
-            entry, redirected = nxt, True
+            if nxt in followed:
+                # a page that sets a cookie and redirects to itself: crawlers (wget, Heritrix) archive that answer,
+                # then the page on their retry, a later capture of the same URL
+                nxt = next((later for later in self._recaptured.get(nxt.uri, ()) if later not in followed), nxt)
+            if nxt in followed or len(followed) > MAX_REDIRECTS:
+                return FetchResult(url=url, status="error", final_url=target, http_status=code,
+                                   reason="redirect loop in archive", redirected=True)
+            followed.append(nxt)
+            # (back on the same URL after a cookie check is no redirect: a live fetch ends there too, not redirected)
+            entry, redirected = nxt, redirected or nxt.uri != entry.uri
 
     def _retried(self, entry: _Entry, answer: tuple) -> tuple[_Entry, tuple]:
         """A capture that failed on the server's side (5xx, 429) yields to a later capture of its URL that did not:
