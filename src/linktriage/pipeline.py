@@ -194,6 +194,13 @@ def analyse_backlinks(backlinks: Sequence[Backlink], getter: PageGetter, executo
     return _start_analysis(backlinks, getter, executor)()
 
 
+def _page_url(url: str, supplied: Mapping[str, FetchResult]) -> str:
+    """The page a source URL names: the URL without its #fragment, so rows citing one page's comments
+    ("#comment-12", "#comment-40") share one fetch and one analysis; a URL whose page the caller supplied stays
+    as given (its page is that one)."""
+    return url if "#" not in url or url in supplied else url.split("#", 1)[0]
+
+
 def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor: Executor | None):
     """Send a chunk's pages to the executor now; the returned function waits for and assembles the results.
 
@@ -209,7 +216,7 @@ def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor:
             analyses[backlink.row] = LinkAnalysis(row=backlink.row, link_status="error", reason=backlink.error,
                                                   source_domain=registrable_domain(backlink.source_url))
         else:
-            by_page.setdefault(backlink.source_url, []).append(backlink)
+            by_page.setdefault(_page_url(backlink.source_url, getter.supplied), []).append(backlink)
     known, fetching = getter.start(list(by_page))
     register_archive(getter.archive)
     analyse = functools.partial(analyse_source, archive_key(getter.archive), cache=getter.cache)
@@ -245,8 +252,9 @@ def _start_analysis(backlinks: Sequence[Backlink], getter: PageGetter, executor:
                 if summary is not None:
                     summaries[url] = summary
                 analyses.update((a.row, a) for a in found)
-        # the export's page order, whatever order the fetches finished in (relevance embeds them in this order)
-        pages = {url: summaries[url] for url in by_page if url in summaries}
+        # each row's page under the row's own spelling of its URL (relevance reads them by source_url), in the
+        # export's page order, whatever order the fetches finished in
+        pages = {b.source_url: summaries[url] for url, rows in by_page.items() if url in summaries for b in rows}
         return [analyses[b.row] for b in backlinks], pages
 
     return collect
