@@ -313,3 +313,20 @@ def test_a_server_error_capture_yields_to_the_crawlers_later_retry(tmp_path):
         got = _score(urls, [first, second])
     assert [status for status, _ in got] == ["live", "live", "error", "page_gone", "live"]
     assert got[2][1] == "HTTP 503"
+
+
+def test_resources_that_are_no_web_pages_are_not_counted_as_pages_in_two_archives(tmp_path):
+    """wget writes "metadata://gnu.org/software/wget/warc/wget_arguments.txt" and its log into every archive: two
+    wget archives with no page in common were reported as holding 2 pages of each other."""
+    archives = []
+    for name, url in (("a.warc.gz", "https://one.example/"), ("b.warc.gz", "https://two.example/")):
+        with open(tmp_path / name, "wb") as stream:
+            writer = WARCWriter(stream, gzip=True)
+            _response(writer, url, PAGE.encode())
+            for uri in ("metadata://gnu.org/software/wget/warc/wget_arguments.txt",
+                        "metadata://gnu.org/software/wget/warc/wget.log"):
+                writer.write_record(writer.create_warc_record(uri, "resource", payload=io.BytesIO(b"wget -i urls"),
+                                                              warc_content_type="text/plain"))
+        archives.append(tmp_path / name)
+    archive = WarcArchive(archives)
+    assert archive.shadowed == {} and archive.respelled == {}

@@ -265,11 +265,13 @@ class WarcArchive:
                             self._recaptured.setdefault(uri, []).append(last)
                         # a revisit in either archive repeats the other's page: nothing is hidden
                         # (a capture the server failed yields to this one: see _retried)
-                        if (first.path != path and record.rec_type != "revisit" and first not in pending
+                        # (a web page: wget's "metadata://.../wget_arguments.txt" resources are in every archive)
+                        page = uri.startswith(("http://", "https://"))
+                        if (page and first.path != path and record.rec_type != "revisit" and first not in pending
                                 and (first not in failed_first or failed)):
                             self.shadowed[(first.path, path)] += 1
                         lenient = self._lenient.setdefault(url_key(uri), last)
-                        if (first is last and lenient.path != path and record.rec_type != "revisit"
+                        if (page and first is last and lenient.path != path and record.rec_type != "revisit"
                                 and lenient not in pending):
                             self.respelled[(lenient.path, path)] += 1
                 # warcio stops without a word at a gzip member cut off before its record's headers are whole: the
