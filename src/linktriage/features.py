@@ -202,8 +202,7 @@ _NOTE_WEAK = _vocabulary(*_NOTE_WEAK_PHRASES)
 # One search that any note must pass: most text nodes say nothing of the kind. _note_candidates runs its twin (see
 # _lowered_twin) over the page's lowered text nodes.
 _NOTE_ANY = re.compile(f"{_NOTE_STRONG.pattern}|{_NOTE_WEAK.pattern}|written by", re.I)
-_NOTE_ANY_TWIN = re.compile("|".join((_lowered_twin(*_NOTE_STRONG_PHRASES).pattern,
-                                      _lowered_twin(*_NOTE_WEAK_PHRASES).pattern, "written by")))
+_NOTE_ANY_TWIN = re.compile(f"{_lowered_twin(*_NOTE_STRONG_PHRASES, *_NOTE_WEAK_PHRASES).pattern}|written by")
 _AD_LABEL = re.compile(r"\s*(?:links?|results?|ads?|listings?|searches|products?)\b", re.I)
 _ABOUT_THIS = re.compile(r"\b(?:this|the following|dieser|diese|dieses|ce|cet|cette|este|esta|questo|questa)\b"
                          r"[^.!?]{0,60}$", re.I)
