@@ -93,11 +93,11 @@ def train(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *, cv: int =
     with files as paths:
         try:
             # pages given inline, as score takes them: one table row per Backlink (see _links), so they line up
-            table = bool(files.written)  # a table (not files): every row is a row, even one like the header
-            supplied = supplied_pages(list(read_exports(paths, every_row=table)), files.extra) if files.extra else {}
+            supplied = (supplied_pages(list(read_exports(paths, every_row=files.every_row)), files.extra)
+                        if files.extra else {})
             result = train_model(paths, pages=_paths(pages), cv=cv, with_shipped=with_shipped, seed=seed,
                                  offline=offline, supplied=supplied, own_share=own_share, cache=cache,
-                                 names=files.names, every_row=table)
+                                 names=files.names, every_row=files.every_row)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
     skipped = result.model.card_.get("skipped") or {}
@@ -138,11 +138,12 @@ def evaluate(labelled: Any, pages: Sequence[PathLike] | PathLike = (), *,
     files = _as_files(labelled, keep=HTML_COLUMN, given_to="linktriage.evaluate")
     with files as paths:
         try:
-            table = bool(files.written)  # as in train
-            supplied = supplied_pages(list(read_exports(paths, every_row=table)), files.extra) if files.extra else {}
+            supplied = (supplied_pages(list(read_exports(paths, every_row=files.every_row)), files.extra)
+                        if files.extra else {})
             sections, skipped = evaluate_model(paths, pages=_paths(pages), model=given, offline=offline,
                                                report=os.fspath(report) if report is not None else None,
-                                               cache=cache, supplied=supplied, names=files.names, every_row=table)
+                                               cache=cache, supplied=supplied, names=files.names,
+                                               every_row=files.every_row)
         except InputError as exc:
             raise named_as_given(exc, files.written, "labelled links") from None
     return Evaluation(sections, skipped, Path(report) / "REPORT.md" if report is not None else None)
@@ -295,7 +296,7 @@ class _links:
         paths = self._files.__enter__()
         try:
             htmls = self._files.extra
-            rows, self.export_columns = _renamed(read_exports, paths, site=self._site, written=self._files.written)
+            rows, self.export_columns = _renamed(read_exports, paths, site=self._site, files=self._files)
             if not htmls:
                 return rows, {}
             # one Backlink per table row (_mark_empty_rows keeps even empty ones), so the html values line up
@@ -325,6 +326,12 @@ class _as_files:
         #: what the caller gave, one name per path: the paths as given, or the table for its temporary CSV (gone
         #: once the call returns, so the model card and REPORT.md name the table instead)
         self.names: list[str] = []
+
+    @property
+    def every_row(self) -> bool:
+        """Whether a table was written (not files given): its every row is a row, even one like the header
+        (read_exports ``every_row``), so results and inline pages line up with the caller's rows."""
+        return bool(self.written)
 
     def __enter__(self) -> list[str]:
         import pandas as pd
@@ -430,14 +437,14 @@ def _encodable(value: object) -> object:
     return value
 
 
-def _renamed(read_exports, paths: list[str], *, site: str | None, written: list[str]):
-    """read_exports' rows and export columns, with the temporary file's name (``written``) in error messages
-    replaced by what the caller gave; a table's rows (``written``) are all rows, even one like the header."""
+def _renamed(read_exports, paths: list[str], *, site: str | None, files: "_as_files"):
+    """read_exports' rows and export columns, with the temporary file's name (``files.written``) in error messages
+    replaced by what the caller gave; a table's rows are all rows, even one like the header."""
     try:
-        backlinks = read_exports(paths, site=site, every_row=bool(written))
+        backlinks = read_exports(paths, site=site, every_row=files.every_row)
     except InputError as exc:
-        raise named_as_given(exc, written, "links") from None
-    return _renaming(backlinks, written), backlinks.export_columns
+        raise named_as_given(exc, files.written, "links") from None
+    return _renaming(backlinks, files.written), backlinks.export_columns
 
 
 def _renaming(backlinks: Iterator[Backlink], written: list[str]) -> Iterator[Backlink]:
