@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from linktriage._exceptions import InputError
 from linktriage._remote import absolute, is_url
 
-__all__ = ["check_outputs_are_not_inputs", "same_file"]
+__all__ = ["check_output_folder", "check_outputs_are_not_inputs", "same_file"]
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -38,3 +38,33 @@ def check_outputs_are_not_inputs(outputs: Mapping[str, str | os.PathLike | None]
         if same is not None:
             raise InputError(f"{option} and {same} are the same file ({os.fspath(path)}): give {option} a file name "
                              "of its own")
+
+
+def check_output_folder(option: str, path: str | os.PathLike | None) -> None:
+    """Raise InputError, before any work, when the output ``option`` names cannot be written: empty, a directory,
+    in a folder that does not exist or cannot be written in. fsspec URLs are left to their store."""
+    if path is None:
+        return
+    path = os.fspath(path)
+    if not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
+        raise InputError(f"{option} is empty: give a file name, or leave {option} out")
+    if path == "-" and option == "--report":  # -o - is standard output; a report is a file to open in a browser
+        raise InputError("--report - : the report is an HTML file, not for standard output; give a name such as "
+                         "report.html")
+    if is_url(path):
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise InputError(f"{option} {path} is a directory: give a file name")
+    if not os.path.isdir(folder):
+        raise InputError(f"{option} {path}: the folder {folder} does not exist; create it or write elsewhere")
+    # A read-only folder was found when the output was first written: --report and --domains only once every row
+    # was scored (the whole run lost, -o with it), the message naming the hidden temporary file. A file created and
+    # removed now is the one test that holds for root, ACLs and read-only mounts alike.
+    import tempfile
+
+    try:
+        tempfile.NamedTemporaryFile(dir=folder, prefix=".linktriage-check-").close()
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write in the folder {folder} ({exc.strerror or exc}); "
+                         "write elsewhere") from None

@@ -32,7 +32,7 @@ from linktriage._cache import prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._reasons import counted
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
-from linktriage._paths import check_outputs_are_not_inputs, same_file
+from linktriage._paths import check_output_folder, check_outputs_are_not_inputs, same_file
 from linktriage._pool import AnalysisPool, BrokenProcessPool, worker_died
 from linktriage._remote import writable
 from linktriage._run_warnings import warn_run
@@ -538,37 +538,6 @@ def _page_text(page: PageSummary) -> str:
     return "\n".join(part for part in (page.title, page.description, page.main_text) if part)
 
 
-def _check_output_folder(option: str, path: str | None) -> None:
-    from linktriage._exceptions import InputError
-    from linktriage._remote import is_url
-
-    if path is None:
-        return
-    path = os.fspath(path)
-    if not path.strip():  # `--report "$REPORT"` with the variable unset wrote no report, silently
-        raise InputError(f"{option} is empty: give a file name, or leave {option} out")
-    if path == "-" and option == "--report":  # -o - is standard output; a report is a file to open in a browser
-        raise InputError("--report - : the report is an HTML file, not for standard output; give a name such as "
-                         "report.html")
-    if is_url(path):
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise InputError(f"{option} {path} is a directory: give a file name")
-    if not os.path.isdir(folder):
-        raise InputError(f"{option} {path}: the folder {folder} does not exist; create it or write elsewhere")
-    # A read-only folder was found when the output was first written: --report and --domains only once every row
-    # was scored (the whole run lost, -o with it), the message naming the hidden temporary file. A file created and
-    # removed now is the one test that holds for root, ACLs and read-only mounts alike.
-    import tempfile
-
-    try:
-        tempfile.NamedTemporaryFile(dir=folder, prefix=".linktriage-check-").close()
-    except OSError as exc:
-        raise InputError(f"{option} {path}: cannot write in the folder {folder} ({exc.strerror or exc}); "
-                         "write elsewhere") from None
-
-
 def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str | None = None,
                  fmt: str | None = None, report: str | None = None, domains: str | None = None,
                  on_chunk=None, escape_formulas: bool = True) -> ScoreSummary:
@@ -583,7 +552,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
 
     for option, path in (("--output", output), ("--report", report), ("--domains", domains),
                          ("--archive", options.archive)):
-        _check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
+        check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
     read = {"the export": exports, "--cache": options.cache}
     check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})

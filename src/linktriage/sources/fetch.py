@@ -33,7 +33,8 @@ from typing import Iterable, Iterator
 
 from linktriage import __version__
 from linktriage._records import FetchResult
-from linktriage._remote import is_url, writable
+from linktriage._paths import check_output_folder
+from linktriage._remote import writable
 from linktriage.sources._archive_writer import ArchiveWriter, read_body
 from linktriage.sources._fetch_bridge import Bridge
 from linktriage.sources._fetch_progress import FetchProgress
@@ -80,11 +81,7 @@ def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
 
         raise InputError(f"-o {archive} is a directory: give the WARC archive's file name, e.g. "
                          f"-o {os.path.join(archive, 'pages.warc.gz')}")
-    folder = os.path.dirname(os.path.abspath(archive))
-    if not is_url(str(archive)) and not os.path.isdir(folder):  # was the bare "No such file or directory: ..."
-        from linktriage._exceptions import InputError
-
-        raise InputError(f"-o {archive}: the folder {folder} does not exist; create it or write elsewhere")
+    check_output_folder("-o", archive)  # a missing folder was the bare "No such file or directory: ..."
     summary = FetchSummary(archive=str(archive))
     unique: dict[str, str] = {}
     for url in urls:
