@@ -21,7 +21,8 @@ Routes (``<x>`` = a path segment, ``name`` = anything, used to tell pages apart)
     /charset/<utf8-header-latin1-body|missing|meta-only>       /nested/<depth>          deeply nested <div>s
     /no-type                       HTML without Content-Type    /text-plain              text/plain prose
     /headers/<code>?Name=value     that status with those response headers (values sent as latin-1 bytes)
-    /robots.txt                    per host: ``server.robots[host] = (status, body[, headers])``; 404 by default
+    /robots.txt                    per host: ``server.robots[host] = (status, body[, headers])``; 404 by default;
+                                   ``server.robots_delay[host]`` seconds late
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class FaultServer:
         self.port = 0
         self.hits: list[Hit] = []
         self.robots: dict[str, tuple[int, str]] = {}
+        #: seconds before a host's robots.txt answers
+        self.robots_delay: dict[str, float] = {}
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
         self.total_in_flight = 0
@@ -228,6 +231,7 @@ class FaultServer:
         if self.latency:
             await asyncio.sleep(self.latency)
         if parts.path == "/robots.txt":
+            await asyncio.sleep(self.robots_delay.get(host, 0.0))
             status, text, *headers = self.robots.get(host, self.robots.get("*", (404, "not found")))
             return await self._send(writer, status, text.encode(), {"Content-Type": "text/plain", **(headers or [{}])[0]})
         if first == "page":

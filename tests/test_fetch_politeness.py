@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
 from collections import defaultdict
 
 import pytest
@@ -101,6 +102,25 @@ def test_robots_5xx_disallows_the_whole_host(server):
     paths = server.paths()
     assert paths["/page/x"] == paths["/page/y"] == 0
     assert paths["/robots.txt"] == 1 + BASE.max_retries  # robots.txt 503 is retried like any 503, once per host
+
+
+def test_robots_txt_that_times_out_blocks_the_host_and_names_robots_txt(server):
+    """The host answers but its robots.txt never does: the pages were not even asked for, so their reason must not
+    read as a timeout of their own (it did: "timed out after 2 s waiting for the server")."""
+    server.robots_delay[HOSTS[0]] = 3.0
+    results = list(fetch_pages([server.url("/page/x"), server.url("/page/y")], BASE))
+    assert {r.status for r in results} == {"blocked"}
+    assert {r.reason for r in results} == {"robots.txt unreachable (timed out after 2 s waiting for the server)"}
+    assert server.paths()["/page/x"] == server.paths()["/page/y"] == 0
+
+
+def test_a_host_that_refuses_connections_gives_its_pages_that_reason(server):
+    """When the host itself cannot be reached, its pages would fail alike: robots.txt's failure is theirs."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # closed again below: nothing listens there
+    [result] = fetch_pages([f"http://127.0.0.1:{port}/page/nobody"], BASE)
+    assert result.status == "error" and result.reason.startswith("connection failed"), result.reason
 
 
 def test_robots_4xx_allows_everything(server):

@@ -111,14 +111,17 @@ class Failure:
     reason: str
     retryable: bool = False
     retries: int = 0
+    #: the host itself cannot be reached (no address, refused, connect timeout, TLS): every URL on it fails alike
+    whole_host: bool = False
 
 
 def failure_for(exc: BaseException, settings: FetchSettings) -> Failure:
     """Name a transport exception the way a FetchResult reason should."""
     if isinstance(exc, GuardError):
-        return Failure("error", exc.reason)
+        return Failure("error", exc.reason, whole_host=True)
     if isinstance(exc, httpx.ConnectTimeout):
-        return Failure("error", f"connect timed out after {settings.connect_timeout:g} s", retryable=True)
+        return Failure("error", f"connect timed out after {settings.connect_timeout:g} s", retryable=True,
+                       whole_host=True)
     if isinstance(exc, httpx.TimeoutException):
         return Failure("error", f"timed out after {settings.read_timeout:g} s waiting for the server")
     if isinstance(exc, TimeoutError):
@@ -126,8 +129,8 @@ def failure_for(exc: BaseException, settings: FetchSettings) -> Failure:
     if isinstance(exc, httpx.ConnectError):
         tls = _tls_error(exc)
         if tls:
-            return Failure("error", f"TLS error: {tls}")
-        return Failure("error", f"connection failed: {_short(exc)}", retryable=True)
+            return Failure("error", f"TLS error: {tls}", whole_host=True)
+        return Failure("error", f"connection failed: {_short(exc)}", retryable=True, whole_host=True)
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError)):
         return Failure("error", f"connection broken: {_short(exc)}", retryable=True)
     if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):

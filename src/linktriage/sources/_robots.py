@@ -5,8 +5,10 @@ How a robots.txt answer maps to rules (RFC 9309 section 2.3.1):
 - 2xx: parsed with protego (wildcards, ``$``, longest match wins, ``Crawl-delay``);
 - 4xx ("unavailable"): crawl everything; 429 is treated like 5xx, as Google does, since it asks us to slow down;
 - 5xx or no answer ("unreachable"): crawl nothing on that origin for this run;
-- a network failure (the host does not resolve, refuses connections, is a private address, ...) is reported as
-  that failure on every page of the origin: the pages would fail the same way. When robots.txt redirected
+- a failure to reach the host (it does not resolve, refuses connections, is a private address, ...) is reported
+  as that failure on every page of the origin: the pages would fail the same way. A host that was reached but gave
+  no robots.txt answer (timed out, broke the connection) is "unreachable" and says so, since its pages might
+  answer: "robots.txt unreachable (timed out ...)" rather than a timeout the page never had. When robots.txt redirected
   elsewhere, the pages would not: a refused target counts as no robots.txt (like any redirect to a URL that is not
   fetched), any other failure there as "unreachable".
 
