@@ -34,12 +34,19 @@ class AnalysisPool(ProcessPoolExecutor):
 
         ``shutdown`` alone waits for the pages the workers are analysing (up to a page's 60 s deadline each)."""
         processes = list((getattr(self, "_processes", None) or {}).values())
+        manager = getattr(self, "_executor_manager_thread", None)  # shutdown forgets it
         self.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
                 process.terminate()
         for process in processes:
             process.join(timeout=5)
+        # The pool's manager thread now finds its workers gone and closes its wake-up pipe. Python 3.11's exit hook
+        # wakes that thread without the lock the closing takes: when the run ended right after this (`score -o - |
+        # head -1`), it could write to the pipe as it closed, and print "OSError: Bad file descriptor" with a
+        # traceback after a clean exit (1 run in 5). Waiting here for the thread to finish closes that window.
+        if manager is not None:
+            manager.join(timeout=5)
 
 
 def _start_worker(parent: int) -> None:
