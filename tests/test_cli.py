@@ -612,6 +612,24 @@ def test_an_export_without_rows_gives_its_metric_columns_too(run, tmp_path, suff
     assert columns == [*OUTPUT_COLUMNS, "export_domain_rating", "export_url_rating"]
 
 
+def test_scoring_a_labelled_file_keeps_the_users_labels_beside_the_predictions(run, tmp_path):
+    """A hand-labelled sample scored to compare the model with the labels lost its `label` column: it was read as the
+    label for training and dropped, the only export column a score did not keep."""
+    with open(EXAMPLES / "backlinks.csv", newline="", encoding="utf-8") as stream:
+        given = list(csv.DictReader(stream))
+    labelled = tmp_path / "labelled.csv"
+    with open(labelled, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["source_url", "target_url", "Label", "DR"])
+        writer.writerows([g["source_url"], g["target_url"], f"Mine {i}", 40] for i, g in enumerate(given))
+    out = tmp_path / "scored.csv"
+    assert run("score", labelled, "--pages", EXAMPLES / "pages.warc.gz", "--offline", "-o", out).returncode == 0
+    with open(out, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert list(rows[0])[len(OUTPUT_COLUMNS):] == ["export_label", "export_domain_rating"]
+    assert [r["export_label"] for r in rows] == [f"Mine {i}" for i in range(len(given))]
+
+
 def test_a_failed_evaluate_leaves_no_empty_report_folder(tmp_path, run):
     """The folder was created before the labels were read, and stayed behind, empty, when the run failed."""
     labels = tmp_path / "labels.csv"

@@ -304,8 +304,9 @@ def test_generic_utf16be_with_label_column_and_site_as_target():
     assert (fmt.encoding, fmt.bom, fmt.delimiter) == ("utf-16-be", True, "\t")
     assert read("generic_utf16be.txt", site=SITE) == [
         Backlink(row=0, source_url="https://b.example.org/review", target_url=SITE, anchor="honest review",
-                 export_file=name, label="editorial"),
-        Backlink(row=1, source_url="http://example.net/listing", target_url=SITE, export_file=name, label="directory"),
+                 export_file=name, label="editorial", export={"export_label": "editorial"}),
+        Backlink(row=1, source_url="http://example.net/listing", target_url=SITE, export_file=name, label="directory",
+                 export={"export_label": "directory"}),
     ]
 
 

@@ -60,9 +60,16 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
         raise
     # every row of the call gets the same export keys (in first-seen order), so an output's columns are fixed by
     # its first row even when the files come from different tools
-    names = list(dict.fromkeys(field for plan in plans for _, field in plan.fmt.columns
-                               if field.startswith("export_")))
+    names = list(dict.fromkeys(_export_name(field) for plan in plans for _, field in plan.fmt.columns
+                               if _export_name(field)))
     return _Rows(_read_all(plans, target, names, unpacker, every_row), tuple(names))
+
+
+def _export_name(field: str) -> str:
+    """The key a column's values keep in ``Backlink.export``, or "" for the columns a Backlink names itself.
+    A `label` column is also kept as `export_label`: scoring a hand-labelled sample lost the user's labels, the
+    one column to compare the predictions with."""
+    return field if field.startswith("export_") else "export_label" if field == "label" else ""
 
 
 class _Rows(Iterator[Backlink]):
@@ -208,7 +215,9 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
     inverted = layout.inverted if layout is not None else frozenset()
     present = {}
     for i, (_, field) in enumerate(fmt.columns):
-        if field.startswith("export_"):
+        if field == "label":
+            present["export_label"] = (i, cell_text)
+        elif field.startswith("export_"):
             bare = field.removeprefix("export_")
             present[field] = (i, converter_for(bare, decimal_comma=fmt.decimal_comma or fmt.delimiter == ";",
                                                          inverted=bare in inverted))
