@@ -27,6 +27,13 @@ from linktriage.ingest._values import clean_url, converter_for, parse_number, si
     ("sub.example.com:8080/x", ("http://sub.example.com:8080/x", "")),
     ("https://bücher.example/straße", ("https://bücher.example/straße", "")),
     ("<https://example.com/>", ("https://example.com/", "")),
+    (' "https://example.com/a" ', ("https://example.com/a", "")),
+    ("'<https://example.com/a>'", ("https://example.com/a", "")),
+    ('"https://example.com/a', ("https://example.com/a", "")),
+    # a closing bracket or quote without its opening one is the URL's own
+    ("http://www.facebook.com/share.php?u=<url>", ("http://www.facebook.com/share.php?u=<url>", "")),
+    ('https://b.example.com/search?q="shoes"', ('https://b.example.com/search?q="shoes"', "")),
+    ("https://a.example.com/it's", ("https://a.example.com/it's", "")),
     ("HTTPS://EXAMPLE.COM/", ("HTTPS://EXAMPLE.COM/", "")),
     ("http://localhost:8000/x", ("http://localhost:8000/x", "")),
     ("http://[::1]/x", ("http://[::1]/x", "")),

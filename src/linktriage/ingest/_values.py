@@ -163,9 +163,11 @@ _HOST = re.compile(r"[\w\-.]+", re.UNICODE)
 _PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]*[a-z][a-z0-9\-]*(?::\d{1,4})?(?:[/?#]\S*)?",
                         re.IGNORECASE)
 _SPACE = re.compile(r"\s")
-# stripped around a URL: brackets, quotes, whitespace, and the invisible BOM / zero-width / direction marks a
-# concatenated file or a copy from a web page leaves (str.strip does not count them as whitespace)
-_AROUND = "<>\"' \t\r\n\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+# stripped around a URL: whitespace, and the invisible BOM / zero-width / direction marks a concatenated file or a
+# copy from a web page leaves (str.strip does not count them as whitespace)
+_BLANKS = " \t\r\n\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+# brackets and quotes around a URL ("<https://...>", '"https://..."'); a closing one alone is part of the URL
+_WRAPPERS = {"<": ">", '"': '"', "'": "'"}
 # a spreadsheet string: "" stands for one quote inside it
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 # =HYPERLINK("url") or =HYPERLINK("url", label) (";" in locales with decimal commas): the url, and the label as
@@ -186,7 +188,7 @@ def clean_url(raw: object) -> tuple[str, str]:
         url, error = clean_url(link)
         if not error:
             return url, ""
-    text = _as_text(raw).strip(_AROUND)
+    text = _unwrapped(_as_text(raw))
     if _PLAIN_URL.fullmatch(text):
         return text, ""
     if not text:
@@ -211,6 +213,20 @@ def clean_url(raw: object) -> tuple[str, str]:
     if not _valid_host(parts.hostname or ""):
         return text, "not a URL (no valid host name)"
     return text, ""
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without surrounding blanks, brackets and quotes. A closing bracket or quote goes only with its
+    opening one: `share.php?u=<url>` and `search?q="shoes"` end with theirs (they were cut, and the link then
+    reported missing from a page that has it); an opening one goes alone, as no URL starts with it."""
+    text = text.strip(_BLANKS)
+    while text and text[0] in _WRAPPERS:
+        closing = _WRAPPERS[text[0]]
+        text = text[1:]
+        if text.endswith(closing):
+            text = text[:-1]
+        text = text.strip(_BLANKS)
+    return text
 
 
 def shown_text(text: str) -> str:
