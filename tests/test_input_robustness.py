@@ -114,17 +114,26 @@ def test_a_page_no_rule_foresaw_is_an_error_row_not_the_end_of_the_run(monkeypat
     assert frame.loc[0, "reasons"] == "could not analyse the page (RuntimeError: something no rule foresaw)"
 
 
-def test_a_link_past_the_part_of_a_huge_page_that_is_read_says_so():
-    """Pages are cut at MAX_HTML_CHARS; a link after the cut came out `missing` as if it were not there."""
+def test_a_link_past_the_part_of_a_huge_page_that_is_read_is_not_called_missing():
+    """Pages are cut at MAX_HTML_CHARS; a link after the cut came out `missing`, which an audit reads as a lost
+    backlink, though it was never looked for. When the part not read names the target's host, the row is not
+    judged and says why; when it does not, the link is missing indeed."""
     from linktriage.extract import MAX_HTML_CHARS
 
-    huge = "<html><body>" + "<p>filler text</p>" * (MAX_HTML_CHARS // 18) + LINK
-    small = "<html><body><p>nothing here</p></body></html>"
-    frame = linktriage.score([{"source_url": "https://a.example.org/huge", "target_url": TARGET, "html": huge},
-                              {"source_url": "https://b.example.org/small", "target_url": TARGET, "html": small}])
-    assert frame["link_status"].tolist() == ["missing", "missing"]
-    assert frame.loc[0, "reasons"].endswith(f"(only its first {MAX_HTML_CHARS:,} characters are read)")
-    assert frame.loc[1, "reasons"] == f"no link to {TARGET} on the page"
+    filler = "<html><body>" + "<p>filler text</p>" * (MAX_HTML_CHARS // 18)
+    frame = linktriage.score([
+        {"source_url": "https://a.example.org/huge", "target_url": TARGET, "html": filler + LINK},
+        {"source_url": "https://c.example.org/huge", "target_url": TARGET, "html": filler + "<p>the end</p>"},
+        {"source_url": "https://b.example.org/small", "target_url": TARGET,
+         "html": "<html><body><p>nothing here</p></body></html>"},
+    ])
+    assert frame["link_status"].tolist() == ["error", "missing", "missing"]
+    host = TARGET.split("/")[2]
+    assert frame.loc[0, "reasons"] == (f"page too large: only its first {MAX_HTML_CHARS:,} characters are read, "
+                                       f"and {host} is named only after them (not judged)")
+    assert frame["label"].isna().tolist() == [True, True, True]
+    assert frame.loc[1, "reasons"].endswith(f"(only its first {MAX_HTML_CHARS:,} characters are read)")
+    assert frame.loc[2, "reasons"] == f"no link to {TARGET} on the page"
 
 
 def test_linktriage_debug_lets_an_unforeseen_page_failure_through(monkeypatch):

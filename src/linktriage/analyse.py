@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Sequence
+from urllib.parse import urlsplit
 
 from linktriage._cache import cache_in_process, page_key
 from linktriage._deadline import Overtime, deadline
@@ -141,6 +142,14 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
                        "on a page to judge", source_domain=registrable_domain(backlink.source_url)))
             continue
         links = locate_links(page, backlink.target_url) if backlink.target_url else []
+        if not links and _named_in_cut_part(page, backlink.target_url):
+            # not checked is not missing: a missing link reads as a lost backlink
+            results.append(LinkAnalysis(
+                row=backlink.row, link_status="error", http_status=fetched.http_status,
+                reason=f"page too large: only its first {MAX_HTML_CHARS:,} characters are read, and "
+                       f"{urlsplit(backlink.target_url).hostname} is named only after them (not judged)",
+                source_domain=page.source_domain))
+            continue
         if not links:
             results.append(LinkAnalysis(
                 row=backlink.row, link_status="missing", http_status=fetched.http_status,
@@ -156,6 +165,15 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
     summary = PageSummary(url=fetched.url, title=page.info.title, main_text=page.info.main_text,
                           description=page.info.description)
     return summary, results
+
+
+def _named_in_cut_part(page, target_url: str) -> bool:
+    """Whether the part of a too-large page that was not read names the target's host (``www.`` aside): its link
+    may be there."""
+    if not page.cut or not target_url:
+        return False
+    host = (urlsplit(target_url).hostname or "").removeprefix("www.")
+    return bool(host) and host in page.rest.lower()
 
 
 def _lands_on_the_target_site(fetched: FetchResult, backlink: Backlink) -> bool:

@@ -72,6 +72,8 @@ class ParsedPage:
     hiding: dict = field(default_factory=dict, repr=False)
     #: the page was longer than MAX_HTML_CHARS and only its beginning was read
     cut: bool = False
+    #: what was cut off, searched only to tell "not on the page" from "not in the part read"
+    rest: str = field(default="", repr=False)
 
 
 #: Python text codecs that no browser decodes a page with: punycode turned a page into "", the escape codecs and
@@ -178,7 +180,7 @@ def href_domain(href: str) -> str:
 def extract_page(fetched: FetchResult) -> ParsedPage | None:
     """Decode, parse and extract one fetched page. None when the body is not usable HTML."""
     html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))
-    cut, html = len(html) > MAX_HTML_CHARS, html[:MAX_HTML_CHARS]
+    cut, html, rest = len(html) > MAX_HTML_CHARS, html[:MAX_HTML_CHARS], html[MAX_HTML_CHARS:]
     if "<" not in html:
         return None
     tree = _parse(html)
@@ -201,7 +203,8 @@ def extract_page(fetched: FetchResult) -> ParsedPage | None:
     info = _page_info(tree, text, url, base_url, doc, metadata)
     source = registrable_domain(base_url if url.startswith("urn:") else url)
     return ParsedPage(info=info, tree=tree, base_url=base_url, source_domain=source,
-                      main_hrefs=main_hrefs, comments_text=comments_text, html=html, text=text, cut=cut)
+                      main_hrefs=main_hrefs, comments_text=comments_text, html=html, text=text, cut=cut,
+                      rest=rest)
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
