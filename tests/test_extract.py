@@ -73,3 +73,12 @@ def test_an_article_of_brackets_is_read_in_linear_time():
     page = extract_page(FetchResult(url="https://a.example/p", status="ok", body=html.encode()))
     assert time.perf_counter() - started < 20
     assert "and the shop with ![a picture] and notes." in page.info.main_text
+
+
+def test_a_page_opening_with_an_unclosed_xml_declaration_is_read(warc_factory):
+    """A CMS wrote the page's keywords into the declaration's encoding="..." and never closed it with "?>": lxml
+    refused the page ("page is not parseable HTML"), while a browser ends it at the first ">" and shows the page."""
+    unclosed = '<?xml version="1.0" encoding="news, politics, iraq" />\n<meta name="generator" content="Joomla" />\n'
+    closed = '<?xml version="1.0" encoding="utf-8"?>\n'
+    assert _statuses(warc_factory, {"http://a.example.org/story": unclosed + PAGE,
+                                    "http://c.example.org/story": closed + PAGE}) == ["live", "live"]

@@ -23,7 +23,9 @@ from linktriage._records import FetchResult, PageInfo
 __all__ = ["ParsedPage", "extract_page", "decode_html", "normalise_href"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# an XML declaration or any "<?" opening the page: lxml refuses a page that opens with one left unclosed (a CMS wrote
+# keywords into encoding="..." and never reached "?>"), while HTML parsers end it at the first ">" (a bogus comment)
+_XML_DECL = re.compile(r"^\s*<\?[^>]*>")
 _LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 #: pages larger than this (decoded characters) are cut before parsing: memory and time stay bounded
 MAX_HTML_CHARS = 3_000_000
