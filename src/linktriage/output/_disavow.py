@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from linktriage._domains import hostname, registrable_domain
 from linktriage._exceptions import InputError
@@ -218,7 +218,20 @@ def _clean_url(url: str) -> str | None:
     url = _as_browsers_read(url)
     if not _SCHEME.match(url) or not hostname(url):
         return None
-    return _encoded_breaks(url)
+    return _page_url(_encoded_breaks(url))
+
+
+def _page_url(url: str) -> str:
+    """The one spelling of a page's URL written at URL level: scheme and host lower-cased, no #fragment (host names
+    are case-insensitive and a fragment is no part of what is crawled). An export lists a page under such spellings
+    ("http://ADWORDS.BLOGSPOT.COM/...", "...#comments"), and each was a line of its own. http against https and a
+    trailing slash stay apart: those are other URLs to a crawler."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": left as it is, for the host check to refuse
+        return url
+    userinfo, at, host = parts.netloc.rpartition("@")
+    return urlunsplit((parts.scheme.lower(), f"{userinfo}{at}{host.lower()}", parts.path, parts.query, ""))
 
 
 def _encoded_breaks(url: str) -> str:
@@ -329,13 +342,13 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
                 unrecognised += 1
                 kept.append(_INVALID + line)
                 continue
-            if line in urls:
+            if _page_url(line) in urls:
                 continue
             if _covered(ascii_host(hostname(line)), allow):
                 kept.append(_DISABLED + line)
                 disabled += 1
                 continue
-            urls.add(line)
+            urls.add(_page_url(line))
             kept.append(line)
             continue
         unrecognised += 1
