@@ -48,6 +48,12 @@ from linktriage.ingest._values import clean_url, converter_for, parse_number, si
     ("ftp://example.com/file", ("ftp://example.com/file", "not a web URL (scheme 'ftp')")),
     ("http://", ("http://", "not a URL (no valid host name)")),
     ("http://exa mple.com", ("http://exa mple.com", "not a URL (contains spaces)")),
+    ("http://exa mple.com/a b", ("http://exa mple.com/a b", "not a URL (contains spaces)")),
+    # blanks after the host are encoded, as browsers send them (exports print URLs decoded)
+    ("https://www.linkedin.com/shareArticle?title=Types of Service",
+     ("https://www.linkedin.com/shareArticle?title=Types%20of%20Service", "")),
+    ("https://example.com/my page\there#a b", ("https://example.com/my%20page%09here#a%20b", "")),
+    ("example.com/search?q=trail shoes", ("http://example.com/search?q=trail%20shoes", "")),
     ("http://example..com/", ("http://example..com/", "not a URL (no valid host name)")),
     ("http://example.com:99999/", ("http://example.com:99999/", "not a valid URL")),
     ("https://nodot/", ("https://nodot/", "not a URL (no valid host name)")),

@@ -161,3 +161,18 @@ def test_a_url_that_is_none_has_no_domain():
     assert frame["source_domain"].tolist() == ["", "", "example.org", "example.org"]
     assert frame["target_domain"].tolist()[2] == ""
     assert frame["target_domain"].tolist()[3] != ""
+
+
+def test_urls_an_export_prints_decoded_are_read_as_browsers_send_them():
+    """Exports print URLs decoded ("?title=Types of Service"): such a source was an error row "not a URL (contains
+    spaces)" and such a target had no domain, though the page links it (raw or %20-encoded)."""
+    target = "https://t.example.com/s?title=Types of Service"
+    page = "<html><body><p>Read <a href='{}'>this guide</a> now.</p></body></html>"
+    frame = linktriage.score([
+        {"source_url": "https://a.example.org/my page", "target_url": target, "html": page.format(target)},
+        {"source_url": "https://b.example.org/y", "target_url": target,
+         "html": page.format(target.replace(" ", "%20"))},
+    ])
+    assert frame["link_status"].tolist() == ["live", "live"]
+    assert frame["source_url"][0] == "https://a.example.org/my%20page"
+    assert frame["target_domain"].tolist() == ["example.com", "example.com"]

@@ -9,7 +9,7 @@ import datetime as _dt
 import ipaddress
 import re
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 __all__ = ["MODEL_METRIC_COLUMNS", "clean_url", "converter_for", "site_url"]
 
@@ -202,7 +202,9 @@ def clean_url(raw: object) -> tuple[str, str]:
     elif "://" not in text and _SCHEMELESS.fullmatch(text):
         text = "http://" + text
     if _SPACE.search(text):
-        return text, "not a URL (contains spaces)"
+        text = _spaces_encoded(text)
+        if _SPACE.search(text):
+            return text, "not a URL (contains spaces)"
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018  (raises ValueError on a bad port)
@@ -213,6 +215,23 @@ def clean_url(raw: object) -> tuple[str, str]:
     if not _valid_host(parts.hostname or ""):
         return text, "not a URL (no valid host name)"
     return text, ""
+
+
+def _after_host_space(match: re.Match) -> str:
+    return quote(match.group(), safe="")
+
+
+def _spaces_encoded(text: str) -> str:
+    """``text`` with blanks after the host percent-encoded, as a browser sends them: exports print URLs decoded
+    ("/search?q=trail shoes", "&title=Types of Service"), and such a row was "not a URL" though its host is fine.
+    A blank in the scheme or host leaves ``text`` as it is: no browser makes a URL of that."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    host_end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    if _SPACE.search(scheme) or _SPACE.search(rest[:host_end]):
+        return text
+    return f"{scheme}://{rest[:host_end]}{_SPACE.sub(_after_host_space, rest[host_end:])}"
 
 
 def _unwrapped(text: str) -> str:
