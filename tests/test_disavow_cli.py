@@ -61,6 +61,15 @@ def test_defaults_level_url_and_merge(tmp_path, predictions, capsys):
     assert "wrote 0 new domain: lines and 0 new URLs" in capsys.readouterr().err
 
 
+def test_labels_are_read_as_label_files_spell_them(tmp_path, predictions):
+    """`--labels "Spam, Link Farm"` was refused, while a label file's "Link Farm" is read as link_farm."""
+    assert run_app(app, ["disavow", str(predictions), "-o", str(tmp_path / "d.txt"),
+                         "--labels", "Spam, Link Farm,Directories", "--min-confidence", "0.5"]) == 0
+    assert run_app(app, ["disavow", str(predictions), "-o", str(tmp_path / "e.txt"),
+                         "--labels", "spam,link_farm,directory", "--min-confidence", "0.5"]) == 0
+    assert _entries(tmp_path / "d.txt") == _entries(tmp_path / "e.txt") != []
+
+
 @pytest.mark.parametrize("args, message", [
     (["--labels", "spam,bogus"], "unknown or empty disavow labels"),
     (["--level", "page"], "choose domain or url"),

@@ -16,10 +16,29 @@ Per-link failures are data (a status and a reason on the record), never exceptio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 LABELS: tuple[str, ...] = ("editorial", "guest_post", "directory", "spam", "link_farm")
+
+#: plurals of the labels, as a column of categories often has them ("Directories", "Guest posts")
+_PLURALS = {"editorials": "editorial", "guest_posts": "guest_post", "directories": "directory", "spams": "spam",
+            "link_farms": "link_farm"}
+
+
+def canonical_label(value: str | None) -> str | None:
+    """``" Spam "``, ``"Guest Post"``, ``"guest-post"``, ``"Link farms"`` -> ``"spam"``, ``"guest_post"``,
+    ``"guest_post"``, ``"link_farm"``: labels typed by hand or exported by a spreadsheet differ in case, spaces,
+    hyphens and number, not in meaning. Any other word (a synonym such as "PBN") stays as given (skipped, counted):
+    which label it means is the labeller's call (LABELS.md)."""
+    if not value:
+        return value
+    key = "_".join(re.split(r"[\s_\-]+", value.strip().lower())).strip("_")
+    key = _PLURALS.get(key, key)
+    return key if key in LABELS else value.strip().lower()
+
+
 TOXIC_LABELS: frozenset[str] = frozenset({"spam", "link_farm"})
 
 POSITIONS: tuple[str, ...] = (

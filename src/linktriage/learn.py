@@ -7,7 +7,6 @@ the training and the test side: the numbers say how the model does on sites it h
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from linktriage._exceptions import InputError
-from linktriage._records import LABELS, Backlink
+from linktriage._records import LABELS, Backlink, canonical_label
 from linktriage._shipped import SHIPPED_DIR
 from linktriage.features import FEATURE_NAMES
 from linktriage.metrics import Metrics, compute_metrics
@@ -176,23 +175,6 @@ def _unknown_label_key(value: str | None, skipped: Counter) -> str:
     key = f"unknown label {value!r}"
     named = sum(1 for k in skipped if k.startswith("unknown label '") or k.startswith('unknown label "'))
     return key if key in skipped or named < NAMED_UNKNOWN_LABELS else "unknown label, other values"
-
-
-#: plurals of the labels, as a column of categories often has them ("Directories", "Guest posts")
-_PLURALS = {"editorials": "editorial", "guest_posts": "guest_post", "directories": "directory", "spams": "spam",
-            "link_farms": "link_farm"}
-
-
-def canonical_label(value: str | None) -> str | None:
-    """``" Spam "``, ``"Guest Post"``, ``"guest-post"``, ``"Link farms"`` -> ``"spam"``, ``"guest_post"``,
-    ``"guest_post"``, ``"link_farm"``: labels typed by hand or exported by a spreadsheet differ in case, spaces,
-    hyphens and number, not in meaning. Any other word (a synonym such as "PBN") stays as given (skipped, counted):
-    which label it means is the labeller's call (LABELS.md)."""
-    if not value:
-        return value
-    key = "_".join(re.split(r"[\s_\-]+", value.strip().lower())).strip("_")
-    key = _PLURALS.get(key, key)
-    return key if key in LABELS else value.strip().lower()
 
 
 def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifier, seed: int = 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from linktriage._exceptions import InputError
-from linktriage._records import LABELS
+from linktriage._records import LABELS, canonical_label
 
 DEFAULT_DISAVOW_THRESHOLD = 0.8
 DEFAULT_DISAVOW_LABELS: tuple[str, ...] = ("spam", "link_farm")
@@ -17,7 +17,8 @@ DEFAULT_DISAVOW_LABELS: tuple[str, ...] = ("spam", "link_farm")
 
 def check_labels(labels: Iterable[str]) -> tuple[str, ...]:
     """Validate a label selection (e.g. from ``--labels``); unknown names are an InputError."""
-    chosen = tuple(label.strip() for label in labels if label and label.strip())
+    # spelled as label files may spell them ("Spam, Link Farm"): a label refused here was accepted there
+    chosen = tuple(canonical_label(label) for label in labels if label and label.strip())
     unknown = [label for label in chosen if label not in LABELS]
     if unknown or not chosen:
         raise InputError(f"unknown or empty disavow labels {unknown or list(chosen)}: choose among {', '.join(LABELS)}")
