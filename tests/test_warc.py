@@ -47,6 +47,18 @@ def test_archive_reads_pages_and_maps_statuses(warc_factory):
     assert archive.get("https://unknown.example/") is None
 
 
+def test_an_export_url_with_campaign_tags_finds_the_page_archived_without_them(warc_factory):
+    """"?utm_source=newsletter" only tells analytics where a visit came from: such a row was "not in the archives"
+    though the page is there. Other parameters still select other pages."""
+    archive = WarcArchive([warc_factory({"https://a.example/post?id=7": "<html><body><p>post 7</p></body></html>"})])
+    for tagged in ("https://a.example/post?id=7&utm_source=newsletter&utm_medium=email",
+                   "https://a.example/post?utm_campaign=x&id=7&fbclid=AbC#comments", "https://a.example/post?gclid=1&id=7"):
+        page = archive.get(tagged)
+        assert page is not None and b"post 7" in page.body, tagged
+    assert archive.get("https://a.example/post?id=8&utm_source=x") is None
+    assert archive.get("https://a.example/post?utm_source=x") is None  # no id: another page
+
+
 def test_not_a_warc_is_an_input_error(tmp_path):
     bad = tmp_path / "pages.warc.gz"
     for content in (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, gzip.compress(b"hello, not an archive\n"), b""):

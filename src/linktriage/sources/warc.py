@@ -181,6 +181,20 @@ def url_key(url: str) -> str:
     return f"{host}{path}{query}"
 
 
+#: query parameters that only tell analytics where a visit came from (Google's, Meta's, Microsoft's, Mailchimp's)
+_TRACKING_PARAMETER = re.compile(r"(?:utm_[a-z_]+|gclid|dclid|fbclid|msclkid|mc_cid|mc_eid)(?:=|$)", re.I)
+
+
+def _untagged(url: str) -> str:
+    """``url`` without its campaign-tracking query parameters (_TRACKING_PARAMETER), its other parameters in order."""
+    head, mark, rest = url.partition("?")
+    if not mark:
+        return url
+    query, hash_mark, fragment = rest.partition("#")
+    kept = [p for p in query.split("&") if p and not _TRACKING_PARAMETER.match(p)]
+    return head + (f"?{'&'.join(kept)}" if kept else "") + (hash_mark + fragment)
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     path: str
@@ -385,6 +399,12 @@ class WarcArchive:
             requested = check_url(url)[0]
             if requested and requested != url:
                 found = self._exact.get(requested) or self._lenient.get(url_key(requested))
+        if found is None and self._lenient:
+            # an export's URL carrying campaign tags ("?utm_source=newsletter") names the page archived without them:
+            # those parameters only tell analytics where a visit came from, never which page is served
+            untagged = _untagged(url)
+            if untagged != url:
+                found = self._exact.get(untagged) or self._lenient.get(url_key(untagged))
         return found
 
     def get(self, url: str) -> FetchResult | None:
