@@ -630,6 +630,20 @@ def test_scoring_a_labelled_file_keeps_the_users_labels_beside_the_predictions(r
     assert [r["export_label"] for r in rows] == [f"Mine {i}" for i in range(len(given))]
 
 
+def test_scoring_a_scored_file_again_says_its_predictions_are_kept_as_export_columns(run, tmp_path):
+    """Re-scoring its own output worked, but silently nested the old predictions (export_confidence,
+    export_export_domain_rating, ...): the user did not learn that the original export was the file to give."""
+    first = tmp_path / "scored.csv"
+    assert run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+               "-o", first).returncode == 0
+    again = run("score", first, "--pages", EXAMPLES / "pages.warc.gz", "--offline", "-o", tmp_path / "again.csv")
+    assert again.returncode == 0
+    assert "the export is a linktriage output" in again.stderr and "score the original export" in again.stderr
+    plain = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                "-o", tmp_path / "plain.csv")
+    assert "linktriage output" not in plain.stderr
+
+
 def test_a_failed_evaluate_leaves_no_empty_report_folder(tmp_path, run):
     """The folder was created before the labels were read, and stayed behind, empty, when the run failed."""
     labels = tmp_path / "labels.csv"

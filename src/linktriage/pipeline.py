@@ -570,6 +570,10 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
+    if _PREVIOUS_OUTPUT <= set(backlinks.export_columns):
+        # its labels and probabilities would be read as the export's own columns, nested in export_*
+        warn_run("the export is a linktriage output (it has confidence, p_* and link_status columns): its previous "
+                 "predictions are kept as export_* columns; score the original export to avoid them")
     # before the writer opens: a refused option must not leave a CSV header on stdout; after the exports are judged,
     # as loading the embedder a niche needs takes seconds (MiniLM 5 s) and a wrong export is told at once
     options = _checked(options)
@@ -596,6 +600,10 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
             model = load_model(options.model)  # cached: the same object scoring used
             write_html_report(kept, report, model_info=getattr(model, "card_", None))
     return summary
+
+
+#: columns every linktriage output has, as an export read again names them
+_PREVIOUS_OUTPUT = frozenset({"export_confidence", "export_p_editorial", "export_p_spam", "export_link_status"})
 
 
 def model_info(path: str | None = None) -> dict:
