@@ -176,3 +176,18 @@ def test_urls_an_export_prints_decoded_are_read_as_browsers_send_them():
     assert frame["link_status"].tolist() == ["live", "live"]
     assert frame["source_url"][0] == "https://a.example.org/my%20page"
     assert frame["target_domain"].tolist() == ["example.com", "example.com"]
+
+
+def test_a_link_also_in_a_hidden_mobile_menu_is_judged_where_it_shows():
+    """Themes repeat their menu and social links in a mobile menu hidden until opened. The first copy in document
+    order, the hidden one, was judged: a footer "Facebook" link came out spam, "hidden link"."""
+    social = "https://www.facebook.com/exampletimes/"
+    article = "<p>" + "The council met on Tuesday to discuss the new bridge. " * 30 + "</p>"
+    page = (f"<html><body><div id='mobile-nav' style='visibility:hidden'><a href='{social}'>Facebook</a></div>"
+            f"<article>{article}</article><footer><a href='{social}'>Facebook</a> <a href='/about'>About</a>"
+            "</footer></body></html>")
+    frame = linktriage.score([{"source_url": "https://news.example.org/bridge", "target_url": social,
+                               "anchor": "Facebook", "html": page},
+                              {"source_url": "https://news.example.org/bridge", "target_url": social, "html": page}])
+    assert frame["position"].tolist() == ["footer", "footer"]
+    assert not any("hidden" in reasons for reasons in frame["reasons"]), frame["reasons"].tolist()

@@ -187,14 +187,16 @@ def _choose(links: list[LinkContext], export_anchor: str) -> LinkContext:
     """When a page links to the target several times, judge the link the export means.
 
     The export's anchor identifies it when it matches; otherwise a visible link in the content is the one
-    an audit cares about most, and the first link in document order is the fallback.
+    an audit cares about most, then any visible link, and the first link in document order is the fallback.
+    A hidden copy is judged only when no copy is visible: themes repeat their social and menu links in a mobile
+    menu hidden until opened, and the first copy, hidden, made a footer "Facebook" link a "hidden link" (spam).
     """
     wanted = " ".join(export_anchor.lower().split())
     if wanted:
-        for link in links:
-            if " ".join(link.anchor_text.lower().split()) == wanted:
-                return link
+        named = [link for link in links if " ".join(link.anchor_text.lower().split()) == wanted]
+        if named:
+            return next((link for link in named if not link.hidden), named[0])
     for link in links:
         if link.position == "content" and not link.hidden:
             return link
-    return links[0]
+    return next((link for link in links if not link.hidden), links[0])
