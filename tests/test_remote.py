@@ -9,6 +9,7 @@ import fsspec
 import pytest
 
 from linktriage import InputError
+from linktriage._exceptions import LinkTriageError
 from linktriage._remote import writable
 
 memory = fsspec.filesystem("memory")
@@ -30,6 +31,35 @@ def test_a_local_output_is_moved_into_place_only_when_the_job_succeeds(tmp_path)
         Path(local).write_text("half")
         raise RuntimeError("the export broke")
     assert out.read_text() == "new\n" and list(tmp_path.iterdir()) == [out]
+
+
+def test_an_output_whose_file_was_removed_during_the_run_is_an_error_not_a_success(tmp_path):
+    """A temp-file cleaner or sync tool removing the hidden file mid-run: the run exited 0, the old output in place."""
+    out = tmp_path / "scored.csv"
+    out.write_text("old\n")
+    with pytest.raises(LinkTriageError, match=r"scored.csv was not written: the file it was being written to .*"
+                                              r"was removed during the run"):
+        with writable(str(out), "-o") as local:
+            Path(local).write_text("new\n")
+            Path(local).unlink()
+    assert out.read_text() == "old\n"
+
+
+def test_an_output_that_cannot_be_replaced_keeps_the_runs_work_and_names_it(tmp_path, monkeypatch):
+    """An immutable target: the error named only the hidden file, and the run's whole output stayed hidden."""
+    out = tmp_path / "scored.csv"
+    out.write_text("old\n")
+
+    def refused(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("linktriage._remote.os.replace", refused)
+    with pytest.raises(InputError, match=r"cannot replace .*scored.csv \(Operation not permitted\): it is left as it "
+                                         r"was, and this run's output is kept as .*\.partial-\d+-scored.csv") as caught:
+        with writable(str(out), "-o") as local:
+            Path(local).write_text("new\n")
+    kept = str(caught.value).split("kept as ")[1].split(";")[0]
+    assert Path(kept).read_text() == "new\n" and out.read_text() == "old\n"
 
 
 def test_partial_outputs_of_killed_runs_are_removed_and_others_kept(tmp_path):

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
-from linktriage._exceptions import InputError
+from linktriage._exceptions import InputError, LinkTriageError
 
 __all__ = ["is_url", "import_fsspec", "replaced_on_success", "url_filesystem", "writable"]
 
@@ -105,8 +105,16 @@ def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | Non
         if os.path.exists(partial):
             os.remove(partial)
         raise
-    if os.path.exists(partial):
+    # Every writer creates its file: one missing now was removed under the run (a temp-file cleaner, a sync tool,
+    # the folder deleted), and the run ended "successfully" with the old output, or none, in place.
+    if not os.path.exists(partial):
+        raise LinkTriageError(f"{path} was not written: the file it was being written to ({partial}) was removed "
+                              "during the run; run it again")
+    try:
         os.replace(partial, path)
+    except OSError as exc:  # an immutable or read-only target: the run's work is kept, and named, not lost
+        raise InputError(f"cannot replace {path} ({exc.strerror or exc}): it is left as it was, and this run's "
+                         f"output is kept as {partial}; rename that file, or write elsewhere") from None
 
 
 #: a partial output untouched this long, from a process that no longer runs, is left over from a killed run
