@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+from pathlib import Path
 
 import pytest
 from test_cli import run  # noqa: F401 - the CLI-in-process fixture
@@ -57,6 +58,25 @@ def test_an_export_url_with_campaign_tags_finds_the_page_archived_without_them(w
         assert page is not None and b"post 7" in page.body, tagged
     assert archive.get("https://a.example/post?id=8&utm_source=x") is None
     assert archive.get("https://a.example/post?utm_source=x") is None  # no id: another page
+
+
+def test_another_copy_of_an_archive_at_the_indexed_path_is_refused_not_read_as_other_pages(warc_factory, tmp_path):
+    """A Dask worker whose file at the archive's path was another copy (the same records in another order) read the
+    records at the client's offsets: rows were judged on other pages, their links reported missing."""
+    pages = {f"https://a.example/p{i}": f"<html><body><p>page {i} " + "words " * (50 * i) + "</p></body></html>"
+             for i in range(1, 4)}
+    path = warc_factory(pages)
+    archive = WarcArchive([path])
+    assert b"page 2" in archive.get("https://a.example/p2").body
+    reordered = warc_factory(dict(reversed(pages.items())), name="reordered.warc.gz")
+    Path(path).write_bytes(Path(reordered).read_bytes())
+    for url in pages:
+        with pytest.raises(InputError, match=r"not the archive that was indexed \(the record at byte [\d,]+ is no "
+                                             r"longer that of https://a.example/p\d\): .*every worker must read"):
+            archive.get(url)
+    Path(path).write_bytes(b"\0" * 100)  # truncated or rewritten as something else: the same, not a row's error
+    with pytest.raises(InputError, match="not the archive that was indexed"):
+        archive.get("https://a.example/p3")
 
 
 def test_not_a_warc_is_an_input_error(tmp_path):

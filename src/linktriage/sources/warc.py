@@ -411,7 +411,7 @@ class WarcArchive:
         """The archived page for ``url`` (redirects followed inside the archive), or None when not archived."""
         try:
             return self._get(url)
-        except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError):
+        except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError, ArchiveChanged):
             # the archive file itself is gone or closed to this process (a Dask worker that does not see it): the
             # run's problem, said once by its engine, not every page's error row
             raise
@@ -525,11 +525,30 @@ def _server_failed(code: int | None) -> bool:
     return code is not None and (code >= 500 or code == 429)
 
 
+class ArchiveChanged(InputError):
+    """The archive no longer holds, where it was indexed, the record of the page: the run's error, not a page's."""
+
+    def __init__(self, entry: _Entry) -> None:
+        super().__init__(
+            f"--pages {entry.path}: not the archive that was indexed (the record at byte {entry.offset:,} is no "
+            f"longer that of {entry.uri}): the file was rewritten during the run, or a Dask worker sees another "
+            "copy at that path; every worker must read the same copy")
+
+
 def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]:
-    """(HTTP status, headers, body, why the body is unusable or "") of one record."""
+    """(HTTP status, headers, body, why the body is unusable or "") of one record.
+
+    The record read must be the one indexed: another copy of the archive at the same path (a Dask worker's) put
+    other pages' records at the offsets, and rows were judged on those pages, their links reported missing."""
     with _open(entry.path) as stream:
         stream.seek(entry.offset)
-        record = next(iter(ArchiveIterator(stream)))
+        try:
+            with redirect_stderr(io.StringIO()):  # as when indexing: warcio's own warnings are not the user's
+                record = next(iter(ArchiveIterator(stream)))
+        except (ArchiveLoadFailed, StopIteration, EOFError, zlib.error, ValueError):
+            raise ArchiveChanged(entry) from None
+        if (record.rec_headers.get_header("WARC-Target-URI") or "") != entry.uri:
+            raise ArchiveChanged(entry)
         if record.rec_type == "resource":  # a document without an HTTP answer: its WARC Content-Type says what
             body, problem = _capped(record.raw_stream)
             code, headers = 200, {"content-type": record.rec_headers.get_header("Content-Type") or ""}
