@@ -124,3 +124,33 @@ def test_a_worker_killed_under_the_run_is_a_one_line_error_not_an_internal_one(t
     assert stderr.startswith("linktriage: error: an analysis worker process died while analysing pages"), stderr
     assert stderr.count("\n") == 1 and not (tmp_path / "out.csv").exists()
     assert _gone(workers[1])
+
+
+LOST_IN_A_FINALIZER = """
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import linktriage.pipeline
+
+class Closing:
+    def __del__(self):
+        raise KeyboardInterrupt  # what Ctrl-C or SIGTERM raises when it lands while a finalizer runs
+
+def stuck(*args, **kwargs):
+    Closing()  # collected at once
+    time.sleep(60)
+
+linktriage.pipeline.score_export = stuck
+from linktriage.cli import main
+sys.argv[0] = "linktriage"
+main()
+"""
+
+
+def test_an_interrupt_raised_inside_a_finalizer_still_stops_the_run():
+    """A signal's KeyboardInterrupt raised inside a __del__ (a ZipFile the garbage collector closed) was printed as
+    "Exception ignored in ..." and lost: the run went on waiting for its workers, 1 SIGTERM in 40 hung the run."""
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", LOST_IN_A_FINALIZER, "score", str(EXAMPLES / "backlinks.csv"),
+                          "--offline"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 130 and run.stderr == "linktriage: interrupted\n", run.stderr
+    assert time.monotonic() - started < 30

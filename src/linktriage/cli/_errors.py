@@ -79,10 +79,37 @@ class _Terminated:
             signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _interrupts_not_lost(terminated: _Terminated) -> Iterator[None]:
+    """Deliver Ctrl-C or SIGTERM again when its KeyboardInterrupt was raised inside a finalizer.
+
+    A signal handler raises in whatever code runs; inside a ``__del__`` (a ZipFile the garbage collector closes)
+    Python only prints "Exception ignored in ..." and goes on, so the run printed a traceback and kept waiting for
+    its workers, or hung (1 run in 40). The signal is sent to the main thread again, to be raised outside."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            # from another thread, once the finalizer is over: sent from here, it is raised inside this hook
+            again = signal.SIGTERM if terminated.received else signal.SIGINT
+            threading.Timer(0.1, signal.pthread_kill, (threading.main_thread().ident, again)).start()
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app (on ``args``, default sys.argv) and return the exit code; errors become one line on stderr."""
     terminated = _Terminated()
-    with warnings.catch_warnings(), terminated.installed():
+    with warnings.catch_warnings(), terminated.installed(), _interrupts_not_lost(terminated):
         warnings.showwarning = _one_line_warning
         code = _run(app, args)
     if code == _INTERRUPTED:
