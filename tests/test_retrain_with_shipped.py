@@ -58,7 +58,7 @@ def test_the_users_labels_weigh_their_share_of_the_whole(small_shipped_table, mo
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"own_share": 0.3}, "add --with-shipped"),
-    ({"own_share": 1.0, "with_shipped": True}, "from 0 to below 1"),
+    ({"own_share": 1.0, "with_shipped": True}, r"^--own-share \(own_share\) must be a number from 0 to below 1"),
     ({"own_share": -0.1, "with_shipped": True}, "from 0 to below 1"),
     ({"own_share": "half", "with_shipped": True}, "from 0 to below 1"),
 ])
