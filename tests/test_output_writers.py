@@ -45,6 +45,20 @@ def test_stdout_default_and_unknown_format(tmp_path):
         open_writer(tmp_path / "o.xls")
 
 
+def test_a_format_the_name_contradicts_and_compressed_names_are_refused_saying_why():
+    """`--format parquet -o x.csv` wrote Parquet bytes under a .csv name; `-o scored.csv.gz` was "cannot tell the
+    output format", though .csv.gz exports are read."""
+    from linktriage.output import output_format
+
+    assert output_format("x.csv", "CSV") == "csv" and output_format("x.out", "parquet") == "parquet"
+    with pytest.raises(InputError, match=r"--format parquet but -o 'x.csv' names a csv file"):
+        output_format("x.csv", "parquet")
+    with pytest.raises(InputError, match=r"compressed outputs are not written; write scored.csv and compress it"):
+        output_format("scored.csv.gz", None)
+    with pytest.raises(InputError, match="cannot tell the output format"):
+        output_format("archive.gz", None)
+
+
 def test_parquet_row_groups_and_types(tmp_path):
     import pyarrow.parquet as pq
 

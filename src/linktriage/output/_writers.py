@@ -27,13 +27,20 @@ def output_format(path: str | os.PathLike | None, fmt: str | None, option: str =
     """csv, jsonl, parquet or xlsx: ``fmt``, else from the file name's extension (CSV for standard output)."""
     if isinstance(fmt, str):
         fmt = fmt.lower()  # as extensions are read: `-o X.CSV` was fine, `--format JSONL` an unknown format
+    suffix = Path(path).suffix.lower() if path is not None else ""
     if fmt:
         if fmt not in set(FORMATS.values()):
             raise InputError(f"unknown output format {fmt!r}: choose csv, jsonl, parquet or xlsx")
+        if FORMATS.get(suffix, fmt) != fmt:  # Parquet bytes under a .csv name: every reader of it fails
+            raise InputError(f"--format {fmt} but {option} {str(path)!r} names a {FORMATS[suffix]} file: "
+                             "change one of them (or leave --format out)")
         return fmt
     if path is None:
         return "csv"
-    suffix = Path(path).suffix.lower()
+    if suffix in (".gz", ".bz2", ".xz", ".zst", ".zip") and Path(path).suffixes[-2:-1]:
+        raise InputError(f"{option} {str(path)!r}: compressed outputs are not written; write "
+                         f"{Path(path).with_suffix('').name} and compress it afterwards (Parquet and .xlsx are "
+                         "compressed already)")
     if suffix not in FORMATS:
         raise InputError(f"cannot tell the output format of {option} {str(path)!r}: use a .csv, .jsonl, .parquet or "
                          ".xlsx name"
