@@ -264,6 +264,29 @@ def test_an_output_in_a_read_only_folder_is_refused_before_any_work(tmp_path, ru
         assert not out.exists()
 
 
+def test_an_output_file_that_cannot_be_replaced_is_refused_before_any_work(tmp_path, run):
+    """An immutable (or, for a user, read-only) -o / --report / --domains file was found only once every row was
+    scored, and the run's rows were lost with it."""
+    import shutil
+    import subprocess as sp
+
+    if not shutil.which("chattr"):
+        pytest.skip("no chattr here to make a file immutable")
+    out, kept = tmp_path / "scored.csv", tmp_path / "kept.csv"
+    kept.write_text("old\n")
+    if sp.run(["chattr", "+i", str(kept)], capture_output=True).returncode != 0:
+        pytest.skip("this filesystem does not make files immutable")
+    try:
+        for option, named in (("-o", "--output"), ("--domains", "--domains")):
+            args = ["-o", out] if option != "-o" else []
+            result = run("score", EXAMPLES / "backlinks.csv", "--offline", *args, option, kept)
+            assert result.returncode == 2, result.stderr
+            assert f"{named} {kept}: the file cannot be replaced" in result.stderr and not out.exists()
+    finally:
+        sp.run(["chattr", "-i", str(kept)])
+    assert kept.read_text() == "old\n"
+
+
 def test_table_says_how_many_rows_it_leaves_out(tmp_path, run):
     """--table shows the first 200 rows; the line saying how many more there are never printed, as the rows kept
     for it stop at 200."""

@@ -154,3 +154,27 @@ def test_an_interrupt_raised_inside_a_finalizer_still_stops_the_run():
                           "--offline"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 130 and run.stderr == "linktriage: interrupted\n", run.stderr
     assert time.monotonic() - started < 30
+
+
+STRAY_THREAD = """
+import signal, sys, threading, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import linktriage.pipeline
+
+def stuck(*args, **kwargs):
+    # what a process pool's thread does when its worker died in the middle of sending a result: wait for good
+    threading.Thread(target=time.sleep, args=(3600,), daemon=False).start()
+    raise KeyboardInterrupt
+
+linktriage.pipeline.score_export = stuck
+from linktriage.cli import main
+sys.argv[0] = "linktriage"
+main()
+"""
+
+
+def test_an_interrupted_run_exits_whatever_thread_is_left_waiting():
+    """After "terminated", Python's exit joined a pool thread stuck on a pipe: the process never ended."""
+    run = subprocess.run([sys.executable, "-c", STRAY_THREAD, "score", str(EXAMPLES / "backlinks.csv"), "--offline"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 130 and run.stderr == "linktriage: interrupted\n", run.stderr

@@ -62,6 +62,27 @@ def test_an_output_that_cannot_be_replaced_keeps_the_runs_work_and_names_it(tmp_
     assert Path(kept).read_text() == "new\n" and out.read_text() == "old\n"
 
 
+def test_the_other_outputs_of_a_run_land_when_one_cannot_take_its_place(tmp_path, monkeypatch):
+    """--domains or --report that could not replace its file discarded the run's scored rows (-o) with it."""
+    import os
+
+    out, domains = tmp_path / "scored.csv", tmp_path / "domains.csv"
+    domains.write_text("old\n")
+    real_replace = os.replace
+
+    def refused(source, target):
+        if str(target) == str(domains):
+            raise PermissionError(1, "Operation not permitted")
+        real_replace(source, target)
+
+    monkeypatch.setattr("linktriage._remote.os.replace", refused)
+    with pytest.raises(InputError, match="cannot replace .*domains.csv"):
+        with writable(str(out), "-o") as rows, writable(str(domains), "--domains") as view:
+            Path(rows).write_text("rows\n")
+            Path(view).write_text("view\n")
+    assert out.read_text() == "rows\n" and domains.read_text() == "old\n"
+
+
 def test_partial_outputs_of_killed_runs_are_removed_and_others_kept(tmp_path):
     """A run killed with SIGKILL (or by the out-of-memory killer) left its hidden partial output forever."""
     import os

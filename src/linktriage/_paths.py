@@ -68,3 +68,11 @@ def check_output_folder(option: str, path: str | os.PathLike | None) -> None:
     except OSError as exc:
         raise InputError(f"{option} {path}: cannot write in the folder {folder} ({exc.strerror or exc}); "
                          "write elsewhere") from None
+    # An existing file made read-only or immutable is one its owner protects: found after the run, the run's
+    # work was lost. Opening it to append writes nothing.
+    if os.path.isfile(path):
+        try:
+            open(path, "ab").close()
+        except OSError as exc:
+            raise InputError(f"{option} {path}: the file cannot be replaced ({exc.strerror or exc}); make it "
+                             "writable or write elsewhere") from None

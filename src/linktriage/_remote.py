@@ -80,6 +80,10 @@ def writable(path: str | None, option: str, *, resume: bool = False) -> Iterator
             _transfer(filesystem.put_file, path, option, local, inner)
 
 
+class OutputNotReplaced(InputError):
+    """A finished output could not take the place of the file it names (kept in its hidden file, named)."""
+
+
 @contextmanager
 def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | None]:
     """Write a local output beside ``path`` and move it into place only when the job succeeds, so a failed run
@@ -101,6 +105,12 @@ def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | Non
     partial = os.path.join(folder, f".partial-{os.getpid()}-{name}")
     try:
         yield partial
+    except OutputNotReplaced:
+        # another output of the run (--domains, --report) could not take its place: this one is complete, and
+        # discarding it lost the run's scored rows
+        if os.path.exists(partial):
+            os.replace(partial, path)
+        raise
     except BaseException:
         if os.path.exists(partial):
             os.remove(partial)
@@ -113,7 +123,7 @@ def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | Non
     try:
         os.replace(partial, path)
     except OSError as exc:  # an immutable or read-only target: the run's work is kept, and named, not lost
-        raise InputError(f"cannot replace {path} ({exc.strerror or exc}): it is left as it was, and this run's "
+        raise OutputNotReplaced(f"cannot replace {path} ({exc.strerror or exc}): it is left as it was, and this run's "
                          f"output is kept as {partial}; rename that file, or write elsewhere") from None
 
 

@@ -5,6 +5,7 @@ Commands register themselves on ``app`` when their module is imported below.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -36,4 +37,14 @@ def main() -> None:
     # libraries (~0.4 s). A second Ctrl-C in it killed the process by the signal: exit -2, not the 130 the run
     # had printed "interrupted" for.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if code in (130, 143):
+        # An interrupted run has ended its work and said so. Python's exit then joins every thread still running;
+        # a process pool's thread, its worker killed in the middle of sending a result, waits on that pipe for
+        # good, and the process hung after "terminated" (1 SIGTERM in 16). Nothing is left to clean up.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
     sys.exit(code)
