@@ -428,7 +428,8 @@ def test_url_level_writes_each_page_once_whatever_its_spelling(tmp_path):
     do, for a crawler, and stay apart."""
     rows = [row("http://ADWORDS.BLOGSPOT.COM/2012/post.html"), row("http://adwords.blogspot.com/2012/post.html"),
             row("HTTP://adwords.blogspot.com/2012/post.html#comments"), row("https://adwords.blogspot.com/2012/post.html"),
-            row("http://spam.example.org/Links/"), row("http://spam.example.org/Links")]
+            row("http://spam.example.org/Links/"), row("http://spam.example.org/Links"),
+            row("https://adwords.blogspot.com:443/2012/post.html"), row("http://spam.example.org:80/Links")]
     write_disavow(rows, tmp_path / "u.txt", level="url")
     assert parse(tmp_path / "u.txt")[0] == [
         "http://adwords.blogspot.com/2012/post.html", "https://adwords.blogspot.com/2012/post.html",
@@ -438,4 +439,4 @@ def test_url_level_writes_each_page_once_whatever_its_spelling(tmp_path):
     summary = write_disavow(rows, tmp_path / "merged.txt", level="url", merge=existing)
     entries = parse(tmp_path / "merged.txt")[0]
     assert entries[0] == "http://Spam.Example.org/Links#top" and "http://spam.example.org/Links" not in entries
-    assert summary.already_listed == 1 and "http://spam.example.org/Links/" in entries
+    assert summary.already_listed == 2 and "http://spam.example.org/Links/" in entries

@@ -82,7 +82,7 @@ def test_the_table_shows_urls_as_they_are_without_markup_or_terminal_controls(tm
     assert result.returncode == 0, result.stderr  # rich read "[/]" as a closing tag: MarkupError, exit 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "http://evil.example/[/]x" in result.stderr and "[bold]y" in result.stderr
-    assert "1 rows: not_fetched 1" in result.stderr
+    assert "1 row: not_fetched 1" in result.stderr
 
 
 def test_error_lines_stay_one_line_without_terminal_controls(tmp_path):

@@ -97,7 +97,7 @@ class ScoreSummary:
             return "0 rows: the exports hold a header but no backlink rows"
         statuses = ", ".join(f"{k} {v}" for k, v in self.statuses.most_common())
         labels = ", ".join(f"{k} {v}" for k, v in self.labels.most_common())
-        return f"{self.rows} rows: {statuses}" + (f" | labels: {labels}" if labels else "")
+        return f"{counted(self.rows, 'row')}: {statuses}" + (f" | labels: {labels}" if labels else "")
 
 
 class PageGetter:

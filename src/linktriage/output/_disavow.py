@@ -231,7 +231,10 @@ def _page_url(url: str) -> str:
     except ValueError:  # "http://[::1": left as it is, for the host check to refuse
         return url
     userinfo, at, host = parts.netloc.rpartition("@")
-    return urlunsplit((parts.scheme.lower(), f"{userinfo}{at}{host.lower()}", parts.path, parts.query, ""))
+    scheme, host = parts.scheme.lower(), host.lower()
+    if host.endswith({"http": ":80", "https": ":443"}.get(scheme, "\0")):  # the scheme's own port: the same URL
+        host = host.rpartition(":")[0]
+    return urlunsplit((scheme, f"{userinfo}{at}{host}", parts.path, parts.query, ""))
 
 
 def _encoded_breaks(url: str) -> str:
