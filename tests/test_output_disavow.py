@@ -427,7 +427,8 @@ def test_url_level_writes_each_page_once_whatever_its_spelling(tmp_path):
     of 10,000 links): the host's case and a #fragment do not make another page. http / https and a trailing slash
     do, for a crawler, and stay apart."""
     rows = [row("http://ADWORDS.BLOGSPOT.COM/2012/post.html"), row("http://adwords.blogspot.com/2012/post.html"),
-            row("HTTP://adwords.blogspot.com/2012/post.html#comments"), row("https://adwords.blogspot.com/2012/post.html"),
+            row("HTTP://adwords.blogspot.com/2012/post.html#comments"),
+            row("https://adwords.blogspot.com/2012/post.html"),
             row("http://spam.example.org/Links/"), row("http://spam.example.org/Links"),
             row("https://adwords.blogspot.com:443/2012/post.html"), row("http://spam.example.org:80/Links")]
     write_disavow(rows, tmp_path / "u.txt", level="url")

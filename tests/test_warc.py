@@ -53,7 +53,8 @@ def test_an_export_url_with_campaign_tags_finds_the_page_archived_without_them(w
     though the page is there. Other parameters still select other pages."""
     archive = WarcArchive([warc_factory({"https://a.example/post?id=7": "<html><body><p>post 7</p></body></html>"})])
     for tagged in ("https://a.example/post?id=7&utm_source=newsletter&utm_medium=email",
-                   "https://a.example/post?utm_campaign=x&id=7&fbclid=AbC#comments", "https://a.example/post?gclid=1&id=7"):
+                   "https://a.example/post?utm_campaign=x&id=7&fbclid=AbC#comments",
+                   "https://a.example/post?gclid=1&id=7"):
         page = archive.get(tagged)
         assert page is not None and b"post 7" in page.body, tagged
     assert archive.get("https://a.example/post?id=8&utm_source=x") is None

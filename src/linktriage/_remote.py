@@ -123,8 +123,8 @@ def replaced_on_success(path: str | None, *, resume: bool) -> Iterator[str | Non
     try:
         os.replace(partial, path)
     except OSError as exc:  # an immutable or read-only target: the run's work is kept, and named, not lost
-        raise OutputNotReplaced(f"cannot replace {path} ({exc.strerror or exc}): it is left as it was, and this run's "
-                         f"output is kept as {partial}; rename that file, or write elsewhere") from None
+        raise OutputNotReplaced(f"cannot replace {path} ({exc.strerror or exc}): it is left as it was, and this "
+                                f"run's output is kept as {partial}; rename that file, or write elsewhere") from None
 
 
 #: a partial output untouched this long, from a process that no longer runs, is left over from a killed run

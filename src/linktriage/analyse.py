@@ -173,7 +173,7 @@ def _named_in_cut_part(page, target_url: str) -> bool:
     if not page.cut or not target_url:
         return False
     host = (urlsplit(target_url).hostname or "").removeprefix("www.")
-    return bool(host) and host in page.rest.lower()
+    return bool(host) and host in page.rest
 
 
 def _lands_on_the_target_site(fetched: FetchResult, backlink: Backlink) -> bool:

@@ -74,7 +74,7 @@ class ParsedPage:
     hiding: dict = field(default_factory=dict, repr=False)
     #: the page was longer than MAX_HTML_CHARS and only its beginning was read
     cut: bool = False
-    #: what was cut off, searched only to tell "not on the page" from "not in the part read"
+    #: what was cut off, lower-cased: searched only to tell "not on the page" from "not in the part read"
     rest: str = field(default="", repr=False)
 
 
@@ -182,7 +182,7 @@ def href_domain(href: str) -> str:
 def extract_page(fetched: FetchResult) -> ParsedPage | None:
     """Decode, parse and extract one fetched page. None when the body is not usable HTML."""
     html = _XML_DECL.sub("", decode_html(fetched.body, fetched.charset))
-    cut, html, rest = len(html) > MAX_HTML_CHARS, html[:MAX_HTML_CHARS], html[MAX_HTML_CHARS:]
+    cut, html, rest = len(html) > MAX_HTML_CHARS, html[:MAX_HTML_CHARS], html[MAX_HTML_CHARS:].lower()
     if "<" not in html:
         return None
     tree = _parse(html)

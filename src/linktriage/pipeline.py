@@ -671,15 +671,16 @@ def train_model(labels: Sequence[str], *, pages: Sequence[str] = (), cv: int = 5
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise InputError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
     if own_share is not None and not with_shipped:
-        raise InputError("--own-share (own_share) weighs your labels against the shipped ones: add --with-shipped, or leave it out")
+        raise InputError("--own-share (own_share) weighs your labels against the shipped ones: add --with-shipped, "
+                         "or leave it out")
     if with_shipped and not learn.SHIPPED_TABLE_PATH.is_file():  # shipped in the package; a damaged install lacks it
         raise InputError(f"--with-shipped needs the shipped training table, {learn.SHIPPED_TABLE_PATH}, which this "
                          "installation does not have: reinstall linktriage, or train without --with-shipped")
     if own_share is None:
         own_share = DEFAULT_OWN_SHARE
     if isinstance(own_share, bool) or not isinstance(own_share, numbers.Real) or not 0 <= own_share < 1:
-        raise InputError(f"--own-share (own_share) must be a number from 0 to below 1 (0.5: your labels weigh as much as the "
-                         f"shipped ones), got {own_share!r}")
+        raise InputError(f"--own-share (own_share) must be a number from 0 to below 1 (0.5: your labels weigh as "
+                         f"much as the shipped ones), got {own_share!r}")
     table = _labelled_table(labels, pages, offline, supplied, cache, every_row)
     if not len(table):
         raise InputError(f"no usable labelled links ({_skipped_text(table)}); labels must be one of "

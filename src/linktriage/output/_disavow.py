@@ -345,13 +345,14 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
                 unrecognised += 1
                 kept.append(_INVALID + line)
                 continue
-            if _page_url(line) in urls:
+            page = _page_url(line)
+            if page in urls:
                 continue
             if _covered(ascii_host(hostname(line)), allow):
                 kept.append(_DISABLED + line)
                 disabled += 1
                 continue
-            urls.add(_page_url(line))
+            urls.add(page)
             kept.append(line)
             continue
         unrecognised += 1

@@ -312,12 +312,11 @@ class Engine:
         current = robots_url
         for _ in range(5):  # RFC 9309: follow at least five redirects
             answer = await self._get(current, page, purpose="robots")
-            if isinstance(answer, Failure) and current == robots_url and answer.whole_host:
-                # the page would fail the same way: say what the page's own request would have said
-                return RobotsAnswer(None, failure_status=answer.status,
-                                    failure_reason=_with_retries(answer.reason, answer.retries))
-            if isinstance(answer, Failure) and current == robots_url:  # the host answers, robots.txt did not
-                return RobotsAnswer(None, failure_status="blocked", failure_reason=_clip(
+            if isinstance(answer, Failure) and current == robots_url:
+                if answer.whole_host:  # the page would fail the same way: say what its own request would have said
+                    return RobotsAnswer(None, failure_status=answer.status,
+                                        failure_reason=_with_retries(answer.reason, answer.retries))
+                return RobotsAnswer(None, failure_status="blocked", failure_reason=_clip(  # the host answers
                     f"robots.txt unreachable ({_with_retries(answer.reason, answer.retries)})"))
             if isinstance(answer, Failure):  # where robots.txt redirected to, not the page's own host
                 if answer.reason.startswith("refused:"):  # a non-public address: not fetched, like an ftp: URL

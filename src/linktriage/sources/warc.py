@@ -543,8 +543,7 @@ def _read_record(entry: _Entry) -> tuple[int | None, dict[str, str], bytes, str]
     with _open(entry.path) as stream:
         stream.seek(entry.offset)
         try:
-            with redirect_stderr(io.StringIO()):  # as when indexing: warcio's own warnings are not the user's
-                record = next(iter(ArchiveIterator(stream)))
+            record = next(iter(ArchiveIterator(stream)))
         except (ArchiveLoadFailed, StopIteration, EOFError, zlib.error, ValueError):
             raise ArchiveChanged(entry) from None
         if (record.rec_headers.get_header("WARC-Target-URI") or "") != entry.uri:
