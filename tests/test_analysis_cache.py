@@ -449,3 +449,20 @@ def test_a_cache_in_a_read_only_folder_is_refused_for_what_it_is(tmp_path, monke
         prepare_cache(path)
     assert str(error.value) == (f"--cache {path}: the folder {path.parent} is read-only, and SQLite writes its working "
                                 "files beside the cache, even to read it; copy the cache to a writable folder")
+
+
+def test_a_run_leaves_only_the_cache_file_beside_it(warc_factory, tmp_path):
+    # SQLite removes a WAL file's -wal and -shm companions when the file's last connection closes; analysis workers
+    # that exited with theirs open left both beside the cache after every run
+    pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
+    (tmp_path / "export.csv").write_text("source_url,target_url\n" + "".join(
+        f"{url},https://shop.example/guides/fit\n" for url in pages))
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    run = subprocess.run([sys.executable, "-m", "linktriage", "score", str(tmp_path / "export.csv"), "--pages",
+                          str(warc_factory(pages)), "--offline", "--workers", "2", "--cache", str(folder / "c.db"),
+                          "-o", str(tmp_path / "scored.csv")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert sorted(path.name for path in folder.iterdir()) == ["c.db"]
+    with sqlite3.connect(folder / "c.db") as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6

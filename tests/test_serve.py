@@ -538,6 +538,20 @@ def test_cache_keeps_analyses_between_requests(tmp_path, monkeypatch):
         assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == len(set(parsed_once))
 
 
+def test_a_stopped_server_leaves_only_its_cache_file(tmp_path):
+    """Requests run in the server's threads, each with its own connection: all of them are closed at exit, so SQLite
+    removes the cache's -wal and -shm files."""
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    with serve_command("--cache", str(folder / "c.sqlite")) as (process, port):
+        answer = httpx.post(f"http://127.0.0.1:{port}/score", json={"links": example_links()}, timeout=60)
+        assert answer.status_code == 200, answer.text
+        assert (folder / "c.sqlite-wal").exists()
+        process.terminate()
+        assert process.wait(30) == 143, process.stderr.read()
+    assert sorted(path.name for path in folder.iterdir()) == ["c.sqlite"]
+
+
 @pytest.mark.parametrize("breakage", ["replaced by a text file", "folder removed"])
 def test_a_cache_that_breaks_while_serving_is_a_miss_not_a_failed_request(tmp_path, breakage):
     import shutil

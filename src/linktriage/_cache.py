@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import math
+import multiprocessing.util
 import os
 import sqlite3
 import sys
@@ -38,7 +39,7 @@ from linktriage._records import LINK_STATUSES, Backlink, FetchResult, LinkContex
 from linktriage._remote import absolute, is_url
 from linktriage.features import FEATURE_NAMES
 
-__all__ = ["prepare_cache", "cache_in_process", "AnalysisCache", "code_fingerprint"]
+__all__ = ["prepare_cache", "cache_in_process", "close_caches", "close_after_workers", "AnalysisCache", "code_fingerprint"]
 
 #: SQLite's application_id header field: marks a file as a linktriage cache ("LTC1"), so another program's
 #: database given by mistake is refused instead of written into.
@@ -101,7 +102,8 @@ def page_key(fetched: FetchResult) -> str:
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    # Each thread has its own connection (cache_in_process); another thread only closes it when the process exits.
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable enough for a cache, no fsync per page
     # A file from elsewhere may carry SQL (a trigger, a view) calling functions: at least no function with side
     # effects runs (and such files are refused: _make_ready)
@@ -325,10 +327,38 @@ def cache_in_process(path: str) -> AnalysisCache | None:
     key = (path, os.getpid(), threading.get_ident())
     if key not in _OPEN:
         try:
-            _OPEN[key] = AnalysisCache(path)
+            connection = AnalysisCache(path)
         except sqlite3.Error:
             return None
+        if not any(pid == os.getpid() for _, pid, _ in _OPEN):
+            # multiprocessing's exit hook, unlike atexit, also runs in a pool's worker processes
+            multiprocessing.util.Finalize(None, close_caches, exitpriority=0)
+        _OPEN[key] = connection
     return _OPEN[key]
+
+
+def close_caches() -> None:
+    """Close this process's cache connections. SQLite removes the cache's -wal and -shm files when the last
+    connection to it closes: workers that exited with theirs open left both beside the cache file after a run."""
+    for key in [key for key in _OPEN if key[1] == os.getpid()]:
+        try:
+            _OPEN.pop(key).connection.close()
+        except sqlite3.Error:  # a broken connection: nothing left to save
+            pass
+
+
+def close_after_workers(path: str) -> None:
+    """Open the cache file and close it again, once the analysis workers have ended. Workers that close their
+    connections at the same moment can each see the other one still open, and then neither removes the -wal and -shm
+    files (1 run in 7); a connection that closes alone afterwards does."""
+    try:
+        connection = _connect(path)
+        try:
+            connection.execute("SELECT count(*) FROM meta").fetchone()  # a read opens the WAL, which the close ends
+        finally:
+            connection.close()
+    except sqlite3.Error:  # the file broke meanwhile: its companions are the least of it
+        pass
 
 
 def _stored(analysis) -> dict:

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
-from linktriage._cache import prepare_cache
+from linktriage._cache import close_after_workers, close_caches, prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._reasons import counted
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
@@ -342,6 +342,8 @@ def _score(backlinks: Iterable[Backlink], options: ScoreOptions, model: LinkClas
             executor.stop()  # Ctrl-C, an error, or the caller stopped reading: the pages in progress are not waited for
         elif executor is not None:
             executor.shutdown(cancel_futures=True)
+        if isinstance(executor, AnalysisPool) and options.cache:
+            close_after_workers(options.cache)
         getter.close()
 
 
@@ -367,6 +369,7 @@ def _local_pool(options: ScoreOptions, getter: PageGetter) -> AnalysisPool:
     import trafilatura  # noqa: F401  (imported once here, so forked workers start with it loaded)
 
     register_archive(getter.archive)  # forked workers inherit the archive index instead of re-reading the files
+    close_caches()  # an SQLite connection must not cross a fork: one opened for a chunk analysed here is closed
     return AnalysisPool(options.workers or os.cpu_count() or 1)
 
 

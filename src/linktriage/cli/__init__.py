@@ -40,7 +40,10 @@ def main() -> None:
     if code in (130, 143):
         # An interrupted run has ended its work and said so. Python's exit then joins every thread still running;
         # a process pool's thread, its worker killed in the middle of sending a result, waits on that pipe for
-        # good, and the process hung after "terminated" (1 SIGTERM in 16). Nothing is left to clean up.
+        # good, and the process hung after "terminated" (1 SIGTERM in 16). What is left to clean up is done here.
+        from linktriage._cache import close_caches
+
+        close_caches()  # else the --cache file's -wal and -shm files stay beside it
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
