@@ -661,7 +661,13 @@ def test_scoring_a_scored_file_again_says_its_predictions_are_kept_as_export_col
                "-o", first).returncode == 0
     again = run("score", first, "--pages", EXAMPLES / "pages.warc.gz", "--offline", "-o", tmp_path / "again.csv")
     assert again.returncode == 0
-    assert "the export is a linktriage output" in again.stderr and "score the original export" in again.stderr
+    assert f"{first} is a linktriage output" in again.stderr and "score the original export" in again.stderr
+    # of several exports, the message names the one that is an output
+    both = run("score", EXAMPLES / "backlinks.csv", first, "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+               "-o", tmp_path / "both.csv")
+    assert both.returncode == 0
+    assert f"warning: {first} is a linktriage output" in both.stderr
+    assert str(EXAMPLES / "backlinks.csv") not in both.stderr
     plain = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
                 "-o", tmp_path / "plain.csv")
     assert "linktriage output" not in plain.stderr

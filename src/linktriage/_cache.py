@@ -39,7 +39,8 @@ from linktriage._records import LINK_STATUSES, Backlink, FetchResult, LinkContex
 from linktriage._remote import absolute, is_url
 from linktriage.features import FEATURE_NAMES
 
-__all__ = ["prepare_cache", "cache_in_process", "close_caches", "close_after_workers", "AnalysisCache", "code_fingerprint"]
+__all__ = ["prepare_cache", "cache_in_process", "close_caches", "close_after_workers", "AnalysisCache",
+           "code_fingerprint"]
 
 #: SQLite's application_id header field: marks a file as a linktriage cache ("LTC1"), so another program's
 #: database given by mistake is refused instead of written into.

@@ -573,10 +573,12 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
-    if _PREVIOUS_OUTPUT <= set(backlinks.export_columns):
+    rescored = [name for name, columns in backlinks.columns_by_file.items() if _PREVIOUS_OUTPUT <= set(columns)]
+    if rescored:
         # its labels and probabilities would be read as the export's own columns, nested in export_*
-        warn_run("the export is a linktriage output (it has confidence, p_* and link_status columns): its previous "
-                 "predictions are kept as export_* columns; score the original export to avoid them")
+        named = ", ".join(rescored) + (" is a linktriage output" if len(rescored) == 1 else " are linktriage outputs")
+        warn_run(f"{named} (confidence, p_* and link_status columns): the previous predictions are kept as export_* "
+                 "columns; score the original export to avoid them")
     # before the writer opens: a refused option must not leave a CSV header on stdout; after the exports are judged,
     # as loading the embedder a niche needs takes seconds (MiniLM 5 s) and a wrong export is told at once
     options = _checked(options)

@@ -60,9 +60,10 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
         raise
     # every row of the call gets the same export keys (in first-seen order), so an output's columns are fixed by
     # its first row even when the files come from different tools
-    names = list(dict.fromkeys(_export_name(field) for plan in plans for _, field in plan.fmt.columns
-                               if _export_name(field)))
-    return _Rows(_read_all(plans, target, names, unpacker, every_row), tuple(names))
+    by_file = {plan.name: tuple(dict.fromkeys(_export_name(field) for _, field in plan.fmt.columns
+                                              if _export_name(field))) for plan in plans}
+    names = list(dict.fromkeys(name for columns in by_file.values() for name in columns))
+    return _Rows(_read_all(plans, target, names, unpacker, every_row), tuple(names), by_file)
 
 
 def _export_name(field: str) -> str:
@@ -73,10 +74,12 @@ def _export_name(field: str) -> str:
 
 
 class _Rows(Iterator[Backlink]):
-    """read_exports' rows, with the ``export_columns`` they all have."""
+    """read_exports' rows, with the ``export_columns`` they all have, and each file's own (``columns_by_file``, by
+    the name it was given as)."""
 
-    def __init__(self, rows: Iterator[Backlink], export_columns: tuple[str, ...]) -> None:
-        self._rows, self.export_columns = rows, export_columns
+    def __init__(self, rows: Iterator[Backlink], export_columns: tuple[str, ...],
+                 columns_by_file: dict[str, tuple[str, ...]]) -> None:
+        self._rows, self.export_columns, self.columns_by_file = rows, export_columns, columns_by_file
 
     def __next__(self) -> Backlink:
         return next(self._rows)
