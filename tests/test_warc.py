@@ -342,3 +342,40 @@ def test_redirect_chains_through_spellings_of_one_url_are_followed_not_loops(war
                 http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1")))
     page = WarcArchive([cookie]).get("https://g.example.org/p")
     assert page.status == "ok" and b"the post" in page.body and not page.redirected, page.reason
+
+
+def test_warcios_warnings_are_dropped_for_the_reading_thread_only(tmp_path, warc_factory, monkeypatch):
+    """A record whose length is wrong makes warcio write a warning on stderr, which linktriage drops. It did so by
+    replacing sys.stderr for the whole process while indexing: another thread's output (the HTTP API's requests,
+    Dask's workers) went to a discarded buffer meanwhile."""
+    import io
+    import sys
+    import threading
+
+    import linktriage.sources.warc as warc
+
+    import re
+
+    whole = warc_factory({"https://a.example/": "<p>one</p>", "https://b.example/": "<p>two</p>"},
+                         name="pages.warc").read_bytes()
+    length = re.search(rb"Content-Length: (\d+)", whole)
+    short = whole[:length.start(1)] + str(int(length[1]) - 4).encode() + whole[length.end(1):]  # 4 bytes too short
+    bad = tmp_path / "lengths.warc"
+    bad.write_bytes(short)
+    mine, seen = io.StringIO(), []
+    monkeypatch.setattr(sys, "stderr", mine)
+
+    class Watched(warc.ArchiveIterator):
+        def __iter__(self):
+            for record in super().__iter__():
+                # what another thread printing now would print to
+                seen.append(threading.Thread(target=lambda: seen.append(sys.stderr)).start() or sys.stderr)
+                yield record
+
+    monkeypatch.setattr(warc, "ArchiveIterator", Watched)
+    try:
+        WarcArchive([bad])
+    except InputError:
+        pass  # damaged or not, the point is what was printed and where
+    assert seen and all(stream is mine for stream in seen)
+    assert mine.getvalue() == ""

@@ -14,7 +14,6 @@ import gzip
 import io
 import os
 import zlib
-from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -25,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from linktriage._exceptions import InputError
+from linktriage.sources._quiet_warcio import quiet_warcio
 from linktriage.sources.warc import ONE_GZIP_STREAM, whole_record
 
 __all__ = ["ArchiveWriter", "Exchange", "prepare_archive", "read_body", "repair_archive"]
@@ -45,7 +45,7 @@ def prepare_archive(path: str | os.PathLike[str]) -> bool:
         return False
     gzipped = _starts_gzipped(path)
     size = path.stat().st_size
-    with redirect_stderr(io.StringIO()):  # warcio prints multi-line warnings about what it cannot parse
+    with quiet_warcio():  # warcio prints multi-line warnings about what it cannot parse
         with open(path, "rb") as stream:
             good_end, starts_as_warc = (_gzip_complete_end if gzipped else _plain_complete_end)(stream)
         damaged = starts_as_warc and good_end < size and _complete_record_after(path, good_end, gzipped=gzipped)

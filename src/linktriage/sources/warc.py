@@ -11,13 +11,12 @@ are installed: what Dask workers on other machines need.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import re
 import zlib
 from collections import Counter
-from contextlib import AbstractContextManager, redirect_stderr
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -35,6 +34,7 @@ from linktriage._records import FetchResult
 from linktriage.sources._fetch_body import (SNIFF_BYTES, BodyDecoder, BodyRefused, charset_of, content_type_value,
                                                html_refusal, megabytes, meta_refresh)
 from linktriage.sources._fetch_settings import MAX_PAGE_BYTES
+from linktriage.sources._quiet_warcio import quiet_warcio
 from linktriage.sources._status import status_for_http
 
 __all__ = ["WarcArchive", "url_key"]
@@ -88,7 +88,7 @@ def whole_record(record) -> bool:
 def _complete(entry: _Entry) -> bool:
     """Whether the record at ``entry`` is whole (see whole_record), and its gzip member too."""
     try:
-        with _open(entry.path) as stream, redirect_stderr(io.StringIO()):
+        with _open(entry.path) as stream, quiet_warcio():
             if _member_cut(stream, entry.offset):
                 return False
             stream.seek(entry.offset)
@@ -256,7 +256,7 @@ class WarcArchive:
                     raise InputError(f"--pages {path}: not a WARC archive (it does not start with a WARC record); "
                                      "pass a .warc or .warc.gz file such as one written by `linktriage fetch`")
                 records = ArchiveIterator(stream)
-                with redirect_stderr(io.StringIO()):  # warcio prints its own multi-line warnings there
+                with quiet_warcio():  # warcio prints its own multi-line warnings on stderr
                     for record in records:
                         if record.rec_type not in ("response", "resource", "revisit"):
                             continue
