@@ -218,10 +218,10 @@ def _clean_url(url: str) -> str | None:
     url = _as_browsers_read(url)
     if not _SCHEME.match(url) or not hostname(url):
         return None
-    return _page_url(_encoded_breaks(url))
+    return _one_spelling(_encoded_breaks(url))
 
 
-def _page_url(url: str) -> str:
+def _one_spelling(url: str) -> str:
     """The one spelling of a page's URL written at URL level: scheme and host lower-cased, no #fragment (host names
     are case-insensitive and a fragment is no part of what is crawled). An export lists a page under such spellings
     ("http://ADWORDS.BLOGSPOT.COM/...", "...#comments"), and each was a line of its own. http against https and a
@@ -345,7 +345,7 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
                 unrecognised += 1
                 kept.append(_INVALID + line)
                 continue
-            page = _page_url(line)
+            page = _one_spelling(line)
             if page in urls:
                 continue
             if _covered(ascii_host(hostname(line)), allow):
