@@ -215,3 +215,56 @@ def test_an_empty_model_path_is_refused_not_read_as_the_shipped_model(blank):
         load_model(blank)
     with pytest.raises(ModelError, match="the model path is empty"):
         linktriage.score([{"source_url": "https://a.example.org/", "target_url": "https://t.example/"}], model=blank)
+
+
+def _openmp_threads_seen(monkeypatch, method: str) -> list[int]:
+    """The OpenMP thread counts in force each time gradient boosting's ``method`` runs from now on."""
+    import functools
+
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    seen, original = [], getattr(HistGradientBoostingClassifier, method)
+
+    @functools.wraps(original)  # scikit-learn calls methods by their name
+    def watched(self, *args, **kwargs):
+        seen.extend(_openmp_threads())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HistGradientBoostingClassifier, method, watched)
+    return seen
+
+
+def test_small_fits_and_every_prediction_run_on_one_openmp_thread(monkeypatch):
+    """OpenMP threads spin while they wait for each other: with the cores taken by other processes (scoring's own
+    analysis workers, or anything else), a fit on 98 labels took 231 s instead of 1 s. (The tests' own processes
+    run with OMP_NUM_THREADS=1, conftest.py: two threads are allowed here, as a user's machine allows them.)"""
+    from threadpoolctl import threadpool_limits
+
+    fits = _openmp_threads_seen(monkeypatch, "fit")
+    predictions = _openmp_threads_seen(monkeypatch, "decision_function")  # what calibration asks the model for
+    X, y, groups = synthetic_table(n_per_label=20)
+    with threadpool_limits(limits=2, user_api="openmp"):
+        model = LinkClassifier(max_iter=10, cv=3).fit(X, y, groups=groups)
+        model.predictions(X.head(5))
+        assert _openmp_threads() == [2]  # as it was before
+    assert fits and set(fits) == {1}
+    assert predictions and set(predictions) == {1}
+
+
+def test_a_fit_on_the_shipped_tables_size_keeps_every_thread(monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    import linktriage.model as model_module
+
+    monkeypatch.setattr(model_module, "ONE_THREAD_BELOW", 100)
+    fits = _openmp_threads_seen(monkeypatch, "fit")
+    X, y, groups = synthetic_table(n_per_label=20)
+    with threadpool_limits(limits=2, user_api="openmp"):
+        LinkClassifier(max_iter=10, cv=3).fit(X, y, groups=groups)
+    assert fits and set(fits) == {2}
+
+
+def _openmp_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"]

@@ -34,6 +34,10 @@ __all__ = ["LinkClassifier", "load_model", "save_model", "DEFAULT_MODEL_PATH", "
 DEFAULT_MODEL_PATH = SHIPPED_DIR / "linktriage-model.skops"
 #: bump when the saved layout changes; load_model refuses files from another format version
 FORMAT_VERSION = 1
+#: a gradient-boosting fit on fewer links runs on one thread. scikit-learn's OpenMP threads wait for each other at
+#: every histogram step by spinning: on a machine whose cores other processes also use, a fit on 98 labels took
+#: 231 s instead of 1 s (`train` 17 min instead of 18 s), and threads save nothing on a few thousand rows anyway
+ONE_THREAD_BELOW = 10_000
 
 def _leaf_size(n_samples: int) -> int:
     """Gradient boosting's smallest leaf: scikit-learn's 20 from 200 labelled links up (the shipped model, a user's
@@ -117,7 +121,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
                 weights["logisticregression__sample_weight"] = weights["sample_weight"]
         calibrated = CalibratedClassifierCV(self._base(len(y)), method=self.calibration, cv=splits,
                                             ensemble=not every_fold_complete)
-        with warnings.catch_warnings():
+        with _openmp_threads(1 if len(y) < ONE_THREAD_BELOW else None), warnings.catch_warnings():
             # scikit-learn warns that the Pipeline would get no weights; it gets them by name above.
             warnings.filterwarnings("ignore", message="Since Pipeline does not appear to accept sample_weight")
             self.model_ = calibrated.fit(X.to_numpy(), y, **weights)
@@ -140,7 +144,8 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self)
-        return self.model_.predict_proba(self._frame(X, reset=False).to_numpy())
+        with _openmp_threads(1):  # scoring's analysis workers hold the other cores (ONE_THREAD_BELOW says why)
+            return self.model_.predict_proba(self._frame(X, reset=False).to_numpy())
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
@@ -154,12 +159,14 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._frame(X, reset=False)
         values = X.to_numpy()
-        proba = self.model_.predict_proba(values)
+        with _openmp_threads(1):  # as in predict_proba
+            proba = self.model_.predict_proba(values)
         chosen = np.argmax(proba, axis=1)
         groups = sorted(set(FEATURE_GROUPS[c] for c in self.feature_names_in_ if c in FEATURE_GROUPS))
         columns = {g: [i for i, c in enumerate(self.feature_names_in_) if FEATURE_GROUPS.get(c) == g] for g in groups}
         occluded = np.concatenate([_occlude(values, columns[g], self.reference_) for g in groups])
-        occluded_p = self.model_.predict_proba(occluded).reshape(len(groups), len(values), -1)
+        with _openmp_threads(1):
+            occluded_p = self.model_.predict_proba(occluded).reshape(len(groups), len(values), -1)
         rows = np.arange(len(values))
         effect = proba[rows, chosen][None, :] - occluded_p[:, rows, chosen]  # groups x rows
         reasons = []
@@ -216,6 +223,14 @@ def _skops_io():
         if sys.modules.get(_TORCH_SHIM) is stand_in:
             del sys.modules[_TORCH_SHIM]
     return skops.io
+
+
+def _openmp_threads(limit: int | None):
+    """A block in which OpenMP (scikit-learn's gradient boosting) uses at most ``limit`` threads; None: as many as
+    it would."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=limit, user_api="openmp")
 
 
 def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> None:
