@@ -56,7 +56,9 @@ def test_header_on_a_later_sheet_after_a_preamble(tmp_path):
     })
     fmt = detect_format(path)
     assert (fmt.vendor, fmt.variant, fmt.sheet, fmt.header_row) == ("gsc", "latest links (German)", "Tabelle", 2)
-    assert list(read_exports([path], site="https://trailgear.example.com/")) == [
+    with pytest.warns(UserWarning, match="read sheet 'Tabelle' .*; not read: 'Chart';"):
+        read = list(read_exports([path], site="https://trailgear.example.com/"))
+    assert read == [
         Backlink(row=0, source_url="https://blog.example.org/p", target_url="https://trailgear.example.com/",
                  export_file=str(path), export={"export_last_seen": "2024-05-01"}),
     ]
@@ -140,7 +142,8 @@ def test_a_table_that_goes_on_in_later_sheets_is_read_whole(tmp_path):
         "backlinks 3": [["Source url", "Target url"], *rows(range(5, 6))],  # another header: not the same table
     })
     assert detect_format(path).sheet == "backlinks"
-    read = list(read_exports([path]))
+    with pytest.warns(UserWarning, match="not read: 'Notes', 'Summary', 'backlinks 3';"):
+        read = list(read_exports([path]))
     assert [b.source_url for b in read] == [f"https://s{i}.example.org/p" for i in range(5)]
     assert [b.row for b in read] == list(range(5))
 
@@ -207,3 +210,40 @@ def test_cells_excel_linked_itself_give_their_address_in_url_columns(tmp_path):
         ("https://c.example.org/", "https://t.example/", "shown", ""),
     ]
     assert {type(value) for b in rows for value in (b.source_url, b.target_url, b.anchor)} == {str}
+
+
+def test_the_sheet_with_the_export_is_read_not_a_summary_or_hidden_sheet_in_front_and_the_others_are_named(tmp_path):
+    """The first sheet with any known header was read: a summary's "url | https://client/" line passed for a
+    one-column header (0 rows, or the client's home page as the only backlink), and a hidden stale sheet was read
+    instead of the visible export. Which sheet was read was never said."""
+    ahrefs = [["Referring page URL", "Target URL", "Anchor"], ["https://a.example.org/", "https://t.example/", "x"]]
+    summary = [["Metric", "Value"], ["Total backlinks", 1], ["url", "https://t.example/"]]
+    overview = [["URL", "Referring domains"], ["https://t.example/", 1]]
+    for sheets, read, unread in [
+        ({"Summary": summary, "Links": ahrefs, "Notes": [["checked by Ann"]]}, "Links", ("Summary", "Notes")),
+        ({"Overview": overview, "Backlinks": ahrefs}, "Backlinks", ("Overview",)),
+        ({"old": [ahrefs[0], ["https://stale.example.org/", "https://t.example/", "y"]], "current": ahrefs},
+         "current", ("old",)),
+    ]:
+        path = workbook(tmp_path / "audit.xlsx", sheets)
+        if "old" in sheets:
+            from openpyxl import load_workbook
+
+            book = load_workbook(path)
+            book["old"].sheet_state = "hidden"
+            book.save(path)
+        fmt = detect_format(path)
+        assert (fmt.vendor, fmt.sheet, fmt.unread_sheets) == ("ahrefs", read, unread)
+        with pytest.warns(UserWarning, match=f"audit.xlsx: read sheet '{read}' \\(Ahrefs backlinks\\); not read: "
+                                             f"'{unread[0]}'"):
+            rows = list(read_exports([path]))
+        assert [(b.source_url, b.target_url) for b in rows] == [("https://a.example.org/", "https://t.example/")]
+
+
+def test_a_workbook_of_one_table_is_read_without_a_word(tmp_path, recwarn):
+    header = ["Source url", "Target url", "Anchor"]
+    path = workbook(tmp_path / "semrush.xlsx", {
+        "backlinks": [header, ["https://s.example.org/p", "https://shop.example.com/", "a"]],
+        "backlinks 2": [header, ["https://s2.example.org/p", "https://shop.example.com/", "b"]], "empty": []})
+    assert len(list(read_exports([path]))) == 2
+    assert detect_format(path).unread_sheets == () and not recwarn.list

@@ -54,6 +54,8 @@ class ExportFormat:
     bom: bool = False
     #: the worksheet read, for a workbook
     sheet: str = ""
+    #: the workbook's other sheets that hold something and are not read (a summary, notes, another table)
+    unread_sheets: tuple[str, ...] = ()
     #: the export has no target column: each row's target is the site given by the user (``--site``)
     target_is_site: bool = False
     #: numbers are written with a decimal comma ("15,3", "1.234,5"): semicolon-separated files, and files whose
@@ -222,28 +224,64 @@ def _consistency(width: int, rows: Sequence[list[str]]) -> float:
 
 
 def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
+    """The workbook's export: the visible sheet with the most specific header, the first among equals.
+
+    The first sheet holding any known header was read before: a "Summary" sheet in front of the export, whose
+    "url | https://client.example/" line passed for a one-column header, gave 0 rows or the client's own home page
+    as the only backlink, and a stale hidden sheet was read instead of the visible one."""
     from linktriage.ingest._xlsx import open_workbook, worksheet_rows
 
     widest: list[str] = []
+    scanned: list[tuple[str, bool, list[list[str]]]] = []  # (title, visible, first rows as text) per sheet
+    best = None
     with open_workbook(path, name) as workbook:
-        for sheet in workbook.worksheets:
+        for position, sheet in enumerate(workbook.worksheets):
             rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
+            visible = getattr(sheet, "sheet_state", "visible") == "visible"
+            scanned.append((sheet.title, visible, [[cell_text(c) for c in row] for row in rows]))
             found: list[tuple[tuple, Match, list[str], int]] = []
-            for index, row in enumerate(rows):
-                header = [cell_text(c) for c in row]
+            for index, header in enumerate(scanned[-1][2]):
                 if len([c for c in header if c]) > len([c for c in widest if c]):
                     widest = header
+                if any(is_link(c) for c in header):  # a line of values ("url | https://..."), not column names
+                    continue
                 match = best_match([normalize_header(c) for c in header], LAYOUTS)
                 if match is not None:  # the most specific header of the sheet, the earliest among equals
                     found.append(((match.score, -index), match, header, index))
             if found:
-                _, match, header, index = max(found, key=lambda f: f[0])
-                _refuse(match.layout, name)
-                return _format(match, header, "xlsx", "", index, sheet=sheet.title)
-            match = _by_shape(rows)
-            if match is not None:
-                return _format(match, [cell_text(c) for c in rows[0]], "xlsx", "", 0, sheet=sheet.title)
-    raise _unknown(name, widest)
+                (score, _), match, header, index = max(found, key=lambda f: f[0])
+                if best is None or (visible, score, -position) > best[0]:
+                    best = ((visible, score, -position), match, header, index, position)
+        if best is None:  # no known header anywhere: a Search Console download in another language, by its shape
+            for position, sheet in sorted(enumerate(workbook.worksheets), key=lambda s: not scanned[s[0]][1]):
+                rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
+                match = _by_shape(rows)
+                if match is not None:
+                    best = (None, match, [cell_text(c) for c in rows[0]], 0, position)
+                    break
+    if best is None:
+        raise _unknown(name, widest)
+    _, match, header, index, position = best
+    _refuse(match.layout, name)
+    fmt = _format(match, header, "xlsx", "", index, sheet=scanned[position][0])
+    return replace(fmt, unread_sheets=_unread_sheets(scanned, position, index))
+
+
+def _unread_sheets(scanned: list[tuple[str, bool, list[list[str]]]], read: int, header_row: int) -> tuple[str, ...]:
+    """The sheets holding something that are not read: all but the sheet read and the later ones that repeat its
+    header (a table that goes on in the next sheet is read whole: _xlsx.sheet_rows)."""
+    def trimmed(row: list[str]) -> list[str]:
+        while row and not row[-1]:
+            row = row[:-1]
+        return row
+
+    header = trimmed(scanned[read][2][header_row])
+    unread = []
+    for position, (title, _, rows) in enumerate(scanned):
+        goes_on = position > read and len(rows) > header_row and trimmed(rows[header_row]) == header
+        if position != read and not goes_on and any(any(row) for row in rows):
+            unread.append(title)
+    return tuple(unread)
 
 
 def _refuse(layout: Layout, name: str) -> None:

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from linktriage._exceptions import InputError, named_as_given
 from linktriage._records import Backlink
 from linktriage._spreadsheet import unguarded
+from linktriage._run_warnings import warn_run
 from linktriage.ingest._detect import ExportFormat, detect_file_format
 from linktriage.ingest._encoding import reading_codec
 from linktriage.ingest._unpack import Unpacker
@@ -58,6 +59,11 @@ def read_exports(paths: Sequence[PathLike] | PathLike, *, site: str | None = Non
     except BaseException:
         unpacker.close()
         raise
+    for plan in plans:
+        if plan.fmt.unread_sheets:  # said, as a summary sheet read instead of the export cost every row unsaid
+            unread = ", ".join(repr(title) for title in plan.fmt.unread_sheets)
+            warn_run(f"{plan.name}: read sheet {plan.fmt.sheet!r} ({plan.fmt.name}); not read: {unread}; to score "
+                     "another sheet, save it as CSV and give that")
     # every row of the call gets the same export keys (in first-seen order), so an output's columns are fixed by
     # its first row even when the files come from different tools
     by_file = {plan.name: tuple(dict.fromkeys(_export_name(field) for _, field in plan.fmt.columns
