@@ -96,8 +96,9 @@ def test_inline_html_is_judged_without_archives(scored):
 def test_rows_in_rows_out_for_bad_links():
     frame = linktriage.score([{"source_url": "not a url"}, {"source_url": "https://a.example/x"},
                               {"source_url": "ftp://a.example/"}])
-    assert frame["link_status"].tolist() == ["error", "not_fetched", "error"]
+    assert frame["link_status"].tolist() == ["error", "error", "error"]
     assert frame["reasons"][0] == "not a URL (contains spaces)"
+    assert frame["reasons"][1].startswith("empty target URL")  # a dict naming no target
 
 
 @pytest.mark.parametrize("as_frame", [False, True])
@@ -318,6 +319,14 @@ def test_rows_without_any_column_come_back_as_error_rows(links, statuses):
     assert frame["link_status"].tolist() == statuses
     assert frame["source_url"].tolist() == [""] * len(statuses)
     assert frame["reasons"].tolist() == ["empty source URL"] * len(statuses)
+
+
+@pytest.mark.parametrize("target", [None, "", float("nan")])
+def test_a_link_without_a_target_is_an_error_row_not_a_lost_backlink(target):
+    frame = linktriage.score([{"source_url": "https://blog.example/a", "target_url": target, "html": PAGE},
+                              {"source_url": "https://blog.example/a", "target_url": "https://t.example/", "html": PAGE}])
+    assert frame["link_status"].tolist() == ["error", "live"]
+    assert frame["reasons"][0].startswith("empty target URL")
 
 
 @pytest.mark.parametrize("missing", [pd.NA, pd.NaT, None, float("nan")])

@@ -717,3 +717,25 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path):
     process.stdout.close()  # as head does after its line
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=300) == 141 and stderr == "", stderr
+
+
+def test_a_row_without_a_target_is_an_error_not_a_lost_backlink(run, tmp_path):
+    """A row whose target_url is empty was looked for on its page and reported `missing` ("no link to the target
+    on the page"), which an audit counts as a lost backlink."""
+    export = tmp_path / "export.csv"
+    page = "https://summitnotes.example.org/2025/03/ten-years-of-mountain-running"
+    export.write_text(f"source_url,target_url,anchor\n{page},,guide\n"
+                      f"{page},https://www.alpinetrailco.com/guides/choosing-trail-shoes,guide\n")
+    out = tmp_path / "out.csv"
+    assert run("score", export, "--pages", EXAMPLES / "pages.warc.gz", "--offline", "-o", out).returncode == 0
+    with open(out, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows[0]["link_status"] == "error" and rows[0]["reasons"].startswith("empty target URL")
+    assert rows[0]["source_domain"] == rows[1]["source_domain"] == "example.org"  # the source is still a site
+    assert rows[1]["link_status"] == "live"
+    with_site = run("score", export, "--pages", EXAMPLES / "pages.warc.gz", "--offline", "--site",
+                    "https://www.alpinetrailco.com/", "-o", out)
+    assert with_site.returncode == 0
+    with open(out, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows[0]["target_url"] == "https://www.alpinetrailco.com/" and rows[0]["link_status"] == "live"

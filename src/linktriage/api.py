@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from linktriage._exceptions import InputError, ModelError, named_as_given
 from linktriage._records import OUTPUT_COLUMNS, Backlink, FetchResult
+from linktriage.ingest._values import clean_url
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,9 +182,9 @@ def supplied_pages(backlinks: Sequence[Backlink], htmls: Sequence[object]) -> di
         if not isinstance(html, (str, bytes)):
             raise InputError(f"html of row {backlink.row} has type {type(html).__name__}: give the page's HTML as text "
                              "or bytes")
-        if backlink.error:
-            continue
         url = backlink.source_url
+        if backlink.error and clean_url(url)[1]:  # no page to keep: the source is no URL (a row without a target has
+            continue                               # one, and its page is the same page as its other rows')
         if url in given and given[url] != html:
             raise InputError(f"two different html values for {url} (rows {backlink.row} and earlier): a page is "
                              "judged once per source URL, so give each URL's html once or the same each time")

@@ -410,7 +410,8 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
         "target_url": backlink.target_url,
         "anchor": backlink.anchor or (context.anchor_text if context else ""),
         # no domain for a URL that is none ("not a url", "https://ex .com/"): --domains would list it as a site
-        "source_domain": "" if backlink.error else analysis.source_domain or registrable_domain(backlink.source_url),
+        "source_domain": ("" if clean_url(backlink.source_url)[1]
+                          else analysis.source_domain or registrable_domain(backlink.source_url)),
         "target_domain": "" if clean_url(backlink.target_url)[1] else registrable_domain(backlink.target_url),
         "label": prediction.label if prediction else None,
         "confidence": probabilities[prediction.label] if prediction else None,

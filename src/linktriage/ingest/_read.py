@@ -259,6 +259,8 @@ def _row_builder(name: str, fmt: ExportFormat, site: str,
             target = site
         else:
             target = clean_target(cell(record, target_i))  # an odd target stays as written
+        if not target and not error:  # looked for anyway, its link was never found: `missing`, a lost backlink
+            error = "empty target URL: give the row its target, or --site URL for rows without one"
         label = cell_text(cell(record, label_i)) or None
         export = {field: None if shifted or i >= len(record) else convert(record[i]) for i, field, convert in metrics}
         if absent:
