@@ -49,3 +49,23 @@ def test_a_redirect_to_the_target_site_is_not_judged_as_a_page(tmp_path):
         assert [row["label"] for row in csv.DictReader(stream)][:2] == ["", ""]
     with open(domains, newline="", encoding="utf-8") as stream:
         assert {row["source_domain"] for row in csv.DictReader(stream)} >= {"expired.example", "moved.example"}
+
+
+def test_a_redirect_to_the_target_site_stays_a_redirect_whatever_that_site_answers(tmp_path):
+    """A referring page that redirects to the target's site got the target's own failure: its row said the
+    referring page blocked us (the target's 403) or was down (the target's DNS), with no word of the redirect."""
+    pages = write_warc(tmp_path / "pages.warc.gz", {
+        "https://expired.example/a": (301, {"Location": "https://target.example/members"}, b""),
+        "https://target.example/members": (403, {"Content-Type": "text/html"}, b"<p>Forbidden</p>"),
+        "https://expired.example/b": (301, {"Location": "https://shop.target.example/old"}, b""),  # not archived
+        "https://expired.example/c": (301, {"Location": "https://elsewhere.example/"}, b""),  # another site's 403
+        "https://elsewhere.example/": (403, {"Content-Type": "text/html"}, b"<p>Forbidden</p>"),
+    })
+    links = [{"source_url": f"https://expired.example/{page}", "target_url": TARGET} for page in "abc"]
+    rows = linktriage.score(links, pages=[str(pages)], offline=True)
+    assert rows["link_status"].tolist() == ["redirected", "redirected", "blocked"]
+    assert rows["reasons"][0] == ("page redirects to https://target.example/members, on the target's own site (HTTP "
+                                  "403: access refused): a redirect, not a link on a page to judge")
+    assert rows["reasons"][1].startswith("page redirects to https://shop.target.example/old, on the target's own "
+                                         "site (redirect target not in the archives)")
+    assert rows["http_status"].tolist()[0] == 403 and rows["label"].isna().all()

@@ -58,11 +58,25 @@ class PageSummary:
 
 
 def unfetched(backlinks: Sequence[Backlink], fetched: FetchResult) -> list[LinkAnalysis]:
-    """Rows whose page could not be read: the page's status becomes the rows' link_status."""
-    return [LinkAnalysis(row=b.row, link_status=fetched.status, http_status=fetched.http_status,
-                         reason=fetched.reason or fetched.status.replace("_", " "),
-                         source_domain=registrable_domain(b.source_url))
+    """Rows whose page could not be read: the page's status becomes the rows' link_status, except for rows whose
+    page redirected to their target's own site (the redirect is their link; what that site answers is the target's
+    own matter, said in the reason)."""
+    return [_redirect_to_target(fetched, b) if fetched.redirected and _lands_on_the_target_site(fetched, b)
+            else LinkAnalysis(row=b.row, link_status=fetched.status, http_status=fetched.http_status,
+                              reason=fetched.reason or fetched.status.replace("_", " "),
+                              source_domain=registrable_domain(b.source_url))
             for b in backlinks]
+
+
+def _redirect_to_target(fetched: FetchResult, backlink: Backlink) -> LinkAnalysis:
+    """The row of a page that redirected to the target's own site. An expired or moved page redirected there: the
+    link is the redirect itself, and the page reached is the target's own (judging its navigation links would call
+    the redirect "editorial"; its 403 or DNS failure made the referring page look blocked or down)."""
+    answer = "" if fetched.status == "ok" else f" ({fetched.reason or fetched.status.replace('_', ' ')})"
+    return LinkAnalysis(row=backlink.row, link_status="redirected", http_status=fetched.http_status,
+                        reason=f"page redirects to {fetched.final_url}, on the target's own site{answer}: a "
+                               "redirect, not a link on a page to judge",
+                        source_domain=registrable_domain(backlink.source_url))
 
 
 def register_archive(archive: WarcArchive) -> None:
@@ -134,12 +148,7 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
     results = []
     for backlink in backlinks:
         if fetched.redirected and _lands_on_the_target_site(fetched, backlink):
-            # An expired or moved page redirected to the target: the link is the redirect itself, and the page
-            # reached is the target's own (judging its navigation links would call the redirect "editorial").
-            results.append(LinkAnalysis(
-                row=backlink.row, link_status="redirected", http_status=fetched.http_status,
-                reason=f"page redirects to {fetched.final_url}, on the target's own site: a redirect, not a link "
-                       "on a page to judge", source_domain=registrable_domain(backlink.source_url)))
+            results.append(_redirect_to_target(fetched, backlink))
             continue
         links = locate_links(page, backlink.target_url) if backlink.target_url else []
         if not links and _named_in_cut_part(page, backlink.target_url):
