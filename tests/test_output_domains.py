@@ -83,3 +83,27 @@ def test_domain_view_numbers_have_the_rows_four_decimals():
     (view,) = build_domain_view(rows)
     assert repr(view["worst_toxic_probability"]) == "0.9822"
     assert repr(view["mean_confidence"]) == "0.8061" and repr(view["mean_relevance"]) == "0.15"
+
+
+def test_blogs_of_a_shared_blog_platform_are_referring_sites_of_their_own(tmp_path):
+    """Five wordpress.com blogs with one link each made one domain `wordpress.com`, "sitewide", listed among the
+    report's worst domains: the disavow file, which covers one blog per line there, would never write it."""
+    from linktriage.output import write_disavow, write_html_report
+
+    rows = [_row(f"https://blog{i}.wordpress.com/post", "wordpress.com", "spam", 0.9) for i in range(5)]
+    rows += [_row("https://wordpress.com/discover", "wordpress.com", "editorial", 0.9),
+             _row("https://news.org/a", "news.org", "editorial", 0.95)]
+    for row in rows:
+        row["toxic"] = row["label"] == "spam"
+    view = {d["source_domain"]: d for d in build_domain_view(rows, threshold=0.8, labels=("spam", "link_farm"))}
+    assert sorted(view) == [*(f"blog{i}.wordpress.com" for i in range(5)), "news.org", "wordpress.com"]
+    assert all(view[f"blog{i}.wordpress.com"]["links"] == 1 and not view[f"blog{i}.wordpress.com"]["sitewide"]
+               for i in range(5))
+    assert not view["wordpress.com"]["would_disavow"]
+    write_disavow(rows, tmp_path / "disavow.txt", min_confidence=0.8, labels=("spam", "link_farm"))
+    disavowed = {line.removeprefix("domain:") for line in (tmp_path / "disavow.txt").read_text().splitlines()
+                 if line.startswith("domain:")}
+    assert disavowed == {name for name, d in view.items() if d["would_disavow"]}
+    write_html_report(rows, tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<b>7</b><span>referring domains</span>' in html and '<b>5</b><span>domains with toxic links</span>' in html

@@ -1,4 +1,5 @@
-"""Domain view: one row per referring registrable domain (``source_domain`` of the output rows).
+"""Domain view: one row per referring registrable domain (``source_domain`` of the output rows; on the blog
+platforms of ``SHARED_HOSTS``, one row per user's blog, as the disavow file treats them).
 
 Sitewide rule: a domain is ``sitewide`` when, for one target domain, it sends at least ``SITEWIDE_MIN_LINKS``
 links from at least ``SITEWIDE_MIN_PAGES`` distinct pages (footer/blogroll links repeated across a site).
@@ -10,6 +11,7 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from linktriage._records import LABELS
+from linktriage.output._disavow import referring_site
 from linktriage.output._toxic import DEFAULT_DISAVOW_LABELS, DEFAULT_DISAVOW_THRESHOLD, is_toxic
 
 SITEWIDE_MIN_LINKS = 5
@@ -40,7 +42,7 @@ def build_domain_view(rows: Iterable[dict], *, threshold: float = DEFAULT_DISAVO
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         if row.get("source_domain"):
-            groups[row["source_domain"]].append(row)
+            groups[referring_site(row)].append(row)
     view = []
     for domain, items in groups.items():
         mix = Counter(r.get("label") or "" for r in items)

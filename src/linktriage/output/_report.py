@@ -20,6 +20,7 @@ from html import escape
 from pathlib import Path
 
 from linktriage._records import ANCHOR_TYPES, LABELS, LINK_STATUSES, POSITIONS
+from linktriage.output._disavow import referring_site
 from linktriage.output._domains import build_domain_view
 
 #: columns of the links table, in order (the JSON carries exactly these)
@@ -139,9 +140,10 @@ def write_html_report(rows: list[dict], path: str | os.PathLike, model_info: dic
     relevance = [float(r["relevance"]) for r in rows
                  if isinstance(r.get("relevance"), (int, float)) and math.isfinite(r["relevance"])]
     statuses = Counter(row.get("link_status") or "" for row in rows)
-    domains = {row.get("source_domain") for row in rows} - {None, ""}  # no URL, no domain (see build_domain_view)
+    # no URL, no domain; each blog of a shared blog platform a domain of its own (see build_domain_view)
+    domains = {referring_site(row) for row in rows if row.get("source_domain")}
     toxic = sum(1 for row in rows if row.get("toxic") is True)
-    toxic_domains = {row.get("source_domain") for row in rows if row.get("toxic") is True} - {None, ""}
+    toxic_domains = {referring_site(row) for row in rows if row.get("toxic") is True and row.get("source_domain")}
     judged = sum(1 for row in rows if row.get("label"))
     tiles = [("links", len(rows)), ("judged", judged), ("toxic", toxic), ("referring domains", len(domains)),
              ("domains with toxic links", len(toxic_domains)), ("live links", statuses.get("live", 0))]
