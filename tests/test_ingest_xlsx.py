@@ -247,3 +247,20 @@ def test_a_workbook_of_one_table_is_read_without_a_word(tmp_path, recwarn):
         "backlinks 2": [header, ["https://s2.example.org/p", "https://shop.example.com/", "b"]], "empty": []})
     assert len(list(read_exports([path]))) == 2
     assert detect_format(path).unread_sheets == () and not recwarn.list
+
+
+def test_numbers_shown_in_a_date_format_keep_their_number(tmp_path):
+    """A date format pasted over a metric column: openpyxl reads the cell as a date (Domain Rating 74 as
+    1900-03-14), which became ISO text and then no value at all, without a word. Dates in date columns stay dates."""
+    from openpyxl import load_workbook
+
+    path = workbook(tmp_path / "ahrefs.xlsx", {"Backlinks": [
+        ["Referring page URL", "Target URL", "Anchor", "Domain rating", "UR", "First seen"],
+        ["https://a.example.org/", "https://t.example/", "x", 74, 0.5, dt.datetime(2024, 1, 2)]]})
+    book = load_workbook(path)
+    book["Backlinks"]["D2"].number_format = "yyyy-mm-dd"
+    book["Backlinks"]["E2"].number_format = "h:mm"
+    book.save(path)
+    [read] = read_exports([path])
+    assert read.export["export_domain_rating"] == 74 and read.export["export_url_rating"] == 0.5
+    assert read.export["export_first_seen"] == "2024-01-02"

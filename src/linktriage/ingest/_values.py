@@ -117,6 +117,13 @@ def _numeric(decimal_comma: bool) -> Converter:
             return int(value)
         if isinstance(value, (int, float)):
             return value
+        if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+            # a workbook's number shown in a date format (a format pasted over the column): openpyxl hands over
+            # the date, the cell holds the number (a Domain Rating of 74 read as 1900-03-14, then as no value)
+            from openpyxl.utils.datetime import to_excel
+
+            number = float(to_excel(value))
+            return int(number) if number.is_integer() else number
         # spaces group thousands in French and other locales: plain, no-break, narrow no-break, thin
         text = re.sub(r"[ \u00a0\u202f\u2009]", "", _as_text(value))
         number = parse_number(text.rstrip("%"), decimal_comma)
