@@ -460,3 +460,18 @@ def test_train_alone_warns_of_labels_the_labels_lack():
     with pytest.warns(UserWarning, match="no link of yours is labelled directory or link_farm: a model trained on "
                                          "your labels alone never predicts them"):
         linktriage.train(rows, cv=2)
+
+
+def test_a_frame_keeps_its_index_and_text_columns_have_one_type_whatever_the_rows_hold():
+    """`df["label"] = scored["label"]` aligns on the index: a 0..n-1 index gave a frame indexed [5, 2] NaN labels.
+    And `label` was an object column of None when no row was judged, a string column otherwise."""
+    given = pd.DataFrame({"source_url": ["https://blog.example/a", "https://blog.example/b"],
+                          "target_url": ["https://t.example/"] * 2, "html": [PAGE, PAGE]}, index=[5, 2])
+    scored = linktriage.score(given)
+    assert scored.index.tolist() == [5, 2]
+    given["label"] = scored["label"]
+    assert given["label"].notna().all()
+    unjudged = linktriage.score([{"source_url": "https://blog.example/a", "target_url": "https://t.example/"}])
+    text = [name for name in OUTPUT_COLUMNS if scored[name].dtype == scored["source_url"].dtype]
+    assert {"label", "position", "rel", "anchor_type", "reasons"} <= set(text)
+    assert all(unjudged[name].dtype == scored[name].dtype for name in OUTPUT_COLUMNS)
