@@ -88,6 +88,9 @@ def test_a_damaged_workbook(tmp_path):
 def test_missing_file_and_directory(tmp_path):
     assert "no such file" in one_line_error(tmp_path / "nope.csv")
     assert "is a directory" in one_line_error(tmp_path)
+    # a backlink given where the export goes (`linktriage.score(["https://..."])`, `score https://...`)
+    said = one_line_error("https://blog.example.org/post")
+    assert said.startswith("https://blog.example.org/post: no such file; exports are files") and "dicts" in said
 
 
 def test_no_files():

@@ -89,6 +89,10 @@ def sniff(path: str | os.PathLike) -> Sniffed:
         with open(path, "rb") as stream:
             head = stream.read(SAMPLE_BYTES + 1)
     except FileNotFoundError:
+        if re.match(r"(?i)https?://", name):  # a backlink given where an export's path goes
+            raise InputError(f"{name}: no such file; exports are files (download the export first). To score links "
+                             "without a file, give them as a CSV, or from Python as dicts: linktriage.score([{"
+                             "'source_url': ..., 'target_url': ...}])") from None
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a directory: pass the export files inside it") from None
