@@ -466,3 +466,23 @@ def test_a_run_leaves_only_the_cache_file_beside_it(warc_factory, tmp_path):
     assert sorted(path.name for path in folder.iterdir()) == ["c.db"]
     with sqlite3.connect(folder / "c.db") as db:
         assert db.execute("SELECT count(*) FROM pages").fetchone()[0] == 6
+
+
+def test_training_leaves_only_the_cache_file_beside_it(warc_factory, tmp_path):
+    """Training's own analysis workers (more than 200 labelled links) shared the cache and left -wal and -shm."""
+    from linktriage.learn import build_training_table
+    from linktriage.pipeline import PageGetter
+
+    pages = {f"https://site{i}.example/post": ARTICLE for i in range(6)}
+    archive = str(warc_factory(pages))
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    links = [Backlink(row=i, source_url=f"https://site{i % 6}.example/post",
+                      target_url="https://shop.example/guides/fit", anchor=f"a{i}", label="editorial")
+             for i in range(201)]
+    getter = PageGetter(ScoreOptions(offline=True, pages=(archive,), cache=str(folder / "c.db")))
+    try:
+        build_training_table(links, getter, workers=2)
+    finally:
+        getter.close()
+    assert sorted(path.name for path in folder.iterdir()) == ["c.db"]

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from linktriage._cache import close_after_workers
 from linktriage._exceptions import InputError
 from linktriage._records import LABELS, Backlink, canonical_label
 from linktriage._shipped import SHIPPED_DIR
@@ -145,6 +146,8 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
     finally:
         if executor is not None:
             executor.shutdown()
+            if getter.cache:
+                close_after_workers(getter.cache)  # the cache's -wal and -shm files go (see _cache)
     idx = np.asarray(keep_rows, dtype=int)
     frame_info = pd.DataFrame(info, columns=["source_url", "target_url", "anchor", "position", "context_text",
                                              "page_text", "source_domain"])
