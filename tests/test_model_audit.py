@@ -222,6 +222,21 @@ def test_the_python_train_says_which_labelled_links_it_skipped(tmp_path):
     assert model.card_["skipped"] == {"unknown label 'PBN'": 1}
 
 
+def test_skipped_links_say_why_in_words_not_status_names(tmp_path):
+    """A page not in --pages was counted as "link not usable: not_fetched", a link not on its page as "link not
+    usable: missing": read beside each other, "missing" looked like the missing pages."""
+    import pandas as pd
+
+    import linktriage
+
+    frame = pd.read_csv(EXAMPLES / "labels.csv")
+    frame.loc[len(frame)] = ["https://not-archived.example/post", "https://www.alpinetrailco.com/", "x", "spam"]
+    frame.loc[len(frame)] = [frame.source_url[0], "https://www.alpinetrailco.com/not-linked", "x", "spam"]
+    with pytest.warns(UserWarning):
+        model = linktriage.train(frame, pages=PAGES, cv=2)
+    assert model.card_["skipped"] == {"page not in --pages": 1, "link not found on its page": 1}
+
+
 def test_evaluating_a_model_trained_without_some_labels_says_it_never_predicts_them(tmp_path, run):  # noqa: F811
     """A model trained on two labels, evaluated on links of all five, showed recall 0 for the other three and
     nothing more: read as a model that misses them, not one that cannot name them at all."""

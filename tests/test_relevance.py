@@ -19,6 +19,7 @@ from linktriage.relevance import (
     embed_documents, load_embedder,
 )
 from linktriage.relevance._embedders import MODELS_DIR
+from linktriage.relevance._profile import PROFILE_KINDS
 
 COFFEE = "Specialty coffee blog: brewing guides, espresso machine reviews and coffee bean roasting."
 COFFEE_PAGE = ("How to dial in your espresso grinder. Start with 18 grams of freshly roasted coffee beans, grind fine, "
@@ -202,9 +203,10 @@ def test_shipped_calibration_covers_every_embedder():
     from linktriage.relevance._scorer import background_texts
 
     for name in EMBEDDERS:
-        calibration = load_calibration(MODELS_DIR, name)
-        assert calibration.slope > 0  # closer to the niche than the background must mean more relevant
-        assert calibration.apply(np.array([-50.0]))[0] < 0.01 < 0.99 < calibration.apply(np.array([50.0]))[0]
+        for kind in PROFILE_KINDS:
+            calibration = load_calibration(MODELS_DIR, name, kind)
+            assert calibration.slope > 0  # closer to the niche than the background must mean more relevant
+            assert calibration.apply(np.array([-50.0]))[0] < 0.01 < 0.99 < calibration.apply(np.array([50.0]))[0]
     assert len(background_texts(MODELS_DIR)) >= 50
 
 
@@ -264,3 +266,40 @@ def test_unreadable_site_leaves_relevance_to_the_niche_with_a_note(capsys, path,
         code, relevance, err = _score_cli(capsys, "--site", site, *private)
         assert code == 0 and not any(relevance)
         assert "relevance stays empty" in err and reason in err
+
+
+def test_each_kind_of_profile_is_scored_with_its_own_calibration(embedder):
+    """A profile of the site's pages sits closer to every page than a one-line description: scored with the one-line
+    calibration, 26 of 27 off-niche pages came out above 0.5 against a coffee shop's site (19 above 0.8)."""
+    from linktriage.relevance import load_calibration
+
+    site = [COFFEE_PAGE, "Espresso machines compared: boilers, pumps and steam wands for home baristas.",
+            "Roasting coffee at home: first crack, second crack and how long to rest the beans."]
+    profiles = {"niche": build_niche_profile(embedder, niche=COFFEE),
+                "site": build_niche_profile(embedder, site_texts=site),
+                "niche_and_site": build_niche_profile(embedder, niche=COFFEE, site_texts=site)}
+    calibrations = {kind: load_calibration(MODELS_DIR, "static", kind) for kind in PROFILE_KINDS}
+    assert len({(c.slope, c.intercept) for c in calibrations.values()}) == 3
+    for kind, profile in profiles.items():
+        scorer = RelevanceScorer(embedder, profile)
+        assert profile.kind == kind and scorer.calibration == calibrations[kind]
+        tax, garden = scorer.relevance([TAX_PAGE, GARDEN_PAGE])
+        assert tax < 0.5 and garden < 0.5, (kind, tax, garden)
+    one_line = RelevanceScorer(embedder, profiles["site"], calibration=calibrations["niche"])
+    assert one_line.relevance([TAX_PAGE])[0] > RelevanceScorer(embedder, profiles["site"]).relevance([TAX_PAGE])[0]
+
+
+def test_a_calibration_file_without_the_site_profiles_is_refused_before_the_run(tmp_path, monkeypatch):
+    import json
+
+    import linktriage.relevance._embedders as embedders
+    from linktriage.relevance import check_relevance
+
+    folder = tmp_path / "embedder"
+    shutil.copytree(MODELS_DIR / "embedder", folder)
+    calibration = json.loads((folder / "calibration.json").read_text())
+    del calibration["embedders"]["static"]["site"]
+    (folder / "calibration.json").write_text(json.dumps(calibration))
+    monkeypatch.setattr(embedders, "MODELS_DIR", tmp_path)
+    with pytest.raises(ModelError, match=r"'static' embedder \(site profiles\).*build_static_embedder.py"):
+        check_relevance(None, "https://beans.example/", "static")

@@ -58,7 +58,9 @@ def evaluate(name: str, pages: list[testset.Page]) -> dict:
                             "positives": int(y.sum()), "negatives": int(len(y) - y.sum()),
                             "bg_mean": scorer.background_mean, "bg_std": scorer.background_std,
                             "pos_cos": float(np.median(cosine[y == 1])), "neg_cos": float(np.median(cosine[y == 0])),
-                            "auc_site": _site_profile_auc(embedder, pages, vectors, niche, line)}
+                            "auc_site": _site_profile_auc(embedder, pages, vectors, niche, line),
+                            "kinds": {kind: _site_kind_z(embedder, pages, vectors, niche, line, kind)
+                                      for kind in ("site", "niche_and_site")}}
     # leave-niche-out calibration: fit on the other niches, apply to this one
     held_p, held_y = [], []
     for niche, stats in per_niche.items():
@@ -77,7 +79,14 @@ def evaluate(name: str, pages: list[testset.Page]) -> dict:
     for low, high in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)):
         inside = (p >= low) & (p < high)
         bins.append((low, min(high, 1.0), int(inside.sum()), float(y[inside].mean()) if inside.any() else float("nan")))
-    return {"name": name, "dim": embedder.dim, "niches": per_niche, "calibration": final, "bins": bins,
+    kinds = {"niche": _kind_calibration({n: (st["z"], st["y"]) for n, st in per_niche.items()}, final)}
+    for kind in ("site", "niche_and_site"):
+        by_niche = {n: st["kinds"][kind] for n, st in per_niche.items()}
+        fitted = _fit_logistic(np.concatenate([z for z, _ in by_niche.values()]),
+                               np.concatenate([y for _, y in by_niche.values()]))
+        kinds[kind] = _kind_calibration(by_niche, fitted)
+        kinds[kind]["with_niche_calibration"] = _kind_calibration(by_niche, final, fixed=True)
+    return {"name": name, "dim": embedder.dim, "niches": per_niche, "calibration": final, "bins": bins, "kinds": kinds,
             "lno_brier": float(brier_score_loss(y, p, sample_weight=weights)),
             "lno_logloss": float(log_loss(y, p, sample_weight=weights)),
             "throughput": throughput(embedder, pages)}
@@ -112,6 +121,53 @@ def _site_profile_auc(embedder, pages, vectors, niche: str, line: str, n_site: i
     return float(roc_auc_score(y, vectors[keep] @ profile.vector))
 
 
+def _site_kind_z(embedder, pages, vectors, niche: str, line: str, kind: str, n_site: int = 3,
+                 draws: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Background z-scores and labels of the pages against profiles holding site pages (``site``: the pages alone,
+    as `--site`; ``niche_and_site``: with the owner's line, as both options): in each of ``draws`` draws, another
+    three in-niche pages stand in for the target site and are left out of the scoring."""
+    members = [i for _, i in sorted((p.uri, i) for i, p in enumerate(pages) if niche in p.niches)]
+    zs, ys = [], []
+    for draw in range(draws):
+        site = members[draw * n_site:(draw + 1) * n_site]
+        if len(site) < n_site:
+            break
+        profile = build_niche_profile(embedder, niche=line if kind == "niche_and_site" else None,
+                                      site_texts=[pages[i].text for i in site])
+        scorer = RelevanceScorer(embedder, profile, calibration=Calibration(1.0, 0.0))
+        keep = [i for i in range(len(pages)) if i not in site]
+        zs.append(scorer.z_score(vectors[keep] @ profile.vector))
+        ys.append(np.array([niche in pages[i].niches for i in keep], dtype=int))
+    return np.concatenate(zs), np.concatenate(ys)
+
+
+_KIND_NAMES = {"niche": "owner's line", "site": "site pages", "niche_and_site": "line + site pages"}
+
+
+def _kind_calibration(by_niche: dict[str, tuple[np.ndarray, np.ndarray]], final: Calibration, *,
+                      fixed: bool = False) -> dict:
+    """One profile kind's shipped calibration (``final``) and its leave-niche-out measures: each niche's pages
+    scored by a logistic fitted on the other niches (or, ``fixed``, by ``final`` itself: what another kind's
+    calibration does to this kind's scores)."""
+    held_p, held_y, tpr, fpr = [], [], [], []
+    for niche, (z, y) in by_niche.items():
+        if fixed:
+            calibration = final
+        else:
+            others = [v for n, v in by_niche.items() if n != niche]
+            calibration = _fit_logistic(np.concatenate([o[0] for o in others]), np.concatenate([o[1] for o in others]))
+        probability = calibration.apply(z)
+        tpr.append(float(np.mean(probability[y == 1] >= 0.5)))
+        fpr.append(float(np.mean(probability[y == 0] >= 0.5)))
+        held_p.append(probability)
+        held_y.append(y)
+    p, y = np.concatenate(held_p), np.concatenate(held_y)
+    high = p >= 0.8
+    return {"calibration": final, "mean_tpr": float(np.mean(tpr)), "mean_fpr": float(np.mean(fpr)),
+            "off_niche_above_08": float(np.mean(high[y == 0])),
+            "in_niche_share_above_08": float(y[high].mean()) if high.any() else float("nan"), "pairs": int(len(y))}
+
+
 def throughput(embedder, pages: list[testset.Page]) -> dict:
     """texts/s for link-sized texts (anchors and contexts) and for whole pages (chunked and pooled)."""
     rng = np.random.default_rng(0)
@@ -135,10 +191,18 @@ def write_calibration(results: list[dict]) -> Path:
     current["method"] = ("relevance = 1 / (1 + exp(-(slope * z + intercept))), z = (cosine(page, profile) - mean) / "
                          "std of the profile's cosines to background.txt; logistic fitted with balanced classes on "
                          "evaluation/relevance (all niches, niche-only profiles). See docs/relevance.md.")
+    current["method"] += (" Profiles holding the site's pages (`site`: --site alone; `niche_and_site`: both) have "
+                          "their own pair, fitted the same way with three in-niche pages standing in for the site "
+                          "(three draws per niche, those pages left out).")
     for r in results:
-        current["embedders"][r["name"]] = {"slope": round(r["calibration"].slope, 6),
-                                           "intercept": round(r["calibration"].intercept, 6),
-                                           "fitted_on": f"{len(r['niches'])} niches, {len(r['niches']['coffee']['y'])} pages"}
+        entry = {"slope": round(r["calibration"].slope, 6), "intercept": round(r["calibration"].intercept, 6),
+                 "fitted_on": f"{len(r['niches'])} niches, {len(r['niches']['coffee']['y'])} pages"}
+        for kind in ("site", "niche_and_site"):
+            fitted = r["kinds"][kind]
+            entry[kind] = {"slope": round(fitted["calibration"].slope, 6),
+                           "intercept": round(fitted["calibration"].intercept, 6),
+                           "fitted_on": f"{len(r['niches'])} niches, {fitted['pairs']} page-profile pairs"}
+        current["embedders"][r["name"]] = entry
     path.write_text(json.dumps(current, indent=2) + "\n")
     return path
 
@@ -150,7 +214,7 @@ def report(results: list[dict], pages: list[testset.Page]) -> str:
              "`models/embedder/calibration.json`).", "",
              f"Test set: {len(pages)} corpus pages (wcxb-dev), {len(testset.NICHES)} niches, hand-checked membership "
              "in `membership.csv`; page text extracted from the WARC with linktriage's extractor (title, description, "
-             "main text). Profiles use the one-line niche description only. Negatives for a niche are every other page "
+             "main text). Profiles use the one-line niche description only, except where said. Negatives for a niche are every other page "
              "(other niches, keyword matches judged off-niche, distractors).", "",
              "## ROC AUC per niche", "",
              "| niche | in / out | " + " | ".join(f"AUC {n}" for n in names) + " | "
@@ -177,6 +241,22 @@ def report(results: list[dict], pages: list[testset.Page]) -> str:
                      f"{r['lno_brier']:.3f} | {r['lno_logloss']:.3f} | {np.mean([x['tpr_at_half'] for x in s]):.3f} | "
                      f"{np.mean([x['fpr_at_half'] for x in s]):.3f} | {min(x['tpr_at_half'] for x in s):.3f} | "
                      f"{max(x['fpr_at_half'] for x in s):.3f} |")
+    lines += ["", "### By what the profile is built from", "",
+              "A profile holding the site's pages (`--site`) sits closer to every page than the owner's one line does "
+              "(pages share a page's vocabulary and structure), so each kind of profile has its own logistic. Here "
+              "three in-niche pages stand in for the site, in three draws per niche, and are left out of the scoring. "
+              "Leave-niche-out, as above; the last columns apply the one-line calibration to that kind of profile "
+              "(what every run with `--site` did before each kind had its own).", "",
+              "| embedder | profile | slope | intercept | mean TPR@0.5 | mean FPR@0.5 | off-niche pairs >= 0.8 | "
+              "in-niche share of >= 0.8 | with the one-line calibration: FPR@0.5, off-niche >= 0.8 |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        for kind, fitted in r["kinds"].items():
+            before = fitted.get("with_niche_calibration")
+            lines.append(f"| {r['name']} | {_KIND_NAMES[kind]} | {fitted['calibration'].slope:.3f} | "
+                         f"{fitted['calibration'].intercept:.3f} | {fitted['mean_tpr']:.3f} | {fitted['mean_fpr']:.3f} | "
+                         f"{fitted['off_niche_above_08']:.3f} | {fitted['in_niche_share_above_08']:.2f} | "
+                         + (f"{before['mean_fpr']:.3f}, {before['off_niche_above_08']:.3f} |" if before else "(itself) |"))
     lines += ["", "Reliability (leave-niche-out relevance, all niche x page pairs): share of in-niche pages per band.", "",
               "| band | " + " | ".join(f"{n}: pairs, in-niche share" for n in names) + " |", "|---|" + "---|" * len(names)]
     for index, (low, high, _, _) in enumerate(results[0]["bins"]):

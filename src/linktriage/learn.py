@@ -83,6 +83,18 @@ class TrainResult:
     own_links: int = 0
 
 
+#: why a labelled link has no features, as the skip counts say it (the statuses' own names read ambiguously there:
+#: "missing" beside pages missing from --pages)
+_NOT_USABLE = {
+    "missing": "link not found on its page",
+    "not_fetched": "page not in --pages",
+    "page_gone": "page gone (404 or 410)",
+    "blocked": "page blocked (401, 403, 429 or robots.txt)",
+    "error": "page not readable",
+    "redirected": "page redirects to the target's own site",
+}
+
+
 def _link_key(backlink: Backlink) -> tuple[str, str, str]:
     """One link: its page, its target and its anchor (a page may link one target twice, from different places)."""
     return backlink.source_url, backlink.target_url, " ".join(backlink.anchor.lower().split())
@@ -134,7 +146,7 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
             analyses, pages = analyse_backlinks(chunk, getter, executor)
             for index, b, a in zip(usable[start:start + 4000], chunk, analyses):
                 if a.features is None:
-                    skipped[f"link not usable: {a.link_status}"] += 1
+                    skipped[_NOT_USABLE.get(a.link_status, f"link not usable: {a.link_status}")] += 1
                     continue
                 keep_rows.append(index)
                 feats.append(a.features)

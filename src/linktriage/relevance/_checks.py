@@ -86,11 +86,13 @@ def check_relevance(niche: str | None, site: str | None, embedder_name: str) -> 
     if niche is None and not site:
         return
     from linktriage.relevance._embedders import load_embedder
+    from linktriage.relevance._profile import PROFILE_KINDS
     from linktriage.relevance._scorer import background_texts, load_calibration
 
     check_niche(niche)
     embedder = load_embedder(embedder_name)  # kept: the run's scorer reuses it
     _warn_if_a_domain(niche)
     _warn_if_not_english(niche, embedder.name)
-    load_calibration(embedder.models_dir, embedder.name)
+    for kind in PROFILE_KINDS:
+        load_calibration(embedder.models_dir, embedder.name, kind)
     background_texts(embedder.models_dir)

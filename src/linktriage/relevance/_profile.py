@@ -16,10 +16,15 @@ import numpy as np
 
 from linktriage.relevance._documents import embed_documents
 
-__all__ = ["NICHE_WEIGHT", "NicheProfile", "build_niche_profile", "niche_text"]
+__all__ = ["NICHE_WEIGHT", "PROFILE_KINDS", "NicheProfile", "build_niche_profile", "niche_text"]
 
 #: share of the owner's description in the profile when site pages are given too
 NICHE_WEIGHT = 0.5
+
+
+#: what a profile can be built from; each has its own calibration (a page sits closer to other pages than to a
+#: one-line description, so one z-score means another relevance: docs/relevance.md, Calibration)
+PROFILE_KINDS = ("niche", "site", "niche_and_site")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -30,6 +35,13 @@ class NicheProfile:
     embedder: str
     niche: str | None = None
     site_pages: int = 0
+
+    @property
+    def kind(self) -> str:
+        """``niche`` (the owner's line alone), ``site`` (the site's pages alone) or ``niche_and_site``."""
+        if not self.site_pages:
+            return "niche"
+        return "niche_and_site" if self.niche else "site"
 
 
 #: an HTML tag of the kinds a pasted "About" block holds (a niche like "C++ <templates>" is not markup)
