@@ -93,6 +93,8 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(server):
     assert result.status == "blocked" and result.http_status == 429
     assert time.monotonic() - start < 1.5
     assert hits(server, "/retry-after/3600/5/impatient") == 1
+    # "HTTP 429: access refused" alone did not say that the page may be fetched later
+    assert result.reason.endswith("(the server asked to wait 3,600 s before trying again; linktriage waits up to 2 s)")
 
 
 @pytest.mark.parametrize("value", ["\u00b2", "1\u00b2", "-5", "1.5", "soon", "Wed, 99 Foo 2026 00:00:00 GMT"])

@@ -299,6 +299,9 @@ class Engine:
             status, reason = status_for_http(answer.code)
             if status == "ok" and answer.refusal:
                 status, reason = "error", answer.refusal
+            if answer.wait_refused is not None:  # "HTTP 429" alone did not say that trying later may work
+                reason += (f" (the server asked to wait {answer.wait_refused:,.0f} s before trying again; linktriage "
+                           f"waits up to {settings.retry_after_cap:g} s)")
             keep = status == "ok" or (400 <= answer.code < 500 and answer.code not in RETRY_STATUSES)
             return FetchResult(
                 url=url, status=status, final_url=current, http_status=answer.code,
@@ -358,7 +361,7 @@ class Engine:
             elif outcome.code in RETRY_STATUSES and attempt < settings.max_retries:
                 asked = retry_after(outcome.headers.get("retry-after"))
                 if asked is not None and asked > settings.retry_after_cap:
-                    outcome.retries = attempt
+                    outcome.retries, outcome.wait_refused = attempt, asked
                     return outcome  # the server asks for a longer pause than we wait: take its answer as final
                 wait = max(wait, asked or 0.0)
             else:

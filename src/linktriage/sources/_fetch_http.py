@@ -101,6 +101,8 @@ class Answer:
     refusal: str = ""
     exchange: Exchange | None = None
     retries: int = 0
+    #: seconds a Retry-After asked for that were not waited (more than ``retry_after_cap``)
+    wait_refused: float | None = None
 
 
 @dataclass(slots=True)
