@@ -272,7 +272,7 @@ def test_train_takes_pages_inline_as_score_does(labelled):
 
     archive = WarcArchive([PAGES])
     inline = labelled.assign(html=[archive.get(url).body.decode("utf-8") for url in labelled["source_url"]])
-    with pytest.raises(InputError, match="not_fetched"):  # without the html, nothing to train on
+    with pytest.raises(InputError, match="page not in --pages: 6"):  # without the html, nothing to train on
         linktriage.train(labelled, pages=None)
     model = linktriage.train(inline, pages=None, cv=2)
     assert model.card_["n_links"] == 6 and model.card_["n_sites"] == 5
@@ -323,8 +323,9 @@ def test_rows_without_any_column_come_back_as_error_rows(links, statuses):
 
 @pytest.mark.parametrize("target", [None, "", float("nan")])
 def test_a_link_without_a_target_is_an_error_row_not_a_lost_backlink(target):
-    frame = linktriage.score([{"source_url": "https://blog.example/a", "target_url": target, "html": PAGE},
-                              {"source_url": "https://blog.example/a", "target_url": "https://t.example/", "html": PAGE}])
+    frame = linktriage.score([
+        {"source_url": "https://blog.example/a", "target_url": target, "html": PAGE},
+        {"source_url": "https://blog.example/a", "target_url": "https://t.example/", "html": PAGE}])
     assert frame["link_status"].tolist() == ["error", "live"]
     assert frame["reasons"][0].startswith("empty target URL")
 

@@ -478,7 +478,7 @@ def test_train_counts_unusable_labels_instead_of_failing(tmp_path, run):
     labels.write_text((EXAMPLES / "labels.csv").read_text() + extra)
     result = run("train", labels, "--pages", EXAMPLES / "pages.warc.gz", "-o", tmp_path / "m.skops", "--cv", "2")
     assert result.returncode == 0, result.stderr
-    assert "unknown label 'toxic' 1" in result.stderr and "not_fetched 1" in result.stderr
+    assert "unknown label 'toxic' 1" in result.stderr and "page not in --pages 1" in result.stderr
 
 
 def test_train_checks_its_output_path_before_training(tmp_path, run):

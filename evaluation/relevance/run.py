@@ -214,7 +214,8 @@ def report(results: list[dict], pages: list[testset.Page]) -> str:
              "`models/embedder/calibration.json`).", "",
              f"Test set: {len(pages)} corpus pages (wcxb-dev), {len(testset.NICHES)} niches, hand-checked membership "
              "in `membership.csv`; page text extracted from the WARC with linktriage's extractor (title, description, "
-             "main text). Profiles use the one-line niche description only, except where said. Negatives for a niche are every other page "
+             "main text). Profiles use the one-line niche description only, except where said. Negatives for a niche "
+             "are every other page "
              "(other niches, keyword matches judged off-niche, distractors).", "",
              "## ROC AUC per niche", "",
              "| niche | in / out | " + " | ".join(f"AUC {n}" for n in names) + " | "
@@ -253,10 +254,11 @@ def report(results: list[dict], pages: list[testset.Page]) -> str:
     for r in results:
         for kind, fitted in r["kinds"].items():
             before = fitted.get("with_niche_calibration")
+            was = f"{before['mean_fpr']:.3f}, {before['off_niche_above_08']:.3f}" if before else "(itself)"
             lines.append(f"| {r['name']} | {_KIND_NAMES[kind]} | {fitted['calibration'].slope:.3f} | "
-                         f"{fitted['calibration'].intercept:.3f} | {fitted['mean_tpr']:.3f} | {fitted['mean_fpr']:.3f} | "
-                         f"{fitted['off_niche_above_08']:.3f} | {fitted['in_niche_share_above_08']:.2f} | "
-                         + (f"{before['mean_fpr']:.3f}, {before['off_niche_above_08']:.3f} |" if before else "(itself) |"))
+                         f"{fitted['calibration'].intercept:.3f} | {fitted['mean_tpr']:.3f} | "
+                         f"{fitted['mean_fpr']:.3f} | {fitted['off_niche_above_08']:.3f} | "
+                         f"{fitted['in_niche_share_above_08']:.2f} | {was} |")
     lines += ["", "Reliability (leave-niche-out relevance, all niche x page pairs): share of in-niche pages per band.", "",
               "| band | " + " | ".join(f"{n}: pairs, in-niche share" for n in names) + " |", "|---|" + "---|" * len(names)]
     for index, (low, high, _, _) in enumerate(results[0]["bins"]):
