@@ -61,17 +61,20 @@ def unfetched(backlinks: Sequence[Backlink], fetched: FetchResult) -> list[LinkA
     """Rows whose page could not be read: the page's status becomes the rows' link_status, except for rows whose
     page redirected to their target's own site (the redirect is their link; what that site answers is the target's
     own matter, said in the reason)."""
-    return [_redirect_to_target(fetched, b) if fetched.redirected and _lands_on_the_target_site(fetched, b)
-            else LinkAnalysis(row=b.row, link_status=fetched.status, http_status=fetched.http_status,
-                              reason=fetched.reason or fetched.status.replace("_", " "),
-                              source_domain=registrable_domain(b.source_url))
+    return [_redirect_to_target(fetched, b)
+            or LinkAnalysis(row=b.row, link_status=fetched.status, http_status=fetched.http_status,
+                            reason=fetched.reason or fetched.status.replace("_", " "),
+                            source_domain=registrable_domain(b.source_url))
             for b in backlinks]
 
 
-def _redirect_to_target(fetched: FetchResult, backlink: Backlink) -> LinkAnalysis:
-    """The row of a page that redirected to the target's own site. An expired or moved page redirected there: the
-    link is the redirect itself, and the page reached is the target's own (judging its navigation links would call
-    the redirect "editorial"; its 403 or DNS failure made the referring page look blocked or down)."""
+def _redirect_to_target(fetched: FetchResult, backlink: Backlink) -> LinkAnalysis | None:
+    """The row of a page that redirected to the target's own site, or None when it did not. An expired or moved
+    page redirected there: the link is the redirect itself, and the page reached is the target's own (judging its
+    navigation links would call the redirect "editorial"; its 403 or DNS failure made the referring page look
+    blocked or down)."""
+    if not (fetched.redirected and _lands_on_the_target_site(fetched, backlink)):
+        return None
     answer = "" if fetched.status == "ok" else f" ({fetched.reason or fetched.status.replace('_', ' ')})"
     return LinkAnalysis(row=backlink.row, link_status="redirected", http_status=fetched.http_status,
                         reason=f"page redirects to {fetched.final_url}, on the target's own site{answer}: a "
@@ -147,8 +150,8 @@ def _analyse_page(fetched: FetchResult, backlinks: Sequence[Backlink]) -> tuple[
     status = "redirected" if fetched.redirected else "live"
     results = []
     for backlink in backlinks:
-        if fetched.redirected and _lands_on_the_target_site(fetched, backlink):
-            results.append(_redirect_to_target(fetched, backlink))
+        if (redirect := _redirect_to_target(fetched, backlink)) is not None:
+            results.append(redirect)
             continue
         links = locate_links(page, backlink.target_url) if backlink.target_url else []
         if not links and _named_in_cut_part(page, backlink.target_url):

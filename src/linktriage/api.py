@@ -67,11 +67,11 @@ def score(links: Any, pages: Sequence[PathLike] | PathLike = (), niche: str | No
         for chunk in score_backlinks(backlinks, score_options, model=classifier, supplied=supplied):
             rows.extend(chunk)
     exports = [key for key in rows[0] if key not in OUTPUT_COLUMNS] if rows else list(given.export_columns)
-    frame = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, *exports]).astype(_DTYPES)
+    frame = pd.DataFrame(rows, columns=[*OUTPUT_COLUMNS, *exports])
     # Text columns of one type whatever the rows hold: with no row judged, `label` held only None and pandas made
     # it an object column, where other runs give a string column (pandas 3)
     text = frame["source_url"].dtype
-    frame = frame.astype({name: text for name in OUTPUT_COLUMNS if name not in _DTYPES and frame[name].dtype != text})
+    frame = frame.astype({**{name: text for name in OUTPUT_COLUMNS if frame[name].dtype != text}, **_DTYPES})
     if isinstance(links, pd.DataFrame) and len(links.index) == len(frame):
         # the caller's own row labels: `df["label"] = scored["label"]` aligns on them (a 0..n-1 index gave NaN)
         frame.index = links.index

@@ -159,14 +159,13 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._frame(X, reset=False)
         values = X.to_numpy()
-        with _openmp_threads(1):  # as in predict_proba
-            proba = self.model_.predict_proba(values)
-        chosen = np.argmax(proba, axis=1)
         groups = sorted(set(FEATURE_GROUPS[c] for c in self.feature_names_in_ if c in FEATURE_GROUPS))
         columns = {g: [i for i, c in enumerate(self.feature_names_in_) if FEATURE_GROUPS.get(c) == g] for g in groups}
         occluded = np.concatenate([_occlude(values, columns[g], self.reference_) for g in groups])
-        with _openmp_threads(1):
+        with _openmp_threads(1):  # as in predict_proba
+            proba = self.model_.predict_proba(values)
             occluded_p = self.model_.predict_proba(occluded).reshape(len(groups), len(values), -1)
+        chosen = np.argmax(proba, axis=1)
         rows = np.arange(len(values))
         effect = proba[rows, chosen][None, :] - occluded_p[:, rows, chosen]  # groups x rows
         reasons = []
@@ -228,9 +227,16 @@ def _skops_io():
 def _openmp_threads(limit: int | None):
     """A block in which OpenMP (scikit-learn's gradient boosting) uses at most ``limit`` threads; None: as many as
     it would."""
-    from threadpoolctl import threadpool_limits
+    return _thread_pools().limit(limits=limit, user_api="openmp")
 
-    return threadpool_limits(limits=limit, user_api="openmp")
+
+@functools.cache
+def _thread_pools():
+    """The process's thread-pool libraries, found once: ``threadpool_limits`` searched every loaded library again on
+    each call, and scoring limits threads for every chunk's predictions."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def save_model(model: LinkClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> None:

@@ -232,15 +232,15 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
     from linktriage.ingest._xlsx import open_workbook, worksheet_rows
 
     widest: list[str] = []
-    scanned: list[tuple[str, bool, list[list[str]]]] = []  # (title, visible, first rows as text) per sheet
+    scanned: list[tuple[str, bool, list[tuple]]] = []  # (title, visible, first rows) per sheet
     best = None
     with open_workbook(path, name) as workbook:
         for position, sheet in enumerate(workbook.worksheets):
             rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
             visible = getattr(sheet, "sheet_state", "visible") == "visible"
-            scanned.append((sheet.title, visible, [[cell_text(c) for c in row] for row in rows]))
+            scanned.append((sheet.title, visible, rows))
             found: list[tuple[tuple, Match, list[str], int]] = []
-            for index, header in enumerate(scanned[-1][2]):
+            for index, header in enumerate([cell_text(c) for c in row] for row in rows):
                 if len([c for c in header if c]) > len([c for c in widest if c]):
                     widest = header
                 if any(is_link(c) for c in header):  # a line of values ("url | https://..."), not column names
@@ -252,13 +252,12 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
                 (score, _), match, header, index = max(found, key=lambda f: f[0])
                 if best is None or (visible, score, -position) > best[0]:
                     best = ((visible, score, -position), match, header, index, position)
-        if best is None:  # no known header anywhere: a Search Console download in another language, by its shape
-            for position, sheet in sorted(enumerate(workbook.worksheets), key=lambda s: not scanned[s[0]][1]):
-                rows = list(worksheet_rows(sheet, name, last=HEADER_SCAN))
-                match = _by_shape(rows)
-                if match is not None:
-                    best = (None, match, [cell_text(c) for c in rows[0]], 0, position)
-                    break
+    if best is None:  # no known header anywhere: a Search Console download in another language, by its shape
+        for position, (_, _, rows) in sorted(enumerate(scanned), key=lambda s: not s[1][1]):
+            match = _by_shape(rows)
+            if match is not None:
+                best = (None, match, [cell_text(c) for c in rows[0]], 0, position)
+                break
     if best is None:
         raise _unknown(name, widest)
     _, match, header, index, position = best
@@ -267,19 +266,16 @@ def _detect_xlsx(path: str | os.PathLike, name: str) -> ExportFormat:
     return replace(fmt, unread_sheets=_unread_sheets(scanned, position, index))
 
 
-def _unread_sheets(scanned: list[tuple[str, bool, list[list[str]]]], read: int, header_row: int) -> tuple[str, ...]:
+def _unread_sheets(scanned: list[tuple[str, bool, list[tuple]]], read: int, header_row: int) -> tuple[str, ...]:
     """The sheets holding something that are not read: all but the sheet read and the later ones that repeat its
-    header (a table that goes on in the next sheet is read whole: _xlsx.sheet_rows)."""
-    def trimmed(row: list[str]) -> list[str]:
-        while row and not row[-1]:
-            row = row[:-1]
-        return row
+    header (a table that goes on in the next sheet is read whole: _xlsx.sheet_rows, by the same comparison)."""
+    from linktriage.ingest._xlsx import header_cells
 
-    header = trimmed(scanned[read][2][header_row])
+    header = header_cells(scanned[read][2][header_row])
     unread = []
     for position, (title, _, rows) in enumerate(scanned):
-        goes_on = position > read and len(rows) > header_row and trimmed(rows[header_row]) == header
-        if position != read and not goes_on and any(any(row) for row in rows):
+        goes_on = position > read and len(rows) > header_row and header_cells(rows[header_row]) == header
+        if position != read and not goes_on and any(cell_text(c) for row in rows for c in row):
             unread.append(title)
     return tuple(unread)
 

@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 
 from linktriage._exceptions import InputError
 
-__all__ = ["LinkedText", "open_workbook", "sheet_rows", "worksheet_rows"]
+__all__ = ["LinkedText", "header_cells", "open_workbook", "sheet_rows", "worksheet_rows"]
 
 # what a damaged workbook raises: its ZIP (a bad CRC, a cut-off entry), a missing part or shared string
 # (LookupError: KeyError, IndexError), or broken XML inside
@@ -149,6 +149,16 @@ def worksheet_rows(worksheet, name: str, first: int = 1, last: int | None = None
                          f"{_first_line(exc)}); export it again or save it as CSV") from None
 
 
+def header_cells(values: Sequence[object]) -> list[str]:
+    """A header row as compared between sheets: its cells as text, no byte order mark, no empty cells at its end."""
+    from linktriage.ingest._values import cell_text
+
+    text = [cell_text(c).lstrip("\ufeff") for c in values]
+    while text and not text[-1]:
+        text.pop()
+    return text
+
+
 def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
                header: Sequence[str] = ()) -> Iterator[tuple]:
     """The rows of ``sheet`` after the first ``skip``, as tuples of cell values; the workbook closes at the end.
@@ -156,15 +166,7 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
     Then the rows of every later sheet that repeats ``header`` as its row ``skip``: a table longer than Excel's
     1,048,576 rows goes on in the next sheet (linktriage's own workbooks, exports split by hand), and reading only
     the first sheet lost the rest without a word. Sheets with another header (a summary, notes) are not rows."""
-    from linktriage.ingest._values import cell_text
-
-    def cells(values: Sequence[object]) -> list[str]:
-        text = [cell_text(c).lstrip("\ufeff") for c in values]
-        while text and not text[-1]:
-            text.pop()
-        return text
-
-    wanted = cells(header)
+    wanted = header_cells(header)
     with contextlib.ExitStack() as books:
         workbook = books.enter_context(open_workbook(path, name))
         # a =HYPERLINK cell shows its label: the formulas are read alongside, row for row, where there are any
@@ -175,7 +177,7 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
         for index, worksheet in enumerate(sheets[first:], first):
             if index > first:
                 head = next(worksheet_rows(worksheet, name, skip, skip), None) if wanted and skip else None
-                if head is None or cells(head) != wanted:
+                if head is None or header_cells(head) != wanted:
                     continue
             rows = worksheet_rows(worksheet, name, skip + 1)
             # and so does a cell Excel linked itself (Insert > Link): its address is kept apart from the rows
