@@ -5,26 +5,12 @@ Each skeleton has its own DOM (ids, classes, nesting), so a classifier cannot te
 """
 from __future__ import annotations
 
-import re
-
 from .page import Page, esc
 from .world import slug
 
 ARTICLE_CMS = ("wp_classic", "wp_block", "blogger", "ghost", "news", "medium", "bootstrap", "table_static")
 FORUM_CMS = ("phpbb", "vbulletin", "xenforo")
 DIRECTORY_CMS = ("phpld", "cards", "bootstrap", "table_static", "wp_classic")
-_OUTSIDE_LINK = re.compile(r'<a\b(?=[^>]*\bhref="https?://)([^>]*)>')
-_REL = re.compile(r'\s+rel="[^"]*"')
-
-
-def platform_rel(body: str) -> str:
-    """A post body as a publishing platform serves it: every outside link rel="noopener ugc nofollow".
-
-    Medium marks every link in every post so, whoever wrote the post and whatever the link is: editorial citations,
-    a guest author's business, a PBN's money anchors alike. Without such pages the only generated links carrying
-    ugc outside comments were spam, and the model called every link of a real Medium article spam.
-    """
-    return _OUTSIDE_LINK.sub(lambda m: "<a" + _REL.sub("", m.group(1)) + ' rel="noopener ugc nofollow">', body)
 
 
 def cookie(p: Page) -> str:
@@ -248,7 +234,7 @@ def render(p: Page, title: str, body: str, *, byline: str = "", after: str = "",
         c = lambda: " ".join(r.choice("ab ac bd ce cf dg eh fi gj hk il jm kn lo mp nq or ps qt ru".split()) for _ in range(3))  # noqa: E731
         page = (f'<div id="root"><div class="{c()}"><nav class="{c()}"><a href="/">{esc(s.name)}</a></nav>'
                 f'<main class="{c()}"><article><div class="{c()}"><section><div class="{c()}"><h1 class="pw-post-title {c()}">{h1}</h1>'
-                f'<div class="{c()}">{byline}</div>{platform_rel(body).replace("<p>", f"<p class=" + chr(34) + "pw-post-body-paragraph " + c() + chr(34) + ">")}</div></section></div></article>'
+                f'<div class="{c()}">{byline}</div>{body.replace("<p>", f"<p class=" + chr(34) + "pw-post-body-paragraph " + c() + chr(34) + ">")}</div></section></div></article>'
                 f'<div class="{c()}">{after}{comments}</div></main>'
                 + (f'<div class="{c()}">{side}</div>' if side else "")
                 + f'<div class="{c()}">{foot}</div></div></div>')
