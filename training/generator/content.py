@@ -170,43 +170,14 @@ def _extras(p: Page, comments: bool = True) -> dict:
     return out
 
 
-SOURCES = {"en": ("Sources", "References", "Further reading"), "de": ("Quellen", "Literatur", "Einzelnachweise"),
-           "fr": ("Sources", "Références"), "es": ("Fuentes", "Referencias"), "it": ("Fonti", "Bibliografia"),
-           "nl": ("Bronnen", "Referenties"), "pt": ("Fontes", "Referências")}
-
-
-def _reference_count(p: Page) -> int:
-    """How many sources a page lists: a handful on most, dozens on some (log-normal, median ~12, 3 to 90)."""
-    return max(3, min(90, int(p.rng.lognormvariate(2.5, 0.8))))
-
-
-def reference_items(p: Page, titles: list[str], label: str | None, n: int) -> list[str]:
-    """``n`` citations, each linking another site: author, year, the linked title (or URL) and the publisher."""
-    r, items = p.rng, []
-    for _ in range(n):
-        url = p.world.org_url(p.lang)
-        host = url.split("/")[2]
-        anchor = r.choice([f'"{r.choice(titles)}"', r.choice(titles), host, url, "Archived copy"])
-        who = p.world.person(p.lang).split()[-1] + r.choice(["", " et al.", " and " + p.world.person(p.lang).split()[-1]])
-        rel = r.choice(["", "", "nofollow", "external nofollow", "noopener noreferrer"])
-        link = p.link(url, anchor, label, rel, extra=' class="external text"' if r.random() < 0.5 else "")
-        items.append(f"{esc(who)} ({r.randint(1998, 2025)}). {link}. {esc(host.removeprefix('www.'))}.")
-    return items
-
-
 def article(p: Page, doc: Doc, titles: list[str]) -> str:
     parts = paras(p, doc, 3, 14)
     label = "editorial" if p.recipe == "article" or p.rng.random() < 0.5 else None
     done = editorial_links(p, parts, label)
-    body = body_html(p, parts, done)
-    if p.rng.random() < 0.2:  # a health or science post's source list: the editors' citations, editorial
-        tag = p.rng.choice(["ol", "ul"])
-        items = "".join(f"<li>{item}</li>" for item in reference_items(p, titles, label, _reference_count(p)))
-        body += f'<h2>{esc(p.rng.choice(SOURCES[p.lang]))}</h2><{tag} class="sources">{items}</{tag}>'
     extras = _extras(p)
     if p.rng.random() < 0.06:  # a sitewide "some links are affiliate links" line: the article's citations stay editorial
         extras["footer_extra"] += f'<p class="site-disclaimer"><small>{esc(p.rng.choice(AFFILIATE_NOTES[p.lang]))}</small></p>'
-    return render(p, doc.title, body, byline=byline(p), titles=titles, **extras)
+    return render(p, doc.title, body_html(p, parts, done), byline=byline(p), titles=titles, **extras)
 
 
 def short_post(p: Page, doc: Doc, titles: list[str]) -> str:
@@ -414,25 +385,24 @@ def affiliate_post(p: Page, doc: Doc, titles: list[str]) -> str:
 
 
 def wiki(p: Page, doc: Doc, titles: list[str]) -> str:
-    """A wiki or documentation page: sections, footnote markers and a references list the editors keep.
-
-    As many references as real wiki pages carry (a handful to dozens, each to another site): with one to six, a
-    real page's list of fourteen sources was a block linking many unrelated sites, and the model called it link_farm.
-    """
+    """A wiki or documentation page: sections, footnote markers and a references list the editors keep."""
     r = p.rng
     parts = paras(p, doc, 3, 12)
-    refs = reference_items(p, titles, "editorial", _reference_count(p))
-    cited = [[] for _ in parts]
-    for k in range(len(refs)):
-        cited[r.randrange(len(parts))].append(k + 1)
-    body = []
+    refs, body = [], []
     for i, text in enumerate(parts):
         if i and r.random() < 0.25:
             body.append(f'<h2><span class="mw-headline" id="s{i}">{esc(text.split(".")[0][:60])}</span></h2>')
-        markers = "".join(f'<sup class="reference"><a href="#cite_note-{k}">[{k}]</a></sup>' for k in cited[i])
-        body.append(f"<p>{esc(text)}{markers}</p>")
-    items = "".join(f'<li id="cite_note-{k + 1}"><span class="reference-text"><cite class="citation web">{item}'
-                    "</cite></span></li>" for k, item in enumerate(refs))
+        marker = ""
+        if r.random() < 0.5:
+            refs.append(text)
+            marker = f'<sup class="reference"><a href="#cite_note-{len(refs)}">[{len(refs)}]</a></sup>'
+        body.append(f"<p>{esc(text)}{marker}</p>")
+    items = []
+    for k, _ in enumerate(refs or [parts[0]]):
+        url = p.world.org_url(p.lang)
+        title = r.choice(titles)
+        anchor = r.choice([f'"{title}"', title, url.split("/")[2], "Archived copy"])
+        items.append(f'<li id="cite_note-{k + 1}"><span class="reference-text"><cite class="citation web">{p.link(url, anchor, "editorial", r.choice(["", "nofollow", "external nofollow"]), extra=" class=" + chr(34) + "external text" + chr(34))}. {r.randint(2004, 2025)}.</cite></span></li>')
     content = (f'<div id="mw-content-text" class="mw-body-content"><div class="mw-parser-output">{"".join(body)}'
-               f'<h2><span class="mw-headline" id="References">References</span></h2><div class="reflist"><ol class="references">{items}</ol></div></div></div>')
+               f'<h2><span class="mw-headline" id="References">References</span></h2><div class="reflist"><ol class="references">{"".join(items)}</ol></div></div></div>')
     return render(p, doc.title, content, titles=titles, **_extras(p, comments=False))
