@@ -152,3 +152,42 @@ def test_an_overtime_python_drops_is_not_printed(monkeypatch):
         sys.unraisablehook(types.SimpleNamespace(exc_type=type(exc), exc_value=exc, exc_traceback=None,
                                                  err_msg=None, object=None))
     assert seen == [ValueError]
+
+
+def test_an_overtime_delivered_as_the_watch_stops_still_ends_the_watch(monkeypatch):
+    """The watchdog may fire as the block ends, and CPython delivers the exception at the next call: on entering
+    stop(), before it takes the watch out. The block is over, so the watch must end all the same; left behind, it
+    went off again every RETRY_S in whatever the thread ran next."""
+    monkeypatch.setattr(_deadline._Watchdog, "RETRY_S", 0.05, raising=False)
+    real_stop, calls = _deadline._WATCHDOG.stop, []
+
+    def delivered_on_entry(watch):
+        calls.append(watch)
+        if len(calls) == 1:
+            raise _deadline.Overtime  # as CPython delivers a pending Overtime at the call
+        real_stop(watch)
+
+    monkeypatch.setattr(_deadline._WATCHDOG, "stop", delivered_on_entry)
+    with _deadline.deadline(60):
+        pass
+    assert len(calls) == 2 and calls[0] == calls[1]
+    _no_timer_left()
+    finish = time.monotonic() + 0.3  # several RETRY_S: nothing goes off in this thread
+    while time.monotonic() < finish:
+        pass
+
+
+def test_an_overtime_delivered_as_the_watch_starts_still_ends_the_watch(monkeypatch):
+    """With a deadline of ~0 the watchdog may fire before start() has returned to the block: the watch is armed by
+    then, and the exception must not skip what ends it."""
+    real_start = _deadline._WATCHDOG.start
+
+    def delivered_on_return(seconds, watch=None):
+        real_start(60, *([] if watch is None else [watch]))
+        raise _deadline.Overtime  # as CPython delivers a pending Overtime when start() returns
+
+    monkeypatch.setattr(_deadline._WATCHDOG, "start", delivered_on_return)
+    with pytest.raises(_deadline.Overtime):
+        with _deadline.deadline(0.0):
+            pytest.fail("the block is not entered once its deadline went off")
+    _no_timer_left()

@@ -37,11 +37,23 @@ def deadline(seconds: float) -> Iterator[None]:
     if _raise_in_thread is None:
         yield
         return
-    watch = _WATCHDOG.start(seconds)
+    # the watch's number first, armed inside the try: an Overtime delivered as start() returns (a deadline of ~0)
+    # would otherwise skip the finally and leave the watch behind
+    watch = _WATCHDOG.reserve()
     try:
+        _WATCHDOG.start(seconds, watch)
         yield
     finally:
-        _WATCHDOG.stop(watch)
+        while True:
+            try:
+                _WATCHDOG.stop(watch)
+                break
+            except Overtime:
+                # raised just as the block ended and delivered on entering stop(), before it took the watch out:
+                # the watch must still end, or it goes off again every RETRY_S in whatever this thread runs next
+                # (measured: 7 watches left in 40 s of deadlines ending as they went off; the likeliest cause of a
+                # CI run whose tests failed one after another until the interpreter crashed)
+                continue
 
 
 class _Watchdog:
@@ -66,17 +78,25 @@ class _Watchdog:
         self._next_watch = 0
         self._thread: threading.Thread | None = None
 
-    def start(self, seconds: float) -> int:
+    def reserve(self) -> int:
+        """A new watch's number, not armed yet."""
+        with self._lock:
+            self._next_watch += 1
+            return self._next_watch
+
+    def start(self, seconds: float, watch: int | None = None) -> int:
+        """Arm ``watch`` (a new one when None): Overtime in this thread once ``seconds`` have passed."""
         due = time.monotonic() + seconds
         with self._lock:
             if self._thread is None:
                 _quiet_dropped_overtimes()
                 self._thread = threading.Thread(target=self._watch, name="linktriage-deadline", daemon=True)
                 self._thread.start()
-            self._next_watch += 1
+            if watch is None:
+                self._next_watch += 1
+                watch = self._next_watch
             earliest = min((d for d, _, _ in self._due.values()), default=None)
-            self._due[self._next_watch] = (due, threading.get_ident(), False)
-            watch = self._next_watch
+            self._due[watch] = (due, threading.get_ident(), False)
         if earliest is None or due < earliest:  # otherwise the watchdog wakes in time anyway
             self._wakeups.put(None)
         return watch
