@@ -41,3 +41,20 @@ def test_training_on_a_handful_of_labels_alone_is_warned_about(tmp_path, run):  
     assert result.returncode == 0, result.stderr
     assert ("warning: only 6 usable labelled links: a model trained on so few alone is close to guessing on other "
             "sites; label a few hundred, or add --with-shipped") in result.stderr
+
+
+def test_metrics_of_one_label_say_what_macro_f1_then_means(capsys):
+    """A user's labels of one kind (all spam, say) gave "macro-F1 1.000" under `train --with-shipped`: true (the F1
+    of that one label) and misleading; the output says so, on the terminal and in an evaluate report."""
+    from linktriage.cli._render import print_metrics
+    from linktriage.metrics import compute_metrics, metrics_markdown
+
+    proba = np.tile(np.eye(len(LABELS))[LABELS.index("spam")], (6, 1))
+    one = compute_metrics(["spam"] * 6, proba, LABELS)
+    print_metrics(one, "cross-validated, your labels")
+    shown = capsys.readouterr().err
+    assert "macro-F1 1.000" in shown and "all 6 links are labelled spam" in shown
+    assert "all 6 links are labelled spam" in metrics_markdown(one, "your labels")
+    two = compute_metrics(["spam"] * 3 + ["editorial"] * 3, proba, LABELS)
+    print_metrics(two, "cross-validated, your labels")
+    assert "are labelled" not in capsys.readouterr().err and "are labelled" not in metrics_markdown(two, "x")

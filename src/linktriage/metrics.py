@@ -114,10 +114,21 @@ def metric_cells(m: Metrics, label: str) -> tuple[str, str, str]:
             f"{m.f1[label]:.3f}" if has_recall else "n/a")
 
 
+def one_label_note(m: Metrics) -> str | None:
+    """What the headline means when every link has the same label: macro-F1 is then that label's F1 alone (1.000
+    when the model calls them all that), which says nothing about telling the labels apart."""
+    present = [label for label in m.labels if m.support[label]]
+    if len(present) != 1:
+        return None
+    return (f"all {m.n} links are labelled {present[0]}: macro-F1 is that label's F1 alone, how many of them the model "
+            "called so; label links of the other kinds too to measure how well it tells them apart")
+
+
 def metrics_markdown(m: Metrics, title: str) -> str:
     lines = [f"### {title}", "", f"{m.n} links · macro-F1 **{m.macro_f1:.3f}** · accuracy {m.accuracy:.3f} · "
              f"ECE {m.ece:.3f} · toxic-vs-rest ROC AUC {m.toxic_auc:.3f}" if m.toxic_auc is not None else
              f"{m.n} links · macro-F1 **{m.macro_f1:.3f}** · accuracy {m.accuracy:.3f} · ECE {m.ece:.3f}", "",
+             *([note, ""] if (note := one_label_note(m)) else []),
              "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for label in m.labels:
         lines.append(f"| {label} | {' | '.join(metric_cells(m, label))} | {m.support[label]} |")

@@ -63,7 +63,7 @@ class ScoreProgress:
 
 def print_metrics(metrics, title: str) -> None:
     """Per-class precision / recall / F1, the headline numbers and the confusion matrix, on stderr."""
-    from linktriage.metrics import metric_cells
+    from linktriage.metrics import metric_cells, one_label_note
 
     console = Console(stderr=True)
     table = Table(title=f"{title}: {metrics.n} links", header_style="bold")
@@ -75,6 +75,8 @@ def print_metrics(metrics, title: str) -> None:
     auc = "n/a" if metrics.toxic_auc is None else f"{metrics.toxic_auc:.3f}"
     console.print(f"macro-F1 {metrics.macro_f1:.3f}  accuracy {metrics.accuracy:.3f}  "
                   f"calibration error (ECE) {metrics.ece:.3f}  toxic-vs-rest ROC AUC {auc}")
+    if note := one_label_note(metrics):
+        console.print(note, markup=False, highlight=False)
     confusion = Table(title="confusion (rows: true label, columns: predicted)", header_style="bold")
     confusion.add_column("")
     for label in metrics.labels:
