@@ -86,15 +86,13 @@ class _Watchdog:
 
     def start(self, seconds: float, watch: int | None = None) -> int:
         """Arm ``watch`` (a new one when None): Overtime in this thread once ``seconds`` have passed."""
+        watch = self.reserve() if watch is None else watch
         due = time.monotonic() + seconds
         with self._lock:
             if self._thread is None:
                 _quiet_dropped_overtimes()
                 self._thread = threading.Thread(target=self._watch, name="linktriage-deadline", daemon=True)
                 self._thread.start()
-            if watch is None:
-                self._next_watch += 1
-                watch = self._next_watch
             earliest = min((d for d, _, _ in self._due.values()), default=None)
             self._due[watch] = (due, threading.get_ident(), False)
         if earliest is None or due < earliest:  # otherwise the watchdog wakes in time anyway
