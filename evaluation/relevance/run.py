@@ -31,6 +31,10 @@ import testset  # noqa: E402
 
 from linktriage.relevance import RelevanceScorer, build_niche_profile, embed_documents, load_embedder  # noqa: E402
 from linktriage.relevance._scorer import Calibration  # noqa: E402
+from linktriage.relevance._profile import PROFILE_KINDS  # noqa: E402
+
+#: the profile kinds that hold site pages: each has its own calibration beside the one-line profile's
+SITE_KINDS = tuple(kind for kind in PROFILE_KINDS if kind != "niche")
 
 MODELS = ROOT / "models"
 
@@ -60,32 +64,29 @@ def evaluate(name: str, pages: list[testset.Page]) -> dict:
                             "pos_cos": float(np.median(cosine[y == 1])), "neg_cos": float(np.median(cosine[y == 0])),
                             "auc_site": _site_profile_auc(embedder, pages, vectors, niche, line),
                             "kinds": {kind: _site_kind_z(embedder, pages, vectors, niche, line, kind)
-                                      for kind in ("site", "niche_and_site")}}
+                                      for kind in SITE_KINDS}}
     # leave-niche-out calibration: fit on the other niches, apply to this one
-    held_p, held_y = [], []
+    one_line = {n: (st["z"], st["y"]) for n, st in per_niche.items()}
+    held = _leave_niche_out(one_line)
     for niche, stats in per_niche.items():
-        others = [s for n, s in per_niche.items() if n != niche]
-        calibration = _fit_logistic(np.concatenate([s["z"] for s in others]), np.concatenate([s["y"] for s in others]))
-        probability = calibration.apply(stats["z"])
+        probability = held[niche]
         stats["acc_at_half"] = float(np.mean((probability >= 0.5) == stats["y"]))
         stats["tpr_at_half"] = float(np.mean(probability[stats["y"] == 1] >= 0.5))
         stats["fpr_at_half"] = float(np.mean(probability[stats["y"] == 0] >= 0.5))
-        held_p.append(probability)
-        held_y.append(stats["y"])
-    p, y = np.concatenate(held_p), np.concatenate(held_y)
+    p, y = np.concatenate(list(held.values())), np.concatenate([st["y"] for st in per_niche.values()])
     weights = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
     final = _fit_logistic(np.concatenate([s["z"] for s in per_niche.values()]), y)
     bins = []
     for low, high in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)):
         inside = (p >= low) & (p < high)
         bins.append((low, min(high, 1.0), int(inside.sum()), float(y[inside].mean()) if inside.any() else float("nan")))
-    kinds = {"niche": _kind_calibration({n: (st["z"], st["y"]) for n, st in per_niche.items()}, final)}
-    for kind in ("site", "niche_and_site"):
+    kinds = {"niche": _kind_calibration(one_line, final, held)}
+    for kind in SITE_KINDS:
         by_niche = {n: st["kinds"][kind] for n, st in per_niche.items()}
         fitted = _fit_logistic(np.concatenate([z for z, _ in by_niche.values()]),
                                np.concatenate([y for _, y in by_niche.values()]))
-        kinds[kind] = _kind_calibration(by_niche, fitted)
-        kinds[kind]["with_niche_calibration"] = _kind_calibration(by_niche, final, fixed=True)
+        kinds[kind] = _kind_calibration(by_niche, fitted, _leave_niche_out(by_niche))
+        kinds[kind]["with_niche_calibration"] = _kind_calibration(by_niche, final, _leave_niche_out(by_niche, final))
     return {"name": name, "dim": embedder.dim, "niches": per_niche, "calibration": final, "bins": bins, "kinds": kinds,
             "lno_brier": float(brier_score_loss(y, p, sample_weight=weights)),
             "lno_logloss": float(log_loss(y, p, sample_weight=weights)),
@@ -144,24 +145,26 @@ def _site_kind_z(embedder, pages, vectors, niche: str, line: str, kind: str, n_s
 _KIND_NAMES = {"niche": "owner's line", "site": "site pages", "niche_and_site": "line + site pages"}
 
 
-def _kind_calibration(by_niche: dict[str, tuple[np.ndarray, np.ndarray]], final: Calibration, *,
-                      fixed: bool = False) -> dict:
-    """One profile kind's shipped calibration (``final``) and its leave-niche-out measures: each niche's pages
-    scored by a logistic fitted on the other niches (or, ``fixed``, by ``final`` itself: what another kind's
-    calibration does to this kind's scores)."""
-    held_p, held_y, tpr, fpr = [], [], [], []
-    for niche, (z, y) in by_niche.items():
-        if fixed:
-            calibration = final
-        else:
-            others = [v for n, v in by_niche.items() if n != niche]
-            calibration = _fit_logistic(np.concatenate([o[0] for o in others]), np.concatenate([o[1] for o in others]))
-        probability = calibration.apply(z)
-        tpr.append(float(np.mean(probability[y == 1] >= 0.5)))
-        fpr.append(float(np.mean(probability[y == 0] >= 0.5)))
-        held_p.append(probability)
-        held_y.append(y)
-    p, y = np.concatenate(held_p), np.concatenate(held_y)
+def _leave_niche_out(by_niche: dict[str, tuple[np.ndarray, np.ndarray]],
+                     fixed: Calibration | None = None) -> dict[str, np.ndarray]:
+    """Each niche's relevance from a logistic fitted on the other niches' (z-score, label) pairs, or from ``fixed``
+    (what another kind's calibration does to these scores)."""
+    held = {}
+    for niche, (z, _) in by_niche.items():
+        others = [v for n, v in by_niche.items() if n != niche]
+        calibration = fixed or _fit_logistic(np.concatenate([o[0] for o in others]),
+                                             np.concatenate([o[1] for o in others]))
+        held[niche] = calibration.apply(z)
+    return held
+
+
+def _kind_calibration(by_niche: dict[str, tuple[np.ndarray, np.ndarray]], final: Calibration,
+                      held: dict[str, np.ndarray]) -> dict:
+    """One profile kind's shipped calibration (``final``) and the measures of its leave-niche-out relevance
+    ``held`` (_leave_niche_out)."""
+    tpr = [float(np.mean(held[niche][y == 1] >= 0.5)) for niche, (_, y) in by_niche.items()]
+    fpr = [float(np.mean(held[niche][y == 0] >= 0.5)) for niche, (_, y) in by_niche.items()]
+    p, y = np.concatenate(list(held.values())), np.concatenate([y for _, y in by_niche.values()])
     high = p >= 0.8
     return {"calibration": final, "mean_tpr": float(np.mean(tpr)), "mean_fpr": float(np.mean(fpr)),
             "off_niche_above_08": float(np.mean(high[y == 0])),
@@ -197,7 +200,7 @@ def write_calibration(results: list[dict]) -> Path:
     for r in results:
         entry = {"slope": round(r["calibration"].slope, 6), "intercept": round(r["calibration"].intercept, 6),
                  "fitted_on": f"{len(r['niches'])} niches, {len(r['niches']['coffee']['y'])} pages"}
-        for kind in ("site", "niche_and_site"):
+        for kind in SITE_KINDS:
             fitted = r["kinds"][kind]
             entry[kind] = {"slope": round(fitted["calibration"].slope, 6),
                            "intercept": round(fitted["calibration"].intercept, 6),
