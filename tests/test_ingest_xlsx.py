@@ -264,3 +264,34 @@ def test_numbers_shown_in_a_date_format_keep_their_number(tmp_path):
     [read] = read_exports([path])
     assert read.export["export_domain_rating"] == 74 and read.export["export_url_rating"] == 0.5
     assert read.export["export_first_seen"] == "2024-01-02"
+
+
+def test_merged_cells_give_every_row_of_the_range_their_value(tmp_path):
+    """An export tidied in Excel merges a source URL over the rows of its links (and a label or a date over a
+    group): read-only openpyxl gives the value to the range's first row only, and the others were error rows,
+    "no source URL". Every row of a merged range now reads its value; a merged title over the header (a preamble)
+    and a range merged across columns of one row are as before."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Backlinks"
+    for row in (["Audit of shop.example", None, None, None], ["Source URL", "Target URL", "Anchor", "Label"],
+                ["https://a.example.org/p", "https://shop.example/1", "boots", "editorial"],
+                [None, "https://shop.example/2", "tents", None],
+                [None, "https://shop.example/3", "stoves", None],
+                ["https://b.example.net/", "https://shop.example/", "shop", "spam"],
+                ["https://c.example.com/", "https://shop.example/4", "wide anchor", None]):
+        sheet.append(row)
+    sheet.merge_cells("A1:D1")  # a title over the table
+    sheet.merge_cells("A3:A5")  # one source over its three links
+    sheet.merge_cells("D3:D5")
+    sheet.merge_cells("C7:D7")  # across columns: the anchor spills into the label column, which stays empty
+    book.save(tmp_path / "merged.xlsx")
+    rows = list(read_exports([str(tmp_path / "merged.xlsx")]))
+    assert [(b.source_url, b.target_url, b.anchor, b.error) for b in rows] == [
+        ("https://a.example.org/p", "https://shop.example/1", "boots", ""),
+        ("https://a.example.org/p", "https://shop.example/2", "tents", ""),
+        ("https://a.example.org/p", "https://shop.example/3", "stoves", ""),
+        ("https://b.example.net/", "https://shop.example/", "shop", ""),
+        ("https://c.example.com/", "https://shop.example/4", "wide anchor", ""),
+    ]
+    assert [b.export.get("export_label") for b in rows] == ["editorial", "editorial", "editorial", "spam", None]

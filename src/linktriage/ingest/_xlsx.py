@@ -46,16 +46,20 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _sheet_hyperlinks(path: str | os.PathLike, sheet: str) -> dict[tuple[int, int], str]:
-    """``{(row, column): address}`` (1-based) of the web hyperlinks Excel keeps for the cells of ``sheet``.
+def _sheet_layout(path: str | os.PathLike, sheet: str) -> tuple[dict[tuple[int, int], str], list[tuple[int, ...]]]:
+    """What read-only openpyxl skips of ``sheet``: the addresses of its web hyperlinks, ``{(row, column): address}``
+    (1-based), and its merged ranges, ``(first column, first row, last column, last row)``.
 
-    read-only openpyxl streams cell values and skips them: they sit after the rows, in ``<hyperlinks>``, with their
-    addresses in the sheet's relationships. A link to a place inside the workbook has no address and is left out.
+    Both sit after the rows, in ``<hyperlinks>`` and ``<mergeCells>``; a hyperlink's address is in the sheet's
+    relationships, and a link to a place inside the workbook has none and is left out. The sheet's XML is parsed
+    only when a byte scan finds either.
     """
     from xml.etree.ElementTree import iterparse, parse
 
     from openpyxl.utils.cell import range_boundaries
 
+    found: dict[tuple[int, int], str] = {}
+    merged: list[tuple[int, ...]] = []
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -66,14 +70,15 @@ def _sheet_hyperlinks(path: str | os.PathLike, sheet: str) -> dict[tuple[int, in
             part = parts.get(ids.get(sheet), "")
             part = part.lstrip("/") if part.startswith("/") else f"xl/{part}"
             rels = part.replace("worksheets/", "worksheets/_rels/", 1) + ".rels"
-            if part not in names or rels not in names:  # no relationships: no web hyperlinks
-                return {}
-            with archive.open(rels) as stream:
-                targets = {e.get("Id"): e.get("Target", "") for e in parse(stream).iter(f"{_RELS}Relationship")
-                           if e.get("TargetMode") == "External"}
-            if not targets:
-                return {}
-            found: dict[tuple[int, int], str] = {}
+            if part not in names:
+                return found, merged
+            targets = {}
+            if rels in names:
+                with archive.open(rels) as stream:
+                    targets = {e.get("Id"): e.get("Target", "") for e in parse(stream).iter(f"{_RELS}Relationship")
+                               if e.get("TargetMode") == "External"}
+            if not targets and not _holds(archive, part, b"<mergeCell "):
+                return found, merged
             rows = None
             with archive.open(part) as stream:
                 for event, element in iterparse(stream, events=("start", "end")):
@@ -82,34 +87,38 @@ def _sheet_hyperlinks(path: str | os.PathLike, sheet: str) -> dict[tuple[int, in
                             rows = element
                     elif element.tag == f"{_MAIN}row" and rows is not None:
                         rows.remove(element)  # the cells are read elsewhere: memory stays flat over a long sheet
+                    elif element.tag == f"{_MAIN}mergeCell":
+                        merged.append(range_boundaries(element.get("ref", "")))
                     elif element.tag == f"{_MAIN}hyperlink" and (target := targets.get(element.get(_R_ID))):
                         first_col, first_row, last_col, last_row = range_boundaries(element.get("ref", ""))
                         for row in range(first_row, last_row + 1):
                             for col in range(first_col, last_col + 1):
                                 found.setdefault((row, col), target)
     except _DAMAGED:
-        return {}  # the rows' own reading reports the damage
-    return found
+        return {}, []  # the rows' own reading reports the damage
+    return found, merged
+
+
+def _holds(archive: zipfile.ZipFile, member: str, needle: bytes) -> bool:
+    """Whether ``member`` of ``archive`` holds ``needle`` (case-insensitive): read in chunks, not parsed."""
+    needle, tail = needle.upper(), b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            if needle in (tail + chunk).upper():
+                return True
+            tail = chunk[-len(needle):]
+    return False
 
 
 def _has_hyperlink_formulas(path: str | os.PathLike) -> bool:
     """Whether a sheet of the workbook holds a HYPERLINK formula: one pass over its XML, so the second, formula
     reading of the rows is paid only by workbooks that need it."""
-    needle = b"HYPERLINK("
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
-                    continue
-                with archive.open(member) as stream:
-                    tail = b""
-                    while chunk := stream.read(1 << 20):
-                        if needle in (tail + chunk).upper():
-                            return True
-                        tail = chunk[-len(needle):]
+            return any(_holds(archive, member, b"HYPERLINK(") for member in archive.namelist()
+                       if member.startswith("xl/worksheets/") and member.endswith(".xml"))
     except _DAMAGED:
         return False  # the rows' own reading reports the damage
-    return False
 
 
 @contextlib.contextmanager
@@ -181,16 +190,51 @@ def sheet_rows(path: str | os.PathLike, name: str, sheet: str, skip: int,
                     continue
             rows = worksheet_rows(worksheet, name, skip + 1)
             # and so does a cell Excel linked itself (Insert > Link): its address is kept apart from the rows
-            links = _sheet_hyperlinks(path, worksheet.title)
-            if with_formulas is None and not links:
-                yield from rows
-                continue
-            formula_rows = (worksheet_rows(with_formulas.worksheets[index], name, skip + 1)
-                            if with_formulas is not None else itertools.repeat(()))
-            for number, (shown, formulas) in enumerate(zip(rows, formula_rows), skip + 1):
-                formulas = tuple(formulas) + (None,) * (len(shown) - len(formulas))
-                yield tuple(_linked(value, _hyperlink_formula(formula) or links.get((number, column), ""))
-                            for column, (value, formula) in enumerate(zip(shown, formulas), 1))
+            links, merged = _sheet_layout(path, worksheet.title)
+            if with_formulas is not None or links:
+                rows = _with_links(rows, links, skip + 1, with_formulas and with_formulas.worksheets[index], name)
+            yield from _merged_down(rows, merged, skip + 1)
+
+
+def _with_links(rows: Iterator[tuple], links: dict[tuple[int, int], str], first: int, formula_sheet,
+                name: str) -> Iterator[tuple]:
+    """``rows`` (from sheet row ``first`` on) with their linked cells as LinkedText: a =HYPERLINK formula of
+    ``formula_sheet`` (the same sheet read for formulas) or an address in ``links``."""
+    formula_rows = worksheet_rows(formula_sheet, name, first) if formula_sheet is not None else itertools.repeat(())
+    for number, (shown, formulas) in enumerate(zip(rows, formula_rows), first):
+        formulas = tuple(formulas) + (None,) * (len(shown) - len(formulas))
+        yield tuple(_linked(value, _hyperlink_formula(formula) or links.get((number, column), ""))
+                    for column, (value, formula) in enumerate(zip(shown, formulas), 1))
+
+
+def _merged_down(rows: Iterator[tuple], merged: list[tuple[int, ...]], first: int) -> Iterator[tuple]:
+    """``rows`` (from sheet row ``first`` on) with each range merged over several rows giving its value to every
+    row: an export tidied in Excel merges a source URL over the rows of its links, and Excel keeps the value in
+    the range's first cell only. The value goes down the range's first column; a range within one row (a cell
+    spread over the next columns) leaves those columns empty, as they are. Ranges starting above ``first`` (a title
+    over the header) are not the table's."""
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for first_col, first_row, _, last_row in merged:
+        if first_row >= first and last_row > first_row:
+            starts.setdefault(first_row, []).append((first_col, last_row))
+    if not starts:
+        yield from rows
+        return
+    carried: dict[int, tuple[object, int]] = {}  # column (1-based) -> (value, last row of its range)
+    for number, row in enumerate(rows, first):
+        for column, last_row in starts.pop(number, ()):
+            carried[column] = (row[column - 1] if column <= len(row) else None, last_row)
+        if carried:
+            cells = list(row)
+            for column, (value, last_row) in list(carried.items()):
+                if number > last_row:
+                    del carried[column]
+                    continue
+                cells += [None] * (column - len(cells))
+                if cells[column - 1] in (None, ""):
+                    cells[column - 1] = value
+            row = tuple(cells)
+        yield row
 
 
 def _first_line(exc: BaseException) -> str:
