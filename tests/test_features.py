@@ -65,17 +65,6 @@ def test_affiliate_note_search_is_case_insensitive():
     assert _mentions_affiliate_links("AFFİLİATE LINKS") and not _mentions_affiliate_links("xSternchen")
 
 
-def test_affiliate_note_is_about_commissions_not_any_earning():
-    # "may earn" alone made guest posts of a careers page ("Apprentices may earn a wage") and a grants page
-    notes = ("We may earn a commission when you buy through links on this page.",
-             "I may earn an affiliate commission at no extra cost to you.", "We may earn money from the links below.",
-             "As a partner we may earn fees from qualifying purchases.", "I earn from qualifying purchases.")
-    prose = ("Apprentices may earn a wage while they train.", "Students may earn credit for the course.",
-             "Farmers may earn more from the new grants.", "Players may earn points by finishing levels.")
-    assert all(_mentions_affiliate_links(text) for text in notes)
-    assert not any(_mentions_affiliate_links(text) for text in prose)
-
-
 TRICKY = ("Guest Post by Ann", "GUEST-POST", "Gästpost guestpost xguest post", "İN COLLABORATION WİTH Acme",
           "ſponſored content", "SPONSORED\nBY", "written by Bo of Acme", "WRITTEN BY\nx", "über Anzeige:Werbung",
           "Top 10 COMPANIES", "top 10 companiesx", "Buy Cheap Viagra, CHEAP loans!", "casinos", "PARTNERS friends",

@@ -129,39 +129,13 @@ def test_catalogues_title_entries_with_linked_names_and_discussed_picks_stay_edi
     assert not {key for key in where if key[0] == "ranked_catalogue" and key[1] != "directory"}
 
 
-
-def test_reference_lists_cite_as_many_sites_as_real_ones_and_stay_editorial(tmp_path):
-    """Wiki pages list a handful to dozens of references, and some articles end on a list of sources: with one to
-    six references per wiki page, a real page's fourteen sources were a block of unrelated sites (link_farm). Most
-    lists are written in a citation style (author, year, quoted title, access date)."""
-    from linktriage.locate import _CITATION_MARK
-
-    rows, pages, _, _ = _run(tmp_path, per_class=400)  # enough articles for a few lists of sources
-    wiki = {row["source_url"] for row in rows if row["template"].endswith(":wiki")}
-    counts = [pages[url].count('<li id="cite_note-') for url in wiki]
-    assert counts and min(counts) >= 3 and max(counts) >= 10, counts
-    in_sources = Counter()
-    for row in rows:
-        if 'class="sources"' not in pages[row["source_url"]]:
-            continue
-        tree = lxml.html.fromstring(pages[row["source_url"]])
-        link = next(a for a in tree.iter("a") if a.get("href") == row["target_url"])
-        if any("sources" in (a.get("class") or "") for a in link.iterancestors()):
-            in_sources[row["label"]] += 1
-    assert in_sources["editorial"] and set(in_sources) == {"editorial"}, in_sources
-    lists = [ol for html in pages.values() if 'class="sources"' in html
-             for ol in lxml.html.fromstring(html).find_class("sources")]
-    cited = [len(_CITATION_MARK.findall(ol.text_content())) >= len(ol.findall("li")) / 2 for ol in lists]
-    assert len(lists) >= 8 and all(cited), (sum(cited), len(cited))
-
-
 def test_affiliate_guides_disclose_and_their_product_links_are_guest_posts(tmp_path):
     """affiliate_post (guest_post): the site's own guide whose shop links earn a commission says so on the page, in
     the words page_affiliate_note reads; some links carry the affiliate star, most a partner tag, few rel=sponsored.
     A few editorial articles carry a sitewide affiliate line too, so the line alone does not make a guest post."""
     from linktriage.features import AFFILIATE_HREF, _mentions_affiliate_links, starred_anchor
 
-    rows, pages, _, _ = _run(tmp_path, seed=5, per_class=1000)  # enough guides and articles for the shares below
+    rows, pages, _, _ = _run(tmp_path, seed=5, per_class=500)  # enough guides and articles for the shares below
     guides = [row for row in rows if row["template"].endswith(":affiliate_post") and row["label"] == "guest_post"]
     assert len(guides) >= 20
     starred = tagged = sponsored = 0

@@ -56,9 +56,7 @@ def _block(f: dict[str, float]) -> str:
     density = f", link density {f['block_link_density']:.0%}" if f["block_link_density"] > 0.3 else ""
     entries = _count(f.get("heading_entries_log", 0.0))  # a model trained before this feature does not have it
     titles = f", link is the heading of one of {counted(entries, 'entry', 'entries')} linking other sites" if entries > 1 else ""
-    # a model trained before this feature does not have it
-    cited = ", its entries read as citations (author, year, title)" if f.get("block_citation_share", 0.0) >= 0.5 else ""
-    return f"its block links to {sites}{density}{titles}{cited}"
+    return f"its block links to {sites}{density}{titles}"
 
 
 def _page_links(f: dict[str, float]) -> str:

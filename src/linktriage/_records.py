@@ -149,9 +149,6 @@ class LinkContext:
     block_external_domains: int = 0
     block_text_length: int = 0
     block_link_text_length: int = 0
-    #: marks of a citation in the block's text (a year in brackets, "Surname, I.", a quoted title, "Retrieved",
-    #: "doi", "et al.", ...): a reference list holds about one an entry, a catalogue of businesses none
-    block_citation_marks: int = 0
     #: when the link sits in an h2-h5, how many headings of that level on the page each link another site (distinct
     #: registrable domains): a catalogue titling each entry with its linked name; 0 outside headings
     heading_entries: int = 0

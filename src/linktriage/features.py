@@ -135,9 +135,7 @@ AFFILIATE_HREF = re.compile(
 # "\b" ("\bsternchen" is written "s(?<!\ws)ternchen", see _lowered_twin).
 _AFFILIATE_NOTE = re.compile(
     r"affiliate[- ]?links?|affiliatelinks?|partner-?links|provisions-?links?|werbelinks?|s(?<!\ws)ternchen\b|"
-    r"amazon[- ]partner|amazon associate|earn (?:a )?(?:small )?commissions?|"
-    r"may earn (?:an? )?(?:small |affiliate )*(?:commissions?|fees?|money|compensation|revenue)|"
-    r"earn from qualifying purchases|"
+    r"amazon[- ]partner|amazon associate|earn (?:a )?(?:small )?commissions?|may earn|"
     r"liens? (?:d'affiliation|affiliés|sponsorisés)|enlaces? (?:de )?afiliad|link affiliat|links? di affiliazione|"
     r"affiliatie-?links?|links? de afiliad")
 # re.IGNORECASE matches "İ" and "ı" to "i" and "ſ" to "s"; str.lower() does not ("İ" even becomes "i" plus a
@@ -234,7 +232,7 @@ FEATURE_GROUPS: dict[str, str] = {
     **{f"anchor_{a}": "anchor" for a in ANCHOR_TYPES}, "anchor_length": "anchor",
     "block_links": "block", "block_external_domains": "block", "block_link_density": "block",
     "block_text_log": "block", "listing_like": "block", "in_list_item": "block", "in_table": "block",
-    "heading_entries_log": "block", "block_citation_share": "block",
+    "heading_entries_log": "block",
     "page_links_log": "page_links", "page_external_links_log": "page_links", "page_external_domains_log": "page_links",
     "page_external_ratio": "page_links", "page_link_density": "page_links",
     "main_text_log": "text", "page_text_log": "text", "main_share": "text", "compression_ratio": "text",
@@ -462,8 +460,6 @@ def link_features(page_feats: dict[str, float], link: LinkContext) -> dict[str, 
         "block_external_domains": _log(link.block_external_domains),
         "block_link_density": min(link.block_link_text_length / max(link.block_text_length, 1), 1.0),
         "block_text_log": _log(link.block_text_length),
-        # citation marks per link of the block: ~1-3 in a reference list, 0 in a catalogue or a links page
-        "block_citation_share": min(link.block_citation_marks / max(link.block_links, 1), 3.0),
         "listing_like": float(link.position == "listing"),
         "in_list_item": float(bool(tags & {"li", "dd", "dt"})),
         "in_table": float(bool(tags & {"td", "tr", "th"})),

@@ -51,17 +51,6 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TAXONOMY_CLASS = re.compile(r"^(?:category|tag|format|status|type|postid|post_tag)-", re.I)
 _BLOCK_TAGS = frozenset({"p", "ul", "ol", "dl", "table", "blockquote", "div", "section", "article", "aside",
                          "nav", "footer", "header", "form", "main", "body", "pre", "figure", "center", "td"})
-# What marks an entry of a reference list as a citation, in the styles sites use (APA, MLA, Vancouver, a wiki's
-# "cite web") and their languages: the author ("Hall, J.", "Hall J, Okafor N."), the year in brackets or before a
-# volume, a quoted title, an access date, an identifier. A catalogue entry (a business, a town, a category) has none.
-_CITATION_MARK = re.compile(
-    r"\((?:1[5-9]|20)\d\d[a-z]?(?:,[^()]{0,20})?\)"                       # (2019), (2019a), (2019, March 3)
-    r"|\b[A-ZÀ-ÖØ-Þ][\w'’-]+,\s(?:[A-ZÀ-ÖØ-Þ]\.\s?){1,3}"                # Hall, J. / Hall, J. K.
-    r"|\b[A-ZÀ-ÖØ-Þ][\w'’-]+\s[A-Z]{1,2}(?:,\s|\.\s)"                      # Vancouver: Hall J, Okafor NK.
-    r"|\b(?:19|20)\d\d;\s?\d+"                                              # 2019;12(3)
-    r"|[“„«\"][^“”„«»\"]{12,160}[”“»\"]"                                     # a quoted title
-    r"|(?i:\b(?:retrieved|accessed|abgerufen|consulté|consultado|consultato|geraadpleegd|acesso|archived from|"
-    r"doi|isbn|issn|et al\.|pp?\.\s?\d))")
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:px|pt|em)?\s*(?:;|$)|"
     r"(?:left|top|text-indent)\s*:\s*-\d{3,}", re.I)
@@ -193,7 +182,6 @@ def _describe(page: ParsedPage, link: _Link, target_url: str) -> LinkContext:
         block_external_domains=block_stats[1],
         block_text_length=block_stats[2],
         block_link_text_length=block_stats[3],
-        block_citation_marks=block_stats[4],
         heading_entries=_heading_entries(page, element),
         is_image=is_image,
         hidden=_hidden(page, element),
@@ -402,7 +390,7 @@ def _block(element: HtmlElement) -> HtmlElement:
     return element
 
 
-def _block_stats(page: ParsedPage, block: HtmlElement, block_text: str) -> tuple[int, int, int, int, int]:
+def _block_stats(page: ParsedPage, block: HtmlElement, block_text: str) -> tuple[int, int, int, int]:
     links = domains_count = link_text = 0
     domains: set[str] = set()
     for anchor in block.iter("a"):
@@ -415,7 +403,7 @@ def _block_stats(page: ParsedPage, block: HtmlElement, block_text: str) -> tuple
         if domain and domain != page.source_domain:
             domains.add(domain)
     domains_count = len(domains)
-    return links, domains_count, len(block_text), link_text, len(_CITATION_MARK.findall(block_text))
+    return links, domains_count, len(block_text), link_text
 
 
 def _context(text: str, anchor_text: str) -> str:

@@ -170,82 +170,14 @@ def _extras(p: Page, comments: bool = True) -> dict:
     return out
 
 
-SOURCES = {"en": ("Sources", "References", "Further reading"), "de": ("Quellen", "Literatur", "Einzelnachweise"),
-           "fr": ("Sources", "Références"), "es": ("Fuentes", "Referencias"), "it": ("Fonti", "Bibliografia"),
-           "nl": ("Bronnen", "Referenties"), "pt": ("Fontes", "Referências")}
-
-
-def _reference_count(p: Page) -> int:
-    """How many sources a page lists: a handful on most, dozens on some (log-normal, median ~12, 3 to 90)."""
-    return max(3, min(90, int(p.rng.lognormvariate(2.5, 0.8))))
-
-
-RETRIEVED = {"en": "Retrieved", "de": "Abgerufen am", "fr": "Consulté le", "es": "Consultado el",
-             "it": "URL consultato il", "nl": "Geraadpleegd op", "pt": "Acesso em"}
-JOURNALS = ("Journal of Applied Ecology", "BMJ", "Nature Climate Change", "The Lancet", "Food Policy",
-            "Zeitschrift für Agrarwissenschaft", "Revue d'économie", "Annals of Internal Medicine", "PLOS ONE")
-#: how a list of sources is written; a list keeps one style. Lists of bare titles or URLs are left out: they are
-#: what a thin catalogue is too, and with them the dev set's catalogues read editorial (error notes, item 31)
-CITATION_STYLES = ("apa", "name_year", "mla", "wiki", "vancouver")
-CITATION_WEIGHTS = (3, 2, 2, 3, 1)
-
-
-def _surname_initials(p: Page, comma: bool) -> str:
-    first, *_, last = p.world.person(p.lang).split()
-    return f"{last}, {first[0]}." if comma else f"{last} {first[0]}{p.rng.choice(['', 'A', 'M', 'J'])}"
-
-
-def _citation(p: Page, style: str, link: str, host: str) -> str:
-    """One entry of a list of sources around ``link`` (HTML), in ``style``."""
-    r, year = p.rng, p.rng.randint(1988, 2025)
-    date = f"{year}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
-    site = esc(host.removeprefix("www."))
-    if style == "apa":
-        authors = ", ".join(_surname_initials(p, True) for _ in range(r.choice([1, 1, 2, 3])))
-        return f"{esc(authors)} ({year}{r.choice(['', '', 'a', ', ' + str(r.randint(1, 28)) + ' May'])}). {link}. {site}."
-    if style == "name_year":
-        who = p.world.person(p.lang).split()[-1] + r.choice(["", " et al.", " and " + p.world.person(p.lang).split()[-1]])
-        return f"{esc(who)} ({year}). {link}. {site}."
-    if style == "mla":
-        return f"{esc(p.world.person(p.lang))}. “{link}.” {site}, {r.randint(1, 28)} Mar. {year}."
-    if style == "wiki":
-        access = f" {RETRIEVED[p.lang]} {r.randint(2015, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}."
-        title = f"\"{link}\"" if r.random() < 0.6 else link  # "Title". Site. Date. Retrieved ...
-        return f"{title}. {site}. {date}.{access if r.random() < 0.7 else ''}"
-    if style == "vancouver":
-        authors = ", ".join(_surname_initials(p, False) for _ in range(r.choice([1, 2, 3, 4])))
-        return (f"{esc(authors)}. {link}. {esc(r.choice(JOURNALS))}. {year};{r.randint(1, 80)}"
-                f"({r.randint(1, 12)}):{r.randint(1, 400)}-{r.randint(401, 900)}.")
-    raise ValueError(f"unknown citation style {style!r}")
-
-
-def reference_items(p: Page, titles: list[str], label: str | None, n: int) -> list[str]:
-    """``n`` entries of a list of sources, each linking another site, all in one citation style."""
-    r, items = p.rng, []
-    style = r.choices(CITATION_STYLES, CITATION_WEIGHTS)[0]
-    for _ in range(n):
-        url = p.world.org_url(p.lang)
-        host = url.split("/")[2]
-        anchor = r.choice([r.choice(titles)] * 3 + [host, url, "Archived copy"])
-        rel = r.choice(["", "", "nofollow", "external nofollow", "noopener noreferrer"])
-        link = p.link(url, anchor, label, rel, extra=' class="external text"' if r.random() < 0.5 else "")
-        items.append(_citation(p, style, link, host))
-    return items
-
-
 def article(p: Page, doc: Doc, titles: list[str]) -> str:
     parts = paras(p, doc, 3, 14)
     label = "editorial" if p.recipe == "article" or p.rng.random() < 0.5 else None
     done = editorial_links(p, parts, label)
-    body = body_html(p, parts, done)
-    if p.rng.random() < 0.2:  # a health or science post's source list: the editors' citations, editorial
-        tag = p.rng.choice(["ol", "ul"])
-        items = "".join(f"<li>{item}</li>" for item in reference_items(p, titles, label, _reference_count(p)))
-        body += f'<h2>{esc(p.rng.choice(SOURCES[p.lang]))}</h2><{tag} class="sources">{items}</{tag}>'
     extras = _extras(p)
     if p.rng.random() < 0.06:  # a sitewide "some links are affiliate links" line: the article's citations stay editorial
         extras["footer_extra"] += f'<p class="site-disclaimer"><small>{esc(p.rng.choice(AFFILIATE_NOTES[p.lang]))}</small></p>'
-    return render(p, doc.title, body, byline=byline(p), titles=titles, **extras)
+    return render(p, doc.title, body_html(p, parts, done), byline=byline(p), titles=titles, **extras)
 
 
 def short_post(p: Page, doc: Doc, titles: list[str]) -> str:
@@ -453,25 +385,24 @@ def affiliate_post(p: Page, doc: Doc, titles: list[str]) -> str:
 
 
 def wiki(p: Page, doc: Doc, titles: list[str]) -> str:
-    """A wiki or documentation page: sections, footnote markers and a references list the editors keep.
-
-    As many references as real wiki pages carry (a handful to dozens, each to another site): with one to six, a
-    real page's list of fourteen sources was a block linking many unrelated sites, and the model called it link_farm.
-    """
+    """A wiki or documentation page: sections, footnote markers and a references list the editors keep."""
     r = p.rng
     parts = paras(p, doc, 3, 12)
-    refs = reference_items(p, titles, "editorial", _reference_count(p))
-    cited = [[] for _ in parts]
-    for k in range(len(refs)):
-        cited[r.randrange(len(parts))].append(k + 1)
-    body = []
+    refs, body = [], []
     for i, text in enumerate(parts):
         if i and r.random() < 0.25:
             body.append(f'<h2><span class="mw-headline" id="s{i}">{esc(text.split(".")[0][:60])}</span></h2>')
-        markers = "".join(f'<sup class="reference"><a href="#cite_note-{k}">[{k}]</a></sup>' for k in cited[i])
-        body.append(f"<p>{esc(text)}{markers}</p>")
-    items = "".join(f'<li id="cite_note-{k + 1}"><span class="reference-text"><cite class="citation web">{item}'
-                    "</cite></span></li>" for k, item in enumerate(refs))
+        marker = ""
+        if r.random() < 0.5:
+            refs.append(text)
+            marker = f'<sup class="reference"><a href="#cite_note-{len(refs)}">[{len(refs)}]</a></sup>'
+        body.append(f"<p>{esc(text)}{marker}</p>")
+    items = []
+    for k, _ in enumerate(refs or [parts[0]]):
+        url = p.world.org_url(p.lang)
+        title = r.choice(titles)
+        anchor = r.choice([f'"{title}"', title, url.split("/")[2], "Archived copy"])
+        items.append(f'<li id="cite_note-{k + 1}"><span class="reference-text"><cite class="citation web">{p.link(url, anchor, "editorial", r.choice(["", "nofollow", "external nofollow"]), extra=" class=" + chr(34) + "external text" + chr(34))}. {r.randint(2004, 2025)}.</cite></span></li>')
     content = (f'<div id="mw-content-text" class="mw-body-content"><div class="mw-parser-output">{"".join(body)}'
-               f'<h2><span class="mw-headline" id="References">References</span></h2><div class="reflist"><ol class="references">{items}</ol></div></div></div>')
+               f'<h2><span class="mw-headline" id="References">References</span></h2><div class="reflist"><ol class="references">{"".join(items)}</ol></div></div></div>')
     return render(p, doc.title, content, titles=titles, **_extras(p, comments=False))
