@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 
 import pytest
@@ -295,3 +296,38 @@ def test_merged_cells_give_every_row_of_the_range_their_value(tmp_path):
         ("https://c.example.com/", "https://shop.example/4", "wide anchor", ""),
     ]
     assert [b.export.get("export_label") for b in rows] == ["editorial", "editorial", "editorial", "spam", None]
+
+
+def test_merged_ranges_over_blank_rows_a_prefixed_sheet_and_a_bad_range(tmp_path):
+    """A blank row inside a merged range (a spacer, or a merge drawn past the table's end) is no row, as without
+    the merge; a sheet written with a namespace prefix (<x:mergeCell>, as the .NET Open XML SDK writes) has its
+    merges read; a range without a row or a column is damage, said in one line (QA of the merged cells)."""
+    book = Workbook()
+    sheet = book.active
+    for row in (["Source URL", "Target URL", "Anchor"], ["https://a.example/", "https://t.example/1", "a"],
+                [None, "https://t.example/2", "b"], [None, None, None], [None, "https://t.example/3", "c"]):
+        sheet.append(row)
+    sheet.merge_cells("A2:A8")  # over a spacer row and past the last row
+    book.save(tmp_path / "spaced.xlsx")
+    rows = list(read_exports([str(tmp_path / "spaced.xlsx")]))
+    assert [(b.source_url, b.target_url, b.error) for b in rows] == [
+        ("https://a.example/", f"https://t.example/{n}", "") for n in (1, 2, 3)]
+
+    def rewritten(name: str, change) -> str:
+        source, target = tmp_path / "spaced.xlsx", tmp_path / name
+        with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+            for item in old.infolist():
+                data = old.read(item.filename)
+                new.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+        return str(target)
+
+    def prefixed(xml: bytes) -> bytes:  # every element of the sheet in the x: prefix
+        return re.sub(rb"<(/?)(?!\?)([A-Za-z]+)", rb"<\1x:\2", xml).replace(b"xmlns=", b"xmlns:x=", 1)
+
+    rows = list(read_exports([rewritten("prefixed.xlsx", prefixed)]))
+    assert [b.source_url for b in rows] == ["https://a.example/"] * 3
+    for ref in (b"A", b"", b"5:7"):
+        path = rewritten("bad.xlsx", lambda xml: xml.replace(b'ref="A2:A8"', b'ref="' + ref + b'"'))
+        with pytest.raises(InputError, match=r"damaged|merged") as caught:
+            list(read_exports([path]))
+        assert "\n" not in str(caught.value)

@@ -77,7 +77,8 @@ def _sheet_layout(path: str | os.PathLike, sheet: str) -> tuple[dict[tuple[int, 
                 with archive.open(rels) as stream:
                     targets = {e.get("Id"): e.get("Target", "") for e in parse(stream).iter(f"{_RELS}Relationship")
                                if e.get("TargetMode") == "External"}
-            if not targets and not _holds(archive, part, b"<mergeCell "):
+            # "mergeCell", not "<mergeCell ": some writers prefix the sheet's elements (<x:mergeCell>)
+            if not targets and not _holds(archive, part, b"mergeCell"):
                 return found, merged
             rows = None
             with archive.open(part) as stream:
@@ -88,7 +89,9 @@ def _sheet_layout(path: str | os.PathLike, sheet: str) -> tuple[dict[tuple[int, 
                     elif element.tag == f"{_MAIN}row" and rows is not None:
                         rows.remove(element)  # the cells are read elsewhere: memory stays flat over a long sheet
                     elif element.tag == f"{_MAIN}mergeCell":
-                        merged.append(range_boundaries(element.get("ref", "")))
+                        bounds = range_boundaries(element.get("ref", ""))
+                        if None not in bounds:  # a range without rows or columns: openpyxl says the sheet is damaged
+                            merged.append(bounds)
                     elif element.tag == f"{_MAIN}hyperlink" and (target := targets.get(element.get(_R_ID))):
                         first_col, first_row, last_col, last_row = range_boundaries(element.get("ref", ""))
                         for row in range(first_row, last_row + 1):
@@ -224,7 +227,8 @@ def _merged_down(rows: Iterator[tuple], merged: list[tuple[int, ...]], first: in
     for number, row in enumerate(rows, first):
         for column, last_row in starts.pop(number, ()):
             carried[column] = (row[column - 1] if column <= len(row) else None, last_row)
-        if carried:
+        # a blank row inside a range (a spacer, or a merge drawn past the table's end) stays no row
+        if carried and not all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
             cells = list(row)
             for column, (value, last_row) in list(carried.items()):
                 if number > last_row:
