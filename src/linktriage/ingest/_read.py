@@ -17,7 +17,7 @@ from linktriage._run_warnings import warn_run
 from linktriage.ingest._detect import ExportFormat, detect_file_format
 from linktriage.ingest._encoding import reading_codec
 from linktriage.ingest._unpack import Unpacker
-from linktriage.ingest._values import cell_text, clean_url, converter_for, shown_text, site_url
+from linktriage.ingest._values import blank_cells, cell_text, clean_url, converter_for, shown_text, site_url
 
 __all__ = ["read_exports"]
 
@@ -136,7 +136,7 @@ def _read_file(plan: _Plan, site: str, first_row: int, names: list[str], every_r
     build = _row_builder(plan.name, fmt, site, names)
     records = _records(plan.path, plan.name, fmt)
     # text cells are strings; workbook cells may be numbers or dates
-    blank = _blank_text if fmt.encoding != "xlsx" else _blank_cells
+    blank = _blank_text if fmt.encoding != "xlsx" else blank_cells
     header = _cells([raw for raw, _ in fmt.columns]) if not every_row else []
     row = first_row
     for record in records:
@@ -159,10 +159,6 @@ def _cells(record: Sequence[object]) -> list[str]:
 
 def _blank_text(record: list[str]) -> bool:
     return not "".join(record).strip()
-
-
-def _blank_cells(record: Sequence[object]) -> bool:
-    return not any(cell_text(c) for c in record)
 
 
 def _records(path: str, name: str, fmt: ExportFormat) -> Iterable[Sequence[object]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import ipaddress
 import re
-from typing import Callable
+from typing import Callable, Sequence
 from urllib.parse import quote, urlsplit
 
 __all__ = ["MODEL_METRIC_COLUMNS", "clean_url", "converter_for", "site_url"]
@@ -162,6 +162,11 @@ def converter_for(field: str, *, decimal_comma: bool = False, inverted: bool = F
 def cell_text(value: object) -> str:
     """A cell as stripped text (xlsx cells may be numbers or dates)."""
     return _as_text(value)
+
+
+def blank_cells(record: Sequence[object]) -> bool:
+    """Whether every cell of a workbook row is empty or blank: such a row is no row."""
+    return not any(cell_text(c) for c in record)
 
 
 _HOST = re.compile(r"[\w\-.]+", re.UNICODE)

@@ -223,12 +223,14 @@ def _merged_down(rows: Iterator[tuple], merged: list[tuple[int, ...]], first: in
     if not starts:
         yield from rows
         return
+    from linktriage.ingest._values import blank_cells
+
     carried: dict[int, tuple[object, int]] = {}  # column (1-based) -> (value, last row of its range)
     for number, row in enumerate(rows, first):
         for column, last_row in starts.pop(number, ()):
             carried[column] = (row[column - 1] if column <= len(row) else None, last_row)
         # a blank row inside a range (a spacer, or a merge drawn past the table's end) stays no row
-        if carried and not all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
+        if carried and not blank_cells(row):
             cells = list(row)
             for column, (value, last_row) in list(carried.items()):
                 if number > last_row:
