@@ -268,3 +268,29 @@ def _openmp_threads() -> list[int]:
     from threadpoolctl import threadpool_info
 
     return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"]
+
+
+def test_a_confident_row_names_every_group_that_says_so():
+    # Two groups each say "spam" on their own (a ugc link, spam words), and most spam rows have both. The calibrated
+    # probability of such a row stays at 1.0 when either is taken away, so reasons measured on it named neither and
+    # fell back to the position alone; the model's own log-odds drop for each.
+    rng = np.random.default_rng(1)
+    rows, labels, groups = [], [], []
+    for label in ("editorial", "spam"):
+        for i in range(120):
+            row = np.abs(rng.normal(0, 0.05, len(FEATURE_NAMES)))
+            if label == "spam":
+                signs = {0: ("rel_ugc", "page_spam_terms"), 1: ("rel_ugc",), 2: ("page_spam_terms",)}[i % 3]
+                for name in signs:
+                    row[FEATURE_NAMES.index(name)] += 3.0
+            rows.append(row)
+            labels.append(label)
+            groups.append(f"site{i % 8}")
+    X = pd.DataFrame(rows, columns=list(FEATURE_NAMES))
+    # fitted long enough for confident log-odds, as the shipped model's are
+    model = LinkClassifier(max_iter=100, learning_rate=0.2, cv=3).fit(X, np.asarray(labels), groups=np.asarray(groups))
+    both = X.iloc[[120, 123, 126]]  # spam rows with both signs
+    for prediction in model.predictions(both):
+        assert prediction.label == "spam" and prediction.confidence > 0.95
+        assert any(reason.startswith("rel=") and "ugc" in reason for reason in prediction.reasons), prediction.reasons
+        assert any("spam word" in reason for reason in prediction.reasons), prediction.reasons

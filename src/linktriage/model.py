@@ -154,7 +154,11 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         """The few feature groups that pushed each row to its label, in words.
 
         For each group, the group's features are set to the training median and the drop in the predicted
-        label's probability is measured: the groups whose own values did most for the label are the reasons.
+        label's log-odds is measured: the groups whose own values did most for the label are the reasons. The
+        log-odds are the fitted model's own, before calibration: isotonic calibration is flat near 0 and 1, so on
+        a confident row taking away one of two groups that both say "spam" left the calibrated probability at 1.0,
+        and about half of the real training rows (465 of a sample of 1,000) got a single reason, often the link's
+        position alone.
         """
         check_is_fitted(self)
         X = self._frame(X, reset=False)
@@ -163,18 +167,30 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         columns = {g: [i for i, c in enumerate(self.feature_names_in_) if FEATURE_GROUPS.get(c) == g] for g in groups}
         occluded = np.concatenate([_occlude(values, columns[g], self.reference_) for g in groups])
         with _openmp_threads(1):  # as in predict_proba
-            proba = self.model_.predict_proba(values)
-            occluded_p = self.model_.predict_proba(occluded).reshape(len(groups), len(values), -1)
-        chosen = np.argmax(proba, axis=1)
+            chosen = np.argmax(self.model_.predict_proba(values), axis=1)
+            odds = self._log_odds(values)
+            occluded_odds = self._log_odds(occluded).reshape(len(groups), len(values), -1)
         rows = np.arange(len(values))
-        effect = proba[rows, chosen][None, :] - occluded_p[:, rows, chosen]  # groups x rows
+        effect = odds[rows, chosen][None, :] - occluded_odds[:, rows, chosen]  # groups x rows
         reasons = []
         records = X.to_dict("records")
         for r in rows:
             order = np.argsort(-effect[:, r])
-            picked = [group_phrase(groups[g], records[r]) for g in order[:top] if effect[g, r] > 0.01]
+            # 0.1 in log-odds: about 0.025 of probability near 0.5, where the calibrated probability used to need 0.01
+            picked = [group_phrase(groups[g], records[r]) for g in order[:top] if effect[g, r] > 0.1]
             reasons.append(tuple(picked) or (group_phrase("position", records[r]),))
         return reasons
+
+    def _log_odds(self, values: np.ndarray) -> np.ndarray:
+        """Per-class log-odds of the uncalibrated model(s) inside the calibration, in ``classes_`` order: one model
+        when fitted with ensemble=False, else one per fold, averaged (small label sets; a fold may lack a class)."""
+        proba = np.zeros((len(values), len(self.classes_)))
+        fitted = self.model_.calibrated_classifiers_
+        for calibrated in fitted:
+            estimator = calibrated.estimator
+            proba[:, np.searchsorted(self.classes_, estimator.classes_)] += estimator.predict_proba(values)
+        proba = np.clip(proba / len(fitted), 1e-6, 1 - 1e-6)
+        return np.log(proba) - np.log1p(-proba)
 
     def predictions(self, X: pd.DataFrame) -> list[Prediction]:
         """Label, calibrated probabilities and reasons for each row."""
