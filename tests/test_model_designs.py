@@ -14,7 +14,7 @@ from linktriage.features import FEATURE_NAMES
 from linktriage.learn import TrainingTable, evaluate
 
 sys.path.insert(0, str(ROOT / "training"))
-from model_designs import compare_designs  # noqa: E402  (training/model_designs.py)
+from model_designs import DESIGNS, choose_design, compare_designs  # noqa: E402  (training/model_designs.py)
 
 #: words that give each label away in the page text, so the embedding designs have something to learn
 TOPICS = {"editorial": "river flood council bridge", "guest_post": "sponsored partner brand paid",
@@ -64,6 +64,21 @@ def test_every_design_is_scored_on_the_dev_set_when_given():
 def test_without_a_dev_set_designs_are_cross_validated_only():
     results = compare_designs(_table(6, seed=0), cv=2, seed=0)
     assert results and all("dev" not in result and "fitted" not in result for result in results.values())
+
+
+def test_the_design_is_chosen_on_its_mean_over_model_seeds():
+    table = _table(6, seed=0)
+    results = compare_designs(table, cv=2, seed=0)
+    best, scores = choose_design(table, results, cv=2, seed=0, seeds=3)
+    assert set(scores) == set(DESIGNS) and all(len(s) == 3 for s in scores.values())
+    assert all(scores[name][0] == results[name]["real"].macro_f1 for name in DESIGNS)  # seed 0: already measured
+    assert best == max(scores, key=lambda name: np.mean(scores[name]))
+    # the next seeds are the model's, on the first seed's folds
+    from model_designs import _oof
+    from linktriage.learn import grouped_metrics
+
+    proba = _oof(table.features, table.labels, table.groups, lambda _fold_seed: DESIGNS["gbm_features"](2), 2, 0)
+    assert scores["gbm_features"][2] == grouped_metrics(table, proba)["real"].macro_f1
 
 
 def test_the_card_says_whether_an_unshipped_design_led_and_how_it_did_on_the_dev_set():

@@ -7,7 +7,8 @@
 
 Given the dev set too, every design is also fitted on all rows and scored on it: cross-validation on real pages
 measures agreement with the weak labels on held-out sites, the dev set the truth on sites no label file holds.
-The design is chosen on cross-validation; the dev column only checks that the choice holds there.
+The design is chosen on cross-validation (the mean over a few model seeds: choose_design); the dev column only
+checks that the choice holds there.
 """
 
 from __future__ import annotations
@@ -112,6 +113,27 @@ def compare_designs(table: TrainingTable, *, cv: int = 5, seed: int = 0,
         for name in ("logreg_embeddings", "stack"):
             print(f"  {name}: {_summary(results[name])}", flush=True)
     return results
+
+
+def choose_design(table: TrainingTable, results: dict[str, dict], *, cv: int = 5, seed: int = 0,
+                  seeds: int = 3) -> tuple[str, dict[str, list[float]]]:
+    """The design that ships: of the designs that score from the features alone, the one with the best mean
+    real-page cross-validated macro-F1 over ``seeds`` model seeds (``seed`` first, whose scores ``results`` holds),
+    all on the folds of ``seed``. Returns it and each such design's macro-F1 per model seed.
+
+    One model seed is not enough: it alone moves gradient boosting's macro-F1 by up to 0.03 (error notes items 8
+    and 9), while the logistic regression barely moves, so a choice on one seed can go to whichever design that
+    seed happened to favour (item 32: logreg_features, 0.08 worse on the dev set, after a change whose gradient
+    boosting had its lowest of four runs at seed 0).
+    """
+    scores = {}
+    for name, make in DESIGNS.items():
+        scores[name] = [results[name]["real"].macro_f1]
+        for model_seed in range(seed + 1, seed + seeds):
+            proba = _oof(table.features, table.labels, table.groups, lambda _fold_seed, s=model_seed: make(s), cv,
+                         seed)
+            scores[name].append(grouped_metrics(table, proba)["real"].macro_f1)
+    return max(scores, key=lambda name: float(np.mean(scores[name]))), scores
 
 
 def _summary(result: dict) -> str:

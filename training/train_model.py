@@ -3,7 +3,8 @@
 1. generates the rare-class pages (training/generate_pages.py, fixed seed) unless already built,
 2. locates every labelled link of data/labels/*.csv on its page (real corpus pages read from ../shared/corpus,
    generated pages from build/generated/) and computes its features,
-3. compares model designs on the same split grouped by site,
+3. compares model designs on the same split grouped by site, and chooses among those that can ship by their mean
+   over three model seeds (--design-seeds),
 4. fits the chosen design on everything and writes models/linktriage-model.skops (card inside),
    models/MODEL_CARD.md, models/training-table.parquet (numeric features only, for `train --with-shipped`)
    and the evaluation report in evaluation/report/.
@@ -124,6 +125,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--design-seeds", type=int, default=3,
+                        help="model seeds whose mean cross-validated macro-F1 chooses the design (default: 3)")
     parser.add_argument("--labels", nargs="*", default=LABEL_FILES, help="label CSV files (default: data/labels/*)")
     parser.add_argument("--generated-dir", help=f"where the generated pages are (default: {GENERATED})")
     args = parser.parse_args()
@@ -139,14 +142,17 @@ def main() -> None:
     print(f"{len(table)} links usable; labels: {dict(pd.Series(table.labels).value_counts())}")
 
     from evaluation_report import devset_table, write_evaluation  # noqa: E402  (training/evaluation_report.py)
-    from model_designs import compare_designs  # noqa: E402  (training/model_designs.py)
+    from model_designs import choose_design, compare_designs  # noqa: E402  (training/model_designs.py)
 
     dev = devset_table()
     results = compare_designs(table, cv=args.cv, seed=args.seed, dev=dev if dev is not None and len(dev) else None)
     # Only designs that run on the features alone can ship: the embedding designs are measured so the card can
     # say what they would add, but they would need the embedder inside every scoring run.
-    best = max(DESIGNS, key=lambda name: results[name]["real"].macro_f1)
-    print("designs (grouped CV, real pages):", {k: round(v["real"].macro_f1, 3) for k, v in results.items()}, "->", best)
+    best, seed_scores = choose_design(table, results, cv=args.cv, seed=args.seed, seeds=args.design_seeds)
+    for name in results:
+        results[name]["seed_scores"] = seed_scores.get(name)
+    print("designs (grouped CV, real pages):", {k: round(v["real"].macro_f1, 3) for k, v in results.items()},
+          "; mean over model seeds:", {k: round(float(np.mean(v)), 3) for k, v in seed_scores.items()}, "->", best)
 
     fitted = results[best].get("fitted")  # fitted on everything for the dev set when there is one
     model = fitted if fitted is not None else DESIGNS[best](args.seed).fit(table.features, table.labels,
@@ -210,6 +216,17 @@ def _embedding_verdict(results: dict, best: str) -> str:
     return "; " + "; ".join(parts)
 
 
+def _seeds(results: dict) -> str:
+    """How many model seeds chose the design, for the card ("" when one did)."""
+    n = max((len(v.get("seed_scores") or ()) for v in results.values()), default=0)
+    return f"; the mean over {n} model seeds on the same folds" if n > 1 else ""
+
+
+def _seed_mean(result: dict) -> str:
+    scores = result.get("seed_scores") or ()
+    return f" (mean over {len(scores)} model seeds {np.mean(scores):.3f})" if len(scores) > 1 else ""
+
+
 def build_card(table: TrainingTable, results: dict, best: str, sections: dict) -> dict:
     real = sections["real"]
     counts = pd.crosstab(pd.Series(table.labels, name="label"),
@@ -217,10 +234,10 @@ def build_card(table: TrainingTable, results: dict, best: str, sections: dict) -
     lines = [
         "# linktriage model card", "",
         f"- Trained: {date.today().isoformat()} by `python training/train_model.py` (seeded, reproducible).",
-        f"- Design: **{best}**, the best on macro-F1 of real pages (5-fold cross-validation grouped by site) among "
-        f"the designs that score from the link features alone ({', '.join(DESIGNS)}). The embedding designs "
-        "were measured on the same folds but not shipped: they would need the sentence embedder inside every "
-        f"scoring run{_embedding_verdict(results, best)} (see the comparison below).",
+        f"- Design: **{best}**, the best on macro-F1 of real pages (5-fold cross-validation grouped by site"
+        f"{_seeds(results)}) among the designs that score from the link features alone ({', '.join(DESIGNS)}). "
+        "The embedding designs were measured on the same folds but not shipped: they would need the sentence "
+        f"embedder inside every scoring run{_embedding_verdict(results, best)} (see the comparison below).",
         "- Labels: " + ", ".join(LABELS) + " (meanings: docs/LABELS.md, the project's copy of the labelling guide).",
         f"- Data: {len(table)} labelled links from {len(set(table.groups))} sites; "
         f"real-page links {int((~table.generated).sum())}, generated-page links {int(table.generated.sum())}.",
@@ -232,7 +249,7 @@ def build_card(table: TrainingTable, results: dict, best: str, sections: dict) -
         *[f"| {l} | {real.precision[l]:.3f} | {real.recall[l]:.3f} | {real.f1[l]:.3f} | {real.support[l]} |" for l in LABELS],
         "", "Design comparison, macro-F1 on real pages (grouped cross-validation; in brackets: on the dev set, "
         "fitted on everything): " + ", ".join(
-            f"{k} {v['real'].macro_f1:.3f}" + (f" [{v['dev'].macro_f1:.3f}]" if "dev" in v else "")
+            f"{k} {v['real'].macro_f1:.3f}" + _seed_mean(v) + (f" [{v['dev'].macro_f1:.3f}]" if "dev" in v else "")
             for k, v in results.items()),
         "", "## Features", "", "Groups: position, rel, anchor, block, page_links, text, context, vocabulary "
         "(guest / directory / spam / link-farm), markup (schema.org, byline), url patterns. "
@@ -248,6 +265,7 @@ def build_card(table: TrainingTable, results: dict, best: str, sections: dict) -
         "metrics_generated_cv": sections["generated"].to_dict() if "generated" in sections else None,
         "design_comparison": {k: v["real"].macro_f1 for k, v in results.items()},
         "design_comparison_dev": {k: v["dev"].macro_f1 for k, v in results.items() if "dev" in v},
+        "design_comparison_by_model_seed": {k: v["seed_scores"] for k, v in results.items() if v.get("seed_scores")},
         "n_links": int(len(table)), "n_sites": int(len(set(table.groups))),
         "label_counts": json.loads(counts.to_json()),
         "trained": date.today().isoformat(),
