@@ -10,6 +10,7 @@ import zlib
 from typing import Iterator, Sequence
 
 from linktriage._exceptions import InputError
+from linktriage.ingest._values import blank_cells
 
 __all__ = ["LinkedText", "header_cells", "open_workbook", "sheet_rows", "worksheet_rows"]
 
@@ -223,8 +224,6 @@ def _merged_down(rows: Iterator[tuple], merged: list[tuple[int, ...]], first: in
     if not starts:
         yield from rows
         return
-    from linktriage.ingest._values import blank_cells
-
     carried: dict[int, tuple[object, int]] = {}  # column (1-based) -> (value, last row of its range)
     for number, row in enumerate(rows, first):
         for column, last_row in starts.pop(number, ()):
