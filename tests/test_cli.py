@@ -568,6 +568,38 @@ def test_a_link_labelled_two_ways_is_skipped_and_counted(tmp_path, run):
     assert "real pages: 5 links" in result.stderr and "one link labelled differently in two rows 2" in result.stderr
 
 
+def test_a_link_spelled_two_ways_is_one_link(tmp_path, run):
+    """Two exports of the same links spell their URLs differently (www, a trailing slash, the host's case): the
+    archive and the locator took both rows for one link, but the check for labels given twice compared the URLs as
+    written, so a second label went in as a second link with the same features."""
+    rows = (EXAMPLES / "labels.csv").read_text().splitlines()
+    source, target, rest = rows[1].split(",", 2)
+    respelled = f"{source.replace('summitnotes', 'SummitNotes')},{target.replace('www.', '')}/"
+    conflicting, alike = tmp_path / "conflicting.csv", tmp_path / "alike.csv"
+    conflicting.write_text("\n".join([*rows, f"{respelled},{rest.rsplit(',', 1)[0]},guest_post"]) + "\n")
+    alike.write_text("\n".join([*rows, f"{respelled},{rest}"]) + "\n")
+    result = run("evaluate", conflicting, "--pages", EXAMPLES / "pages.warc.gz")
+    assert result.returncode == 0, result.stderr
+    assert "real pages: 5 links" in result.stderr and "one link labelled differently in two rows 2" in result.stderr
+    result = run("evaluate", alike, "--pages", EXAMPLES / "pages.warc.gz")
+    assert result.returncode == 0, result.stderr
+    assert "real pages: 6 links" in result.stderr and "same link labelled in an earlier row 1" in result.stderr
+
+
+def test_training_on_a_scored_file_says_its_labels_are_the_predictions(tmp_path, run):
+    """A scored file's `label` column is the model's prediction: `evaluate` on it scored the model against itself
+    (macro-F1 1.000) without a word, while the labels of the file that was scored sat in export_label."""
+    scored = tmp_path / "scored.csv"
+    assert run("score", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+               "-o", scored).returncode == 0
+    result = run("evaluate", scored, "--pages", EXAMPLES / "pages.warc.gz")
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {scored} is a linktriage output" in result.stderr
+    assert "its export_label column: give that file instead" in result.stderr
+    plain = run("evaluate", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz")
+    assert plain.returncode == 0 and "linktriage output" not in plain.stderr
+
+
 def test_python_dash_m_runs_the_same_command_line():
     result = subprocess.run([sys.executable, "-m", "linktriage", "score", EXAMPLES / "backlinks.csv", "--engine",
                              "bogus"], capture_output=True, text=True, timeout=120)

@@ -22,6 +22,7 @@ from linktriage._shipped import SHIPPED_DIR
 from linktriage.features import FEATURE_NAMES
 from linktriage.metrics import Metrics, compute_metrics
 from linktriage.model import LinkClassifier
+from linktriage.sources.warc import url_key
 
 __all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_validate", "train", "evaluate",
            "own_weights", "SHIPPED_TABLE_PATH", "DEFAULT_OWN_SHARE"]
@@ -96,8 +97,12 @@ _NOT_USABLE = {
 
 
 def _link_key(backlink: Backlink) -> tuple[str, str, str]:
-    """One link: its page, its target and its anchor (a page may link one target twice, from different places)."""
-    return backlink.source_url, backlink.target_url, " ".join(backlink.anchor.lower().split())
+    """One link: its page, its target and its anchor (a page may link one target twice, from different places).
+
+    The URLs as the archive and the locator match them (url_key): two exports of the same links spell them
+    differently (``https://www.shop.com`` and ``http://shop.com/``), and both rows were found as one link on one
+    page, so a second label went in as a second link with the same features."""
+    return url_key(backlink.source_url), url_key(backlink.target_url), " ".join(backlink.anchor.lower().split())
 
 
 def _conflicting_links(backlinks: Sequence[Backlink], labels: Sequence[str]) -> set[tuple[str, str, str]]:

@@ -634,7 +634,16 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
     from linktriage.ingest import read_exports
     from linktriage.learn import build_training_table
 
-    backlinks = list(read_exports(labels, every_row=every_row))
+    read = read_exports(labels, every_row=every_row)
+    backlinks = list(read)
+    for name, columns in read.columns_by_file.items():
+        if _PREVIOUS_OUTPUT <= set(columns):
+            # a scored file's `label` is the model's prediction: trained or evaluated on, it measured the model
+            # against itself (macro-F1 1.000) unless someone corrected the column first, as a reviewer may
+            kept = " (the labels of the file that was scored are in its export_label column: give that file instead)" \
+                if "export_export_label" in columns else ""
+            warn_run(f"{name} is a linktriage output: its `label` column, the model's predictions unless you "
+                     f"corrected them, is read as the true labels{kept}")
     if not any(b.label for b in backlinks):
         # a column of labels under another name ("Labels", "Link type", "Category") is read as an export metric
         named = {key for b in backlinks[:1000] for key, value in b.export.items() if value not in (None, "")}
