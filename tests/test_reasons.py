@@ -69,9 +69,9 @@ def test_a_word_beside_the_link_is_not_counted_twice():
 
     one = math.log1p(1)
     assert (group_phrase("vocab_spam", _row(page_spam_terms=one, context_spam_terms=one))
-            == "1 spam word on the page (pharma, casino, loans, ...), 1 near the link")
+            == "1 spam word on the page (counted from a list: pharmacy, casino, loans, cheap, ...), 1 near the link")
     assert (group_phrase("vocab_spam", _row(context_spam_terms=math.log1p(2)))
-            == "2 spam words near the link (pharma, casino, loans, ...)")
+            == "2 spam words near the link (counted from a list: pharmacy, casino, loans, cheap, ...)")
     assert group_phrase("vocab_spam", _row()) == "no spam wording"
     assert (group_phrase("vocab_directory", _row(page_directory_terms=one, context_directory_terms=one))
             == "page holds 1 listing word")

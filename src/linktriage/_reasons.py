@@ -149,7 +149,7 @@ def _affiliate(f: dict[str, float]) -> str:
 PHRASES: dict[str, Callable[[dict[str, float]], str]] = {
     "position": _position, "rel": _rel, "anchor": _anchor, "block": _block, "page_links": _page_links,
     "text": _text, "context": _context, "vocab_guest": _guest, "vocab_directory": _directory,
-    "vocab_spam": _words("spam", "spam", "pharma, casino, loans, ..."),
-    "vocab_farm": _words("farm", "link-exchange", "resources, partners, blogroll, ..."),
+    "vocab_spam": _words("spam", "spam", "counted from a list: pharmacy, casino, loans, cheap, ..."),
+    "vocab_farm": _words("farm", "link-exchange", "counted from a list: resources, partners, blogroll, ..."),
     "markup": _markup, "url": _url, "affiliate": _affiliate,
 }
