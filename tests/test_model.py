@@ -175,7 +175,8 @@ def test_saving_where_a_model_cannot_go_is_an_input_error(fitted, tmp_path):
     (tmp_path / "afile").write_text("x")
     (tmp_path / "adir").mkdir()
     cases = {tmp_path / "afile" / "m.skops": "afile is a file, not a folder", tmp_path / "adir": "is a directory",
-             "": "must be a file name", "/dev/full": "is not a regular file"}
+             "": "must be a file name", "/dev/full": "is not a regular file",
+             "-": "written to a file, not to standard output"}  # `score -o -` is standard output
     for path, message in cases.items():
         with pytest.raises(InputError, match=message):
             save_model(fitted[0], path)

@@ -77,6 +77,17 @@ def test_labels_spelled_with_spaces_hyphens_or_as_plurals_are_the_labels(tmp_pat
     assert result.stderr.count("unknown label") == 1  # the spelled-out labels were all used
 
 
+def test_a_label_copied_with_invisible_marks_is_the_label():
+    """A label copied from a web page or a sheet can carry a zero-width space, a BOM or a direction mark:
+    "editorial\u200b" was an unknown label (QA), though URLs had those marks stripped already."""
+    from linktriage._records import canonical_label
+
+    assert canonical_label("editorial\u200b") == "editorial"
+    assert canonical_label("\ufeffGuest Post\u200e") == "guest_post"
+    assert canonical_label("\u2060 link farms\u00a0") == "link_farm"
+    assert canonical_label("PB\u200bN") == "pb\u200bn"  # inside a word it is kept: not a label, shown as given
+
+
 def test_a_model_using_features_this_version_does_not_compute_is_refused_at_load(fitted, tmp_path):  # noqa: F811
     """A model of another linktriage version (a feature renamed or removed since) loaded, then every `score` failed
     at its first page, after the archive was read, and `serve --model` started and failed each request. Now
@@ -263,6 +274,18 @@ def test_a_label_column_under_another_name_is_pointed_at(tmp_path, run, header, 
     result = run("train", labels, "--pages", PAGES, "-o", tmp_path / "m.skops", "--cv", "2")
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert f"no `label` column with values (is it the `{hint}` column? rename it to label)" in result.stderr
+
+
+def test_a_column_of_other_values_is_not_pointed_at_as_the_labels(tmp_path, run):  # noqa: F811
+    """Ahrefs' "Link type" holds Dofollow / Nofollow: "is it the `link_type` column? rename it to label" sent the
+    user to rename a column of something else (QA). Only a column whose values are labels is named."""
+    rows = (EXAMPLES / "labels.csv").read_text(encoding="utf-8").splitlines()
+    labels = tmp_path / "labels.csv"
+    labels.write_text("\n".join([rows[0].replace(",label", ",Link Type")]
+                                 + [row.rsplit(",", 1)[0] + ",Dofollow" for row in rows[1:]]) + "\n", encoding="utf-8")
+    result = run("train", labels, "--pages", PAGES, "-o", tmp_path / "m.skops", "--cv", "2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "no `label` column with values; add one" in result.stderr
 
 
 def test_training_with_the_shipped_labels_says_how_many_links_were_yours(tmp_path, run, monkeypatch):  # noqa: F811

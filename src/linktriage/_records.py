@@ -34,9 +34,15 @@ def canonical_label(value: str | None) -> str | None:
     which label it means is the labeller's call (LABELS.md)."""
     if not value:
         return value
-    key = "_".join(re.split(r"[\s_\-]+", value.strip().lower())).strip("_")
+    value = _EDGES.sub("", value)
+    key = "_".join(re.split(r"[\s_\-]+", value.lower())).strip("_")
     key = _PLURALS.get(key, key)
-    return key if key in LABELS else value.strip().lower()
+    return key if key in LABELS else value.lower()
+
+
+# spaces and the invisible marks a copy from a web page leaves around a word (zero-width space, BOM, direction
+# marks): str.strip does not count the marks as spaces, so "editorial\u200b" was an unknown label
+_EDGES = re.compile(r"^[\s\ufeff\u200b-\u200f\u2060]+|[\s\ufeff\u200b-\u200f\u2060]+$")
 
 
 TOXIC_LABELS: frozenset[str] = frozenset({"spam", "link_farm"})

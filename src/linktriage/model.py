@@ -327,6 +327,9 @@ def writable_model_path(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"the model path must be a file name such as my-model.skops, got {path!r}")
     if is_url(os.fspath(path)):  # as a Path, s3://b/m.skops is the local s3:/b/m.skops: written there, not uploaded
         raise InputError(f"{path}: models are written to a local file; give a path, then copy the file to the store")
+    if os.fspath(path).strip() == "-":  # `score -o -` is standard output; a model is a file, not a stream
+        raise InputError("-o -: a model is written to a file, not to standard output; give a file name such as "
+                         "my-model.skops")
     target = Path(path)
     if os.fspath(path).endswith(("/", os.sep)):  # Path drops the slash: the model would be a file of that name
         raise InputError(f"{path} names a folder: give a file name such as {target / 'model.skops'}")

@@ -31,7 +31,7 @@ import pandas as pd
 from linktriage._cache import close_after_workers, close_caches, prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._reasons import counted
-from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult
+from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult, canonical_label
 from linktriage._paths import check_output_folder, check_outputs_are_not_inputs, same_file
 from linktriage._pool import AnalysisPool, BrokenProcessPool, worker_died
 from linktriage._remote import writable
@@ -646,7 +646,9 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
                      f"corrected them, is read as the true labels{kept}")
     if not any(b.label for b in backlinks):
         # a column of labels under another name ("Labels", "Link type", "Category") is read as an export metric
-        named = {key for b in backlinks[:1000] for key, value in b.export.items() if value not in (None, "")}
+        # ... when its values are labels: Ahrefs' "Link type" holds Dofollow / Nofollow, not a label
+        named = {key for b in backlinks[:1000] for key, value in b.export.items()
+                 if canonical_label(str(value)) in LABELS}
         other = next((key[len("export_"):] for key in ("export_labels", "export_link_type", "export_link_label",
                                                         "export_category", "export_class", "export_type")
                       if key in named), None)
