@@ -449,6 +449,13 @@ def test_train_then_score_and_evaluate_with_the_new_model(tmp_path, run):
     assert info.stdout.startswith("# linktriage model card") and "by `linktriage train`" in info.stdout
     assert "Cross-validated, 2 folds grouped by site" in info.stdout and "## Versions" in info.stdout
     assert json.loads(run("info", "--model", model, "--json").stdout)["n_links"] == 6
+    assert "folds asked" not in trained.stderr
+    # more folds than sites: said when it happens (only the card said it), and the metrics are of one site per fold
+    fewer = run("train", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "-o", tmp_path / "m10.skops",
+                "--cv", "10")
+    assert fewer.returncode == 0, fewer.stderr
+    assert ("warning: 10 folds asked (--cv), but the labelled links come from 5 sites: cross-validation uses 5 "
+            "folds of one site each") in fewer.stderr
     out = tmp_path / "scored.jsonl"
     scored = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
                  "--model", model, "-o", out)

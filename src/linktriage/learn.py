@@ -18,6 +18,7 @@ import pandas as pd
 from linktriage._cache import close_after_workers
 from linktriage._exceptions import InputError
 from linktriage._records import LABELS, Backlink, canonical_label
+from linktriage._run_warnings import warn_run
 from linktriage._shipped import SHIPPED_DIR
 from linktriage.features import FEATURE_NAMES
 from linktriage.metrics import Metrics, compute_metrics
@@ -208,6 +209,9 @@ def cross_validate(table: TrainingTable, *, cv: int = 5, make_model=LinkClassifi
     folds = min(cv, n_groups)
     if folds < 2:
         raise ValueError("cross-validation needs labelled links from at least 2 sites")
+    if folds < cv:  # said only in the model card before: the printed metrics are of fewer, larger folds
+        warn_run(f"{cv} folds asked (--cv), but the labelled links come from {n_groups} sites: cross-validation "
+                 f"uses {folds} folds of one site each")
     proba = np.zeros((len(table), len(LABELS)))
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     splits = list(splitter.split(table.features, table.labels, table.groups))
