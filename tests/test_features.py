@@ -242,23 +242,3 @@ def test_many_disclosure_labels_in_one_block_take_its_text_once():
     started = time.perf_counter()
     assert page_features(page)["page_disclosure_note"] == 0.0  # a block this long is no note
     assert time.perf_counter() - started < 10
-
-
-def test_sizes_generated_pages_never_reach_count_as_the_cap():
-    # Past these sizes only real rows taught the model, and a long real page read editorial whatever note it
-    # carried (error notes item 32): a 20,000-character article under a deep URL counts as 4,000 and 3 folders.
-    import math
-
-    from linktriage.features import MAIN_TEXT_CAP, PATH_DEPTH_CAP
-
-    # distinct paragraphs: trafilatura drops repeated ones
-    paragraphs = "".join(f"<p>Stage {i} of the river trail is quiet before nine, and the ferry at mile {i} runs every "
-                         f"half hour in summer; bring water, since the kiosk at stop {i} opens late.</p>"
-                         for i in range(200))
-    long_page = (f"<html><body><article>{paragraphs}<p>{BODY} <a href='https://t.example/x'>x</a></p>"
-                 "</article></body></html>")
-    deep = features(long_page, "https://t.example/x", url="https://blog.example.org/a/b/c/d/e/f/post")
-    assert deep["main_text_log"] == math.log1p(MAIN_TEXT_CAP) and deep["path_depth"] == PATH_DEPTH_CAP == 3
-    short = features(f"<html><body><article><p>{BODY} <a href='https://t.example/x'>x</a></p></article></body></html>",
-                     "https://t.example/x", url="https://blog.example.org/2024/post")
-    assert short["main_text_log"] < math.log1p(MAIN_TEXT_CAP) and short["path_depth"] == 2

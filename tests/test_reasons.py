@@ -56,13 +56,6 @@ def test_signs_of_another_class_are_stated_as_counts():
             == "its block links to 1 other site, link is the heading of one of 25 entries linking other sites")
 
 
-def test_a_main_text_at_the_cap_reads_as_that_size_or_more():
-    import math
-
-    assert group_phrase("text", _row(main_text_log=math.log1p(1234))) == "main text 1234 characters"
-    assert group_phrase("text", _row(main_text_log=math.log1p(4000))) == "main text 4,000 characters or more"
-
-
 def test_a_word_beside_the_link_is_not_counted_twice():
     # one "poker" in the paragraph of the link is one word on the page and one near the link: it read "2 spam words"
     import math

@@ -14,8 +14,6 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from linktriage.features import MAIN_TEXT_CAP
-
 __all__ = ["PHRASES", "counted", "group_phrase"]
 
 _POSITIONS = {"content": "in the main content", "comment": "in the comments / user posts", "sidebar": "in a sidebar",
@@ -67,9 +65,7 @@ def _page_links(f: dict[str, float]) -> str:
 
 def _text(f: dict[str, float]) -> str:
     repetitive = ", unusually repetitive" if f["compression_ratio"] < 0.3 else ""
-    n = _count(f["main_text_log"])
-    size = f"{MAIN_TEXT_CAP:,} characters or more" if n >= MAIN_TEXT_CAP else counted(n, "character")
-    return f"main text {size}{repetitive}"
+    return f"main text {counted(_count(f['main_text_log']), 'character')}{repetitive}"
 
 
 def _context(f: dict[str, float]) -> str:

@@ -20,8 +20,7 @@ from linktriage._records import ANCHOR_TYPES, POSITIONS, LinkContext
 from linktriage.extract import ParsedPage, normalise_href
 from linktriage.locate import region_ancestors, region_of
 
-__all__ = ["AFFILIATE_HREF", "FEATURE_GROUPS", "FEATURE_NAMES", "MAIN_TEXT_CAP", "PATH_DEPTH_CAP", "link_features",
-           "page_features", "starred_anchor"]
+__all__ = ["AFFILIATE_HREF", "FEATURE_GROUPS", "FEATURE_NAMES", "link_features", "page_features", "starred_anchor"]
 
 
 def _vocabulary(*phrases: str) -> re.Pattern[str]:
@@ -253,15 +252,6 @@ FEATURE_GROUPS: dict[str, str] = {
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURE_GROUPS)
 
 
-# Sizes beyond these are counted as these. The generated pages that teach the rare classes never go past them (95 %
-# of their main texts are shorter than 4,000 characters; their URLs are at most 3 folders deep), so above them
-# only real rows taught the model, and it read a long real page as editorial whatever note it carried, where a
-# disclosure decides the label (evaluation/error_analysis_notes.md item 32). Capped, a long page is judged by the
-# rest of what it shows.
-MAIN_TEXT_CAP = 4000
-PATH_DEPTH_CAP = 3
-
-
 def _log(x: float) -> float:
     return math.log1p(max(x, 0.0))
 
@@ -289,7 +279,7 @@ def page_features(page: ParsedPage) -> dict[str, float]:
         "page_external_domains_log": _log(info.page_external_domains),
         "page_external_ratio": info.page_external_links / max(info.page_links, 1),
         "page_link_density": min(link_text / max(info.page_text_length, 1), 1.0),
-        "main_text_log": _log(min(len(text), MAIN_TEXT_CAP)),
+        "main_text_log": _log(len(text)),
         "page_text_log": _log(info.page_text_length),
         "main_share": min(len(text) / max(info.page_text_length, 1), 1.0),
         "compression_ratio": compression,
@@ -305,7 +295,7 @@ def page_features(page: ParsedPage) -> dict[str, float]:
         "has_author": float(bool(info.author)),
         "has_date": float(bool(info.date)),
         **{name: float(bool(pattern.search(path.path))) for name, pattern in _PATH_PATTERNS.items()},
-        "path_depth": float(min(len([p for p in path.path.split("/") if p]), PATH_DEPTH_CAP)),
+        "path_depth": float(len([p for p in path.path.split("/") if p])),
         "query_length": _log(len(path.query)),
     }
     return features
