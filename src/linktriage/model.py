@@ -160,6 +160,11 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         and about half of the real training rows (465 of a sample of 1,000) got a single reason, often the link's
         position alone.
         """
+        return self._reasons(X, np.argmax(self.predict_proba(X), axis=1), top)
+
+    def _reasons(self, X: pd.DataFrame, chosen: np.ndarray, top: int = 3) -> list[tuple[str, ...]]:
+        """explain's reasons for the labels ``chosen`` (indices into ``classes_``), given by a caller that has the
+        probabilities already (predictions)."""
         check_is_fitted(self)
         X = self._frame(X, reset=False)
         values = X.to_numpy()
@@ -167,7 +172,6 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         columns = {g: [i for i, c in enumerate(self.feature_names_in_) if FEATURE_GROUPS.get(c) == g] for g in groups}
         occluded = np.concatenate([_occlude(values, columns[g], self.reference_) for g in groups])
         with _openmp_threads(1):  # as in predict_proba
-            chosen = np.argmax(self.model_.predict_proba(values), axis=1)
             odds = self._log_odds(values)
             occluded_odds = self._log_odds(occluded).reshape(len(groups), len(values), -1)
         rows = np.arange(len(values))
@@ -197,7 +201,7 @@ class LinkClassifier(ClassifierMixin, BaseEstimator):
         if len(X) == 0:
             return []
         proba = self.predict_proba(X)
-        reasons = self.explain(X)
+        reasons = self._reasons(X, np.argmax(proba, axis=1))
         out = []
         for row, why in zip(proba, reasons):
             probabilities = {label: float(row[list(self.classes_).index(label)]) if label in self.classes_ else 0.0
