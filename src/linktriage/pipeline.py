@@ -574,7 +574,7 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
         output_format(domains, None, "--domains")  # its view is written last: a wrong name must not cost the run
     # every export is judged here, before the output is opened: an unreadable one leaves standard output empty
     backlinks = read_exports(exports, site=options.site)
-    rescored = [name for name, columns in backlinks.columns_by_file.items() if _PREVIOUS_OUTPUT <= set(columns)]
+    rescored = _linktriage_outputs(backlinks)
     if rescored:
         # its labels and probabilities would be read as the export's own columns, nested in export_*
         named = ", ".join(rescored) + (" is a linktriage output" if len(rescored) == 1 else " are linktriage outputs")
@@ -612,6 +612,11 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
 _PREVIOUS_OUTPUT = frozenset({"export_confidence", "export_p_editorial", "export_p_spam", "export_link_status"})
 
 
+def _linktriage_outputs(read) -> list[str]:
+    """The files of ``read`` (read_exports' rows) that are linktriage outputs, read again as exports."""
+    return [name for name, columns in read.columns_by_file.items() if _PREVIOUS_OUTPUT <= set(columns)]
+
+
 def model_info(path: str | None = None) -> dict:
     """The model card of a model file (default: the shipped model), with versions and the label set."""
     import sklearn
@@ -636,14 +641,13 @@ def _labelled_table(labels: Sequence[str], pages: Sequence[str], offline: bool,
 
     read = read_exports(labels, every_row=every_row)
     backlinks = list(read)
-    for name, columns in read.columns_by_file.items():
-        if _PREVIOUS_OUTPUT <= set(columns):
-            # a scored file's `label` is the model's prediction: trained or evaluated on, it measured the model
-            # against itself (macro-F1 1.000) unless someone corrected the column first, as a reviewer may
-            kept = " (the labels of the file that was scored are in its export_label column: give that file instead)" \
-                if "export_export_label" in columns else ""
-            warn_run(f"{name} is a linktriage output: its `label` column, the model's predictions unless you "
-                     f"corrected them, is read as the true labels{kept}")
+    for name in _linktriage_outputs(read):
+        # a scored file's `label` is the model's prediction: trained or evaluated on, it measured the model
+        # against itself (macro-F1 1.000) unless someone corrected the column first, as a reviewer may
+        kept = " (the labels of the file that was scored are in its export_label column: give that file instead)" \
+            if "export_export_label" in read.columns_by_file[name] else ""
+        warn_run(f"{name} is a linktriage output: its `label` column, the model's predictions unless you "
+                 f"corrected them, is read as the true labels{kept}")
     if not any(b.label for b in backlinks):
         # a column of labels under another name ("Labels", "Link type", "Category") is read as an export metric
         # ... when its values are labels: Ahrefs' "Link type" holds Dofollow / Nofollow, not a label
