@@ -40,9 +40,11 @@ def canonical_label(value: str | None) -> str | None:
     return key if key in LABELS else value.lower()
 
 
-# spaces and the invisible marks a copy from a web page leaves around a word (zero-width space, BOM, direction
-# marks): str.strip does not count the marks as spaces, so "editorial\u200b" was an unknown label
-_EDGES = re.compile(r"^[\s\ufeff\u200b-\u200f\u2060]+|[\s\ufeff\u200b-\u200f\u2060]+$")
+#: the invisible marks a copy from a web page or a concatenated file leaves around a value (BOM, zero-width
+#: spaces and joiners, direction marks, word joiner): str.strip does not count them as spaces
+INVISIBLE_MARKS = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+# around a label, spaces and those marks: "editorial\u200b" was an unknown label
+_EDGES = re.compile(rf"^[\s{INVISIBLE_MARKS}]+|[\s{INVISIBLE_MARKS}]+$")
 
 
 TOXIC_LABELS: frozenset[str] = frozenset({"spam", "link_farm"})

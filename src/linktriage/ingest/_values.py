@@ -11,6 +11,8 @@ import re
 from typing import Callable, Sequence
 from urllib.parse import quote, urlsplit
 
+from linktriage._records import INVISIBLE_MARKS
+
 __all__ = ["MODEL_METRIC_COLUMNS", "clean_url", "converter_for", "site_url"]
 
 #: Canonical numeric export columns the classifier may use as optional features (NaN when an export lacks one).
@@ -177,7 +179,7 @@ _PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]*[a-z][a-z0-9\-]*
 _SPACE = re.compile(r"\s")
 # stripped around a URL: whitespace, and the invisible BOM / zero-width / direction marks a concatenated file or a
 # copy from a web page leaves (str.strip does not count them as whitespace)
-_BLANKS = " \t\r\n\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+_BLANKS = " \t\r\n" + INVISIBLE_MARKS
 # brackets and quotes around a URL ("<https://...>", '"https://..."'); a closing one alone is part of the URL
 _WRAPPERS = {"<": ">", '"': '"', "'": "'"}
 # a spreadsheet string: "" stands for one quote inside it
