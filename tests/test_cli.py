@@ -488,6 +488,20 @@ def test_train_counts_unusable_labels_instead_of_failing(tmp_path, run):
     assert "unknown label 'toxic' 1" in result.stderr and "page not in --pages 1" in result.stderr
 
 
+def test_train_says_why_a_page_or_row_could_not_be_used(tmp_path, run):
+    """A page that `--fetch` could not read was counted as "page not readable" and a row without a usable source
+    URL likewise: the user had to score the file to learn whether to retry, allow an address or fix the export."""
+    labels = tmp_path / "labels.csv"
+    extra = ("http://127.0.0.1:9/guest-post,https://www.alpinetrailco.com/,x,spam\n"  # loopback: refused
+             "not a url at all,https://www.alpinetrailco.com/,x,spam\n")
+    labels.write_text((EXAMPLES / "labels.csv").read_text() + extra)
+    result = run("train", labels, "--pages", EXAMPLES / "pages.warc.gz", "--fetch", "-o", tmp_path / "m.skops",
+                 "--cv", "2")
+    assert result.returncode == 0, result.stderr
+    assert "page not readable (refused: non-public address) 1" in result.stderr
+    assert "row not usable: not a URL (contains spaces) 1" in result.stderr
+
+
 def test_train_checks_its_output_path_before_training(tmp_path, run):
     """It was checked when saving, after minutes of training, and a file in the way was Errno 17 and exit 1."""
     (tmp_path / "afile").write_text("x")

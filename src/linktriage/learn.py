@@ -23,6 +23,7 @@ from linktriage._shipped import SHIPPED_DIR
 from linktriage.features import FEATURE_NAMES
 from linktriage.metrics import Metrics, compute_metrics
 from linktriage.model import LinkClassifier
+from linktriage.sources.fetch import reason_family
 from linktriage.sources.warc import url_key
 
 __all__ = ["TrainingTable", "TrainResult", "build_training_table", "cross_validate", "train", "evaluate",
@@ -97,6 +98,18 @@ _NOT_USABLE = {
 }
 
 
+def _skip_reason(backlink: Backlink, analysis) -> str:
+    """Why a labelled link gave no features, as one skipped count. An unreadable page says why, grouped as the fetch
+    summary groups it (a timeout, a refused address, a cut-off archive record): each is fixed differently, and
+    "page not readable" alone left the user to score the file to find out."""
+    if backlink.error:  # the row itself (no URL, a shifted row), not its page
+        return f"row not usable: {backlink.error}"
+    why = _NOT_USABLE.get(analysis.link_status, f"link not usable: {analysis.link_status}")
+    if analysis.link_status == "error" and analysis.reason:
+        why += f" ({reason_family(analysis.reason)})"
+    return why
+
+
 def _link_key(backlink: Backlink) -> tuple[str, str, str]:
     """One link: its page, its target and its anchor (a page may link one target twice, from different places).
 
@@ -152,7 +165,7 @@ def build_training_table(backlinks: Iterable[Backlink], getter, *, groups: Seque
             analyses, pages = analyse_backlinks(chunk, getter, executor)
             for index, b, a in zip(usable[start:start + 4000], chunk, analyses):
                 if a.features is None:
-                    skipped[_NOT_USABLE.get(a.link_status, f"link not usable: {a.link_status}")] += 1
+                    skipped[_skip_reason(b, a)] += 1
                     continue
                 keep_rows.append(index)
                 feats.append(a.features)

@@ -253,7 +253,7 @@ class FetchSummary:
         self.counts[result.status] += 1
         self.from_archive += from_archive
         if result.reason and result.status != "ok":
-            self.reasons[result.status][_reason_family(result.reason)] += 1
+            self.reasons[result.status][reason_family(result.reason)] += 1
 
     def lines(self) -> list[str]:
         """One line per status, with its three commonest reasons: ``"error       12  timed out ... (7), ..."``."""
@@ -268,7 +268,7 @@ class FetchSummary:
         return lines
 
 
-def _reason_family(reason: str) -> str:
+def reason_family(reason: str) -> str:
     """Group reasons that differ only in host-specific detail, for the summary."""
     reason = reason.split(" (after ", 1)[0]
     for prefix, family in (("refused:", "refused: non-public address"), ("DNS", "DNS failure"),
