@@ -465,6 +465,10 @@ def test_train_then_score_and_evaluate_with_the_new_model(tmp_path, run):
     evaluated = run("evaluate", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "--model", model,
                     "--report", report)
     assert evaluated.returncode == 0, evaluated.stderr
+    # the tables are evaluate's result, on stdout (they were on stderr, and `> scores.txt` kept nothing);
+    # what it wrote and skipped stays on stderr
+    assert "macro-F1" in evaluated.stdout and "confusion" in evaluated.stdout and "macro-F1" not in evaluated.stderr
+    assert "wrote" in evaluated.stderr and "wrote" not in evaluated.stdout
     assert (report / "REPORT.md").is_file() and list(report.glob("reliability-*.png"))
     assert "confusion" in (report / "REPORT.md").read_text().lower()
 
@@ -586,7 +590,7 @@ def test_a_link_labelled_two_ways_is_skipped_and_counted(tmp_path, run):
     labels.write_text("\n".join([*rows, f"{first},guest_post"]) + "\n")
     result = run("evaluate", labels, "--pages", EXAMPLES / "pages.warc.gz")
     assert result.returncode == 0, result.stderr
-    assert "real pages: 5 links" in result.stderr and "one link labelled differently in two rows 2" in result.stderr
+    assert "real pages: 5 links" in result.stdout and "one link labelled differently in two rows 2" in result.stderr
 
 
 def test_a_link_spelled_two_ways_is_one_link(tmp_path, run):
@@ -601,10 +605,10 @@ def test_a_link_spelled_two_ways_is_one_link(tmp_path, run):
     alike.write_text("\n".join([*rows, f"{respelled},{rest}"]) + "\n")
     result = run("evaluate", conflicting, "--pages", EXAMPLES / "pages.warc.gz")
     assert result.returncode == 0, result.stderr
-    assert "real pages: 5 links" in result.stderr and "one link labelled differently in two rows 2" in result.stderr
+    assert "real pages: 5 links" in result.stdout and "one link labelled differently in two rows 2" in result.stderr
     result = run("evaluate", alike, "--pages", EXAMPLES / "pages.warc.gz")
     assert result.returncode == 0, result.stderr
-    assert "real pages: 6 links" in result.stderr and "same link labelled in an earlier row 1" in result.stderr
+    assert "real pages: 6 links" in result.stdout and "same link labelled in an earlier row 1" in result.stderr
 
 
 def test_training_on_a_scored_file_says_its_labels_are_the_predictions(tmp_path, run):

@@ -147,7 +147,7 @@ def test_evaluate_shows_undefined_precision_and_recall_as_not_available(tmp_path
     report = (tmp_path / "eval" / "REPORT.md").read_text()
     assert "| link_farm | n/a | n/a | n/a | 0 |" in report
     assert "| spam | 1.000 | 1.000 | 1.000 | 2 |" in report
-    assert re.search(r"link_farm\s*│\s*n/a\s*│\s*n/a\s*│\s*n/a\s*│\s*0", result.stderr), result.stderr
+    assert re.search(r"link_farm\s*│\s*n/a\s*│\s*n/a\s*│\s*n/a\s*│\s*0", result.stdout), result.stdout
     written = json.loads((tmp_path / "eval" / "metrics.json").read_text())["real pages"]
     assert (written["precision"]["link_farm"], written["recall"]["link_farm"], written["f1"]["link_farm"]) == (
         None, None, None)
@@ -215,7 +215,7 @@ def test_a_link_labelled_twice_alike_counts_once(tmp_path, run):  # noqa: F811
     labels = _relabelled(tmp_path / "labels.csv", {}, extra=[rows[0], repeat])
     result = run("evaluate", labels, "--pages", PAGES)
     assert result.returncode == 0, result.stderr
-    assert "real pages: 6 links" in result.stderr
+    assert "real pages: 6 links" in result.stdout
     assert "same link labelled in an earlier row 2" in result.stderr
 
 

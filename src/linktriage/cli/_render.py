@@ -61,11 +61,12 @@ class ScoreProgress:
             print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-def print_metrics(metrics, title: str) -> None:
-    """Per-class precision / recall / F1, the headline numbers and the confusion matrix, on stderr."""
+def print_metrics(metrics, title: str, *, stderr: bool = True) -> None:
+    """Per-class precision / recall / F1, the headline numbers and the confusion matrix: on stderr beside `train`'s
+    progress (its result is the model file), on stdout for `evaluate`, whose result they are."""
     from linktriage.metrics import metric_cells, one_label_note
 
-    console = Console(stderr=True)
+    console = Console(stderr=stderr)
     table = Table(title=f"{title}: {metrics.n} links", header_style="bold")
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")

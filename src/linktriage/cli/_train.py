@@ -71,7 +71,7 @@ def evaluate(
                               model=model, offline=not fetch,
                               report=report, cache=cache)
     for name, metrics in sections.items():
-        print_metrics(metrics, name)
+        print_metrics(metrics, name, stderr=False)  # the command's result: `evaluate ... > scores.txt` keeps it
     if skipped:
         say("linktriage: skipped " + ", ".join(f"{k} {v}" for k, v in skipped.items()) + _known_labels(skipped))
     if report:
