@@ -776,6 +776,19 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path):
     assert process.wait(timeout=300) == 141 and stderr == "", stderr
 
 
+def test_evaluate_into_a_closed_pipe_ends_with_141_too():
+    """evaluate's tables go to stdout through rich, which on a broken pipe exits 1 by itself: an internal error."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "linktriage", "evaluate", str(EXAMPLES / "labels.csv"),
+                                "--pages", str(EXAMPLES / "pages.warc.gz")], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # before it has written anything: its first table meets a closed pipe
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 141 and stderr == "", stderr
+
+
 def test_a_row_without_a_target_is_an_error_not_a_lost_backlink(run, tmp_path):
     """A row whose target_url is empty was looked for on its page and reported `missing` ("no link to the target
     on the page"), which an audit counts as a lost backlink."""

@@ -64,9 +64,19 @@ class ScoreProgress:
 def print_metrics(metrics, title: str, *, stderr: bool = True) -> None:
     """Per-class precision / recall / F1, the headline numbers and the confusion matrix: on stderr beside `train`'s
     progress (its result is the model file), on stdout for `evaluate`, whose result they are."""
+    console = Console(stderr=stderr)
+    # Rendered, then written as plain text: on a closed pipe (`evaluate ... | head`) rich exits 1 by itself, which
+    # DESIGN.md reserves for internal errors; a plain write's broken pipe ends the run as any other (exit 141).
+    with console.capture() as captured:
+        _render_metrics(console, metrics, title)
+    stream = sys.stderr if stderr else sys.stdout
+    stream.write(captured.get())
+    stream.flush()
+
+
+def _render_metrics(console: Console, metrics, title: str) -> None:
     from linktriage.metrics import metric_cells, one_label_note
 
-    console = Console(stderr=stderr)
     table = Table(title=f"{title}: {metrics.n} links", header_style="bold")
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")
