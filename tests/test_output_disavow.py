@@ -171,6 +171,44 @@ def test_merge_keeps_everything_once_and_is_idempotent(tmp_path):
     assert body(tmp_path / "merged.txt") == body(tmp_path / "again.txt")
 
 
+@pytest.mark.parametrize("level", ["domain", "url"])
+def test_a_page_that_also_carries_an_acceptable_link_is_not_disavowed(tmp_path, level):
+    """A spam comment under an article that cites the site: the page's URL line disavowed the article's editorial
+    link too (the bundled example did it). The page is named in a comment and counted instead."""
+    page = "https://blog.example.com/post"
+    rows = [row(page, "editorial", 0.9), row(page + "#comment-12", "spam", 0.95),
+            row("https://blog.example.com/spammy", "spam", 0.9)]
+    summary = write_disavow(rows, tmp_path / "d.txt", level=level)
+    entries, comments = parse(tmp_path / "d.txt")
+    assert entries == ["https://blog.example.com/spammy"]
+    assert f"# not listed, the page also has an acceptable link: {page}" in comments
+    assert summary.shared_pages == 1 and summary.new_urls == 1
+    assert any("1 page left out: each also carries a link the model judged acceptable" in line for line in summary.messages())
+
+
+def test_one_spam_page_on_a_platform_anyone_publishes_on_is_a_url_line(tmp_path):
+    """domain:google.com for one spam Google Site (domain:reddit.com for one thread) threw away every link from
+    the platform; its subdomains are not sites of their own on the public suffix list either."""
+    rows = [row("https://sites.google.com/view/cheap-pills"), row("https://www.reddit.com/r/x/comments/a"),
+            row("https://github.com/someone/links"), row("https://bit.ly/x"), row("https://spam.example.net/p")]
+    write_disavow(rows, tmp_path / "d.txt")
+    entries, comments = parse(tmp_path / "d.txt")
+    assert entries == ["https://bit.ly/x", "domain:example.net", "https://github.com/someone/links",
+                       "https://sites.google.com/view/cheap-pills", "https://www.reddit.com/r/x/comments/a"]
+    assert sum("URLs only: a platform where anyone publishes" in c for c in comments) == 4
+
+
+def test_an_allow_entry_with_www_protects_the_whole_site(tmp_path):
+    """`https://www.partner.com/` protected only the www host: the partner's other pages were disavowed by URL."""
+    allow = tmp_path / "allow.txt"
+    allow.write_text("https://www.partner.com/\nwww.other.co.uk\n", encoding="utf-8")
+    rows = [row("https://partner.com/links"), row("https://blog.partner.com/post", "link_farm"),
+            row("https://shop.other.co.uk/x"), row("https://www.co.uk.example.net/x")]
+    summary = write_disavow(rows, tmp_path / "d.txt", allow=allow)
+    entries, _ = parse(tmp_path / "d.txt")
+    assert entries == ["domain:example.net"] and summary.allowed == 3
+
+
 def test_allow_list_wins_with_subdomains(tmp_path):
     allow = tmp_path / "allow.txt"
     allow.write_text("# partners\npartner.org\ndomain:friend.example.com  # a friend\n"

@@ -58,6 +58,18 @@ SHARED_HOSTS = frozenset({
     "canalblog.com", "skyrock.com", "edublogs.org", "jimdofree.com", "webnode.com", "webs.com",
 })
 
+#: Platforms where anyone publishes under the platform's own host names (a Google Site, a YouTube video, a Reddit
+#: thread, a GitHub repository, a shortened link): a ``domain:`` line for one spam page there would disavow every
+#: link from the whole platform, so their pages get URL lines at domain level too.
+URL_ONLY_HOSTS = frozenset({
+    "google.com", "youtube.com", "reddit.com", "facebook.com", "instagram.com", "twitter.com", "x.com",
+    "linkedin.com", "pinterest.com", "tiktok.com", "github.com", "gitlab.com", "archive.org", "wikipedia.org",
+    "fandom.com", "quora.com", "stackexchange.com", "stackoverflow.com", "amazon.com", "yahoo.com", "vk.com",
+    "flickr.com", "vimeo.com", "dailymotion.com", "soundcloud.com", "slideshare.net", "scribd.com", "issuu.com",
+    "dropbox.com", "microsoft.com", "apple.com", "blogger.com", "t.me", "t.co", "bit.ly", "tinyurl.com", "goo.gl",
+    "ow.ly", "buff.ly", "linktr.ee",
+})
+
 HEADER_BEGIN = "# ===== linktriage disavow file ====="
 HEADER_END = "# ===== end of linktriage header ====="
 #: the comment lines write_disavow puts between the two
@@ -105,6 +117,8 @@ class DisavowSummary:
     too_long: int = 0
     #: the comment on each new domain was left out: with them the file would be beyond Google's limits
     comments_left_out: bool = False
+    #: toxic pages not listed because the same page also carries a link the model judged acceptable
+    shared_pages: int = 0
 
     def messages(self) -> list[str]:
         """Short lines for a terminal."""
@@ -119,6 +133,10 @@ class DisavowSummary:
             out.append(f"{counted(self.allowed, 'link')} left out by the allow list")
         if self.skipped:
             out.append(f"{counted(self.skipped, 'link')} skipped: no http(s) URL with a host Google accepts")
+        if self.shared_pages:
+            out.append(f"{counted(self.shared_pages, 'page')} left out: each also carries a link the model judged "
+                       "acceptable, which a URL line would disavow too (ask the site to remove the toxic link; the "
+                       "pages are named in comments)")
         if self.too_long:
             out.append(f"{counted(self.too_long, 'link')} left out: URL over Google's {GOOGLE_MAX_URL:,} characters; "
                        "disavow the domain instead (--level domain)")
@@ -276,7 +294,8 @@ def _read_utf8(path: Path, what: str, not_utf8: str) -> str:
 
 
 def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
-    """Hosts never disavowed: one per line (``example.com``, ``domain:example.com`` or a URL); ``#`` comments."""
+    """Hosts never disavowed: one per line (``example.com``, ``domain:example.com`` or a URL); ``#`` comments.
+    ``www.example.com`` is read as ``example.com``."""
     path = Path(path)
     text = _read_utf8(path, "allow list", "is not UTF-8 text: save it as UTF-8")
     hosts = set()
@@ -290,6 +309,10 @@ def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
         if not _valid_host(host):
             raise InputError(f"allow list {path.name} line {number}: {line[:80]!r} is not a domain: "
                              "write one domain (example.com) per line")
+        # "https://www.partner.com/" names the partner's site, as www. counts nowhere else: it protected only the
+        # www host, and the partner's other pages were disavowed URL by URL
+        if host.startswith("www.") and registrable_domain(host) == host[4:]:
+            host = host[4:]
         hosts.add(host)
     return frozenset(hosts)
 
@@ -377,13 +400,15 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
 class _Group:
     """The selected links of one registrable domain."""
 
-    __slots__ = ("links", "labels", "best", "reasons", "urls", "hosts")
+    __slots__ = ("links", "labels", "best", "reasons", "urls", "hosts", "shared")
 
     def __init__(self) -> None:
         self.links, self.labels, self.best = 0, Counter(), 0.0
         self.reasons: Counter = Counter()
         self.urls: dict[str, None] = {}
         self.hosts: set[str] = set()
+        #: of ``urls``, the pages that also carry an acceptable link: never URL lines
+        self.shared: dict[str, None] = {}
 
     def add(self, row: dict, url: str | None, host: str) -> None:
         self.links += 1
@@ -435,12 +460,14 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     groups: dict[str, _Group] = {}
     n_rows = selected = allowed = skipped = already = too_long = 0
     good: dict[str, Counter] = {}  # per domain: links the model judged acceptable (not among ``labels``)
+    good_pages: set[str] = set()  # the pages those links are on
     for row in rows:
         n_rows += 1
         if not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence, labels=labels):
             if row.get("label") and row["label"] not in labels:
                 domain = _unit(ascii_host(hostname(_as_browsers_read(str(row.get("source_url") or "")))))
                 good.setdefault(domain, Counter())[row["label"]] += 1
+                good_pages.add(_clean_url(str(row.get("source_url") or "")) or "")
             continue
         selected += 1
         url = _clean_url(str(row.get("source_url") or ""))
@@ -458,23 +485,28 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         groups.setdefault(domain, _Group()).add(row, url, host)
 
     children = _children(allowed_hosts)
-    added: list[tuple[str, list[str]]] = []  # per domain: its comment, its entries
-    new_domains = new_urls = 0
+    added: list[tuple[str, list[str], list[str]]] = []  # per domain: its comment, its entries, pages left out
+    new_domains = new_urls = shared_pages = 0
     for domain in sorted(groups):
         group = groups[domain]
         partial = sorted(children.get(domain, ()))
         mixed = good.get(domain)
-        by_domain = (level == "domain" and not partial and not mixed and bool(_NAME.match(domain))
+        platform = domain in URL_ONLY_HOSTS
+        by_domain = (level == "domain" and not partial and not mixed and not platform and bool(_NAME.match(domain))
                      and not _is_ip(domain) and domain not in SHARED_HOSTS)  # (the platform's own pages: URLs)
         if by_domain:
             entries = [f"domain:{domain}"]
         else:
-            entries = list(group.urls)
+            # A URL line drops every link of its page: one that also carries an acceptable link (a spam comment
+            # under an article that cites you) is named in the comment, not disavowed.
+            group.shared = {url: None for url in group.urls if url in good_pages}
+            shared_pages += len(group.shared)
+            entries = [url for url in group.urls if url not in group.shared]
         # one absurd URL must not cost the whole file: it is left out and counted (Google would refuse the file)
         usable = [url for url in entries if len(url) <= GOOGLE_MAX_URL]
         too_long += len(entries) - len(usable)
         entries = usable
-        if not entries:
+        if not entries and not group.shared:
             continue
         note = ""
         if level == "domain" and partial:
@@ -482,7 +514,10 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         elif level == "domain" and mixed:
             note = (" (URLs only: the domain also has " + ", ".join(f"{n} {lab}" for lab, n in mixed.most_common())
                     + " link" + ("s" if sum(mixed.values()) > 1 else "") + ")")
-        added.append((group.comment(domain, note), entries))
+        elif level == "domain" and platform:
+            note = " (URLs only: a platform where anyone publishes)"
+        left_out = [f"# not listed, the page also has an acceptable link: {url}" for url in group.shared]
+        added.append((group.comment(domain, note), entries, left_out))
         new_domains += by_domain
         new_urls += 0 if by_domain else len(entries)
 
@@ -517,7 +552,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         path=str(path), rows=n_rows, selected=selected, new_domains=new_domains, new_urls=new_urls,
         already_listed=already, allowed=allowed, skipped=skipped, too_long=too_long, kept_entries=old_entries,
         disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size,
-        comments_left_out=not commented)
+        comments_left_out=not commented, shared_pages=shared_pages)
 
 
 def _measured(text: str) -> tuple[int, int]:
@@ -525,15 +560,15 @@ def _measured(text: str) -> tuple[int, int]:
     return text.count("\n"), len(text.encode("utf-8"))
 
 
-def _disavow_text(kept: list[str], added: list[tuple[str, list[str]]], now: str, rule: str, origin: str,
+def _disavow_text(kept: list[str], added: list[tuple[str, list[str], list[str]]], now: str, rule: str, origin: str,
                   totals: tuple[int, int, int, int, int], *, comments: bool) -> str:
     """The file: linktriage's header, the merged file's lines, then the new entries (under a comment per domain
     when ``comments``)."""
     new_domains, new_urls, selected, n_rows, old_entries = totals
     body = list(kept)
     if added:
-        lines = [line for comment, entries in added
-                 for line in ([comment, *entries, ""] if comments else entries)]
+        lines = [line for comment, entries, left_out in added
+                 for line in ([comment, *entries, *left_out, ""] if comments else entries)]
         body += ([""] if body else []) + [
             f"# Added by linktriage on {now} from {origin} ({rule}): {counted(new_domains, 'domain')}, "
             f"{counted(new_urls, 'URL')}" + ("" if comments else "; the comments on each domain are left out: with "
