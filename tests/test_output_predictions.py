@@ -33,6 +33,15 @@ def test_round_trip_every_format(tmp_path, name):
     assert got[0]["http_status"] == 200 and got[0]["relevance"] == 0.25 and got[2]["relevance"] is None
 
 
+def test_a_label_typed_by_a_reviewer_is_the_label(tmp_path):
+    """"Spam" or "Link farm" typed into the label column stopped `disavow` (unknown label 'Spam'), while labels
+    files and `--labels Spam` read them as the labels."""
+    path = tmp_path / "reviewed.csv"
+    path.write_text("source_url,label,confidence\nhttps://a.example.com/,Spam,0.9\n"
+                    "https://b.example.com/, Link farm ,0.9\nhttps://c.example.com/,Guest-Post,0.5\n", encoding="utf-8")
+    assert [r["label"] for r in read_predictions([path])] == ["spam", "link_farm", "guest_post"]
+
+
 def test_spreadsheet_resaves(tmp_path):
     semicolons = tmp_path / "excel.csv"
     semicolons.write_text("Source_URL;label;confidence\nhttps://a.example.com/;spam;0,85\n", encoding="utf-8-sig")

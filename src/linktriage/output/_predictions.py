@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from linktriage._exceptions import InputError
-from linktriage._records import LABELS
+from linktriage._records import LABELS, canonical_label
 from linktriage.ingest._values import parse_flag
 
 #: half a UTF-16 pair, which JSON can hold and UTF-8 cannot
@@ -221,9 +221,11 @@ def _typed(path: Path, number: int, row: dict) -> dict:
     if "toxic" in row:
         out["toxic"] = parse_flag(row["toxic"])
     out["source_url"] = str(out["source_url"] or "").strip()
-    label = str(out["label"] or "").strip()
+    # a reviewer typing "Spam" or "Link farm" into the label column means the label, as in a labels file
+    written = str(out["label"] or "").strip()
+    label = canonical_label(written) or ""
     if label and label not in LABELS:
-        raise InputError(f"{path.name} row {number}: unknown label {label!r}: use one of {', '.join(LABELS)} "
+        raise InputError(f"{path.name} row {number}: unknown label {written!r}: use one of {', '.join(LABELS)} "
                          "or leave it empty")
     out["label"] = label
     return out
