@@ -31,3 +31,16 @@ def test_a_link_between_two_blogs_on_one_shared_host_is_a_backlink():
     assert rows.loc[0, ["source_domain", "target_domain", "link_status"]].tolist() == [
         "alice.blogspot.com", "bob.blogspot.com", "live"]
     assert "0 external sites" not in rows.loc[0, "reasons"]
+
+
+def test_a_backslash_in_a_web_url_is_read_as_browsers_read_it():
+    """urlsplit finds the host after the "@" of "http://evil.com\\@partner.com/"; a browser (and the disavow file)
+    reads the backslash as a slash: the row named the partner as its source domain."""
+    from linktriage._domains import hostname
+
+    assert registrable_domain("http://evil.com\\@partner.com/") == "evil.com"
+    assert hostname("https:\\\\blog.evil.com\\x") == "blog.evil.com"
+    assert registrable_domain("https://user@partner.com/a\\b") == "partner.com"
+    rows = linktriage.score([{"source_url": "http://evil.com\\@partner.com/", "target_url": "https://shop.example/",
+                              "html": '<p>Buy <a href="https://shop.example/">pills</a></p>'}])
+    assert rows.loc[0, "source_domain"] == "evil.com" and rows.loc[0, "link_status"] == "live"

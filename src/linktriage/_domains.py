@@ -26,6 +26,10 @@ def hostname(url: str) -> str:
         return ""
     if url.count(":") > 1 and _is_ipv6(url):
         return url.lower()  # a bare IPv6 address ("2001:db8::1"): as a URL's netloc it would read as host "2001"
+    # Browsers read a backslash in a web URL as a slash (WHATWG URL standard): "http://evil.com\\@partner.com/" is
+    # a page of evil.com, where urlsplit finds partner.com; the row named the partner as its source domain, and
+    # the disavow file (which reads URLs as browsers do) disavowed evil.com
+    url = url.replace("\\", "/")
     if "//" not in url.split("?", 1)[0]:
         url = "//" + url
     try:
