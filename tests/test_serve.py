@@ -162,6 +162,20 @@ def test_score_gives_the_cli_rows_for_the_example(client, cli_rows):
     assert list(body["rows"][0]) == list(OUTPUT_COLUMNS)
 
 
+def test_a_link_without_a_target_is_the_error_row_score_gives(client):
+    """Without target_url the link was looked for on its page and came back `missing` (a lost backlink), where
+    `linktriage score` and linktriage.score give an error row saying the target is empty."""
+    import linktriage
+
+    link = {key: value for key, value in example_links()[0].items() if key != "target_url"}
+    for sent in (link, {**link, "target_url": ""}, {**link, "target_url": "  "}):
+        row = client.post("/score", json={"links": [sent]}).json()["rows"][0]
+        assert row["link_status"] == "error" and row["http_status"] is None, row
+        assert row["reasons"].startswith("empty target URL"), row["reasons"]
+    python = linktriage.score([link]).iloc[0]
+    assert python["link_status"] == "error" and python["reasons"].startswith("empty target URL")
+
+
 def test_niche_fills_relevance(client):
     links = example_links()[:3]
     rows = client.post("/score", json={"links": links, "niche": "trail running shoes and gear"}).json()["rows"]
@@ -182,7 +196,8 @@ def test_links_without_html_are_not_fetched_without_fetch(client, faults):
 def test_fetch_refuses_private_addresses_by_default(faults):
     with LiveServer(create_app(fetch=True, timeout_s=30)) as live:
         url = faults.url("/page/private")
-        response = httpx.post(f"{live.url}/score", json={"links": [{"source_url": url}]}, timeout=60)
+        response = httpx.post(f"{live.url}/score", json={"links": [{"source_url": url,
+                                                                   "target_url": "https://t.example/"}]}, timeout=60)
     row = response.json()["rows"][0]
     assert row["link_status"] == "error" and "private" in row["reasons"]
     assert faults.paths()["/page/private"] == 0
@@ -190,7 +205,8 @@ def test_fetch_refuses_private_addresses_by_default(faults):
 
 def test_fetch_gets_pages_sent_without_html(slow_server, faults):
     url = faults.url("/page/fetched")
-    response = httpx.post(f"{slow_server.url}/score", json={"links": [{"source_url": url}]}, timeout=30)
+    response = httpx.post(f"{slow_server.url}/score", json={"links": [{"source_url": url, "target_url": "https://t.example/"}]},
+                          timeout=30)
     assert response.status_code == 200
     row = response.json()["rows"][0]
     assert row["http_status"] == 200 and row["link_status"] == "missing"  # fetched; the page has no such link
@@ -381,7 +397,8 @@ def test_slow_scoring_gets_504_and_the_server_stays_responsive(slow_server, faul
 
     def slow_request():
         answers["score"] = httpx.post(f"{slow_server.url}/score", timeout=30,
-                                      json={"links": [{"source_url": faults.url("/slow/10")}]})
+                                      json={"links": [{"source_url": faults.url("/slow/10"),
+                                                       "target_url": "https://t.example/"}]})
 
     thread = threading.Thread(target=slow_request)
     thread.start()

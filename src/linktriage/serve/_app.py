@@ -138,7 +138,7 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                          422: {"description": "The body is not a valid request: `detail` says what is wrong."},
                          504: {"model": Problem, "description": "Not scored within the timeout."}})
     async def score(request: ScoreRequest) -> dict:
-        backlinks, supplied = backlinks_from_links(request.links)
+        backlinks, supplied = backlinks_from_links(request.links, site=getattr(request, "site", None))
         # the niche as given, as the CLI and linktriage.score pass it: a blank one is warned about there (made
         # None here, it was silently no niche)
         run_options = dataclasses.replace(options, niche=request.niche,
@@ -155,16 +155,23 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
     return app
 
 
-def backlinks_from_links(links: Sequence[Link]) -> tuple[list[Backlink], dict[str, FetchResult]]:
-    """Request links as Backlink records, cleaned as the export reader cleans a generic export's cells."""
+def backlinks_from_links(links: Sequence[Link], site: str | None = None
+                         ) -> tuple[list[Backlink], dict[str, FetchResult]]:
+    """Request links as Backlink records, cleaned as the export reader cleans a generic export's cells: a link
+    without a target links to ``site``, or is an error row, as in `score --site` (without it, the link was looked
+    for on its page and came back `missing`, a lost backlink)."""
     from linktriage.api import supplied_pages
-    from linktriage.ingest._values import cell_text, clean_url
+    from linktriage.ingest._values import cell_text, clean_url, site_url
 
+    default_target = site_url(site) if site and site.strip() else ""
     backlinks = []
     for row, link in enumerate(links):
         source, error = clean_url(link.source_url)
-        backlinks.append(Backlink(row=row, source_url=source, target_url=clean_url(link.target_url)[0],
-                                  anchor=cell_text(link.anchor), error=error))
+        target = clean_url(link.target_url)[0] or default_target
+        if not target and not error:
+            error = "empty target URL: give the link its target_url, or give `site` for links without one"
+        backlinks.append(Backlink(row=row, source_url=source, target_url=target, anchor=cell_text(link.anchor),
+                                  error=error))
     return backlinks, supplied_pages(backlinks, [link.html for link in links])
 
 
