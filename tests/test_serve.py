@@ -135,6 +135,8 @@ def test_health_model_and_openapi(client):
     assert {"/health", "/model", "/score"} <= set(spec["paths"])
     links = spec["components"]["schemas"]["ScoreRequest"]["properties"]["links"]
     assert links["maxItems"] == MAX_LINKS
+    # every status docs/api.md lists for POST /score is in the published schema (503 was not)
+    assert {"200", "408", "413", "422", "503", "504"} <= set(spec["paths"]["/score"]["post"]["responses"])
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

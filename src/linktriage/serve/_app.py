@@ -136,6 +136,8 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
               responses={408: {"model": Problem, "description": "The body was not received within the timeout."},
                          413: {"model": Problem, "description": "The body is over the size limit."},
                          422: {"description": "The body is not a valid request: `detail` says what is wrong."},
+                         503: {"model": Problem, "description": "The server lacks a file the request needs "
+                                                                "(the embedder behind `niche`, a damaged model)."},
                          504: {"model": Problem, "description": "Not scored within the timeout."}})
     async def score(request: ScoreRequest) -> dict:
         backlinks, supplied = backlinks_from_links(request.links, site=getattr(request, "site", None))
