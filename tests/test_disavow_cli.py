@@ -185,13 +185,30 @@ def test_a_json_confidence_outside_0_1_is_refused(tmp_path, capsys, value):
     assert err.count("\n") == 1
 
 
-def test_an_empty_confidence_is_still_a_link_not_judged(tmp_path, capsys):
+def test_an_empty_confidence_is_a_link_not_judged_unless_a_reviewer_labelled_it(tmp_path, capsys):
+    """The model never gives a label without its confidence: `spam` with an empty confidence is a reviewer's label
+    on a link the model could not judge, and was silently left out ("change a label ... and the next disavow run
+    follows", docs/outputs.md)."""
     path = tmp_path / "scored.csv"
-    path.write_text("source_url,label,confidence\nhttps://a.example.com/,spam,\nhttps://b.example.com/,,\n"
+    path.write_text("source_url,label,confidence\nhttps://a.example.org/,spam,\nhttps://b.example.com/,,\n"
                     "https://c.example.net/,spam,1\nhttps://d.example.com/,spam,0\n", encoding="utf-8")
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0
-    assert _entries(tmp_path / "d.txt") == ["domain:example.net"]  # 0 and 1 are probabilities too
-    assert "1 of 4 links meet the rule" in capsys.readouterr().err
+    assert _entries(tmp_path / "d.txt") == ["domain:example.net", "domain:example.org"]  # 0 and 1 are probabilities
+    assert "2 of 4 links meet the rule" in capsys.readouterr().err
+    assert "# example.org: 1 link (spam 1), all labelled by hand" in (tmp_path / "d.txt").read_text()
+
+
+def test_a_label_changed_by_a_reviewer_is_followed_whatever_its_confidence(tmp_path, capsys):
+    """An editorial link at 0.6 changed to spam kept the model's 0.6 (its confidence in editorial), under the
+    rule's 0.8, and was left out without a word; a spam link at 0.95 changed to editorial is an acceptable link."""
+    path = tmp_path / "reviewed.csv"
+    header = "source_url,label,confidence,p_editorial,p_guest_post,p_directory,p_spam,p_link_farm\n"
+    path.write_text(header + "https://a.example.org/,spam,0.6,0.6,0.1,0.1,0.1,0.1\n"
+                    "https://b.example.com/x,editorial,0.95,0.01,0.01,0.01,0.95,0.02\n"
+                    "https://b.example.com/y,spam,0.9,0.04,0.02,0.02,0.9,0.02\n", encoding="utf-8")
+    assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0
+    assert _entries(tmp_path / "d.txt") == ["https://b.example.com/y", "domain:example.org"]
+    assert "2 of 3 links meet the rule" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le", "cp1252"])

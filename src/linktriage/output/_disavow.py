@@ -397,23 +397,41 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
     return kept, domains, urls, disabled, unrecognised
 
 
+def _labelled_by_hand(row: dict) -> bool:
+    """A label a reviewer set in the predictions file: on a row the model did not judge (no confidence), or in place
+    of the model's (``confidence`` is the model's probability of its own label, so it no longer matches the row's
+    ``p_<label>``). The reviewer's call is followed whatever the confidence: an editorial 0.6 changed to spam kept
+    0.6, under the rule, and was silently left out."""
+    label = row.get("label")
+    if not label:
+        return False
+    confidence = row.get("confidence")
+    if confidence is None or confidence != confidence:
+        return True
+    model_p = row.get(f"p_{label}")
+    return isinstance(model_p, (int, float)) and model_p == model_p and abs(model_p - confidence) > 1e-3
+
+
 class _Group:
     """The selected links of one registrable domain."""
 
-    __slots__ = ("links", "labels", "best", "reasons", "urls", "hosts", "shared")
+    __slots__ = ("links", "labels", "best", "reasons", "urls", "hosts", "shared", "by_hand")
 
     def __init__(self) -> None:
-        self.links, self.labels, self.best = 0, Counter(), 0.0
+        self.links, self.labels, self.best, self.by_hand = 0, Counter(), 0.0, 0
         self.reasons: Counter = Counter()
         self.urls: dict[str, None] = {}
         self.hosts: set[str] = set()
         #: of ``urls``, the pages that also carry an acceptable link: never URL lines
         self.shared: dict[str, None] = {}
 
-    def add(self, row: dict, url: str | None, host: str) -> None:
+    def add(self, row: dict, url: str | None, host: str, by_hand: bool = False) -> None:
         self.links += 1
         self.labels[row["label"]] += 1
-        self.best = max(self.best, float(row["confidence"]))
+        if by_hand:
+            self.by_hand += 1
+        else:
+            self.best = max(self.best, float(row["confidence"]))
         self.reasons.update(r.strip() for r in str(row.get("reasons") or "").split(";") if r.strip())
         self.hosts.add(host)
         if url:
@@ -424,7 +442,11 @@ class _Group:
         name = domain if shown == domain else f"{domain} ({shown})"
         mix = ", ".join(f"{label} {n}" for label, n in self.labels.most_common())
         reasons = "; ".join(r for r, _ in self.reasons.most_common(3))
-        text = f"{name}: {self.links} link{'s' if self.links != 1 else ''} ({mix}), confidence up to {self.best:.2f}"
+        text = f"{name}: {self.links} link{'s' if self.links != 1 else ''} ({mix})"
+        if self.by_hand < self.links:
+            text += f", confidence up to {self.best:.2f}"
+        if self.by_hand:
+            text += f", {'all' if self.by_hand == self.links else self.by_hand} labelled by hand"
         return "# " + _comment_text(text + (f"; {reasons}" if reasons else "") + note, 400)
 
 
@@ -463,7 +485,9 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     good_pages: set[str] = set()  # the pages those links are on
     for row in rows:
         n_rows += 1
-        if not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence, labels=labels):
+        by_hand = row.get("label") in labels and _labelled_by_hand(row)
+        if not by_hand and not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence,
+                                        labels=labels):
             if row.get("label") and row["label"] not in labels:
                 domain = _unit(ascii_host(hostname(_as_browsers_read(str(row.get("source_url") or "")))))
                 good.setdefault(domain, Counter())[row["label"]] += 1
@@ -482,7 +506,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
             already += 1
             continue
         domain = _unit(host)  # from the punycode host: see ascii_host
-        groups.setdefault(domain, _Group()).add(row, url, host)
+        groups.setdefault(domain, _Group()).add(row, url, host, by_hand)
 
     children = _children(allowed_hosts)
     added: list[tuple[str, list[str], list[str]]] = []  # per domain: its comment, its entries, pages left out
