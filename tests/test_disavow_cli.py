@@ -257,3 +257,22 @@ def test_the_output_never_replaces_an_input(tmp_path, predictions, capsys):
     merged = tmp_path / "d.txt"
     assert run_app(app, ["disavow", str(predictions), "-o", str(merged)]) == 0
     assert run_app(app, ["disavow", str(predictions), "-o", str(merged), "--merge", str(merged)]) == 0
+
+
+def test_a_file_given_twice_counts_once_and_a_reviewed_copy_beside_its_original_is_warned_about(tmp_path, capsys):
+    """One file given three times said "3 links (spam 3)" and "9 of 24 links"; `disavow scored.csv reviewed.csv`,
+    where the reviewer cleared a label, still disavowed the link, without a word."""
+    scored, reviewed = tmp_path / "scored.csv", tmp_path / "reviewed.csv"
+    header = "source_url,target_url,anchor,label,confidence\n"
+    rows = ["https://spam.example.com/a,https://me.example/,cheap pills,spam,0.95",
+            "https://fine.example.org/b,https://me.example/,a review,editorial,0.9"]
+    scored.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run_app(app, ["disavow", str(scored), str(scored), str(scored), "-o", str(tmp_path / "d.txt")]) == 0
+    err = capsys.readouterr().err
+    assert "1 of 2 links meet the rule" in err and "4 rows repeated a link of an earlier row" in err
+    assert "# example.com: 1 link (spam 1)" in (tmp_path / "d.txt").read_text()
+    reviewed.write_text(header + rows[0].replace("spam,0.95", ",0.95") + "\n" + rows[1] + "\n", encoding="utf-8")
+    assert run_app(app, ["disavow", str(scored), str(reviewed), "-o", str(tmp_path / "d2.txt")]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: 1 link labelled differently in two rows (first: https://spam.example.com/a): a toxic row "
+            "among them is followed; give only the reviewed file") in err

@@ -119,6 +119,11 @@ class DisavowSummary:
     comments_left_out: bool = False
     #: toxic pages not listed because the same page also carries a link the model judged acceptable
     shared_pages: int = 0
+    #: rows repeating a link an earlier row gave with the same label (the same file given twice): counted once
+    repeated: int = 0
+    #: links given different labels in two rows (a file and its reviewed copy), and the first of them
+    conflicting: int = 0
+    conflict_example: str = ""
 
     def messages(self) -> list[str]:
         """Short lines for a terminal."""
@@ -137,6 +142,12 @@ class DisavowSummary:
             out.append(f"{counted(self.shared_pages, 'page')} left out: each also carries a link the model judged "
                        "acceptable, which a URL line would disavow too (ask the site to remove the toxic link; the "
                        "pages are named in comments)")
+        if self.repeated:
+            out.append(f"{counted(self.repeated, 'row')} repeated a link of an earlier row with the same label: "
+                       "counted once")
+        if self.conflicting:
+            out.append(f"warning: {counted(self.conflicting, 'link')} labelled differently in two rows (first: "
+                       f"{self.conflict_example}): a toxic row among them is followed; give only the reviewed file")
         if self.too_long:
             out.append(f"{counted(self.too_long, 'link')} left out: URL over Google's {GOOGLE_MAX_URL:,} characters; "
                        "disavow the domain instead (--level domain)")
@@ -397,6 +408,13 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
     return kept, domains, urls, disabled, unrecognised
 
 
+def _link(row: dict) -> tuple[str, str, str]:
+    """One row's link as the file wrote it: its page, its target and its anchor. Not leniently (url_key): http and
+    https, or a trailing slash, are other URLs to a crawler, and each spelling gets its own URL line."""
+    return (str(row.get("source_url") or "").strip(), str(row.get("target_url") or "").strip(),
+            " ".join(str(row.get("anchor") or "").split()))
+
+
 def _labelled_by_hand(row: dict) -> bool:
     """A label a reviewer set in the predictions file: on a row the model did not judge (no confidence), or in place
     of the model's (``confidence`` is the model's probability of its own label, so it no longer matches the row's
@@ -483,7 +501,19 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
     n_rows = selected = allowed = skipped = already = too_long = 0
     good: dict[str, Counter] = {}  # per domain: links the model judged acceptable (not among ``labels``)
     good_pages: set[str] = set()  # the pages those links are on
+    labels_seen: dict[tuple[str, str, str], str] = {}  # per link: the label of its first row
+    repeated = 0
+    conflicting: dict[tuple[str, str, str], str] = {}  # per link labelled two ways: its page
     for row in rows:
+        link, label = _link(row), row.get("label") or ""
+        first = labels_seen.get(link)
+        if first is None:
+            labels_seen[link] = label
+        elif first == label:  # the same file given twice, or two overlapping exports: counted once
+            repeated += 1
+            continue
+        else:  # a file and its reviewed copy: both rows count, and the run warns
+            conflicting.setdefault(link, str(row.get("source_url") or ""))
         n_rows += 1
         by_hand = row.get("label") in labels and _labelled_by_hand(row)
         if not by_hand and not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence,
@@ -576,7 +606,8 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         path=str(path), rows=n_rows, selected=selected, new_domains=new_domains, new_urls=new_urls,
         already_listed=already, allowed=allowed, skipped=skipped, too_long=too_long, kept_entries=old_entries,
         disabled_entries=disabled, unrecognised_lines=unrecognised, lines=n_lines, bytes=size,
-        comments_left_out=not commented, shared_pages=shared_pages)
+        comments_left_out=not commented, shared_pages=shared_pages, repeated=repeated,
+        conflicting=len(conflicting), conflict_example=next(iter(conflicting.values()), ""))
 
 
 def _measured(text: str) -> tuple[int, int]:
