@@ -155,3 +155,16 @@ def test_a_workbook_recording_too_small_a_sheet_is_read_whole(tmp_path):
                 target.writestr(item, data)
         got = list(read_predictions([lying]))
         assert [r["source_url"] for r in got] == [r["source_url"] for r in rows] and got[-1]["confidence"] == 0.91
+
+
+def test_a_pipe_or_standard_input_is_refused_saying_to_save_a_file(tmp_path):
+    """`disavow <(cat scored.csv)` said "63 lacks the column(s) ... (found: none)": the head read to tell the format
+    had emptied the pipe. `disavow -` said the file '-' does not exist."""
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"is not a regular file \(a pipe\?\): save the predictions to a file"):
+        list(read_predictions([fifo]))  # refused before it is opened: opening a pipe nobody writes to would wait
+    with pytest.raises(InputError, match="not from standard input"):
+        list(read_predictions(["-"]))

@@ -44,6 +44,14 @@ def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
 
 
 def _read_one(path: Path) -> Iterator[dict]:
+    if os.fspath(path) == "-":
+        raise InputError("predictions are read from files, not from standard input: save them to a file (score -o "
+                         "scored.csv) and give its name")
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a pipe (`disavow <(...)`): its head is read to tell the format, then the whole file again, which a pipe
+        # no longer has ("/dev/fd/63 lacks the column(s) ... (found: none)")
+        raise InputError(f"{str(path)!r} is not a regular file (a pipe?): save the predictions to a file and give "
+                         "its name")
     try:
         with open(path, "rb") as handle:
             head = handle.read(4)
