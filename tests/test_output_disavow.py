@@ -479,3 +479,20 @@ def test_url_level_writes_each_page_once_whatever_its_spelling(tmp_path):
     entries = parse(tmp_path / "merged.txt")[0]
     assert entries[0] == "http://Spam.Example.org/Links#top" and "http://spam.example.org/Links" not in entries
     assert summary.already_listed == 2 and "http://spam.example.org/Links/" in entries
+
+
+def test_a_public_suffix_is_no_site_in_the_allow_list_nor_in_a_merged_file(tmp_path):
+    """`domain:co.uk` in a merged file stayed an entry (`domain:com` was disabled), and an allow list of `co.uk`
+    kept every British site out of the file."""
+    allow = tmp_path / "allow.txt"
+    allow.write_text("partner.example\nco.uk\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2: co.uk is a public suffix, not a site: write the site's domain"):
+        write_disavow([row("https://spam.co.uk/x")], tmp_path / "d.txt", allow=allow)
+    allow.write_text("blogspot.com\n", encoding="utf-8")  # the list's private section: a company's hosts, allowed
+    assert write_disavow([row("https://a.blogspot.com/x")], tmp_path / "d.txt", allow=allow).allowed == 1
+    existing = tmp_path / "current.txt"
+    existing.write_text("domain:co.uk\ndomain:old.co.uk\n", encoding="utf-8")
+    summary = write_disavow([row("https://spam.co.uk/x")], tmp_path / "d.txt", merge=existing)
+    entries, comments = parse_lenient(tmp_path / "d.txt")
+    assert entries == ["domain:old.co.uk", "domain:spam.co.uk"] and summary.unrecognised_lines == 1
+    assert "# [invalid for Google: disabled by linktriage] domain:co.uk" in comments

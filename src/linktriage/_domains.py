@@ -69,6 +69,13 @@ def registrable_domain(url_or_host: str) -> str:
     return _registrable(hostname(url_or_host))
 
 
+def is_registry_suffix(host: str) -> bool:
+    """Whether ``host`` is a suffix under which registries hand out sites (``com``, ``co.uk``): no site of its own.
+    The list's private section (``blogspot.com``) is not counted: those are companies' sites too."""
+    parts = _EXTRACT(host)
+    return bool(host) and not parts.domain and parts.suffix == host and not parts.is_private
+
+
 def to_ascii_host(host: str) -> str:
     """A host name in its ASCII (punycode) form, by UTS 46 non-transitional rules as browsers use them
     (``faß.de`` is ``xn--fa-hia.de``, not ``fass.de`` as Python's IDNA 2003 codec would say)."""

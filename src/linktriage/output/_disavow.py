@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from linktriage._domains import hostname, registrable_domain
+from linktriage._domains import hostname, is_registry_suffix, registrable_domain
 from linktriage._exceptions import InputError
 from linktriage._paths import same_file
 from linktriage._reasons import counted
@@ -320,6 +320,9 @@ def read_allowlist(path: str | os.PathLike) -> frozenset[str]:
         if not _valid_host(host):
             raise InputError(f"allow list {path.name} line {number}: {line[:80]!r} is not a domain: "
                              "write one domain (example.com) per line")
+        if is_registry_suffix(host):  # "co.uk" would keep every British site out of the file
+            raise InputError(f"allow list {path.name} line {number}: {host} is a public suffix, not a site: write "
+                             f"the site's domain (example.{host})")
         # "https://www.partner.com/" names the partner's site, as www. counts nowhere else: it protected only the
         # www host, and the partner's other pages were disavowed URL by URL
         if host.startswith("www.") and registrable_domain(host) == host[4:]:
@@ -363,7 +366,7 @@ def _read_existing(path: str | os.PathLike, allow: frozenset[str]):
             # domain:, domain:*.evil.com, domain:http://x/: Google may refuse the whole file for one such line;
             # a comment keeps it for the reviewer. [::1] is URL syntax, not a name (dotted IPv4 passes: Google's
             # help does not say it is refused, and a working entry must not be lost)
-            if not _valid_host(domain, ip=False):
+            if not _valid_host(domain, ip=False) or is_registry_suffix(domain):  # domain:co.uk names no site
                 unrecognised += 1
                 kept.append(_INVALID + line)
                 continue
