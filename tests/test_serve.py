@@ -193,6 +193,8 @@ def test_links_without_html_are_not_fetched_without_fetch(client, faults):
     assert rows[0]["link_status"] == "not_fetched" and rows[0]["label"] is None
     assert faults.paths()["/page/never-asked"] == 0
     assert "--offline" not in rows[0]["reasons"]  # a CLI option the HTTP API has not (its own is --fetch)
+    # the server has no archives: "not in the archives" named none
+    assert rows[0]["reasons"] == "no page given for it (no html, no --pages archive), and fetching is off"
 
 
 def test_fetch_refuses_private_addresses_by_default(faults):

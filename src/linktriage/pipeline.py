@@ -166,8 +166,10 @@ class PageGetter:
             elif url in self.archive:
                 found[url] = None
             elif self.options.offline:
-                found[url] = FetchResult(url=url, status="not_fetched",
-                                         reason="not in the archives, and fetching is off")
+                # without archives (an HTTP request, linktriage.score on dicts) "not in the archives" named none
+                reason = ("not in the archives, and fetching is off" if self.options.pages else
+                          "no page given for it (no html, no --pages archive), and fetching is off")
+                found[url] = FetchResult(url=url, status="not_fetched", reason=reason)
             else:
                 missing.append(url)
         return found, self._fetched(missing)
