@@ -338,6 +338,9 @@ def test_too_many_links_is_422_naming_the_limit(client):
     (b'{"links": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "RecursionError"),
     (b'{"links": [{"source_url": "https://a.example/", "html": 5}]}', "html"),
     (b'null', "body"),
+    # it said "Value should have at most 2000 items after validation"
+    (b'{"links": [], "niche": "' + b"n" * 2001 + b'"}', "String should have at most 2000 characters"),
+    (b'{"links": [], "niche": "\ud800"}', "niche"),
 ])
 def test_invalid_bodies_are_422_saying_what_is_wrong(client, body, where):
     response = client.post("/score", content=body, headers={"Content-Type": "application/json"})

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from linktriage._records import LABELS, LINK_STATUSES, SCHEMA_VERSION
 
@@ -70,7 +70,10 @@ class Link(BaseModel):
 class ScoreRequestBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    niche: Optional[Text] = Field(None, max_length=MAX_NICHE_CHARS, description=(
+    # the limit inside the Optional, before the check: on the Optional it was checked after it, as a count of
+    # "items" ("Value should have at most 2000 items after validation")
+    niche: Optional[Annotated[str, StringConstraints(max_length=MAX_NICHE_CHARS), AfterValidator(_encodable)]] = Field(
+        None, description=(
         "One line describing the target site's niche; fills `relevance` (empty without it)."))
 
 
