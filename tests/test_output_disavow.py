@@ -251,8 +251,15 @@ def test_google_limits(tmp_path):
     assert parse(tmp_path / "ok.txt")[0] == ["domain:example.com"]
     existing = tmp_path / "huge.txt"
     existing.write_text("# note\n" * GOOGLE_MAX_LINES, encoding="utf-8")
-    with pytest.raises(InputError, match="100,000"):
+    # the merged file is over the limit by itself: "raise --min-confidence" could not help
+    with pytest.raises(InputError, match=r"100,000.*the merged file with linktriage's header alone makes 100,009 "
+                                         r"lines and .* bytes: remove entries you no longer need from it"):
         write_disavow([row("https://a.example.com/")], tmp_path / "d.txt", merge=existing)
+    existing.write_text("domain:old.example.net\n" * 10 + "".join(f"domain:d{i}.io\n" for i in range(99_980)),
+                        encoding="utf-8")
+    with pytest.raises(InputError, match=r"100,000 \(comments included\): raise --min-confidence or allow-list"):
+        write_disavow([row(f"https://s{i}.spam{i}.example/") for i in range(20)], tmp_path / "d.txt",
+                      merge=existing)
     existing.write_text(("# " + "n" * 98 + "\n") * 21_000, encoding="utf-8")  # 2.1 MB in 21,000 lines
     with pytest.raises(InputError, match="2 MB"):
         write_disavow([], tmp_path / "d.txt", merge=existing)
@@ -415,7 +422,8 @@ def test_linktriages_comments_give_way_before_google_limits_refuse_the_file(tmp_
     assert not [c for c in comments if "confidence up to" in c]
     few = write_disavow(rows[:10], tmp_path / "few.txt")  # within the limits: the comments stay
     assert not few.comments_left_out and [c for c in parse(tmp_path / "few.txt")[1] if "confidence up to" in c]
-    with pytest.raises(InputError, match="even without linktriage's comments.*raise --min-confidence or allow-list"):
+    # a merged file over the limits by itself: no option of this run can help, and the message says what can
+    with pytest.raises(InputError, match="even without linktriage's comments.*remove entries you no longer need"):
         write_disavow([row(f"https://spam{i}.example.com/", "spam") for i in range(5)], tmp_path / "x.txt",
                       merge=_many_lines(tmp_path))
 

@@ -590,6 +590,11 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         text = _disavow_text(kept, added, now, rule, origin, totals, comments=False)
         n_lines, size = _measured(text)
     fix = "raise --min-confidence" + (", use --level domain," if level != "domain" else "") + " or allow-list domains"
+    if n_lines > GOOGLE_MAX_LINES or size > GOOGLE_MAX_BYTES:
+        merged_lines, merged_size = _measured(_disavow_text(kept, [], now, rule, origin, totals, comments=False))
+        if merged_lines > GOOGLE_MAX_LINES or merged_size > GOOGLE_MAX_BYTES:  # no option of this run can help
+            fix = (f"the merged file with linktriage's header alone makes {merged_lines:,} lines and "
+                   f"{merged_size:,} bytes: remove entries you no longer need from it")
     if n_lines > GOOGLE_MAX_LINES:
         raise InputError(f"the disavow file would have {n_lines:,} lines, even without linktriage's comments; Google "
                          f"accepts at most {GOOGLE_MAX_LINES:,} (comments included): {fix}")
