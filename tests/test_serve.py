@@ -349,6 +349,17 @@ def test_invalid_bodies_are_422_saying_what_is_wrong(client, body, where):
     assert len(response.content) < 2000  # the offending input is not echoed back
 
 
+def test_a_compressed_body_is_422_saying_to_send_it_uncompressed(client):
+    """It said "body cannot be read as JSON in UTF-8 (UnicodeDecodeError ...)", which hid the cause."""
+    import gzip
+
+    body = gzip.compress(json.dumps({"links": example_links()[:1]}).encode())
+    response = client.post("/score", content=body, headers={"Content-Type": "application/json",
+                                                            "Content-Encoding": "gzip"})
+    assert response.status_code == 422
+    assert "Content-Encoding: gzip, which this server does not decompress" in response.json()["detail"][0]["msg"]
+
+
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
 def test_json_sent_without_a_json_content_type_is_422_saying_so(client, content_type):
     """FastAPI reads a body as JSON only under a JSON Content-Type (curl -d sends form-urlencoded): a valid request

@@ -121,6 +121,10 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
             cause = exc.__cause__
             problem = {"loc": ["body"], "msg": f"body cannot be read as JSON in UTF-8 ({type(cause).__name__}: "
                        f"{str(cause)[:200]})", "type": "json_invalid"}
+            encoding = request.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):  # the bytes were compressed: the decode error alone hid that
+                problem["msg"] = (f"body sent with Content-Encoding: {encoding}, which this server does not "
+                                  "decompress: send the JSON uncompressed")
             return _ErrorResponse({"detail": [problem]}, status_code=422)
         return _ErrorResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
