@@ -372,10 +372,12 @@ def test_json_sent_without_a_json_content_type_is_422_saying_so(client, content_
 
 
 def test_conflicting_html_for_one_page_is_422(client):
-    links = [{"source_url": "https://a.example/", "html": "<p>one</p>"},
+    links = [{"source_url": "https://a.example/", "html": "<p>one</p>"}, {"source_url": "https://b.example/"},
              {"source_url": "https://a.example/", "html": "<p>two</p>"}]
     response = client.post("/score", json={"links": links})
-    assert response.status_code == 422 and "two different html" in response.json()["detail"]
+    # both rows are named ("rows 2 and earlier" left the first to be searched for)
+    assert response.status_code == 422 and "two different html values for https://a.example/ (rows 0 and 2)" in \
+        response.json()["detail"]
 
 
 HOSTILE_HTML = [

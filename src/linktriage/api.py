@@ -183,6 +183,7 @@ def supplied_pages(backlinks: Sequence[Backlink], htmls: Sequence[object]) -> di
     """Pages given inline, keyed by the (cleaned) source URL of their row; one page per URL."""
     supplied: dict[str, FetchResult] = {}
     given: dict[str, object] = {}
+    first_row: dict[str, int] = {}
     for backlink, html in zip(backlinks, htmls):
         if html is None or (isinstance(html, float) and html != html) or (isinstance(html, (str, bytes)) and not html):
             continue  # no page given for this row (None, NaN in a DataFrame, "")
@@ -193,9 +194,10 @@ def supplied_pages(backlinks: Sequence[Backlink], htmls: Sequence[object]) -> di
         if backlink.error and clean_url(url)[1]:  # no page to keep: the source is no URL (a row without a target has
             continue                               # one, and its page is the same page as its other rows')
         if url in given and given[url] != html:
-            raise InputError(f"two different html values for {url} (rows {backlink.row} and earlier): a page is "
-                             "judged once per source URL, so give each URL's html once or the same each time")
+            raise InputError(f"two different html values for {url} (rows {first_row[url]} and {backlink.row}): a "
+                             "page is judged once per source URL, so give each URL's html once or the same each time")
         given[url] = html
+        first_row.setdefault(url, backlink.row)
         supplied[url] = inline_page(url, html)
     return supplied
 
