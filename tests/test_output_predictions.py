@@ -168,3 +168,14 @@ def test_a_pipe_or_standard_input_is_refused_saying_to_save_a_file(tmp_path):
         list(read_predictions([fifo]))  # refused before it is opened: opening a pipe nobody writes to would wait
     with pytest.raises(InputError, match="not from standard input"):
         list(read_predictions(["-"]))
+
+
+def test_a_compressed_predictions_file_is_refused_saying_to_decompress_it(tmp_path):
+    """`score` refuses to write scored.csv.gz and says to compress afterwards; such a file then read as "neither
+    UTF-8 nor UTF-16 text, JSON lines nor Parquet"."""
+    import gzip
+
+    path = tmp_path / "scored.csv.gz"
+    path.write_bytes(gzip.compress(b"source_url,label,confidence\nhttps://a.example.com/,spam,0.9\n"))
+    with pytest.raises(InputError, match=r"scored.csv.gz is compressed \(gzip\): decompress it first"):
+        list(read_predictions([path]))

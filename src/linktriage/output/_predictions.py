@@ -43,6 +43,10 @@ def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
         yield from _read_one(Path(path))
 
 
+#: the first bytes of compressed files, and what compressed them
+_COMPRESSED = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zX", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+
 def _read_one(path: Path) -> Iterator[dict]:
     if os.fspath(path) == "-":
         raise InputError("predictions are read from files, not from standard input: save them to a file (score -o "
@@ -61,6 +65,9 @@ def _read_one(path: Path) -> Iterator[dict]:
         raise InputError(f"{str(path)!r} is a directory: give a predictions file written by `linktriage score`") from None
     except OSError as exc:
         raise InputError(f"cannot read predictions file {str(path)!r}: {exc.strerror or exc}") from None
+    packed = next((name for magic, name in _COMPRESSED if head.startswith(magic)), None)
+    if packed:  # `score` writes none, but a file may have been compressed afterwards, as its -o refusal advises
+        raise InputError(f"{path.name} is compressed ({packed}): decompress it first and give the file inside")
     has_header = head in (b"PAR1", b"PK\x03\x04")  # a CSV header or a Parquet schema is checked even when no row
     # follows
     if head == b"PAR1":
