@@ -179,3 +179,10 @@ def test_a_compressed_predictions_file_is_refused_saying_to_decompress_it(tmp_pa
     path.write_bytes(gzip.compress(b"source_url,label,confidence\nhttps://a.example.com/,spam,0.9\n"))
     with pytest.raises(InputError, match=r"scored.csv.gz is compressed \(gzip\): decompress it first"):
         list(read_predictions([path]))
+
+
+def test_two_label_columns_are_refused_instead_of_reading_the_last(tmp_path):
+    path = tmp_path / "reviewed.csv"
+    path.write_text("source_url,label,confidence,label\nhttps://a.example.com/,spam,0.9,editorial\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has two columns named label: keep one of each"):
+        list(read_predictions([path]))

@@ -108,6 +108,11 @@ def _check_columns(path: Path, columns: list[str]) -> None:
     if missing:
         raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)} (found: "
                          f"{', '.join(columns[:12]) or 'none'}): give a file written by `linktriage score`")
+    # a reviewer's second `label` column beside the first: the last one was read, and which that was went unsaid
+    twice = sorted({c for c in columns if c and columns.count(c) > 1 and (c in REQUIRED_COLUMNS or c in _NUMERIC)})
+    if twice:
+        raise InputError(f"{path.name} has two columns named {', '.join(twice)}: keep one of each (rename or delete "
+                         "the other)")
 
 
 def _decode(path: Path) -> str:
