@@ -203,11 +203,14 @@ def test_a_label_changed_by_a_reviewer_is_followed_whatever_its_confidence(tmp_p
     rule's 0.8, and was left out without a word; a spam link at 0.95 changed to editorial is an acceptable link."""
     path = tmp_path / "reviewed.csv"
     header = "source_url,label,confidence,p_editorial,p_guest_post,p_directory,p_spam,p_link_farm\n"
-    path.write_text(header + "https://a.example.org/,spam,0.6,0.6,0.1,0.1,0.1,0.1\n"
-                    "https://b.example.com/x,editorial,0.95,0.01,0.01,0.01,0.95,0.02\n"
-                    "https://b.example.com/y,spam,0.9,0.04,0.02,0.02,0.9,0.02\n", encoding="utf-8")
+    header = header.replace("\n", ",reasons\n")
+    path.write_text(header + "https://a.example.org/,spam,0.6,0.6,0.1,0.1,0.1,0.1,byline and date\n"
+                    "https://b.example.com/x,editorial,0.95,0.01,0.01,0.01,0.95,0.02,spam words\n"
+                    "https://b.example.com/y,spam,0.9,0.04,0.02,0.02,0.9,0.02,spam words\n", encoding="utf-8")
     assert run_app(app, ["disavow", str(path), "-o", str(tmp_path / "d.txt")]) == 0
     assert _entries(tmp_path / "d.txt") == ["https://b.example.com/y", "domain:example.org"]
+    # the model's reasons were for its editorial label: not shown as the reasons for the reviewer's spam
+    assert "# example.org: 1 link (spam 1), all labelled by hand\n" in (tmp_path / "d.txt").read_text()
     assert "2 of 3 links meet the rule" in capsys.readouterr().err
 
 

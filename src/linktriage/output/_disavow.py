@@ -449,11 +449,11 @@ class _Group:
     def add(self, row: dict, url: str | None, host: str, by_hand: bool = False) -> None:
         self.links += 1
         self.labels[row["label"]] += 1
-        if by_hand:
+        if by_hand:  # the model's reasons explained the model's label, not the reviewer's: left out
             self.by_hand += 1
         else:
             self.best = max(self.best, float(row["confidence"]))
-        self.reasons.update(r.strip() for r in str(row.get("reasons") or "").split(";") if r.strip())
+            self.reasons.update(r.strip() for r in str(row.get("reasons") or "").split(";") if r.strip())
         self.hosts.add(host)
         if url:
             self.urls[url] = None
