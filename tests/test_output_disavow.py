@@ -183,7 +183,8 @@ def test_a_page_that_also_carries_an_acceptable_link_is_not_disavowed(tmp_path, 
     assert entries == ["https://blog.example.com/spammy"]
     assert f"# not listed, the page also has an acceptable link: {page}" in comments
     assert summary.shared_pages == 1 and summary.new_urls == 1
-    assert any("1 page left out: each also carries a link the model judged acceptable" in line for line in summary.messages())
+    assert any("1 page left out: each also carries a link the model judged acceptable" in line
+               for line in summary.messages())
 
 
 def test_one_spam_page_on_a_platform_anyone_publishes_on_is_a_url_line(tmp_path):

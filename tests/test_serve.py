@@ -209,8 +209,8 @@ def test_fetch_refuses_private_addresses_by_default(faults):
 
 def test_fetch_gets_pages_sent_without_html(slow_server, faults):
     url = faults.url("/page/fetched")
-    response = httpx.post(f"{slow_server.url}/score", json={"links": [{"source_url": url, "target_url": "https://t.example/"}]},
-                          timeout=30)
+    links = [{"source_url": url, "target_url": "https://t.example/"}]
+    response = httpx.post(f"{slow_server.url}/score", json={"links": links}, timeout=30)
     assert response.status_code == 200
     row = response.json()["rows"][0]
     assert row["http_status"] == 200 and row["link_status"] == "missing"  # fetched; the page has no such link
