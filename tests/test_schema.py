@@ -74,3 +74,25 @@ def test_real_jsonl_and_parquet_output_validate(tmp_path):
     assert {r["label"] for r in rows} & set(LABELS) and len({r["link_status"] for r in rows}) >= 2
     assert any(isinstance(r["relevance"], float) for r in table_rows)
     assert any(k.startswith("export_") for k in rows[0])
+
+
+def test_a_status_outside_http_classes_keeps_rows_valid_and_says_the_code(tmp_path):
+    """LinkedIn answers 999: the row's http_status 999 broke docs/schema.json (100-599), and a validator stopped
+    there. The column is empty for such a code, and the reasons say it."""
+    from conftest import write_warc
+
+    page = "<p>Trail notes and <a href='https://www.mysite.example/'>my site</a>.</p>"
+    pages = {"https://s999.example.com/": (999, {"Content-Type": "text/html"}, page),
+             "https://s600.example.com/": (600, {"Content-Type": "text/html"}, page),
+             "https://ok.example.com/": page}
+    write_warc(tmp_path / "pages.warc.gz", pages)
+    export = tmp_path / "export.csv"
+    export.write_text("source_url,target_url\n" + "".join(f"{url},https://www.mysite.example/\n" for url in pages))
+    out = tmp_path / "scored.jsonl"
+    assert run_app(app, ["score", str(export), "--pages", str(tmp_path / "pages.warc.gz"), "--offline",
+                         "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    validator = _validator()
+    assert all(not list(validator.iter_errors(row)) for row in rows)
+    assert [row["http_status"] for row in rows] == [None, None, 200]
+    assert "999" in rows[0]["reasons"] and "600" in rows[1]["reasons"], [row["reasons"] for row in rows]

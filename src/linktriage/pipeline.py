@@ -407,6 +407,13 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
     reasons = list(prediction.reasons) if prediction else []
     if analysis.reason:
         reasons = [analysis.reason, *reasons] if prediction else [analysis.reason]
+    http_status = analysis.http_status
+    if http_status is not None and not 100 <= http_status <= 599:
+        # a code outside HTTP's classes (LinkedIn answers 999): docs/schema.json's column holds 100-599, and
+        # validators stopped at such a row; the code stays readable in the reasons
+        if f"HTTP {http_status}" not in "; ".join(reasons):
+            reasons.insert(0, f"HTTP status {http_status}, outside 100-599")
+        http_status = None
     row: dict[str, Any] = {
         "source_url": backlink.source_url,
         "target_url": backlink.target_url,
@@ -423,7 +430,7 @@ def _row(backlink: Backlink, analysis: LinkAnalysis, prediction, relevance: floa
         "rel": " ".join(t for t in context.rel if t in ("nofollow", "ugc", "sponsored")) if context else None,
         "anchor_type": context.anchor_type if context else None,
         "link_status": analysis.link_status,
-        "http_status": analysis.http_status,
+        "http_status": http_status,
         "reasons": "; ".join(reasons),
         "toxic": None,
     }
