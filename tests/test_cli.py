@@ -364,15 +364,20 @@ def test_two_outputs_naming_one_file_are_refused(tmp_path, run):
 def test_an_output_naming_a_file_the_run_reads_is_refused_and_the_file_kept(tmp_path, run):
     import shutil
 
+    from linktriage.model import DEFAULT_MODEL_PATH
+
     export = shutil.copy(EXAMPLES / "backlinks.csv", tmp_path / "backlinks.csv")
     archive = shutil.copy(EXAMPLES / "pages.warc.gz", tmp_path / "pages.warc.gz")
-    before = {path: open(path, "rb").read() for path in (export, archive)}
+    model = shutil.copy(DEFAULT_MODEL_PATH, tmp_path / "mine.skops")
+    before = {path: open(path, "rb").read() for path in (export, archive, model)}
+    # --model too: `-o mine.skops --format csv` replaced the model with the scored rows
     for option, path, says in [("-o", export, "--output and the export"), ("--domains", archive, "--domains and --pages"),
-                               ("--report", export, "--report and the export")]:
-        result = run("score", export, "--pages", archive, "--offline", option, path)
+                               ("--report", export, "--report and the export"), ("-o", model, "--output and --model")]:
+        result = run("score", export, "--pages", archive, "--offline", "--model", model, "--format", "csv",
+                     option, path)
         assert result.returncode == 2 and says in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
-    assert {path: open(path, "rb").read() for path in (export, archive)} == before
+    assert {path: open(path, "rb").read() for path in (export, archive, model)} == before
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])

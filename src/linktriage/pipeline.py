@@ -566,7 +566,8 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     for option, path in (("--output", output), ("--report", report), ("--domains", domains),
                          ("--archive", options.archive)):
         check_output_folder(option, path)  # before scoring: a typo in --report should not cost the whole run
-    read = {"the export": exports, "--cache": options.cache}
+    # --model too: `-o m.skops --format csv` replaced the model it had just scored with
+    read = {"the export": exports, "--cache": options.cache, "--model": options.model}
     check_outputs_are_not_inputs({"--output": output, "--report": report, "--domains": domains},
                                   {**read, "--pages": options.pages})
     check_outputs_are_not_inputs({"--archive": options.archive}, read)  # (it may be a --pages archive: resumed)
