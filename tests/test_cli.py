@@ -814,3 +814,23 @@ def test_a_row_without_a_target_is_an_error_not_a_lost_backlink(run, tmp_path):
     with open(out, newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert rows[0]["target_url"] == "https://www.alpinetrailco.com/" and rows[0]["link_status"] == "live"
+
+
+@pytest.mark.parametrize("name, says", [("-", "--archive -: a WARC archive is written to a file, not to standard"),
+                                        ("arch.csv", "--archive arch.csv: name the WARC archive like arch.warc.gz")])
+def test_score_refuses_an_archive_not_named_as_a_warc(tmp_path, run, monkeypatch, name, says):
+    """`--archive -` wrote a file named "-" where -o - is standard output, and `--archive arch.csv` an
+    uncompressed WARC under a table's name."""
+    monkeypatch.chdir(tmp_path)
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--archive", name,
+                 "-o", tmp_path / "out.csv")
+    assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert not (tmp_path / name).exists() and not (tmp_path / "out.csv").exists()
+
+
+def test_score_says_an_archive_is_not_written_offline(tmp_path, run):
+    """With --offline nothing is fetched, so --archive wrote no file, and nothing said so."""
+    result = run("score", EXAMPLES / "backlinks.csv", "--pages", EXAMPLES / "pages.warc.gz", "--offline",
+                 "--archive", tmp_path / "new.warc.gz", "-o", tmp_path / "out.csv")
+    assert result.returncode == 0, result.stderr
+    assert "--archive" in result.stderr and "with --offline: no page is fetched, so none is archived" in result.stderr

@@ -115,7 +115,7 @@ def test_a_long_host_name_with_a_stray_character_is_refused_at_once(server, tmp_
 
 
 def test_an_output_that_is_not_a_warc_is_a_one_line_error(server, tmp_path):
-    not_warc = tmp_path / "notes.txt"
+    not_warc = tmp_path / "notes.warc.gz"
     not_warc.write_text("my notes\n")
     source = export(tmp_path, [server.url("/page/never")])
     done = run("fetch", str(source), "-o", str(not_warc), "--allow-private")
@@ -215,3 +215,13 @@ def test_an_output_in_a_missing_folder_is_a_one_line_error_with_the_fix(server, 
     done = run("fetch", str(export(tmp_path, [server.url("/page/never")])), "-o", str(archive), "--allow-private")
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert f"the folder {archive.parent} does not exist; create it or write elsewhere" in done.stderr
+
+
+@pytest.mark.parametrize("name, says", [("-", "-o -: a WARC archive is written to a file, not to standard output"),
+                                        ("pages.csv", "-o pages.csv: name the WARC archive like pages.warc.gz")])
+def test_an_output_not_named_as_a_warc_is_refused_before_fetching(server, tmp_path, name, says, monkeypatch):
+    """`-o -` wrote a file named "-", and `-o pages.csv` an uncompressed WARC under a table's name."""
+    monkeypatch.chdir(tmp_path)
+    done = run("fetch", str(export(tmp_path, [server.url("/page/named")])), "-o", name, "--allow-private")
+    assert done.returncode == 2 and says in done.stderr, done.stderr
+    assert not (tmp_path / name).exists() and server.paths().get("/page/named", 0) == 0

@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from linktriage._exceptions import InputError
 from linktriage._remote import absolute, is_url
 
-__all__ = ["check_output_folder", "check_outputs_are_not_inputs", "same_file"]
+__all__ = ["check_archive_name", "check_output_folder", "check_outputs_are_not_inputs", "same_file"]
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -76,3 +76,17 @@ def check_output_folder(option: str, path: str | os.PathLike | None) -> None:
         except OSError as exc:
             raise InputError(f"{option} {path}: the file cannot be replaced ({exc.strerror or exc}); make it "
                              "writable or write elsewhere") from None
+
+
+def check_archive_name(option: str, path: str | os.PathLike) -> None:
+    """Raise InputError unless ``path`` names a WARC file: ``-`` wrote a file named "-", and ``--archive a.csv`` an
+    uncompressed WARC under a table's name, where every other output refuses a name whose format it cannot tell.
+    The name also decides the compression (``.gz``)."""
+    name = os.fspath(path).strip()
+    if name == "-":
+        raise InputError(f"{option} -: a WARC archive is written to a file, not to standard output; give a name "
+                         "such as pages.warc.gz")
+    if not name.lower().endswith((".warc", ".warc.gz")):
+        stem = os.path.basename(name.rstrip("/")).split(".")[0] or "pages"
+        raise InputError(f"{option} {name}: name the WARC archive like {stem}.warc.gz (or {stem}.warc, "
+                         "uncompressed)")

@@ -32,7 +32,7 @@ from linktriage._cache import close_after_workers, close_caches, prepare_cache
 from linktriage._domains import registrable_domain
 from linktriage._reasons import counted
 from linktriage._records import LABELS, OUTPUT_COLUMNS, Backlink, FetchResult, canonical_label
-from linktriage._paths import check_output_folder, check_outputs_are_not_inputs, same_file
+from linktriage._paths import check_archive_name, check_output_folder, check_outputs_are_not_inputs, same_file
 from linktriage._pool import AnalysisPool, BrokenProcessPool, worker_died
 from linktriage._remote import writable
 from linktriage._run_warnings import warn_run
@@ -575,6 +575,10 @@ def score_export(exports: Sequence[str], options: ScoreOptions, *, output: str |
     written = {"--output": output, "--report": report, "--domains": domains, "--archive": options.archive}
     for index, option in enumerate(written):
         check_outputs_are_not_inputs({option: written[option]}, dict(list(written.items())[:index]))
+    if options.archive:
+        check_archive_name("--archive", options.archive)
+        if options.offline:  # nothing is fetched, so nothing is archived: the file was silently never written
+            warn_run(f"--archive {options.archive} with --offline: no page is fetched, so none is archived")
     output_format(output, fmt)  # named as given (the writer sees a temporary name), and before any work
     if report and not os.fspath(report).lower().endswith((".html", ".htm")):
         # -o and --domains take their format from the name; --report rep.md (or .csv) got HTML under that name

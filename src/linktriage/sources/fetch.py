@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 
 from linktriage import __version__
 from linktriage._records import FetchResult
-from linktriage._paths import check_output_folder
+from linktriage._paths import check_archive_name, check_output_folder
 from linktriage._remote import writable
 from linktriage.sources._archive_writer import ArchiveWriter, read_body
 from linktriage.sources._fetch_bridge import Bridge
@@ -82,6 +82,7 @@ def fetch_to_archive(urls: Iterable[str], archive: str | os.PathLike[str],
         raise InputError(f"-o {archive} is a directory: give the WARC archive's file name, e.g. "
                          f"-o {os.path.join(archive, 'pages.warc.gz')}")
     check_output_folder("-o", archive)  # a missing folder was the bare "No such file or directory: ..."
+    check_archive_name("-o", archive)
     summary = FetchSummary(archive=str(archive))
     unique: dict[str, str] = {}
     for url in urls:
