@@ -328,6 +328,12 @@ def test_a_pipe_is_refused_not_read_without_its_start(tmp_path):
     assert "is a pipe or device, not a file" in one_line_error(fifo)
 
 
+def test_a_dash_is_standard_input_which_is_refused_as_a_pipe_is(tmp_path, monkeypatch):
+    """`score -` said "-: no such file", while `-o -` is standard output."""
+    monkeypatch.chdir(tmp_path)
+    assert one_line_error("-").startswith("- (standard input) cannot be read as an export: it is read more than once")
+
+
 def test_windows_1252_whose_first_accent_is_past_the_sampled_start(tmp_path):
     """An Excel-saved CSV (Windows-1252) of a large export is ASCII for its first 256 KB: that start says nothing
     about the encoding, so the first non-ASCII bytes decide, wherever they are."""

@@ -127,7 +127,11 @@ def sniff(path: str | os.PathLike) -> Sniffed:
 
 def _refuse_pipes(path: str | os.PathLike, name: str) -> None:
     """An export is read twice (its start to detect the format, then its rows): a pipe (``<(zcat x.csv.gz)``,
-    ``/dev/stdin``) would lose the start, or wait forever for a writer; stat looks without opening it."""
+    ``/dev/stdin``) would lose the start, or wait forever for a writer; stat looks without opening it. ``-``,
+    standard output for ``-o``, is standard input here to a user, and was "-: no such file"."""
+    if os.fspath(path) == "-" and not os.path.exists(path):
+        raise InputError("- (standard input) cannot be read as an export: it is read more than once, so save it to a "
+                         "file first and pass that (a .csv.gz or .zip export can be passed as it is)")
     try:
         mode = os.stat(path).st_mode
     except OSError:
