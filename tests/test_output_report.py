@@ -168,3 +168,13 @@ def test_hostile_rows_do_not_run_in_chromium(tmp_path):
     assert body.get("data-pwned") is None
     assert not doc.xpath('//tbody[@id="rows"]//img') and not doc.xpath('//a[starts-with(@href, "javascript:")]')
     assert cells[0][TABLE_COLUMNS.index("anchor")] == XSS  # shown as text, exactly
+
+
+def test_chart_shares_keep_a_decimal_and_missing_relevance_names_every_cause(tmp_path):
+    """1 link in 8 read "12%" (half to even) and the example's label mix summed to 98%; links without relevance
+    were said to lack a niche or page text, where a page in another script has neither fault."""
+    rows = make_rows(8)
+    write_html_report(rows, tmp_path / "r.html")
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "(12.5%)</text>" in text and "(12%)" not in text
+    assert "or a page mostly in another script than Latin" in text

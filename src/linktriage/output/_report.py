@@ -65,7 +65,7 @@ def _bars(title: str, counts: list[tuple[str, int]], colours: dict[str, str] | N
         parts.append(f'<text x="118" y="{y + 15}" text-anchor="end">{escape(name or "(none)")}</text>'
                      f'<rect x="124" y="{y + 2}" width="{width}" height="16" fill="{colour}"><title>'
                      f'{escape(name or "(none)")}: {n:,}</title></rect>'
-                     f'<text x="{130 + width}" y="{y + 15}">{n:,} ({100 * n / total:.0f}%)</text>')
+                     f'<text x="{130 + width}" y="{y + 15}">{n:,} ({100 * n / total:.1f}%)</text>')
     parts.append("</svg></figure>")
     return "".join(parts)
 
@@ -88,7 +88,8 @@ def _histogram(title: str, values: list[float], missing: int, bins: int = 10) ->
                  '<text x="400" y="188" class="small">1</text>')
     parts.append("</svg>")
     if missing:
-        parts.append(f'<p class="note">{missing} links without relevance (no niche given, or no page text)</p>')
+        parts.append(f'<p class="note">{missing} links without relevance (no niche given, no page text, or a page '
+                     'mostly in another script than Latin, which the embedder cannot read)</p>')
     parts.append("</figure>")
     return "".join(parts)
 
