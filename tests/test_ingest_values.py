@@ -215,3 +215,14 @@ def test_a_hyperlink_formula_in_a_csv_anchor_cell_gives_the_text_it_shows(tmp_pa
     assert [b.anchor for b in read_exports([path])] == [
         "Best boots", 'Say "hi"', "https://t.example/", '=HYPERLINK("https://t.example/","Kept")',
         "=HYPERLINK(A1; B1)", "plain words"]
+
+
+def test_a_number_too_large_for_a_float_is_no_number():
+    """"1e400" became infinity: `inf` in CSV, null in JSONL, an empty cell in a workbook, for one export cell."""
+    from linktriage.ingest._values import converter_for, parse_number
+
+    assert parse_number("1e400") is None and parse_number("-1e400") is None
+    assert parse_number("1" * 400 + ",5", decimal_comma=True) is None
+    # a known metric column holds numbers: empty, as for any value that is none; another column keeps the text
+    assert converter_for("domain_rating")("1e400") is None and converter_for("domain_rating")("1e3") == 1000.0
+    assert converter_for("notes")("1e400") == "1e400"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import math
 import re
 from typing import Callable, Sequence
 from urllib.parse import quote, urlsplit
@@ -49,7 +50,13 @@ Converter = Callable[[object], Value]
 
 def parse_number(text: str, decimal_comma: bool = False) -> int | float | None:
     """``"12"`` -> 12, ``"3.5"`` -> 3.5, ``"1,234"`` -> 1234, ``"1,234.5"`` -> 1234.5; with ``decimal_comma`` (files
-    that write one): ``"12,5"`` -> 12.5, ``"1.234"`` -> 1234, ``"1.234,5"`` -> 1234.5; else None."""
+    that write one): ``"12,5"`` -> 12.5, ``"1.234"`` -> 1234, ``"1.234,5"`` -> 1234.5; else None. A number too large
+    for a float (``"1e400"``) is None too: as infinity it was ``inf`` in CSV, null in JSONL and empty in a workbook."""
+    number = _parsed_number(text, decimal_comma)
+    return None if isinstance(number, float) and not math.isfinite(number) else number
+
+
+def _parsed_number(text: str, decimal_comma: bool) -> int | float | None:
     if _INT.fullmatch(text):
         return int(text)
     if decimal_comma:
