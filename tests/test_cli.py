@@ -287,6 +287,29 @@ def test_an_output_file_that_cannot_be_replaced_is_refused_before_any_work(tmp_p
     assert kept.read_text() == "old\n"
 
 
+def test_train_refuses_a_model_file_that_cannot_be_replaced_before_training(tmp_path, run, monkeypatch):
+    """An immutable -o model file was found when saving, after the minutes of training it was to keep."""
+    import shutil
+    import subprocess as sp
+
+    import linktriage.learn
+
+    if not shutil.which("chattr"):
+        pytest.skip("no chattr here to make a file immutable")
+    kept = tmp_path / "kept.skops"
+    kept.write_bytes(b"old")
+    if sp.run(["chattr", "+i", str(kept)], capture_output=True).returncode != 0:
+        pytest.skip("this filesystem does not make files immutable")
+    trained = []
+    monkeypatch.setattr(linktriage.learn, "build_training_table", lambda *a, **k: trained.append(1))
+    try:
+        result = run("train", EXAMPLES / "labels.csv", "--pages", EXAMPLES / "pages.warc.gz", "-o", kept)
+    finally:
+        sp.run(["chattr", "-i", str(kept)])
+    assert result.returncode == 2 and f"-o {kept}: the file cannot be replaced" in result.stderr, result.stderr
+    assert not trained and kept.read_bytes() == b"old"
+
+
 def test_table_says_how_many_rows_it_leaves_out(tmp_path, run):
     """--table shows the first 200 rows; the line saying how many more there are never printed, as the rows kept
     for it stop at 200."""

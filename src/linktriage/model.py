@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from linktriage._exceptions import InputError, ModelError
+from linktriage._paths import check_output_folder
 from linktriage._reasons import group_phrase
 from linktriage._records import LABELS, Prediction
 from linktriage._remote import is_url, replaced_on_success
@@ -347,6 +348,10 @@ def writable_model_path(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"cannot write the model to {path}: {folder} is a file, not a folder")
     if not os.access(folder, os.W_OK):
         raise InputError(f"cannot write the model to {path}: no permission to write in {folder}")
+    if folder == target.parent:
+        # as score's outputs: a folder root cannot write in after all (a read-only mount, an ACL) and an existing
+        # model made immutable were found when saving, after the training they were to keep
+        check_output_folder("-o", target)
     return target
 
 
