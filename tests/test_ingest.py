@@ -7,6 +7,7 @@ and newlines, semicolons, trailing empty columns.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -432,6 +433,19 @@ def test_a_preamble_line_that_names_a_generic_column_is_not_the_header(tmp_path)
     rows = list(read_exports([ragged]))
     assert detect_format(ragged).header_row == 0
     assert [b.source_url for b in rows] == [f"https://a.example.org/{i}" for i in (1, 2, 3, 4)]
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-8", codecs.BOM_UTF8)])
+def test_two_exports_that_start_with_a_bom_joined_with_cat_are_one(tmp_path, codec, bom):
+    """`cat a.tsv b.tsv` of two Ahrefs UTF-16 exports (each starting with a byte-order mark): the second header
+    began with U+FEFF, was not seen as the header again, and became an error row (4 rows out of 3)."""
+    head = "Referring page title\tReferring page URL\tDomain rating\tTarget URL\tAnchor\r\n"
+    row = "T{0}\thttps://s{0}.example.org/\t{0}\thttps://shop.example.com/{0}\ta{0}\r\n".format
+    path = tmp_path / "joined.tsv"
+    path.write_bytes(bom + (head + row(1) + row(2)).encode(codec) + bom + (head + row(3)).encode(codec))
+    rows = list(read_exports([path]))
+    assert [(b.source_url, b.export["export_domain_rating"], b.error) for b in rows] == [
+        (f"https://s{i}.example.org/", i, "") for i in (1, 2, 3)]
 
 
 def test_invisible_characters_in_a_header_name_nothing(tmp_path):

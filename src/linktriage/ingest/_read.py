@@ -143,15 +143,22 @@ def _read_file(plan: _Plan, site: str, first_row: int, names: list[str], every_r
         if blank(record):
             continue
         # two exports pasted into one file: the second's header is no backlink (its first cell tells cheaply)
-        if header and record and cell_text(record[0]).strip().casefold() == header[0] and _cells(record) == header:
+        if header and record and _header_cell(record[0]) == header[0] and _cells(record) == header:
             continue
         yield build(row, record)
         row += 1
 
 
+def _header_cell(cell: object) -> str:
+    """A cell as compared with the header's: stripped and case-folded, and without a byte-order mark, which starts
+    the second export's header when two files that begin with one are joined (`cat a.csv b.csv`: Ahrefs' UTF-16
+    files do); that header was read as a row."""
+    return cell_text(cell).strip().lstrip("\ufeff").strip().casefold()
+
+
 def _cells(record: Sequence[object]) -> list[str]:
-    """A record's cells as compared with the header: stripped, case-folded, without trailing empty cells."""
-    cells = [cell_text(c).strip().casefold() for c in record]
+    """A record's cells as compared with the header: see _header_cell; without trailing empty cells."""
+    cells = [_header_cell(c) for c in record]
     while cells and not cells[-1]:
         cells.pop()
     return cells
