@@ -226,3 +226,13 @@ def test_a_number_too_large_for_a_float_is_no_number():
     # a known metric column holds numbers: empty, as for any value that is none; another column keeps the text
     assert converter_for("domain_rating")("1e400") is None and converter_for("domain_rating")("1e3") == 1000.0
     assert converter_for("notes")("1e400") == "1e400"
+
+
+@pytest.mark.parametrize("word, flag", [("ja", True), ("JA", True), ("oui", True), ("sì", True), ("nein", False),
+                                        ("non", False), ("nee", False), ("Oui", True)])
+def test_yes_and_no_in_the_languages_the_docs_name_are_flags(word, flag):
+    """docs/formats.md promises yes / no in German, French, Spanish, Italian, Portuguese and Dutch; "oui", "nein",
+    "nee" and a German Excel's "JA" stayed text in a Nofollow column, beside booleans."""
+    from linktriage.ingest._values import converter_for, parse_flag
+
+    assert parse_flag(word) is flag and converter_for("nofollow")(word) is flag
