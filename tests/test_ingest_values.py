@@ -52,7 +52,11 @@ from linktriage.ingest._values import clean_url, converter_for, parse_number, si
     # blanks after the host are encoded, as browsers send them (exports print URLs decoded)
     ("https://www.linkedin.com/shareArticle?title=Types of Service",
      ("https://www.linkedin.com/shareArticle?title=Types%20of%20Service", "")),
-    ("https://example.com/my page\there#a b", ("https://example.com/my%20page%09here#a%20b", "")),
+    # a tab or line break inside a URL is dropped, as browsers drop it (WHATWG); a space is encoded
+    ("https://example.com/my page\there#a b", ("https://example.com/my%20pagehere#a%20b", "")),
+    ("https://a.example.org/long-\npage", ("https://a.example.org/long-page", "")),
+    ("https://a.example.org/x\nhttps://b.example.org/y",
+     ("https://a.example.org/x\nhttps://b.example.org/y", "two URLs in one cell: give each link its own row")),
     ("example.com/search?q=trail shoes", ("http://example.com/search?q=trail%20shoes", "")),
     ("http://example..com/", ("http://example..com/", "not a URL (no valid host name)")),
     ("http://example.com:99999/", ("http://example.com:99999/", "not a valid URL")),

@@ -187,6 +187,9 @@ _HOST = re.compile(r"[\w\-.]+", re.UNICODE)
 _PLAIN_URL = re.compile(r"https?://(?:[a-z0-9\-]+\.)+[a-z0-9\-]*[a-z][a-z0-9\-]*(?::\d{1,4})?(?:[/?#]\S*)?",
                         re.IGNORECASE)
 _SPACE = re.compile(r"\s")
+_BROKEN_LINE = re.compile(r"[\t\r\n]")
+#: a line break or tab before another URL: two URLs in one cell, not one wrapped
+_SECOND_URL = re.compile(r"[\t\r\n]\s*(?:https?:|www\.)", re.IGNORECASE)
 # stripped around a URL: whitespace, and the invisible BOM / zero-width / direction marks a concatenated file or a
 # copy from a web page leaves (str.strip does not count them as whitespace)
 _BLANKS = " \t\r\n" + INVISIBLE_MARKS
@@ -213,6 +216,11 @@ def clean_url(raw: object) -> tuple[str, str]:
         if not error:
             return url, ""
     text = _unwrapped(_as_text(raw))
+    if _SECOND_URL.search(text):  # encoded as one (…/x%0Ahttps://b…), it named neither page
+        return text, "two URLs in one cell: give each link its own row"
+    # a URL wrapped over two lines of a cell ("/long-\npage"): browsers drop tabs and line breaks from a URL
+    # (WHATWG URL standard), where encoded as %0A it named another page, never found
+    text = _BROKEN_LINE.sub("", text)
     if _PLAIN_URL.fullmatch(text):
         return text, ""
     if not text:
