@@ -443,3 +443,19 @@ def test_decimal_commas_in_a_tab_separated_export_are_read(tmp_path):
     dotted = tmp_path / "dotted.txt"  # a decimal point anywhere in the sample: read as before
     dotted.write_bytes(b"\xff\xfe" + (header + rows.replace("0,8", "0.8")).encode("utf-16-le"))
     assert not detect_format(dotted).decimal_comma
+
+
+@pytest.mark.parametrize("header", [
+    "Domain,Domain rating,Dofollow ref. domains,Dofollow linked domains,Traffic,Links to target,First seen",  # Ahrefs
+    "Domain ascore,Domain,Backlinks,IP,Country,First seen,Last seen",  # Semrush
+    "Root Domain,Domain Authority,Linking Domains to Root Domain,Spam Score,Links to Target,First Seen",  # Moz
+    "#,Domain,AlexaRank,Matches,RefDomains,ExtBackLinks,CitationFlow,TrustFlow",  # Majestic
+])
+def test_a_referring_domains_report_is_refused_naming_the_report_to_export(tmp_path, header):
+    """Each was "unknown export layout ... closest known format: ...; rename the linking page's URL column to
+    source_url": renaming Domain would have scored every linking site's home page as the page that links."""
+    path = tmp_path / "refdomains.csv"
+    path.write_text(header + "\n" + ",".join(["blog.example.org"] + ["1"] * (header.count(","))) + "\n")
+    message = one_line_error(path)
+    assert "lists referring domains" in message and "not the pages that link to you" in message, message
+    assert "export the backlinks report instead" in message and "rename" not in message

@@ -285,6 +285,11 @@ def _refuse(layout: Layout, name: str) -> None:
         raise InputError(f"{name} is a {layout.name} export: it {layout.refuse}")
 
 
+#: the column that names the linking site in referring-domains reports (Ahrefs, Semrush and Majestic "Domain", Moz
+#: "Root Domain"), which list sites, not the pages that link
+_DOMAIN_COLUMNS = frozenset({"domain", "root domain", "referring domain", "linking domain", "ref domain"})
+
+
 def _unknown(name: str, header: Sequence[str]) -> UnknownFormatError:
     found = [cell_text(c).lstrip("\ufeff") for c in header if cell_text(c)]
     if not found:
@@ -293,6 +298,14 @@ def _unknown(name: str, header: Sequence[str]) -> UnknownFormatError:
     if is_link(found[0]):
         return UnknownFormatError(f"{name}: its first line is a link, not a header ({found[0][:80]!r}): add a first "
                                   "line naming the columns, e.g. source_url,target_url,anchor")
+    domain = next((c for c in found if normalize_header(c) in _DOMAIN_COLUMNS), None)
+    if domain is not None:
+        # a referring-domains report: the closest layout's advice ("rename ... to source_url") would have scored
+        # each linking site's home page as if it were the page that links
+        return UnknownFormatError(
+            f"{name} lists referring domains (its {domain!r} column, one row per linking site), not the pages that "
+            "link to you: export the backlinks report instead (Ahrefs and Majestic: Backlinks; Semrush: Backlinks; "
+            "Moz: Inbound links), which names each linking page")
     layout, expects = closest_layout([normalize_header(c) for c in found], LAYOUTS)
     shown = ", ".join(repr(c) for c in found[:12]) + (f" and {len(found) - 12} more" if len(found) > 12 else "")
     return UnknownFormatError(
