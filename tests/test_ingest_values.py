@@ -79,6 +79,9 @@ def test_site_url():
     assert site_url(" https://example.com/ ") == "https://example.com/"
     with pytest.raises(InputError, match="is not a site URL"):
         site_url("mailto:x@example.com")
+    # a Search Console property with nothing after it said "(empty source URL)"
+    with pytest.raises(InputError, match=r"--site 'sc-domain:' is not a site URL \(no site after it\)"):
+        site_url("sc-domain:")
 
 
 @pytest.mark.parametrize("text, decimal_comma, expected", [

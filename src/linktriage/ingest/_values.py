@@ -320,5 +320,6 @@ def site_url(site: str) -> str:
     if error:
         from linktriage._exceptions import InputError
 
+        error = "no site after it" if error == "empty source URL" else error  # "sc-domain:" alone
         raise InputError(f"--site {site!r} is not a site URL ({error}): pass it like https://example.com/")
     return url
