@@ -30,10 +30,10 @@ TEXT = frozenset({"title", "left_context", "right_context", "first_seen", "last_
 NUMERIC = frozenset(name.removeprefix("export_") for name in MODEL_METRIC_COLUMNS) - FLAGS
 
 # yes / no and true / false in English, German, French, Spanish, Italian, Portuguese and Dutch (docs/formats.md)
-_TRUE = frozenset({"true", "1", "yes", "y", "nofollow", "x", "✓", "wahr", "vrai", "verdadero", "sí", "si", "sim", "vero",
-                   "waar", "ja", "oui", "sì"})
-_FALSE = frozenset({"false", "0", "no", "n", "", "dofollow", "follow", "falsch", "faux", "falso", "não", "nao", "onwaar",
-                    "nein", "non", "nee"})
+_TRUE = frozenset({"true", "1", "yes", "y", "nofollow", "x", "✓", "wahr", "vrai", "verdadero", "sí", "si", "sim",
+                   "vero", "waar", "ja", "oui", "sì"})
+_FALSE = frozenset({"false", "0", "no", "n", "", "dofollow", "follow", "falsch", "faux", "falso", "não", "nao",
+                    "onwaar", "nein", "non", "nee"})
 #: the true / false words a column of other text can hold as a flag: _TRUE and _FALSE without the short or
 #: ambiguous ones ("x", "y", "n", "1", "si", "follow", ...), which mean other things in a text column
 _WORD_TRUE = frozenset({"true", "yes", "wahr", "vrai", "verdadero", "vero", "waar"})
