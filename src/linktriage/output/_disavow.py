@@ -209,7 +209,7 @@ def referring_site(row: dict) -> str:
     domain = row.get("source_domain") or ""
     if domain not in SHARED_HOSTS:
         return domain
-    return _unit(ascii_host(hostname(_as_browsers_read(str(row.get("source_url") or ""))))) or domain
+    return _unit(ascii_host(hostname(str(row.get("source_url") or "")))) or domain
 
 
 def _children(allow: frozenset[str]) -> dict[str, list[str]]:
@@ -249,7 +249,8 @@ def _punycode(text: str) -> bool:
 
 def _as_browsers_read(url: str) -> str:
     """Browsers read a backslash in an http(s) URL as a slash (WHATWG URL standard): "http://evil.com\\@good.com/"
-    is a page of evil.com, where urlsplit finds the host good.com, and a good partner was disavowed."""
+    is a page of evil.com, where urlsplit finds the host good.com, and a good partner was disavowed. For the URL
+    lines; ``hostname`` reads a host this way itself."""
     return url.strip().replace("\\", "/")
 
 
@@ -522,7 +523,7 @@ def write_disavow(rows: Iterable[dict], path: str | os.PathLike, *, min_confiden
         if not by_hand and not is_toxic(row.get("label"), row.get("confidence"), threshold=min_confidence,
                                         labels=labels):
             if row.get("label") and row["label"] not in labels:
-                domain = _unit(ascii_host(hostname(_as_browsers_read(str(row.get("source_url") or "")))))
+                domain = _unit(ascii_host(hostname(str(row.get("source_url") or ""))))
                 good.setdefault(domain, Counter())[row["label"]] += 1
                 good_pages.add(_clean_url(str(row.get("source_url") or "")) or "")
             continue
