@@ -4,12 +4,24 @@ pages lost) or corrupt it while it is read, so it is refused before any work, by
 from __future__ import annotations
 
 import os
+import stat
 from typing import Mapping, Sequence
 
 from linktriage._exceptions import InputError
 from linktriage._remote import absolute, is_url
 
-__all__ = ["check_archive_name", "check_output_folder", "check_outputs_are_not_inputs", "same_file"]
+__all__ = ["check_archive_name", "check_output_folder", "check_outputs_are_not_inputs", "is_stream", "same_file"]
+
+
+def is_stream(path: str | os.PathLike) -> bool:
+    """Whether ``path`` names a pipe, a device or a socket (``<(zcat x.csv.gz)``, ``/dev/stdin``), not a file: the
+    readers that look at a file's start and then read it again would lose that start, or wait for a writer for
+    ever. stat looks without opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # opening it says what is wrong
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode)
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

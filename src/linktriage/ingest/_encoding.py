@@ -9,11 +9,11 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 import zipfile
 from dataclasses import dataclass
 
 from linktriage._exceptions import InputError
+from linktriage._paths import is_stream
 from linktriage.ingest._unpack import is_table, listed
 
 __all__ = ["SAMPLE_BYTES", "Sniffed", "reading_codec", "sniff"]
@@ -24,6 +24,11 @@ _NOT_AN_EXPORT = "not a backlink export (CSV, TSV or XLSX)"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: the stream of an encrypted Office file, as its OLE2 directory names it (UTF-16)
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+#: the first bytes of compressed files, and what compressed them (the predictions reader refuses them too)
+COMPRESSIONS: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"), *((b"BZh%d1AY&SY" % level, "bzip2") for level in range(1, 10)), (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", f"a PNG image, {_NOT_AN_EXPORT}"),
     (b"\xff\xd8\xff", f"a JPEG image, {_NOT_AN_EXPORT}"),
@@ -34,10 +39,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", f"a PDF document, {_NOT_AN_EXPORT}"),
     (_OLE2, "an old Excel .xls workbook: save it as .xlsx or CSV and pass that"),
     # a .gz reaches here only through detect_format or as a .gz inside a .gz (read_exports decompresses one)
-    (b"\x1f\x8b", "gzip-compressed: decompress it and pass the file inside"),
-    *((b"BZh%d1AY&SY" % level, "bzip2-compressed: decompress it and pass the file inside") for level in range(1, 10)),
-    (b"\xfd7zXZ\x00", "xz-compressed: decompress it and pass the file inside"),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed: decompress it and pass the file inside"),
+    *((magic, f"{kind}-compressed: decompress it and pass the file inside") for magic, kind in COMPRESSIONS),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it and pass the CSV inside"),
     (b"Rar!\x1a\x07", "a RAR archive: extract it and pass the CSV inside"),
     (b"PAR1", f"a Parquet file, {_NOT_AN_EXPORT}"),
@@ -132,11 +134,7 @@ def _refuse_pipes(path: str | os.PathLike, name: str) -> None:
     if os.fspath(path) == "-" and not os.path.exists(path):
         raise InputError("- (standard input) cannot be read as an export: it is read more than once, so save it to a "
                          "file first and pass that (a .csv.gz or .zip export can be passed as it is)")
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return  # open() says what is wrong
-    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+    if is_stream(path):
         raise InputError(f"{name} is a pipe or device, not a file: it is read more than once, so save it to a file "
                          "first and pass that (a .csv.gz or .zip export can be passed as it is)")
 

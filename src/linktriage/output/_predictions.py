@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from linktriage._exceptions import InputError
+from linktriage._paths import is_stream
 from linktriage._records import LABELS, canonical_label
 from linktriage.ingest._values import parse_flag
 
@@ -43,36 +44,34 @@ def read_predictions(paths: Iterable[str | os.PathLike]) -> Iterator[dict]:
         yield from _read_one(Path(path))
 
 
-#: the first bytes of compressed files, and what compressed them
-_COMPRESSED = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zX", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
-
-
 def _read_one(path: Path) -> Iterator[dict]:
     if os.fspath(path) == "-":
         raise InputError("predictions are read from files, not from standard input: save them to a file (score -o "
                          "scored.csv) and give its name")
-    if path.exists() and not path.is_file() and not path.is_dir():
+    if is_stream(path):
         # a pipe (`disavow <(...)`): its head is read to tell the format, then the whole file again, which a pipe
         # no longer has ("/dev/fd/63 lacks the column(s) ... (found: none)")
         raise InputError(f"{str(path)!r} is not a regular file (a pipe?): save the predictions to a file and give "
                          "its name")
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4)
+            head = handle.read(16)  # enough for every signature of COMPRESSIONS
     except FileNotFoundError:
         raise InputError(f"predictions file {str(path)!r} does not exist") from None
     except IsADirectoryError:
         raise InputError(f"{str(path)!r} is a directory: give a predictions file written by `linktriage score`") from None
     except OSError as exc:
         raise InputError(f"cannot read predictions file {str(path)!r}: {exc.strerror or exc}") from None
-    packed = next((name for magic, name in _COMPRESSED if head.startswith(magic)), None)
+    from linktriage.ingest._encoding import COMPRESSIONS
+
+    packed = next((kind for magic, kind in COMPRESSIONS if head.startswith(magic)), None)
     if packed:  # `score` writes none, but a file may have been compressed afterwards, as its -o refusal advises
         raise InputError(f"{path.name} is compressed ({packed}): decompress it first and give the file inside")
-    has_header = head in (b"PAR1", b"PK\x03\x04")  # a CSV header or a Parquet schema is checked even when no row
-    # follows
-    if head == b"PAR1":
+    has_header = head.startswith((b"PAR1", b"PK\x03\x04"))  # a CSV header or a Parquet schema is checked even when
+    # no row follows
+    if head.startswith(b"PAR1"):
         raw = _parquet_rows(path)
-    elif head == b"PK\x03\x04":
+    elif head.startswith(b"PK\x03\x04"):
         raw = _workbook_rows(path)
     else:
         text = _decode(path)
