@@ -144,11 +144,11 @@ def create_app(model_path: Optional[str] = None, *, fetch: bool = False, max_lin
                                                                 "(the embedder behind `niche`, a damaged model)."},
                          504: {"model": Problem, "description": "Not scored within the timeout."}})
     async def score(request: ScoreRequest) -> dict:
-        backlinks, supplied = backlinks_from_links(request.links, site=getattr(request, "site", None))
+        site = (getattr(request, "site", None) or "").strip() or None
+        backlinks, supplied = backlinks_from_links(request.links, site=site)
         # the niche as given, as the CLI and linktriage.score pass it: a blank one is warned about there (made
         # None here, it was silently no niche)
-        run_options = dataclasses.replace(options, niche=request.niche,
-                                          site=(getattr(request, "site", None) or "").strip() or None)
+        run_options = dataclasses.replace(options, niche=request.niche, site=site)
         cancel = threading.Event()
         try:
             rows, warned = await anyio.to_thread.run_sync(_score_warned, backlinks, run_options, model, supplied,
